@@ -1,0 +1,104 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_buf.h"
+
+void
+ep_buf_init(struct ep_buf *b, size_t max)
+{
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
+  b->max = max;
+}
+
+void
+ep_buf_cleanup(struct ep_buf *b)
+{
+  free(b->data);
+  ep_buf_init(b, b->max);
+}
+
+void
+ep_buf_reset(struct ep_buf *b)
+{
+  b->len = 0;
+  if (b->data)
+    b->data[0] = '\0';
+}
+
+static enum ep_status
+reserve(struct ep_buf *b, size_t extra)
+{
+  size_t need, cap;
+  char  *p;
+
+  if (extra > b->max || b->len > b->max - extra)
+    return EP_EINVAL;
+  need = b->len + extra + 1;
+  if (need <= b->cap)
+    return EP_OK;
+  cap = b->cap ? b->cap : 64;
+  while (cap < need)
+    cap *= 2;
+  p = realloc(b->data, cap);
+  if (!p)
+    return EP_ENOMEM;
+  b->data = p;
+  b->cap = cap;
+  return EP_OK;
+}
+
+enum ep_status
+ep_buf_add(struct ep_buf *b, const void *data, size_t len)
+{
+  enum ep_status rc = reserve(b, len);
+
+  if (rc != EP_OK)
+    return rc;
+  memcpy(b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = '\0';
+  return EP_OK;
+}
+
+enum ep_status
+ep_buf_printf(struct ep_buf *b, const char *fmt, ...)
+{
+  va_list        ap;
+  int            n;
+  enum ep_status rc;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return EP_EINVAL;
+  rc = reserve(b, (size_t)n);
+  if (rc != EP_OK)
+    return rc;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return EP_OK;
+}
+
+const char *
+ep_buf_str(const struct ep_buf *b)
+{
+  return b->data ? b->data : "";
+}
+
+char *
+ep_buf_steal(struct ep_buf *b)
+{
+  char *s = b->data ? b->data : strdup("");
+
+  ep_buf_init(b, b->max);
+  return s;
+}

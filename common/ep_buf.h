@@ -1,0 +1,34 @@
+/* A growable, NUL-terminated byte buffer with a hard cap fixed at init, so
+ * text built from peers' data can never grow without bound. */
+#ifndef EP_BUF_H
+#define EP_BUF_H
+
+#include <stddef.h>
+
+#include "ep_err.h"
+
+struct ep_buf {
+  char  *data; /* NUL-terminated; NULL until the first append */
+  size_t len;
+  size_t cap;  /* bytes allocated */
+  size_t max;  /* most bytes it may hold, excluding the NUL */
+};
+
+void ep_buf_init(struct ep_buf *b, size_t max);
+void ep_buf_cleanup(struct ep_buf *b);
+void ep_buf_reset(struct ep_buf *b);
+
+/* Append; EP_ENOMEM on allocation failure, EP_EINVAL past max (nothing
+ * appended in either case). */
+enum ep_status ep_buf_add(struct ep_buf *b, const void *data, size_t len);
+enum ep_status ep_buf_printf(struct ep_buf *b, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/* The text so far; "" when empty.  Borrowed. */
+const char *ep_buf_str(const struct ep_buf *b);
+
+/* Hands the text over to the caller (free() it) and resets b; NULL on
+ * allocation failure. */
+char *ep_buf_steal(struct ep_buf *b);
+
+#endif

@@ -1,0 +1,225 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_addr.h"
+#include "ep_cli.h"
+
+enum long_only {
+  OPT_FALLBACK = 256,
+  OPT_CACERT,
+  OPT_PROXY,
+  OPT_PROXY_AUTH_FILE,
+  OPT_PROXY_CACERT,
+  OPT_FORMAT
+};
+
+static const struct option long_options[] = {
+  {"profile", required_argument, NULL, 'P'},
+  {"dns-server", required_argument, NULL, 'D'},
+  {"fallback-dns", required_argument, NULL, OPT_FALLBACK},
+  {"timeout", required_argument, NULL, 't'},
+  {"warning", required_argument, NULL, 'w'},
+  {"critical", required_argument, NULL, 'c'},
+  {"cacert", required_argument, NULL, OPT_CACERT},
+  {"proxy", required_argument, NULL, OPT_PROXY},
+  {"proxy-auth-file", required_argument, NULL, OPT_PROXY_AUTH_FILE},
+  {"proxy-cacert", required_argument, NULL, OPT_PROXY_CACERT},
+  {"interface", required_argument, NULL, 'I'},
+  {"format", required_argument, NULL, OPT_FORMAT},
+  {"verbose", no_argument, NULL, 'v'},
+  {"help", no_argument, NULL, 'h'},
+  {"version", no_argument, NULL, 'V'},
+  {"hostname", required_argument, NULL, 'H'},
+  {"expect-address", required_argument, NULL, 'a'},
+  {NULL, 0, NULL, 0}};
+
+const char *
+ep_cli_shared_help(void)
+{
+  return " -P, --profile NAME|FILE\n"
+         "    standard (default), govcloud, or the path of a JSON profile\n"
+         " -D, --dns-server ADDR[:PORT]\n"
+         "    resolver for every name the check resolves; repeatable,\n"
+         "    replaces the profile's dns.servers\n"
+         " --fallback-dns system|none|ADDR[:PORT]\n"
+         "    asked when the resolvers do not answer (default: profile, "
+         "system)\n"
+         " -t, --timeout SECONDS\n"
+         "    deadline for the whole run (default: profile, 10)\n"
+         " -w, --warning RANGE  -c, --critical RANGE\n"
+         "    thresholds on the check's main figure, Monitoring Plugins "
+         "ranges\n"
+         " --cacert FILE          trust this CA bundle (https, NATS TLS)\n"
+         " --proxy URL            http:// or https:// proxy, no credentials\n"
+         " --proxy-auth-file FILE user:password for the proxy\n"
+         " --proxy-cacert FILE    CA bundle for an https proxy\n"
+         " -I, --interface IFACE|ADDR\n"
+         "    send every probe from this interface (an address means its "
+         "interface)\n"
+         " --format nagios|json   output format (default nagios)\n"
+         " -v, --verbose  -h, --help  -V, --version\n";
+}
+
+void
+ep_cli_init(struct ep_cli *cli)
+{
+  memset(cli, 0, sizeof *cli);
+  cli->format = EP_FORMAT_NAGIOS;
+}
+
+void
+ep_cli_cleanup(struct ep_cli *cli)
+{
+  ep_strlist_free(&cli->dns_servers);
+  ep_strlist_free(&cli->hosts);
+  ep_strlist_free(&cli->expect_addresses);
+  ep_cli_init(cli);
+}
+
+static enum ep_status
+parse_timeout(const char *arg, double *out, struct ep_err *err)
+{
+  char  *end;
+  double v;
+
+  v = strtod(arg, &end);
+  if (end == arg || *end || !isfinite(v) || strchr(arg, 'x') ||
+      strchr(arg, 'X'))
+    return ep_err_set(err, EP_EINVAL, "-t: '%s' is not a number of seconds",
+                      arg);
+  if (v <= 0 || v > 3600)
+    return ep_err_set(err, EP_EINVAL,
+                      "-t: '%s': the timeout must be more than 0 and at most "
+                      "3600 seconds",
+                      arg);
+  *out = v;
+  return EP_OK;
+}
+
+static enum ep_status
+add(struct ep_strlist *l, const char *s, struct ep_err *err)
+{
+  if (ep_strlist_add(l, s) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
+static enum ep_status
+not_here(const char *opt, struct ep_err *err)
+{
+  return ep_err_set(err, EP_EINVAL, "%s is not an option of this check", opt);
+}
+
+enum ep_status
+ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
+             struct ep_err *err)
+{
+  struct ep_hostport hp;
+  enum ep_status     rc = EP_OK;
+  int                c;
+
+  /* getopt keeps its position in globals; a fresh parse starts over. */
+  optind = 0;
+  opterr = 0;
+  while (rc == EP_OK && (c = getopt_long(argc, argv, ":P:D:t:w:c:I:vhVH:a:",
+                                         long_options, NULL)) != -1) {
+    switch (c) {
+      case 'P':
+        cli->profile = optarg;
+        break;
+      case 'D':
+        if ((rc = ep_addrport_parse(optarg, 53, "-D", &hp, err)) == EP_OK)
+          rc = add(&cli->dns_servers, optarg, err);
+        break;
+      case OPT_FALLBACK:
+        if (strcmp(optarg, "system") != 0 && strcmp(optarg, "none") != 0 &&
+            ep_addrport_parse(optarg, 53, "--fallback-dns", &hp, err) != EP_OK)
+          rc = EP_EINVAL;
+        cli->fallback = optarg;
+        break;
+      case 't':
+        rc = parse_timeout(optarg, &cli->timeout, err);
+        break;
+      case 'w':
+        cli->warning = optarg;
+        break;
+      case 'c':
+        cli->critical = optarg;
+        break;
+      case OPT_CACERT:
+        cli->cacert = optarg;
+        break;
+      case OPT_PROXY:
+        cli->proxy = optarg;
+        break;
+      case OPT_PROXY_AUTH_FILE:
+        cli->proxy_auth_file = optarg;
+        break;
+      case OPT_PROXY_CACERT:
+        cli->proxy_cacert = optarg;
+        break;
+      case 'I':
+        cli->interface = optarg;
+        break;
+      case OPT_FORMAT:
+        if (strcmp(optarg, "nagios") == 0)
+          cli->format = EP_FORMAT_NAGIOS;
+        else if (strcmp(optarg, "json") == 0)
+          cli->format = EP_FORMAT_JSON;
+        else
+          rc = ep_err_set(err, EP_EINVAL,
+                          "--format: '%s': expected nagios or json", optarg);
+        break;
+      case 'v':
+        cli->verbose++;
+        break;
+      case 'h':
+        cli->help = true;
+        break;
+      case 'V':
+        cli->version = true;
+        break;
+      case 'H':
+        if (!(extras & EP_CLI_HOST))
+          rc = not_here("-H", err);
+        else if (strlen(optarg) > 253 + 6)
+          rc = ep_err_set(err, EP_EINVAL,
+                          "-H: host name is %zu characters, more than 253",
+                          strlen(optarg));
+        else
+          rc = add(&cli->hosts, optarg, err);
+        break;
+      case 'a':
+        if (!(extras & EP_CLI_EXPECT_ADDRESS))
+          rc = not_here("-a", err);
+        else if (!ep_addr_is_literal(optarg))
+          rc = ep_err_set(err, EP_EINVAL,
+                          "-a: '%s' is not an IPv4 or IPv6 address", optarg);
+        else
+          rc = add(&cli->expect_addresses, optarg, err);
+        break;
+      case ':':
+        rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",
+                        argv[optind - 1]);
+        break;
+      default:
+        if (optopt)
+          rc = ep_err_set(err, EP_EINVAL, "unknown option -%c", optopt);
+        else
+          rc = ep_err_set(err, EP_EINVAL, "unknown option %s",
+                          argv[optind - 1]);
+        break;
+    }
+  }
+  if (rc == EP_OK && optind < argc)
+    rc = ep_err_set(err, EP_EINVAL, "unexpected argument '%s'", argv[optind]);
+  if (rc == EP_OK && cli->expect_addresses.n && !cli->hosts.n)
+    rc = ep_err_set(err, EP_EINVAL, "-a needs -H: it says what the names "
+                                    "given with -H must resolve to");
+  return rc;
+}

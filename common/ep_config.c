@@ -1,0 +1,152 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_addr.h"
+#include "ep_config.h"
+
+void
+ep_config_init(struct ep_config *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+}
+
+void
+ep_config_cleanup(struct ep_config *cfg)
+{
+  ep_profile_free(cfg->profile);
+  ep_config_init(cfg);
+}
+
+static enum ep_status
+replace_string(char **field, const char *value, struct ep_err *err)
+{
+  char *s = strdup(value);
+
+  if (!s)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  free(*field);
+  *field = s;
+  return EP_OK;
+}
+
+static enum ep_status
+copy_list(struct ep_strlist *to, const struct ep_strlist *from,
+          struct ep_err *err)
+{
+  size_t i;
+
+  ep_strlist_free(to);
+  for (i = 0; i < from->n; i++)
+    if (ep_strlist_add(to, from->v[i]) != EP_OK)
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
+/* -H for dns: names, each expecting the -a addresses. */
+static enum ep_status
+dns_hosts(struct ep_profile *p, const struct ep_cli *cli, struct ep_err *err)
+{
+  struct ep_dns_name *names;
+  size_t              i;
+
+  for (i = 0; i < cli->hosts.n; i++)
+    if (ep_hostname_check(cli->hosts.v[i], "-H", err) != EP_OK)
+      return EP_EINVAL;
+  names = calloc(cli->hosts.n, sizeof *names);
+  if (!names)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  for (i = 0; i < p->dns.n_names; i++) {
+    free(p->dns.names[i].name);
+    ep_strlist_free(&p->dns.names[i].expect);
+  }
+  free(p->dns.names);
+  p->dns.names = names;
+  p->dns.n_names = cli->hosts.n;
+  for (i = 0; i < cli->hosts.n; i++) {
+    if (!(names[i].name = strdup(cli->hosts.v[i])) ||
+        copy_list(&names[i].expect, &cli->expect_addresses, err) != EP_OK)
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
+  /* The names given are the whole target list. */
+  ep_strlist_free(&p->ntp.servers);
+  ep_strlist_free(&p->https.targets);
+  ep_strlist_free(&p->nats.targets);
+  free(p->proxy.url);
+  p->proxy.url = NULL;
+  return EP_OK;
+}
+
+static enum ep_status
+thresholds(struct ep_config *cfg, const struct ep_cli *cli,
+           const char *profile_warn, const char *profile_crit,
+           struct ep_err *err)
+{
+  if (ep_range_parse(&cfg->warn, cli->warning ? cli->warning : profile_warn,
+                     cli->warning ? "-w" : "profile warning", err) != EP_OK)
+    return EP_EINVAL;
+  if (ep_range_parse(&cfg->crit, cli->critical ? cli->critical : profile_crit,
+                     cli->critical ? "-c" : "profile critical", err) != EP_OK)
+    return EP_EINVAL;
+  return EP_OK;
+}
+
+static enum ep_status
+check_proxy_url(const char *url, struct ep_err *err)
+{
+  const char *rest;
+
+  if (strncmp(url, "http://", 7) == 0)
+    rest = url + 7;
+  else if (strncmp(url, "https://", 8) == 0)
+    rest = url + 8;
+  else
+    return ep_err_set(err, EP_EINVAL,
+                      "--proxy: expected an http:// or https:// URL");
+  if (strchr(rest, '@'))
+    return ep_err_set(err, EP_EINVAL,
+                      "--proxy: credentials are not allowed in the URL; use "
+                      "--proxy-auth-file");
+  return EP_OK;
+}
+
+enum ep_status
+ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
+                   enum ep_check_kind check, struct ep_err *err)
+{
+  struct ep_profile *p;
+  const char        *iface;
+
+  p = cfg->profile = ep_profile_load(cli->profile ? cli->profile : "standard",
+                                     err);
+  if (!p)
+    return err ? err->code : EP_EINVAL;
+  cfg->format = cli->format;
+  cfg->verbose = cli->verbose;
+  cfg->timeout = cli->timeout > 0 ? cli->timeout : p->timeout;
+  if (cli->dns_servers.n &&
+      copy_list(&p->dns.servers, &cli->dns_servers, err) != EP_OK)
+    return EP_ENOMEM;
+  if (cli->fallback && replace_string(&p->dns.fallback, cli->fallback, err))
+    return EP_ENOMEM;
+  if (cli->proxy) {
+    if (check_proxy_url(cli->proxy, err) != EP_OK)
+      return EP_EINVAL;
+    if (replace_string(&p->proxy.url, cli->proxy, err) != EP_OK)
+      return EP_ENOMEM;
+  }
+  iface = cli->interface ? cli->interface : p->interface;
+  if (iface) {
+    if (ep_iface_resolve(iface, &cfg->iface, err) != EP_OK)
+      return EP_EINVAL;
+    cfg->has_iface = true;
+  }
+  switch (check) {
+    case EP_CHECK_DNS:
+      if (cli->hosts.n && dns_hosts(p, cli, err) != EP_OK)
+        return EP_EINVAL;
+      return thresholds(cfg, cli, p->dns.warning, p->dns.critical, err);
+  }
+  return EP_OK;
+}

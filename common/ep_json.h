@@ -1,0 +1,28 @@
+/* Strict JSON for profiles and peers: json-c in strict mode, plus what it
+ * does not check (trailing garbage, duplicate members, NUL bytes), with
+ * errors that give the line and column. */
+#ifndef EP_JSON_H
+#define EP_JSON_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "ep_err.h"
+
+#define EP_JSON_MAX_DEPTH 32
+
+/* Parses len bytes of text.  source names the input in messages
+ * ("site.json").  Returns a new object (json_object_put() it) or NULL with
+ * err set to "SOURCE: line L, column C: what". */
+json_object *ep_json_parse_strict(const char *text, size_t len,
+                                  const char *source, struct ep_err *err);
+
+/* Reads and parses a file of at most max bytes. */
+json_object *ep_json_load_file(const char *path, size_t max,
+                               struct ep_err *err);
+
+/* "object", "array", "string", "number", "boolean" or "null". */
+const char *ep_json_type_name(const json_object *o);
+
+#endif

@@ -1,0 +1,414 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ares.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_addr.h"
+#include "ep_resolver.h"
+#include "ep_time.h"
+
+#define SOCKS_PER_CHANNEL 16
+#define SERVERS_MAX 16
+
+struct sock_slot {
+  ares_socket_t fd;
+  bool          readable, writable;
+};
+
+struct channel {
+  ares_channel     ch;
+  struct sock_slot socks[SOCKS_PER_CHANNEL];
+  size_t           n_socks;
+};
+
+struct query {
+  struct ep_resolver *r;
+  ep_resolve_cb       cb;
+  void               *arg;
+  size_t              server;
+  struct timespec     sent;
+};
+
+struct ep_resolver {
+  struct channel       chans[SERVERS_MAX];
+  struct ep_dns_server servers[SERVERS_MAX];
+  size_t               n;
+  size_t               pending;
+  struct timespec      now; /* the pass being processed */
+};
+
+const char *
+ep_dns_outcome_str(enum ep_dns_outcome o)
+{
+  switch (o) {
+    case EP_DNS_PENDING:
+      return "pending";
+    case EP_DNS_ANSWER:
+      return "answered";
+    case EP_DNS_NODATA:
+      return "no address (NODATA)";
+    case EP_DNS_NXDOMAIN:
+      return "NXDOMAIN";
+    case EP_DNS_SERVFAIL:
+      return "SERVFAIL";
+    case EP_DNS_REFUSED:
+      return "REFUSED";
+    case EP_DNS_BADREPLY:
+      return "bad reply";
+    case EP_DNS_TIMEOUT:
+      return "timed out";
+    case EP_DNS_UNREACHABLE:
+      return "unreachable (connection refused)";
+    case EP_DNS_CANCELLED:
+      return "timed out";
+  }
+  return "unknown";
+}
+
+static void
+sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+  struct channel *c = data;
+  size_t          i;
+
+  for (i = 0; i < c->n_socks; i++)
+    if (c->socks[i].fd == fd)
+      break;
+  if (!readable && !writable) {
+    if (i < c->n_socks)
+      c->socks[i] = c->socks[--c->n_socks];
+    return;
+  }
+  if (i == c->n_socks) {
+    /* c-ares opens one UDP socket per server and one TCP on truncation:
+     * a channel with one server never needs more slots than this. */
+    if (c->n_socks == SOCKS_PER_CHANNEL)
+      return;
+    c->n_socks++;
+  }
+  c->socks[i].fd = fd;
+  c->socks[i].readable = readable != 0;
+  c->socks[i].writable = writable != 0;
+}
+
+static enum ep_status
+channel_open(struct ep_resolver *r, const char *csv, const struct ep_iface *iface,
+             double timeout, struct ep_err *err)
+{
+  struct channel     *c = &r->chans[r->n];
+  struct ares_options opts;
+  int                 optmask, rc;
+
+  memset(c, 0, sizeof *c);
+  memset(&opts, 0, sizeof opts);
+  /* NOCHECKRESP: hand REFUSED and SERVFAIL back instead of skipping the
+   * server; NOSEARCH and no "f" lookups: only the name as given, on the
+   * wire, never /etc/hosts. */
+  opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+  opts.timeout = (int)(timeout * 1000.0 / 3.0);
+  if (opts.timeout < 100)
+    opts.timeout = 100;
+  opts.tries = 2;
+  opts.lookups = (char *)"b";
+  opts.sock_state_cb = sock_state;
+  opts.sock_state_cb_data = c;
+  optmask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+            ARES_OPT_LOOKUPS | ARES_OPT_SOCK_STATE_CB;
+  rc = ares_init_options(&c->ch, &opts, optmask);
+  if (rc != ARES_SUCCESS)
+    return ep_err_set(err, rc == ARES_ENOMEM ? EP_ENOMEM : EP_ELIB,
+                      "cannot create a DNS channel: %s", ares_strerror(rc));
+  rc = ares_set_servers_ports_csv(c->ch, csv);
+  if (rc != ARES_SUCCESS) {
+    ares_destroy(c->ch);
+    return ep_err_set(err, EP_EINVAL, "DNS server %s: %s", csv,
+                      ares_strerror(rc));
+  }
+  if (iface) {
+    ares_set_local_dev(c->ch, iface->name);
+    if (iface->has_addr && iface->family == AF_INET)
+      ares_set_local_ip4(c->ch, ntohl(iface->addr4.s_addr));
+    else if (iface->has_addr && iface->family == AF_INET6)
+      ares_set_local_ip6(c->ch, iface->addr6.s6_addr);
+  }
+  return EP_OK;
+}
+
+static enum ep_status
+add_server(struct ep_resolver *r, const struct ep_hostport *hp, bool fallback,
+           const struct ep_iface *iface, double timeout, struct ep_err *err)
+{
+  char   csv[80], label[80];
+  size_t i;
+
+  ep_hostport_format(hp, csv, sizeof csv);
+  if (hp->port == 53)
+    snprintf(label, sizeof label, "%.46s", hp->host);
+  else
+    snprintf(label, sizeof label, "%.79s", csv);
+  for (i = 0; i < r->n; i++)
+    if (strcmp(r->servers[i].label, label) == 0)
+      return EP_OK;
+  if (r->n == SERVERS_MAX)
+    return ep_err_set(err, EP_EINVAL, "more than %d DNS servers", SERVERS_MAX);
+  if (channel_open(r, csv, iface, timeout, err) != EP_OK)
+    return err ? err->code : EP_ELIB;
+  memcpy(r->servers[r->n].label, label, sizeof label);
+  r->servers[r->n].fallback = fallback;
+  r->n++;
+  return EP_OK;
+}
+
+/* The resolvers of /etc/resolv.conf, as c-ares reads them. */
+static enum ep_status
+add_system_servers(struct ep_resolver *r, bool fallback,
+                   const struct ep_iface *iface, double timeout,
+                   struct ep_err *err)
+{
+  ares_channel                ch;
+  struct ares_options         opts;
+  struct ares_addr_port_node *list = NULL, *node;
+  struct ep_hostport          hp;
+  enum ep_status              rc = EP_OK;
+  int                         arc;
+
+  memset(&opts, 0, sizeof opts);
+  opts.flags = ARES_FLAG_NOSEARCH;
+  arc = ares_init_options(&ch, &opts, ARES_OPT_FLAGS);
+  if (arc != ARES_SUCCESS)
+    return ep_err_set(err, EP_ELIB, "cannot read the system resolvers: %s",
+                      ares_strerror(arc));
+  arc = ares_get_servers_ports(ch, &list);
+  if (arc != ARES_SUCCESS)
+    rc = ep_err_set(err, EP_ELIB, "cannot read the system resolvers: %s",
+                    ares_strerror(arc));
+  for (node = list; node && rc == EP_OK; node = node->next) {
+    memset(&hp, 0, sizeof hp);
+    if (!inet_ntop(node->family, &node->addr, hp.host, sizeof hp.host))
+      continue;
+    hp.port = node->udp_port ? (unsigned)node->udp_port : 53;
+    hp.is_address = true;
+    rc = add_server(r, &hp, fallback, iface, timeout, err);
+  }
+  ares_free_data(list);
+  ares_destroy(ch);
+  return rc;
+}
+
+struct ep_resolver *
+ep_resolver_new(const struct ep_strlist *servers, const char *fallback,
+                const struct ep_iface *iface, double timeout,
+                struct ep_err *err)
+{
+  struct ep_resolver *r = calloc(1, sizeof *r);
+  struct ep_hostport  hp;
+  size_t              i;
+
+  if (!r) {
+    ep_err_set(err, EP_ENOMEM, "out of memory creating the resolver");
+    return NULL;
+  }
+  for (i = 0; servers && i < servers->n; i++) {
+    if (ep_addrport_parse(servers->v[i], 53, "DNS server", &hp, err) != EP_OK ||
+        add_server(r, &hp, false, iface, timeout, err) != EP_OK)
+      goto fail;
+  }
+  if (!fallback || strcmp(fallback, "none") == 0) {
+    /* nothing more */
+  } else if (strcmp(fallback, "system") == 0) {
+    if (add_system_servers(r, r->n > 0, iface, timeout, err) != EP_OK)
+      goto fail;
+  } else if (ep_addrport_parse(fallback, 53, "fallback DNS", &hp, err) !=
+               EP_OK ||
+             add_server(r, &hp, r->n > 0, iface, timeout, err) != EP_OK) {
+    goto fail;
+  }
+  if (r->n == 0) {
+    ep_err_set(err, EP_EINVAL, "no DNS server to ask (servers empty and "
+                               "fallback none)");
+    goto fail;
+  }
+  return r;
+fail:
+  ep_resolver_free(r);
+  return NULL;
+}
+
+void
+ep_resolver_free(struct ep_resolver *r)
+{
+  size_t i;
+
+  if (!r)
+    return;
+  /* ares_destroy() runs pending callbacks with ARES_EDESTRUCTION. */
+  for (i = 0; i < r->n; i++)
+    ares_destroy(r->chans[i].ch);
+  free(r);
+}
+
+size_t
+ep_resolver_server_count(const struct ep_resolver *r)
+{
+  return r->n;
+}
+
+const struct ep_dns_server *
+ep_resolver_server(const struct ep_resolver *r, size_t i)
+{
+  return i < r->n ? &r->servers[i] : NULL;
+}
+
+size_t
+ep_resolver_pending(const struct ep_resolver *r)
+{
+  return r->pending;
+}
+
+static enum ep_dns_outcome
+outcome_of(int status)
+{
+  switch (status) {
+    case ARES_SUCCESS:
+      return EP_DNS_ANSWER;
+    case ARES_ENODATA:
+      return EP_DNS_NODATA;
+    case ARES_ENOTFOUND:
+      return EP_DNS_NXDOMAIN;
+    case ARES_ESERVFAIL:
+      return EP_DNS_SERVFAIL;
+    case ARES_EREFUSED:
+      return EP_DNS_REFUSED;
+    case ARES_ETIMEOUT:
+      return EP_DNS_TIMEOUT;
+    case ARES_ECONNREFUSED:
+      return EP_DNS_UNREACHABLE;
+    case ARES_ECANCELLED:
+    case ARES_EDESTRUCTION:
+      return EP_DNS_CANCELLED;
+    default:
+      return EP_DNS_BADREPLY;
+  }
+}
+
+static void
+on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+  struct query        *q = arg;
+  struct ep_resolver  *r = q->r;
+  struct ep_dns_answer a;
+  struct ares_addrttl  ttls[EP_DNS_MAX_ADDRS];
+  int                  n = EP_DNS_MAX_ADDRS, i;
+
+  (void)timeouts;
+  memset(&a, 0, sizeof a);
+  a.outcome = outcome_of(status);
+  a.seconds = ep_time_diff(r->now, q->sent);
+  if (status == ARES_SUCCESS) {
+    status = ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
+    if (status == ARES_SUCCESS && n > 0) {
+      for (i = 0; i < n; i++)
+        inet_ntop(AF_INET, &ttls[i].ipaddr, a.addrs[a.n_addrs++],
+                  EP_DNS_ADDR_TEXT);
+    } else {
+      a.outcome = status == ARES_SUCCESS || status == ARES_ENODATA
+                    ? EP_DNS_NODATA
+                    : EP_DNS_BADREPLY;
+    }
+  }
+  r->pending--;
+  q->cb(q->arg, q->server, &a);
+  free(q);
+}
+
+enum ep_status
+ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
+                  ep_resolve_cb cb, void *arg, struct timespec now,
+                  struct ep_err *err)
+{
+  struct query *q;
+
+  if (server >= r->n)
+    return ep_err_set(err, EP_EINVAL, "no DNS server %zu", server);
+  q = malloc(sizeof *q);
+  if (!q)
+    return ep_err_set(err, EP_ENOMEM, "out of memory querying %s", name);
+  q->r = r;
+  q->cb = cb;
+  q->arg = arg;
+  q->server = server;
+  q->sent = now;
+  r->now = now;
+  r->pending++;
+  /* ns_c_in = 1, ns_t_a = 1.  c-ares may answer at once (a send error),
+   * which is why pending is counted first. */
+  ares_query(r->chans[server].ch, name, 1, 1, on_reply, q);
+  return EP_OK;
+}
+
+enum ep_status
+ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,
+                    struct timespec now)
+{
+  struct timeval  tv, *tvp;
+  struct channel *c;
+  size_t          i, j;
+  short           ev;
+
+  for (i = 0; i < r->n; i++) {
+    c = &r->chans[i];
+    for (j = 0; j < c->n_socks; j++) {
+      ev = (short)((c->socks[j].readable ? POLLIN : 0) |
+                   (c->socks[j].writable ? POLLOUT : 0));
+      if (ep_pollset_add(ps, c->socks[j].fd, ev) != EP_OK)
+        return EP_ENOMEM;
+    }
+    tvp = ares_timeout(c->ch, NULL, &tv);
+    if (tvp)
+      ep_pollset_wake_at(ps, ep_time_add(now, (double)tvp->tv_sec +
+                                                (double)tvp->tv_usec / 1e6));
+  }
+  return EP_OK;
+}
+
+void
+ep_resolver_process(struct ep_resolver *r, const struct ep_pollset *ps,
+                    struct timespec now)
+{
+  struct channel  *c;
+  struct sock_slot ready[SOCKS_PER_CHANNEL];
+  size_t           i, j, n;
+  short            rev;
+
+  r->now = now;
+  for (i = 0; i < r->n; i++) {
+    c = &r->chans[i];
+    /* Copy first: processing may open and close sockets of this channel. */
+    for (n = 0, j = 0; j < c->n_socks; j++) {
+      rev = ep_pollset_revents(ps, c->socks[j].fd);
+      if (rev) {
+        ready[n].fd = c->socks[j].fd;
+        ready[n].readable = (rev & (POLLIN | POLLERR | POLLHUP)) != 0;
+        ready[n].writable = (rev & POLLOUT) != 0;
+        n++;
+      }
+    }
+    for (j = 0; j < n; j++)
+      ares_process_fd(c->ch, ready[j].readable ? ready[j].fd : ARES_SOCKET_BAD,
+                      ready[j].writable ? ready[j].fd : ARES_SOCKET_BAD);
+    /* Runs c-ares's own timeouts and retries. */
+    ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+  }
+}
+
+void
+ep_resolver_cancel(struct ep_resolver *r)
+{
+  size_t i;
+
+  for (i = 0; i < r->n; i++)
+    ares_cancel(r->chans[i].ch);
+}

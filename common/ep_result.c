@@ -1,0 +1,171 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_result.h"
+
+const char *
+ep_state_str(enum ep_state s)
+{
+  switch (s) {
+    case EP_STATE_OK:
+      return "OK";
+    case EP_STATE_WARNING:
+      return "WARNING";
+    case EP_STATE_CRITICAL:
+      return "CRITICAL";
+    case EP_STATE_UNKNOWN:
+      return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+static int
+severity(enum ep_state s)
+{
+  switch (s) {
+    case EP_STATE_OK:
+      return 0;
+    case EP_STATE_UNKNOWN:
+      return 1;
+    case EP_STATE_WARNING:
+      return 2;
+    case EP_STATE_CRITICAL:
+      return 3;
+  }
+  return 1;
+}
+
+enum ep_state
+ep_state_worse(enum ep_state a, enum ep_state b)
+{
+  return severity(a) >= severity(b) ? a : b;
+}
+
+enum ep_state
+ep_state_from_ranges(double value, const struct ep_range *warn,
+                     const struct ep_range *crit)
+{
+  if (crit && ep_range_alerts(crit, value))
+    return EP_STATE_CRITICAL;
+  if (warn && ep_range_alerts(warn, value))
+    return EP_STATE_WARNING;
+  return EP_STATE_OK;
+}
+
+void
+ep_check_result_init(struct ep_check_result *c)
+{
+  memset(c, 0, sizeof *c);
+}
+
+void
+ep_check_result_cleanup(struct ep_check_result *c)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_targets; i++) {
+    free(c->targets[i].name);
+    free(c->targets[i].text);
+    free(c->targets[i].perf);
+    json_object_put(c->targets[i].data);
+  }
+  free(c->targets);
+  free(c->check);
+  free(c->summary);
+  ep_check_result_init(c);
+}
+
+struct ep_target_result *
+ep_check_result_add(struct ep_check_result *c, const char *name,
+                    struct ep_err *err)
+{
+  struct ep_target_result *v, *t;
+
+  v = realloc(c->targets, (c->n_targets + 1) * sizeof *v);
+  if (!v)
+    goto nomem;
+  c->targets = v;
+  t = &v[c->n_targets];
+  memset(t, 0, sizeof *t);
+  t->name = strdup(name);
+  t->data = json_object_new_object();
+  if (!t->name || !t->data) {
+    free(t->name);
+    json_object_put(t->data);
+    goto nomem;
+  }
+  c->n_targets++;
+  return t;
+nomem:
+  ep_err_set(err, EP_ENOMEM, "out of memory adding target %s", name);
+  return NULL;
+}
+
+enum ep_status
+ep_target_set_text(struct ep_target_result *t, const char *fmt, ...)
+{
+  va_list ap;
+  char   *s;
+  int     n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return EP_EINVAL;
+  s = malloc((size_t)n + 1);
+  if (!s)
+    return EP_ENOMEM;
+  va_start(ap, fmt);
+  vsnprintf(s, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  free(t->text);
+  t->text = s;
+  return EP_OK;
+}
+
+enum ep_status
+ep_target_add_perf(struct ep_target_result *t, const char *label,
+                   bool measured, double value, const char *uom,
+                   const struct ep_range *warn, const struct ep_range *crit,
+                   const double *min, const double *max)
+{
+  struct ep_perf *v, *p;
+
+  v = realloc(t->perf, (t->n_perf + 1) * sizeof *v);
+  if (!v)
+    return EP_ENOMEM;
+  t->perf = v;
+  p = &v[t->n_perf++];
+  memset(p, 0, sizeof *p);
+  snprintf(p->label, sizeof p->label, "%s", label);
+  p->measured = measured;
+  p->value = measured ? value : 0;
+  snprintf(p->uom, sizeof p->uom, "%s", uom ? uom : "");
+  if (warn && warn->set)
+    snprintf(p->warn, sizeof p->warn, "%s", warn->text);
+  if (crit && crit->set)
+    snprintf(p->crit, sizeof p->crit, "%s", crit->text);
+  if (min) {
+    p->has_min = true;
+    p->min = *min;
+  }
+  if (max) {
+    p->has_max = true;
+    p->max = *max;
+  }
+  return EP_OK;
+}
+
+void
+ep_check_result_settle(struct ep_check_result *c)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_targets; i++)
+    c->state = ep_state_worse(c->state, c->targets[i].state);
+}

@@ -1,0 +1,80 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ep_check.h"
+#include "ep_cli.h"
+#include "ep_nagios.h"
+#include "ep_output.h"
+
+static int
+unknown(const struct ep_nagios_check *check, const char *msg)
+{
+  printf("EDGE %s UNKNOWN - %s\n", check->title, msg);
+  return EP_STATE_UNKNOWN;
+}
+
+static void
+help(const struct ep_nagios_check *check)
+{
+  printf("%s %s - %s\n\nUsage: %s [options]\n\n%s\nOptions of every "
+         "edgeprobe check:\n%s",
+         check->program, PACKAGE_VERSION, check->synopsis, check->program,
+         check->own_help, ep_cli_shared_help());
+  printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or "
+         "configuration error).\n");
+}
+
+int
+ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
+{
+  struct ep_cli          cli;
+  struct ep_config       cfg;
+  struct ep_check_result result;
+  struct ep_err          err = EP_ERR_INIT;
+  char                  *text = NULL;
+  int                    state;
+
+  ep_cli_init(&cli);
+  ep_config_init(&cfg);
+  ep_check_result_init(&result);
+  if (ep_cli_parse(&cli, argc, argv, check->extras, &err) != EP_OK) {
+    state = unknown(check, err.msg);
+    goto done;
+  }
+  if (cli.help) {
+    help(check);
+    state = EP_STATE_OK;
+    goto done;
+  }
+  if (cli.version) {
+    printf("%s %s\n", check->program, PACKAGE_VERSION);
+    state = EP_STATE_OK;
+    goto done;
+  }
+  if (ep_global_init(&err) != EP_OK ||
+      ep_config_from_cli(&cfg, &cli, check->kind, &err) != EP_OK ||
+      ep_check_run(&cfg, check->kind, &result, &err) != EP_OK) {
+    state = unknown(check, err.msg);
+    goto done;
+  }
+  text = cfg.format == EP_FORMAT_JSON ? ep_format_json(&result, &err)
+                                      : ep_format_nagios(&result, check->title,
+                                                         &err);
+  if (!text) {
+    state = unknown(check, err.msg);
+    goto done;
+  }
+  fputs(text, stdout);
+  state = (int)result.state;
+done:
+  free(text);
+  ep_check_result_cleanup(&result);
+  ep_config_cleanup(&cfg);
+  ep_cli_cleanup(&cli);
+  ep_global_cleanup();
+  if (fflush(stdout) != 0)
+    state = EP_STATE_UNKNOWN;
+  return state;
+}

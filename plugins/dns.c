@@ -1,0 +1,559 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns.h"
+#include "ep_addr.h"
+#include "ep_buf.h"
+#include "ep_output.h"
+#include "ep_run.h"
+#include "ep_time.h"
+
+#define TEXT_MAX 4096
+
+struct dns_ctx {
+  struct ep_dns_name   *names;
+  size_t                n_names;
+  struct ep_range       warn, crit;
+  struct ep_run        *run;
+  struct ep_dns_answer *answers; /* n_names x n_servers */
+  size_t                n_servers;
+  size_t                pending;
+};
+
+struct slot {
+  struct dns_ctx *ctx;
+  size_t          name;
+};
+
+void
+ep_dns_names_free(struct ep_dns_name *names, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free(names[i].name);
+    ep_strlist_free(&names[i].expect);
+  }
+  free(names);
+}
+
+static enum ep_status
+add_name(struct ep_dns_name **names, size_t *n, const char *name,
+         const struct ep_strlist *expect)
+{
+  struct ep_dns_name *v;
+  size_t              i;
+
+  if (ep_addr_is_literal(name))
+    return EP_OK;
+  for (i = 0; i < *n; i++)
+    if (strcasecmp((*names)[i].name, name) == 0)
+      return EP_OK;
+  v = realloc(*names, (*n + 1) * sizeof *v);
+  if (!v)
+    return EP_ENOMEM;
+  *names = v;
+  memset(&v[*n], 0, sizeof v[*n]);
+  if (!(v[*n].name = strdup(name)))
+    return EP_ENOMEM;
+  (*n)++;
+  for (i = 0; expect && i < expect->n; i++)
+    if (ep_strlist_add(&v[*n - 1].expect, expect->v[i]) != EP_OK)
+      return EP_ENOMEM;
+  return EP_OK;
+}
+
+static enum ep_status
+add_hosts(struct ep_dns_name **names, size_t *n, const struct ep_strlist *l)
+{
+  struct ep_hostport hp;
+  size_t             i;
+
+  for (i = 0; i < l->n; i++)
+    if (ep_hostport_parse(l->v[i], 1, NULL, &hp, NULL) == EP_OK &&
+        add_name(names, n, hp.host, NULL) != EP_OK)
+      return EP_ENOMEM;
+  return EP_OK;
+}
+
+enum ep_status
+ep_dns_collect_names(const struct ep_profile *p, struct ep_dns_name **names,
+                     size_t *n, struct ep_err *err)
+{
+  enum ep_status rc = EP_OK;
+  size_t         i;
+
+  *names = NULL;
+  *n = 0;
+  for (i = 0; i < p->dns.n_names && rc == EP_OK; i++)
+    rc = add_name(names, n, p->dns.names[i].name, &p->dns.names[i].expect);
+  if (rc == EP_OK)
+    rc = add_hosts(names, n, &p->https.targets);
+  if (rc == EP_OK)
+    rc = add_hosts(names, n, &p->ntp.servers);
+  if (rc == EP_OK)
+    rc = add_hosts(names, n, &p->nats.targets);
+  if (rc == EP_OK && p->proxy.url) {
+    const char *host = strstr(p->proxy.url, "://") + 3;
+    char        buf[EP_HOST_MAX + 8];
+    struct ep_hostport hp;
+
+    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(host, "/"), host);
+    if (ep_hostport_parse(buf, 1, NULL, &hp, NULL) == EP_OK)
+      rc = add_name(names, n, hp.host, NULL);
+  }
+  if (rc != EP_OK) {
+    ep_dns_names_free(*names, *n);
+    *names = NULL;
+    *n = 0;
+    return ep_err_set(err, EP_ENOMEM, "out of memory collecting names");
+  }
+  return EP_OK;
+}
+
+static bool
+is_silent(enum ep_dns_outcome o)
+{
+  return o == EP_DNS_TIMEOUT || o == EP_DNS_CANCELLED ||
+         o == EP_DNS_UNREACHABLE || o == EP_DNS_PENDING;
+}
+
+static bool
+is_failure(enum ep_dns_outcome o)
+{
+  return o == EP_DNS_NXDOMAIN || o == EP_DNS_SERVFAIL || o == EP_DNS_REFUSED ||
+         o == EP_DNS_BADREPLY || o == EP_DNS_NODATA;
+}
+
+/* "8.8.8.8, 8.8.4.4" for the servers of one group whose outcome passes. */
+static enum ep_status
+list_servers(struct ep_buf *b, const struct ep_dns_server *servers,
+             const struct ep_dns_answer *answers, size_t n, bool fallback,
+             bool (*pass)(enum ep_dns_outcome))
+{
+  enum ep_status rc = EP_OK;
+  size_t         i, k = 0;
+
+  for (i = 0; i < n && rc == EP_OK; i++)
+    if (servers[i].fallback == fallback && pass(answers[i].outcome))
+      rc = ep_buf_printf(b, "%s%s", k++ ? ", " : "", servers[i].label);
+  return rc;
+}
+
+static bool
+in_list(const struct ep_strlist *l, const char *addr)
+{
+  return ep_strlist_find(l, addr) >= 0;
+}
+
+enum ep_status
+ep_dns_evaluate(const struct ep_dns_name *name,
+                const struct ep_dns_server *servers,
+                const struct ep_dns_answer *answers, size_t n_servers,
+                const struct ep_range *warn, const struct ep_range *crit,
+                struct ep_check_result *out, struct ep_err *err)
+{
+  struct ep_target_result *t;
+  struct ep_buf            b, addrs;
+  struct ep_strlist        seen = {NULL, 0};
+  json_object             *list, *one, *alist;
+  enum ep_status           rc = EP_OK;
+  bool                     use_fallback = true, any_fallback = false;
+  bool                     any_answer = false, mismatch = false;
+  double                   best = -1;
+  const char              *best_server = NULL;
+  char                     num[32];
+  size_t                   i, j;
+
+  if (!(t = ep_check_result_add(out, name->name, err)))
+    return EP_ENOMEM;
+  ep_buf_init(&b, TEXT_MAX);
+  ep_buf_init(&addrs, TEXT_MAX);
+  /* The fallback decides only when no configured resolver said anything. */
+  for (i = 0; i < n_servers; i++) {
+    if (servers[i].fallback)
+      any_fallback = true;
+    else if (!is_silent(answers[i].outcome))
+      use_fallback = false;
+  }
+  if (!any_fallback)
+    use_fallback = false;
+  list = json_object_new_array();
+  for (i = 0; i < n_servers; i++) {
+    const struct ep_dns_answer *a = &answers[i];
+
+    one = json_object_new_object();
+    json_object_object_add(one, "server",
+                           json_object_new_string(servers[i].label));
+    json_object_object_add(one, "fallback",
+                           json_object_new_boolean(servers[i].fallback));
+    json_object_object_add(one, "outcome", json_object_new_string(
+                                             ep_dns_outcome_str(a->outcome)));
+    alist = json_object_new_array();
+    for (j = 0; j < a->n_addrs; j++)
+      json_object_array_add(alist, json_object_new_string(a->addrs[j]));
+    json_object_object_add(one, "addresses", alist);
+    if (!is_silent(a->outcome))
+      json_object_object_add(one, "seconds", json_object_new_double(a->seconds));
+    json_object_array_add(list, one);
+    if (servers[i].fallback != use_fallback || a->outcome != EP_DNS_ANSWER)
+      continue;
+    any_answer = true;
+    if (best < 0 || a->seconds < best) {
+      best = a->seconds;
+      best_server = servers[i].label;
+    }
+    for (j = 0; j < a->n_addrs && rc == EP_OK; j++) {
+      if (in_list(&seen, a->addrs[j]))
+        continue;
+      if (ep_strlist_add(&seen, a->addrs[j]) != EP_OK)
+        rc = EP_ENOMEM;
+      else
+        rc = ep_buf_printf(&addrs, "%s%s", seen.n > 1 ? ", " : "",
+                           a->addrs[j]);
+      if (name->expect.n && !in_list(&name->expect, a->addrs[j]))
+        mismatch = true;
+    }
+  }
+  json_object_object_add(t->data, "resolvers", list);
+  alist = json_object_new_array();
+  for (j = 0; j < seen.n; j++)
+    json_object_array_add(alist, json_object_new_string(seen.v[j]));
+  json_object_object_add(t->data, "addresses", alist);
+  if (best >= 0)
+    json_object_object_add(t->data, "response_time",
+                           json_object_new_double(best));
+
+  /* Failures from the group that decides: each names its resolver. */
+  for (i = 0; i < n_servers && rc == EP_OK; i++) {
+    if (servers[i].fallback != use_fallback || !is_failure(answers[i].outcome))
+      continue;
+    t->state = EP_STATE_CRITICAL;
+    rc = ep_buf_printf(&b, "%s%s %s from %s%s",
+                       b.len ? "; " : "", name->name,
+                       ep_dns_outcome_str(answers[i].outcome),
+                       servers[i].fallback ? "fallback " : "",
+                       servers[i].label);
+  }
+  if (rc == EP_OK && any_answer && mismatch) {
+    t->state = EP_STATE_CRITICAL;
+    rc = ep_buf_printf(&b, "%s%s resolved to %s via %s, expected only ",
+                       b.len ? "; " : "", name->name, ep_buf_str(&addrs),
+                       best_server);
+    for (j = 0; j < name->expect.n && rc == EP_OK; j++)
+      rc = ep_buf_printf(&b, "%s%s", j ? ", " : "", name->expect.v[j]);
+  } else if (rc == EP_OK && any_answer && t->state == EP_STATE_OK) {
+    t->state = ep_state_from_ranges(best, warn, crit);
+    ep_format_number(num, sizeof num, best);
+    rc = ep_buf_printf(&b, "%s resolved to %s via %s%s in %ss", name->name,
+                       ep_buf_str(&addrs), use_fallback ? "fallback " : "",
+                       best_server, num);
+    if (rc == EP_OK && t->state != EP_STATE_OK)
+      rc = ep_buf_printf(&b, " (over %s %s)",
+                         t->state == EP_STATE_CRITICAL ? "critical"
+                                                       : "warning",
+                         t->state == EP_STATE_CRITICAL ? crit->text
+                                                       : warn->text);
+  }
+  if (rc == EP_OK && !any_answer && t->state == EP_STATE_OK) {
+    t->state = EP_STATE_CRITICAL;
+    rc = ep_buf_printf(&b, "%s timed out: no answer from ", name->name);
+    if (rc == EP_OK)
+      rc = list_servers(&b, servers, answers, n_servers, false, is_silent);
+    if (rc == EP_OK && any_fallback) {
+      rc = ep_buf_printf(&b, " nor fallback ");
+      if (rc == EP_OK)
+        rc = list_servers(&b, servers, answers, n_servers, true, is_silent);
+    }
+  } else if (rc == EP_OK && use_fallback && any_answer) {
+    t->state = ep_state_worse(t->state, EP_STATE_WARNING);
+    rc = ep_buf_printf(&b, "; ");
+    if (rc == EP_OK)
+      rc = list_servers(&b, servers, answers, n_servers, false, is_silent);
+    if (rc == EP_OK)
+      rc = ep_buf_printf(&b, " did not answer");
+  } else if (rc == EP_OK && !use_fallback) {
+    struct ep_buf silent;
+
+    ep_buf_init(&silent, TEXT_MAX);
+    rc = list_servers(&silent, servers, answers, n_servers, false, is_silent);
+    if (rc == EP_OK && silent.len) {
+      t->state = ep_state_worse(t->state, EP_STATE_WARNING);
+      rc = ep_buf_printf(&b, "; %s did not answer", ep_buf_str(&silent));
+    }
+    ep_buf_cleanup(&silent);
+  }
+  if (rc == EP_OK)
+    rc = ep_target_set_text(t, "%s", ep_buf_str(&b));
+  if (rc == EP_OK) {
+    static const double zero = 0;
+
+    rc = ep_target_add_perf(t, name->name, best >= 0, best, "s", warn, crit,
+                            &zero, NULL);
+  }
+  ep_strlist_free(&seen);
+  ep_buf_cleanup(&b);
+  ep_buf_cleanup(&addrs);
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the result of %s: %s",
+                      name->name, ep_status_str(rc));
+  return EP_OK;
+}
+
+/* A resolver that was silent (or refused) for every name is the cause to
+ * name first, once, rather than in every name's line. */
+static bool
+server_all(const struct ep_dns_answer *answers, size_t n_names,
+           size_t n_servers, size_t s, bool (*pass)(enum ep_dns_outcome))
+{
+  size_t i;
+
+  for (i = 0; i < n_names; i++)
+    if (!pass(answers[i * n_servers + s].outcome))
+      return false;
+  return n_names > 0;
+}
+
+static bool
+refused(enum ep_dns_outcome o)
+{
+  return o == EP_DNS_REFUSED;
+}
+
+enum ep_status
+ep_dns_summarize(struct ep_check_result *out,
+                 const struct ep_dns_server *servers, size_t n_servers,
+                 const struct ep_dns_answer *answers, size_t n_names,
+                 struct ep_err *err)
+{
+  struct ep_buf  b, silent, fb_silent, refusing, fb_refusing;
+  enum ep_status rc = EP_OK;
+  size_t         i, s, shown = 0, problems = 0, fb_answers = 0;
+  size_t         n_primary = 0, n_primary_silent = 0;
+  bool           fallback_used;
+
+  ep_check_result_settle(out);
+  ep_buf_init(&b, TEXT_MAX);
+  ep_buf_init(&silent, TEXT_MAX);
+  ep_buf_init(&fb_silent, TEXT_MAX);
+  ep_buf_init(&refusing, TEXT_MAX);
+  ep_buf_init(&fb_refusing, TEXT_MAX);
+  for (s = 0; s < n_servers && rc == EP_OK; s++) {
+    bool           fb = servers[s].fallback;
+    struct ep_buf *to_silent = fb ? &fb_silent : &silent;
+    struct ep_buf *to_refusing = fb ? &fb_refusing : &refusing;
+
+    if (fb) {
+      for (i = 0; i < n_names; i++)
+        if (answers[i * n_servers + s].outcome == EP_DNS_ANSWER)
+          fb_answers++;
+    } else {
+      n_primary++;
+    }
+    if (server_all(answers, n_names, n_servers, s, is_silent)) {
+      n_primary_silent += !fb;
+      rc = ep_buf_printf(to_silent, "%s%s", to_silent->len ? ", " : "",
+                         servers[s].label);
+    } else if (server_all(answers, n_names, n_servers, s, refused)) {
+      rc = ep_buf_printf(to_refusing, "%s%s", to_refusing->len ? ", " : "",
+                         servers[s].label);
+    }
+  }
+  /* The fallback matters only once every configured resolver is silent. */
+  fallback_used = n_primary > 0 && n_primary_silent == n_primary;
+  if (rc == EP_OK && silent.len) {
+    rc = ep_buf_printf(&b, "%s not answering", ep_buf_str(&silent));
+    if (rc == EP_OK && fallback_used && fb_silent.len)
+      rc = ep_buf_printf(&b, ", fallback %s not answering either",
+                         ep_buf_str(&fb_silent));
+    else if (rc == EP_OK && fallback_used && fb_refusing.len)
+      rc = ep_buf_printf(&b, ", fallback %s refuses queries",
+                         ep_buf_str(&fb_refusing));
+    else if (rc == EP_OK && fallback_used && fb_answers)
+      rc = ep_buf_printf(&b, ", fallback answered");
+  }
+  if (rc == EP_OK && refusing.len)
+    rc = ep_buf_printf(&b, "%s%s refuses queries", b.len ? "; " : "",
+                       ep_buf_str(&refusing));
+  for (i = 0; i < out->n_targets && rc == EP_OK; i++) {
+    const struct ep_target_result *t = &out->targets[i];
+
+    if (t->state == EP_STATE_OK)
+      continue;
+    problems++;
+    /* Already said: silent resolvers, or a resolver refusing everything. */
+    if (silent.len && (strstr(t->text, " timed out: ") ||
+                       strstr(t->text, " did not answer")))
+      continue;
+    if ((refusing.len || (fallback_used && fb_refusing.len)) &&
+        strstr(t->text, " REFUSED from ") && !strstr(t->text, "NXDOMAIN") &&
+        !strstr(t->text, "SERVFAIL") && !strstr(t->text, "expected only"))
+      continue;
+    if (shown < 3)
+      rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", t->text);
+    shown++;
+  }
+  if (rc == EP_OK && shown > 3)
+    rc = ep_buf_printf(&b, "; and %zu more", shown - 3);
+  if (rc == EP_OK && !b.len) {
+    if (out->n_targets == 1)
+      rc = ep_buf_printf(&b, "%s", out->targets[0].text);
+    else
+      rc = ep_buf_printf(&b, "%zu names resolved", out->n_targets);
+  } else if (rc == EP_OK && problems < out->n_targets) {
+    rc = ep_buf_printf(&b, " (%zu of %zu names fine)",
+                       out->n_targets - problems, out->n_targets);
+  }
+  if (rc == EP_OK) {
+    free(out->summary);
+    out->summary = ep_buf_steal(&b);
+    if (!out->summary)
+      rc = EP_ENOMEM;
+  }
+  ep_buf_cleanup(&b);
+  ep_buf_cleanup(&silent);
+  ep_buf_cleanup(&fb_silent);
+  ep_buf_cleanup(&refusing);
+  ep_buf_cleanup(&fb_refusing);
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the DNS summary");
+  return EP_OK;
+}
+
+/* --- the probe --- */
+
+static void
+on_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
+{
+  struct slot    *sl = arg;
+  struct dns_ctx *c = sl->ctx;
+
+  c->answers[sl->name * c->n_servers + server] = *answer;
+  c->pending--;
+  free(sl);
+}
+
+static enum ep_status
+dns_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
+{
+  struct dns_ctx *c = p->ctx;
+  struct timespec now;
+  struct slot    *sl;
+  size_t          i, s;
+
+  c->run = run;
+  if (!run->resolver)
+    return ep_err_set(err, EP_EINVAL, "dns probe: the run has no resolver");
+  c->n_servers = ep_resolver_server_count(run->resolver);
+  c->answers = calloc(c->n_names * c->n_servers + 1, sizeof *c->answers);
+  if (!c->answers)
+    return ep_err_set(err, EP_ENOMEM, "out of memory starting DNS queries");
+  now = ep_time_now();
+  for (i = 0; i < c->n_names; i++) {
+    for (s = 0; s < c->n_servers; s++) {
+      if (!(sl = malloc(sizeof *sl)))
+        return ep_err_set(err, EP_ENOMEM, "out of memory starting queries");
+      sl->ctx = c;
+      sl->name = i;
+      c->pending++;
+      if (ep_resolver_query(run->resolver, s, c->names[i].name, on_answer, sl,
+                            now, err) != EP_OK) {
+        c->pending--;
+        free(sl);
+        return err ? err->code : EP_ELIB;
+      }
+    }
+  }
+  return EP_OK;
+}
+
+static bool
+dns_done(const struct ep_probe *p)
+{
+  const struct dns_ctx *c = p->ctx;
+
+  return c->pending == 0;
+}
+
+static enum ep_status
+dns_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
+{
+  struct dns_ctx             *c = p->ctx;
+  struct ep_dns_server       *servers;
+  size_t                      i;
+  enum ep_status              rc = EP_OK;
+
+  servers = calloc(c->n_servers + 1, sizeof *servers);
+  if (!servers)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  for (i = 0; i < c->n_servers; i++)
+    servers[i] = *ep_resolver_server(c->run->resolver, i);
+  if (!(out->check = strdup("dns")))
+    rc = ep_err_set(err, EP_ENOMEM, "out of memory");
+  for (i = 0; i < c->n_names && rc == EP_OK; i++)
+    rc = ep_dns_evaluate(&c->names[i], servers,
+                         &c->answers[i * c->n_servers], c->n_servers, &c->warn,
+                         &c->crit, out, err);
+  if (rc == EP_OK)
+    rc = ep_dns_summarize(out, servers, c->n_servers, c->answers, c->n_names,
+                          err);
+  free(servers);
+  return rc;
+}
+
+static void
+dns_destroy(struct ep_probe *p)
+{
+  struct dns_ctx *c;
+
+  if (!p)
+    return;
+  c = p->ctx;
+  if (c) {
+    ep_dns_names_free(c->names, c->n_names);
+    free(c->answers);
+    free(c);
+  }
+  free(p);
+}
+
+static const struct ep_probe_ops dns_ops = {
+  "dns", dns_start, NULL, NULL, dns_done, dns_finish, dns_destroy,
+};
+
+struct ep_probe *
+ep_dns_probe_new(const struct ep_dns_name *names, size_t n,
+                 const struct ep_range *warn, const struct ep_range *crit,
+                 struct ep_err *err)
+{
+  struct ep_probe *p = calloc(1, sizeof *p);
+  struct dns_ctx  *c = calloc(1, sizeof *c);
+  size_t           i;
+
+  if (!p || !c)
+    goto nomem;
+  p->ops = &dns_ops;
+  p->ctx = c;
+  if (warn)
+    c->warn = *warn;
+  if (crit)
+    c->crit = *crit;
+  for (i = 0; i < n; i++)
+    if (add_name(&c->names, &c->n_names, names[i].name, &names[i].expect) !=
+        EP_OK)
+      goto nomem;
+  return p;
+nomem:
+  if (p && c) {
+    dns_destroy(p);
+  } else {
+    free(p);
+    free(c);
+  }
+  ep_err_set(err, EP_ENOMEM, "out of memory creating the dns probe");
+  return NULL;
+}
