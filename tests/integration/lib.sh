@@ -1,0 +1,185 @@
+# Shared by the integration tests: a network namespace per test, servers
+# started and stopped by the test, and assertions on the real output.
+# Everything listens inside the namespace; no packet leaves it.
+
+: "${EP_BUILDDIR:=$(pwd)}"
+: "${EP_SRCDIR:=$EP_BUILDDIR}"
+CHECK_DNS="$EP_BUILDDIR/check_edge_dns"
+RESPONDER="$EP_BUILDDIR/tests/servers/ep-dns-responder"
+RELAY="$EP_BUILDDIR/tests/servers/ep-udp-relay"
+
+ep_failures=0
+ep_checks=0
+ep_pids=""
+
+# valgrind pass: every check binary runs under it; 99 marks its findings.
+if [ -n "${EP_VALGRIND:-}" ]; then
+  EP_WRAPPER="valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+--show-leak-kinds=definite --error-exitcode=99 \
+--suppressions=$EP_SRCDIR/tests/valgrind.supp"
+  EP_SLACK=8
+else
+  EP_WRAPPER=""
+  EP_SLACK=1.5
+fi
+
+skip() { echo "SKIP: $*"; exit 77; }
+
+ep_setup() {
+  [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+  command -v ip >/dev/null || skip "needs iproute2"
+  NS="ep-$(basename "$0" .sh)-$$"
+  TMP=$(mktemp -d)
+  trap ep_cleanup EXIT INT TERM
+  ip netns add "$NS" || skip "cannot create a network namespace"
+  ip netns exec "$NS" ip link set lo up
+  # "system" resolvers inside the namespace are ours, never the host's.
+  mkdir -p "/etc/netns/$NS"
+  echo "nameserver 127.0.0.53" >"/etc/netns/$NS/resolv.conf"
+}
+
+ep_cleanup() {
+  for p in $ep_pids; do kill "$p" 2>/dev/null; done
+  for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
+  sleep 0.1
+  for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  ip netns del "$NS" 2>/dev/null
+  rm -rf "/etc/netns/$NS" "$TMP"
+}
+
+ns() { ip netns exec "$NS" "$@"; }
+
+ns_addr() { ns ip addr add "$1/32" dev lo; }
+
+# wait_udp ADDR PORT: until something listens there (never a fixed sleep).
+wait_udp() {
+  i=0
+  while [ $i -lt 100 ]; do
+    ns ss -Hlnu "src $1:$2" 2>/dev/null | grep -q . && return 0
+    sleep 0.05
+    i=$((i + 1))
+  done
+  echo "nothing listens on udp $1:$2" >&2
+  return 1
+}
+
+# start_dnsmasq ADDR [dnsmasq options...]: an authoritative-only dnsmasq.
+start_dnsmasq() {
+  addr=$1
+  shift
+  ns dnsmasq --no-resolv --no-hosts --bind-interfaces --listen-address="$addr" \
+    --port=53 -k --pid-file="$TMP/dnsmasq-$addr.pid" --user=root \
+    --log-facility="$TMP/dnsmasq-$addr.log" "$@" </dev/null &
+  ep_pids="$ep_pids $!"
+  wait_udp "$addr" 53
+}
+
+# start_responder ADDR MODE [options...]: our own broken resolver.
+start_responder() {
+  addr=$1
+  mode=$2
+  shift 2
+  ns "$RESPONDER" -l "$addr" -p 53 -m "$mode" "$@" </dev/null &
+  ep_pids="$ep_pids $!"
+  wait_udp "$addr" 53
+}
+
+# start_relay ADDR UPSTREAM DELAY_MS: delays each query by DELAY_MS.
+start_relay() {
+  ns "$RELAY" -l "$1" -p 53 -u "$2" -q 53 -d "$3" </dev/null &
+  ep_pids="$ep_pids $!"
+  wait_udp "$1" 53
+}
+
+# blackhole ADDR: drop every DNS packet to ADDR inside the namespace.
+blackhole() {
+  ns nft add table inet ep 2>/dev/null
+  ns nft add chain inet ep input \
+    '{ type filter hook input priority filter; policy accept; }' 2>/dev/null
+  ns nft add rule inet ep input ip daddr "$1" udp dport 53 drop
+  ns nft add rule inet ep input ip daddr "$1" tcp dport 53 drop
+}
+
+# run_dns ARGS...: runs check_edge_dns in the namespace; sets out, rc,
+# first (the first line) and elapsed (seconds).
+run_dns() {
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  out=$(ns $EP_WRAPPER "$CHECK_DNS" "$@" 2>"$TMP/stderr")
+  rc=$?
+  t1=$(date +%s.%N)
+  elapsed=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
+  first=$(printf '%s\n' "$out" | head -n 1)
+  if [ "$rc" = 99 ]; then
+    fail "valgrind reported errors for: check_edge_dns $*"
+    cat "$TMP/stderr" >&2
+  fi
+}
+
+pass() { ep_checks=$((ep_checks + 1)); echo "ok - $*"; }
+fail() {
+  ep_checks=$((ep_checks + 1))
+  ep_failures=$((ep_failures + 1))
+  echo "not ok - $*"
+}
+
+expect_rc() {
+  if [ "$rc" = "$1" ]; then pass "exit $1"; else
+    fail "exit $rc, expected $1"
+    printf '%s\n' "$out" | sed 's/^/    /'
+  fi
+}
+
+# expect_first REGEX: the first line matches (grep -E).
+expect_first() {
+  if printf '%s\n' "$first" | grep -Eq -- "$1"; then pass "first line ~ $1"; else
+    fail "first line does not match: $1"
+    echo "    got: $first"
+  fi
+}
+
+# expect_line REGEX: some line of the output matches.
+expect_line() {
+  if printf '%s\n' "$out" | grep -Eq -- "$1"; then pass "a line ~ $1"; else
+    fail "no line matches: $1"
+    printf '%s\n' "$out" | sed 's/^/    /'
+  fi
+}
+
+expect_no_line() {
+  if printf '%s\n' "$out" | grep -Eq -- "$1"; then
+    fail "a line matches: $1"
+    printf '%s\n' "$out" | sed 's/^/    /'
+  else pass "no line ~ $1"; fi
+}
+
+# expect_within SECONDS: the run ended by then (with slack for valgrind).
+expect_within() {
+  limit=$(awk "BEGIN { print $1 + $EP_SLACK }")
+  if awk "BEGIN { exit !($elapsed <= $limit) }"; then
+    pass "ended in ${elapsed}s (limit ${limit}s)"
+  else
+    fail "took ${elapsed}s, more than ${limit}s"
+  fi
+}
+
+# perf_value LABEL: the perfdata value of LABEL in the first line, or "".
+perf_value() {
+  printf '%s\n' "$first" | sed -n "s/.*'$1'=\([0-9.U]*\).*/\1/p"
+}
+
+# expect_near VALUE TARGET TOLERANCE WHAT
+expect_near() {
+  if [ -n "$1" ] && [ "$1" != U ] &&
+    awk "BEGIN { d = $1 - $2; if (d < 0) d = -d; exit !(d <= $3) }"; then
+    pass "$4 = $1 (expected $2 +- $3)"
+  else
+    fail "$4 = '$1', expected $2 +- $3"
+  fi
+}
+
+ep_done() {
+  echo "# $ep_checks assertions, $ep_failures failed"
+  [ "$ep_failures" = 0 ]
+  exit $?
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Bad input of every kind: one clear line naming what was wrong, exit 3.
+# Run in an empty namespace so that no mistake can send a packet anywhere.
+. "${EP_SRCDIR:-.}/tests/integration/lib.sh"
+ep_setup
+
+# bad EXPECTED-FIRST-LINE-REGEX ARGS...
+bad() {
+  want=$1
+  shift
+  run_dns "$@"
+  if [ "$rc" = 3 ] && printf '%s\n' "$out" | grep -Eq -- "^EDGE DNS UNKNOWN - $want\$" &&
+    [ "$(printf '%s\n' "$out" | wc -l)" = 1 ]; then
+    pass "$*: $first"
+  else
+    fail "$*: exit $rc, output: $out (wanted: $want)"
+  fi
+}
+
+bad "unknown option --bogus" --bogus
+bad "unknown option -z" -z
+bad "option -t needs an argument" -H a.example -t
+bad "option --profile needs an argument" --profile
+bad "-w '1:x' is not a valid range: end is not a number" -H a.example -w 1:x
+bad "-c '20:10' is not a valid range: start is greater than end" -H a.example -c 20:10
+bad "-t: '0': the timeout must be more than 0 and at most 3600 seconds" -t 0
+bad "-t: '-5': the timeout must be more than 0 and at most 3600 seconds" -t -5
+bad "-t: 'ten' is not a number of seconds" -t ten
+bad "-D: '300\.1\.1\.1' is not an IPv4 or IPv6 address" -D 300.1.1.1
+bad "-D: 'resolver\.example' is not an IPv4 or IPv6 address" -D resolver.example
+bad "-D: '127\.0\.0\.1:99999': port must be a number from 1 to 65535" -D 127.0.0.1:99999
+bad "--fallback-dns: 'sometimes' is not an IPv4 or IPv6 address" --fallback-dns sometimes
+bad "-a: 'x' is not an IPv4 or IPv6 address" -H a.example -a x
+bad "-a needs -H: it says what the names given with -H must resolve to" -a 1.2.3.4
+bad "--format: 'xml': expected nagios or json" --format xml
+bad "unexpected argument 'extra'" -H a.example extra
+bad "-I: no interface named 'nosuch0'" -H a.example -I nosuch0
+bad "-I: no interface has the address 192\.0\.2\.1" -H a.example -I 192.0.2.1
+long=$(printf 'a%.0s' $(seq 1 250)).com
+bad "-H: host name is 254 characters, more than 253" -H "$long"
+bad "-H: 'a\.\.b' has an empty label" -H a..b
+bad "-H: '$(printf 'b%.0s' $(seq 1 64))\.com' has a label longer than 63 characters" -H "$(printf 'b%.0s' $(seq 1 64)).com"
+bad "-H: 'bad name\.com' has a character not allowed in a host name \(0x20\)" -H "bad name.com"
+bad "unknown profile 'nosuch': built-in profiles are standard and govcloud; a profile file is given by its path" -P nosuch
+bad "$TMP/missing\.json: cannot open: No such file or directory" -P "$TMP/missing.json"
+
+printf '{ "timeout": 5,\n  "dns": { "servers": ["8.8.8.8",] } }\n' >"$TMP/comma.json"
+bad "$TMP/comma\.json: line 2, column 34: invalid JSON: unexpected character" -P "$TMP/comma.json"
+printf '{ "timeout": 5 } trailing' >"$TMP/garbage.json"
+bad "$TMP/garbage\.json: line 1, column 18: unexpected text after the JSON value" -P "$TMP/garbage.json"
+printf '{\n  "timeout": 5,\n  "timeout": 6\n}\n' >"$TMP/dup.json"
+bad "$TMP/dup\.json: line 3, column 3: duplicate member \"timeout\"" -P "$TMP/dup.json"
+printf '{ "timeout": "12" }' >"$TMP/type.json"
+bad "$TMP/type\.json: \\\$\.timeout: expected a number of seconds, got string" -P "$TMP/type.json"
+printf '{ "dns": { "servers": ["8.8.8.8"], "bogus": 1 } }' >"$TMP/unknown.json"
+bad "$TMP/unknown\.json: \\\$\.dns: unknown member \"bogus\"" -P "$TMP/unknown.json"
+printf '{ "nats": { "targets": ["a.example:7422", "b.example:7422", "c.example"] } }' >"$TMP/nats.json"
+bad "$TMP/nats\.json: \\\$\.nats\.targets\[2\]: expected \"HOST:PORT\"" -P "$TMP/nats.json"
+printf '{ "extends": "standard", "dns": { "warning": "1:x" } }' >"$TMP/range.json"
+bad "$TMP/range\.json: \\\$\.dns\.warning: '1:x' is not a valid range: end is not a number" -P "$TMP/range.json"
+printf '{ "timeout": 5 }' >"$TMP/unreadable.json"
+chmod 000 "$TMP/unreadable.json"
+# root reads anything: drop to nobody for the unreadable-file case.
+if command -v setpriv >/dev/null; then
+  chmod 755 "$TMP"
+  out=$(ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_DNS" -P "$TMP/unreadable.json")
+  rc=$?
+  if [ "$rc" = 3 ] && [ "$out" = "EDGE DNS UNKNOWN - $TMP/unreadable.json: cannot open: Permission denied" ]; then
+    pass "unreadable profile: $out"
+  else
+    fail "unreadable profile: exit $rc, $out"
+  fi
+fi
+ep_done
