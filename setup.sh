@@ -1,0 +1,177 @@
+#!/bin/sh
+# edgeprobe's set-up on Debian 12, as root:
+#   ./setup.sh run    install what edgeprobe needs, build, install, and run
+#                     check_edge_dns on the built-in standard profile
+#   ./setup.sh test   the same set-up plus the test servers, then the whole
+#                     test suite: unit and integration tests, then again
+#                     under AddressSanitizer/UBSan and under valgrind
+# Idempotent: packages already installed are not fetched again.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+mode=${1:-}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# To build and run edgeprobe.
+BUILD_PKGS="build-essential autoconf automake libtool pkg-config
+  libc-ares-dev libjson-c-dev"
+# To test it: the unit-test framework, the servers the tests start, the
+# Monitoring Plugins the benchmarks compare against, and the tools the test
+# scripts use.
+TEST_PKGS="check dnsmasq-base nftables iproute2 jq valgrind cppcheck
+  monitoring-plugins-basic monitoring-plugins-standard liburiparser1
+  bind9-dnsutils time procps util-linux"
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  echo "usage: $0 run|test" >&2
+  exit 2
+}
+
+missing_packages() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+      printf '%s ' "$p"
+  done
+}
+
+# apt-get starts and enables the daemons it installs (dnsmasq, nginx, ...);
+# a policy-rc.d that says no keeps the test servers from running as
+# services.  We remove it afterwards only if we created it.
+install_packages() {
+  # shellcheck disable=SC2086
+  need=$(missing_packages $*)
+  if [ -z "$need" ]; then
+    say "packages already installed"
+    return 0
+  fi
+  [ "$(id -u)" = 0 ] || die "installing packages needs root: $need"
+  say "installing with apt-get: $need"
+  created_policy=no
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    created_policy=yes
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  rc=0
+  apt-get update -q || rc=$?
+  # shellcheck disable=SC2086
+  [ $rc = 0 ] && { apt-get install -y -q --no-install-recommends $need || rc=$?; }
+  [ $created_policy = yes ] && rm -f /usr/sbin/policy-rc.d
+  [ $rc = 0 ] || die "apt-get failed ($rc)"
+}
+
+# build DIR [configure options...]: an out-of-tree build in $here/DIR.
+build() {
+  dir=$1
+  shift
+  if [ ! -x "$here/configure" ] || [ "$here/configure.ac" -nt "$here/configure" ] ||
+    [ "$here/Makefile.am" -nt "$here/configure" ]; then
+    say "autoreconf"
+    (cd "$here" && autoreconf -fi) || die "autoreconf failed"
+  fi
+  mkdir -p "$here/$dir"
+  say "configure in $dir: $*"
+  (cd "$here/$dir" && "$here/configure" "$@" >configure.out 2>&1) ||
+    { tail -n 30 "$here/$dir/configure.out"; die "configure failed"; }
+  say "make in $dir"
+  make -C "$here/$dir" -j"$jobs" >"$here/$dir/make.out" 2>&1 ||
+    { tail -n 40 "$here/$dir/make.out"; die "build failed in $dir"; }
+}
+
+passed=0
+failed=0
+skipped=0
+
+# count DIR LABEL: adds a make check's results from its test-suite.log.
+count() {
+  log="$here/$1/test-suite.log"
+  if [ ! -f "$log" ]; then
+    say "$2: no test-suite.log"
+    failed=$((failed + 1))
+    return
+  fi
+  p=$(sed -n 's/^# PASS: *//p' "$log")
+  f=$(sed -n 's/^# FAIL: *//p' "$log")
+  e=$(sed -n 's/^# ERROR: *//p' "$log")
+  x=$(sed -n 's/^# XPASS: *//p' "$log")
+  s=$(sed -n 's/^# SKIP: *//p' "$log")
+  f=$((${f:-0} + ${e:-0} + ${x:-0}))
+  say "$2: ${p:-0} passed, $f failed, ${s:-0} skipped"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + f))
+  skipped=$((skipped + ${s:-0}))
+  if [ "$f" != 0 ]; then
+    # The failing tests' logs, so CI shows why.
+    for t in $(sed -n 's/^\(FAIL\|ERROR\|XPASS\): //p' "$log"); do
+      echo "----- $t -----"
+      sed -n '1,200p' "$here/$1/$t.log" 2>/dev/null
+    done
+  fi
+}
+
+# check DIR LABEL [make variables...]
+run_suite() {
+  dir=$1
+  label=$2
+  shift 2
+  say "make check in $dir ($label)"
+  make -C "$here/$dir" -j1 check "$@" >"$here/$dir/check.out" 2>&1
+  grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS):' "$here/$dir/check.out"
+  count "$dir" "$label"
+}
+
+case "$mode" in
+  run)
+    install_packages $BUILD_PKGS
+    build _build
+    say "make install"
+    make -C "$here/_build" install >"$here/_build/install.out" 2>&1 ||
+      { tail -n 20 "$here/_build/install.out"; die "make install failed"; }
+    plugindir=$(sed -n 's/^plugindir = //p' "$here/_build/Makefile")
+    prefix=$(sed -n 's/^prefix = //p' "$here/_build/Makefile")
+    plugin=$(echo "$plugindir/check_edge_dns" |
+      sed "s|\${libdir}|$prefix/lib|; s|\${exec_prefix}|$prefix|")
+    say "running $plugin (built-in standard profile)"
+    "$plugin"
+    exit $?
+    ;;
+  test)
+    install_packages $BUILD_PKGS $TEST_PKGS
+    [ "$(id -u)" = 0 ] || die "the integration tests need root (network namespaces)"
+    build _build --enable-werror
+    run_suite _build "unit and integration tests"
+
+    say "cppcheck"
+    if cppcheck --quiet --std=c11 --enable=warning,style,performance,portability \
+      --inline-suppr --error-exitcode=1 -I "$here/common" -I "$here/plugins" \
+      "$here/common" "$here/plugins" "$here/nagios" "$here/tests/servers" \
+      >"$here/_build/cppcheck.out" 2>&1; then
+      echo "PASS: cppcheck"
+      passed=$((passed + 1))
+    else
+      cat "$here/_build/cppcheck.out"
+      echo "FAIL: cppcheck"
+      failed=$((failed + 1))
+    fi
+
+    san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+    build _build-asan --enable-werror CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      run_suite _build-asan "under AddressSanitizer and UBSan"
+
+    vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --suppressions=$here/tests/valgrind.supp"
+    CK_FORK=no run_suite _build "under valgrind" EP_VALGRIND=yes EP_LOG_WRAPPER="$vg"
+
+    echo
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ "$failed" = 0 ]
+    exit $?
+    ;;
+  *)
+    usage
+    ;;
+esac
