@@ -52,6 +52,25 @@ add_text(struct ep_buf *b, const char *s)
   return rc;
 }
 
+/* Each detail line indented under its target; '|' kept out as above. */
+static enum ep_status
+add_detail(struct ep_buf *b, const char *detail)
+{
+  enum ep_status rc = EP_OK;
+  const char    *p = detail, *nl;
+  char           line[1024];
+
+  while (rc == EP_OK && *p) {
+    nl = strchr(p, '\n');
+    snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+    rc = ep_buf_add(b, "\n    ", 5);
+    if (rc == EP_OK)
+      rc = add_text(b, line);
+    p = nl ? nl + 1 : p + strlen(p);
+  }
+  return rc;
+}
+
 static enum ep_status
 add_perf(struct ep_buf *b, const struct ep_perf *p)
 {
@@ -87,7 +106,7 @@ add_perf(struct ep_buf *b, const struct ep_perf *p)
 
 char *
 ep_format_nagios(const struct ep_check_result *c, const char *title,
-                 struct ep_err *err)
+                 int verbose, struct ep_err *err)
 {
   struct ep_buf  b;
   enum ep_status rc;
@@ -112,6 +131,8 @@ ep_format_nagios(const struct ep_check_result *c, const char *title,
     if (rc == EP_OK)
       rc = add_text(&b, c->targets[i].text ? c->targets[i].text
                                            : c->targets[i].name);
+    if (rc == EP_OK && verbose > 0 && c->targets[i].detail)
+      rc = add_detail(&b, c->targets[i].detail);
   }
   if (rc == EP_OK)
     rc = ep_buf_add(&b, "\n", 1);

@@ -12,9 +12,11 @@
 void ep_format_number(char *out, size_t size, double v);
 
 /* "EDGE <TITLE> <STATE> - summary | perfdata\n[STATE] target line\n...".
- * title is e.g. "DNS".  Returns a string to free(), or NULL with err set. */
+ * title is e.g. "DNS"; verbose > 0 adds each target's detail lines,
+ * indented, after its line.  Returns a string to free(), or NULL with err
+ * set. */
 char *ep_format_nagios(const struct ep_check_result *c, const char *title,
-                       struct ep_err *err);
+                       int verbose, struct ep_err *err);
 
 /* The same results as a JSON document (one line, newline-terminated).
  * Returns a string to free(), or NULL with err set. */

@@ -70,6 +70,7 @@ ep_check_result_cleanup(struct ep_check_result *c)
   for (i = 0; i < c->n_targets; i++) {
     free(c->targets[i].name);
     free(c->targets[i].text);
+    free(c->targets[i].detail);
     free(c->targets[i].perf);
     json_object_put(c->targets[i].data);
   }
@@ -125,6 +126,31 @@ ep_target_set_text(struct ep_target_result *t, const char *fmt, ...)
   va_end(ap);
   free(t->text);
   t->text = s;
+  return EP_OK;
+}
+
+enum ep_status
+ep_target_add_detail(struct ep_target_result *t, const char *fmt, ...)
+{
+  va_list ap;
+  size_t  old = t->detail ? strlen(t->detail) : 0;
+  char   *s;
+  int     n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return EP_EINVAL;
+  s = realloc(t->detail, old + (size_t)n + 2);
+  if (!s)
+    return EP_ENOMEM;
+  t->detail = s;
+  if (old)
+    s[old++] = '\n';
+  va_start(ap, fmt);
+  vsnprintf(s + old, (size_t)n + 1, fmt, ap);
+  va_end(ap);
   return EP_OK;
 }
 

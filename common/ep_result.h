@@ -46,6 +46,7 @@ struct ep_target_result {
   char          *name;  /* the target as configured */
   enum ep_state  state;
   char          *text;  /* one line, without the state */
+  char          *detail; /* more lines for -v (newline-separated), or NULL */
   struct ep_perf *perf;
   size_t         n_perf;
   json_object   *data;  /* figures for --format json; owned */
@@ -71,6 +72,11 @@ struct ep_target_result *ep_check_result_add(struct ep_check_result *c,
 /* Sets the target's line of text (printf-style); EP_ENOMEM on failure. */
 enum ep_status ep_target_set_text(struct ep_target_result *t, const char *fmt,
                                   ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends a line to the target's -v detail (printf-style). */
+enum ep_status ep_target_add_detail(struct ep_target_result *t,
+                                    const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
 
 /* Appends perfdata; value is ignored when measured is false.  uom may be
  * NULL; warn and crit may be NULL or unset ranges. */

@@ -8,6 +8,7 @@
 static const struct ep_nagios_check dns_check = {
   "check_edge_dns",
   "DNS",
+  "dns",
   EP_CHECK_DNS,
   EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS,
   "resolves every host name of the profile (or -H) through each configured\n"

@@ -8,10 +8,27 @@
 #include "ep_nagios.h"
 #include "ep_output.h"
 
+/* A run that could not happen: one line, or one JSON document when JSON
+ * was asked for. */
 static int
-unknown(const struct ep_nagios_check *check, const char *msg)
+unknown(const struct ep_nagios_check *check, enum ep_format format,
+        const char *msg)
 {
-  printf("EDGE %s UNKNOWN - %s\n", check->title, msg);
+  json_object *doc;
+
+  if (format != EP_FORMAT_JSON) {
+    printf("EDGE %s UNKNOWN - %s\n", check->title, msg);
+    return EP_STATE_UNKNOWN;
+  }
+  doc = json_object_new_object();
+  json_object_object_add(doc, "check", json_object_new_string(check->kind_name));
+  json_object_object_add(doc, "state", json_object_new_string("UNKNOWN"));
+  json_object_object_add(doc, "exit_code", json_object_new_int(3));
+  json_object_object_add(doc, "summary", json_object_new_string(msg));
+  json_object_object_add(doc, "targets", json_object_new_array());
+  printf("%s\n", json_object_to_json_string_ext(
+                    doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(doc);
   return EP_STATE_UNKNOWN;
 }
 
@@ -40,7 +57,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   ep_config_init(&cfg);
   ep_check_result_init(&result);
   if (ep_cli_parse(&cli, argc, argv, check->extras, &err) != EP_OK) {
-    state = unknown(check, err.msg);
+    state = unknown(check, cli.format, err.msg);
     goto done;
   }
   if (cli.help) {
@@ -56,14 +73,14 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   if (ep_global_init(&err) != EP_OK ||
       ep_config_from_cli(&cfg, &cli, check->kind, &err) != EP_OK ||
       ep_check_run(&cfg, check->kind, &result, &err) != EP_OK) {
-    state = unknown(check, err.msg);
+    state = unknown(check, cli.format, err.msg);
     goto done;
   }
   text = cfg.format == EP_FORMAT_JSON ? ep_format_json(&result, &err)
                                       : ep_format_nagios(&result, check->title,
-                                                         &err);
+                                                         cfg.verbose, &err);
   if (!text) {
-    state = unknown(check, err.msg);
+    state = unknown(check, cli.format, err.msg);
     goto done;
   }
   fputs(text, stdout);

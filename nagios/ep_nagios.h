@@ -8,6 +8,7 @@
 struct ep_nagios_check {
   const char        *program;  /* "check_edge_dns" */
   const char        *title;    /* "DNS", the first word after EDGE */
+  const char        *kind_name; /* "dns", as in JSON output */
   enum ep_check_kind kind;
   unsigned           extras;   /* enum ep_cli_extra */
   const char        *synopsis; /* what the check does, for --help */

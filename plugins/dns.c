@@ -150,6 +150,32 @@ in_list(const struct ep_strlist *l, const char *addr)
   return ep_strlist_find(l, addr) >= 0;
 }
 
+/* The -v line of one resolver's answer. */
+static enum ep_status
+add_resolver_detail(struct ep_target_result *t,
+                    const struct ep_dns_server *server,
+                    const struct ep_dns_answer *a)
+{
+  struct ep_buf  b;
+  enum ep_status rc;
+  char           num[32];
+  size_t         j;
+
+  ep_buf_init(&b, TEXT_MAX);
+  rc = ep_buf_printf(&b, "%s %s: %s", server->fallback ? "fallback" : "resolver",
+                     server->label, ep_dns_outcome_str(a->outcome));
+  for (j = 0; j < a->n_addrs && rc == EP_OK; j++)
+    rc = ep_buf_printf(&b, "%s%s", j ? ", " : " ", a->addrs[j]);
+  if (rc == EP_OK && !is_silent(a->outcome)) {
+    ep_format_number(num, sizeof num, a->seconds);
+    rc = ep_buf_printf(&b, " in %ss", num);
+  }
+  if (rc == EP_OK)
+    rc = ep_target_add_detail(t, "%s", ep_buf_str(&b));
+  ep_buf_cleanup(&b);
+  return rc;
+}
+
 enum ep_status
 ep_dns_evaluate(const struct ep_dns_name *name,
                 const struct ep_dns_server *servers,
@@ -200,6 +226,8 @@ ep_dns_evaluate(const struct ep_dns_name *name,
     if (!is_silent(a->outcome))
       json_object_object_add(one, "seconds", json_object_new_double(a->seconds));
     json_object_array_add(list, one);
+    if (rc == EP_OK)
+      rc = add_resolver_detail(t, &servers[i], a);
     if (servers[i].fallback != use_fallback || a->outcome != EP_DNS_ANSWER)
       continue;
     any_answer = true;
