@@ -3,6 +3,7 @@
 #include <ares.h>
 
 #include "../plugins/dns.h"
+#include "../plugins/ntp.h"
 #include "ep_check.h"
 #include "ep_run.h"
 #include "ep_time.h"
@@ -44,6 +45,16 @@ make_probe(const struct ep_config *cfg, enum ep_check_kind check,
       p = ep_dns_probe_new(names, n, &cfg->warn, &cfg->crit, err);
       ep_dns_names_free(names, n);
       return p;
+    case EP_CHECK_NTP: {
+      struct ep_ntp_options o;
+
+      o.samples = cfg->samples;
+      o.max_addrs = EP_NTP_ADDRS_PER_NAME;
+      o.iface = cfg->has_iface ? &cfg->iface : NULL;
+      o.warn = cfg->warn;
+      o.crit = cfg->crit;
+      return ep_ntp_probe_new(&cfg->profile->ntp.servers, &o, err);
+    }
   }
   return NULL;
 }

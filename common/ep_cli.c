@@ -15,7 +15,8 @@ enum long_only {
   OPT_PROXY,
   OPT_PROXY_AUTH_FILE,
   OPT_PROXY_CACERT,
-  OPT_FORMAT
+  OPT_FORMAT,
+  OPT_SAMPLES
 };
 
 static const struct option long_options[] = {
@@ -36,6 +37,7 @@ static const struct option long_options[] = {
   {"version", no_argument, NULL, 'V'},
   {"hostname", required_argument, NULL, 'H'},
   {"expect-address", required_argument, NULL, 'a'},
+  {"samples", required_argument, NULL, OPT_SAMPLES},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -203,6 +205,20 @@ ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
         else
           rc = add(&cli->expect_addresses, optarg, err);
         break;
+      case OPT_SAMPLES: {
+        char *end;
+        long  v = strtol(optarg, &end, 10);
+
+        if (!(extras & EP_CLI_SAMPLES))
+          rc = not_here("--samples", err);
+        else if (end == optarg || *end || v < 1 || v > 8)
+          rc = ep_err_set(err, EP_EINVAL,
+                          "--samples: '%s': expected a whole number from 1 "
+                          "to 8", optarg);
+        else
+          cli->samples = (int)v;
+        break;
+      }
       case ':':
         rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",
                         argv[optind - 1]);

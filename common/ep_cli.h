@@ -13,7 +13,8 @@ enum ep_format { EP_FORMAT_NAGIOS, EP_FORMAT_JSON };
 /* Per-check options, or-ed together by each plugin. */
 enum ep_cli_extra {
   EP_CLI_HOST = 1 << 0,          /* -H, repeatable */
-  EP_CLI_EXPECT_ADDRESS = 1 << 1 /* -a ADDR, repeatable (dns) */
+  EP_CLI_EXPECT_ADDRESS = 1 << 1, /* -a ADDR, repeatable (dns) */
+  EP_CLI_SAMPLES = 1 << 2         /* --samples N (ntp) */
 };
 
 struct ep_cli {
@@ -28,6 +29,7 @@ struct ep_cli {
   int               verbose;
   bool              help, version;
   struct ep_strlist hosts, expect_addresses;
+  int               samples; /* 0: the profile's */
 };
 
 void ep_cli_init(struct ep_cli *cli);

@@ -78,6 +78,20 @@ dns_hosts(struct ep_profile *p, const struct ep_cli *cli, struct ep_err *err)
   return EP_OK;
 }
 
+/* -H for a HOST[:PORT] check: the targets given replace the profile's. */
+static enum ep_status
+hostport_targets(struct ep_strlist *targets, const struct ep_strlist *hosts,
+                 unsigned default_port, struct ep_err *err)
+{
+  struct ep_hostport hp;
+  size_t             i;
+
+  for (i = 0; i < hosts->n; i++)
+    if (ep_hostport_parse(hosts->v[i], default_port, "-H", &hp, err) != EP_OK)
+      return EP_EINVAL;
+  return copy_list(targets, hosts, err);
+}
+
 static enum ep_status
 thresholds(struct ep_config *cfg, const struct ep_cli *cli,
            const char *profile_warn, const char *profile_crit,
@@ -147,6 +161,15 @@ ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
       if (cli->hosts.n && dns_hosts(p, cli, err) != EP_OK)
         return EP_EINVAL;
       return thresholds(cfg, cli, p->dns.warning, p->dns.critical, err);
+    case EP_CHECK_NTP:
+      if (cli->hosts.n &&
+          hostport_targets(&p->ntp.servers, &cli->hosts, 123, err) != EP_OK)
+        return EP_EINVAL;
+      if (p->ntp.servers.n == 0)
+        return ep_err_set(err, EP_EINVAL, "%s: no NTP servers (ntp.servers "
+                                          "or -H)", p->name);
+      cfg->samples = cli->samples ? cli->samples : p->ntp.samples;
+      return thresholds(cfg, cli, p->ntp.warning, p->ntp.critical, err);
   }
   return EP_OK;
 }

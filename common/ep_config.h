@@ -10,8 +10,8 @@
 #include "ep_profile.h"
 #include "ep_range.h"
 
-/* The checks of this release; ntp, https and nats join as their probes land. */
-enum ep_check_kind { EP_CHECK_DNS };
+/* The checks of this release; https and nats join as their probes land. */
+enum ep_check_kind { EP_CHECK_DNS, EP_CHECK_NTP };
 
 struct ep_config {
   struct ep_profile *profile; /* owned; overrides already applied */
@@ -19,6 +19,7 @@ struct ep_config {
   bool               has_iface;
   struct ep_iface    iface;
   struct ep_range    warn, crit; /* on the check's main figure */
+  int                samples;    /* ntp: per address */
   enum ep_format     format;
   int                verbose;
 };

@@ -412,3 +412,114 @@ ep_resolver_cancel(struct ep_resolver *r)
   for (i = 0; i < r->n; i++)
     ares_cancel(r->chans[i].ch);
 }
+
+/* One name looked up on every server; lives until its last answer. */
+struct lookup {
+  ep_lookup_cb         cb;
+  void                *arg;
+  bool                 decided;
+  size_t               pending;
+  struct ep_resolver  *r;
+  struct ep_dns_answer answers[SERVERS_MAX];
+  bool                 done[SERVERS_MAX];
+};
+
+static void
+decide(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
+{
+  struct ep_lookup_result res;
+  const struct ep_dns_answer *a = &l->answers[server];
+
+  memset(&res, 0, sizeof res);
+  res.outcome = outcome;
+  memcpy(res.server, l->r->servers[server].label, sizeof res.server);
+  res.via_fallback = l->r->servers[server].fallback;
+  res.seconds = a->seconds;
+  if (outcome == EP_DNS_ANSWER) {
+    res.n_addrs = a->n_addrs;
+    memcpy(res.addrs, a->addrs, sizeof res.addrs);
+  }
+  l->decided = true;
+  l->cb(l->arg, &res);
+}
+
+static void
+on_lookup_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
+{
+  struct lookup      *l = arg;
+  struct ep_resolver *r = l->r;
+  size_t              i, first_primary = SERVERS_MAX, fb_answer = SERVERS_MAX;
+  bool                primaries_done = true, primaries_silent = true;
+  bool                all_done = true;
+
+  l->answers[server] = *answer;
+  l->done[server] = true;
+  l->pending--;
+  for (i = 0; i < r->n && !l->decided; i++) {
+    enum ep_dns_outcome o = l->answers[i].outcome;
+
+    if (!l->done[i]) {
+      all_done = false;
+      if (!r->servers[i].fallback)
+        primaries_done = false;
+      continue;
+    }
+    if (r->servers[i].fallback) {
+      if (o == EP_DNS_ANSWER && fb_answer == SERVERS_MAX)
+        fb_answer = i;
+      continue;
+    }
+    if (o == EP_DNS_ANSWER) {
+      decide(l, i, o);
+      break;
+    }
+    if (first_primary == SERVERS_MAX)
+      first_primary = i;
+    if (o != EP_DNS_TIMEOUT && o != EP_DNS_CANCELLED && o != EP_DNS_UNREACHABLE)
+      primaries_silent = false;
+  }
+  if (!l->decided && primaries_done) {
+    if (!primaries_silent)
+      decide(l, first_primary, l->answers[first_primary].outcome);
+    else if (fb_answer != SERVERS_MAX)
+      decide(l, fb_answer, EP_DNS_ANSWER);
+    else if (all_done)
+      decide(l, first_primary, l->answers[first_primary].outcome);
+  }
+  if (l->pending == 0) {
+    if (!l->decided) /* every server cancelled at once */
+      decide(l, 0, EP_DNS_CANCELLED);
+    free(l);
+  }
+}
+
+enum ep_status
+ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
+                   void *arg, struct timespec now, struct ep_err *err)
+{
+  struct lookup *l = calloc(1, sizeof *l);
+  size_t         i;
+
+  if (!l)
+    return ep_err_set(err, EP_ENOMEM, "out of memory resolving %s", name);
+  l->cb = cb;
+  l->arg = arg;
+  l->r = r;
+  /* Counted in full first: an answer may arrive during the loop below. */
+  l->pending = r->n + 1;
+  for (i = 0; i < r->n; i++) {
+    if (ep_resolver_query(r, i, name, on_lookup_answer, l, now, NULL) !=
+        EP_OK) {
+      l->answers[i].outcome = EP_DNS_BADREPLY;
+      l->done[i] = true;
+      l->pending--;
+    }
+  }
+  l->pending--;
+  if (l->pending == 0) {
+    if (!l->decided)
+      decide(l, 0, EP_DNS_CANCELLED);
+    free(l);
+  }
+  return EP_OK;
+}

@@ -71,6 +71,25 @@ enum ep_status ep_resolver_query(struct ep_resolver *r, size_t server,
                                  const char *name, ep_resolve_cb cb, void *arg,
                                  struct timespec now, struct ep_err *err);
 
+struct ep_lookup_result {
+  enum ep_dns_outcome outcome;  /* EP_DNS_ANSWER when addrs has any */
+  char                server[80]; /* the resolver that decided */
+  bool                via_fallback;
+  double              seconds;
+  size_t              n_addrs;
+  char                addrs[EP_DNS_MAX_ADDRS][EP_DNS_ADDR_TEXT];
+};
+
+typedef void (*ep_lookup_cb)(void *arg, const struct ep_lookup_result *res);
+
+/* Resolves name for a probe, as the dns check judges resolvers: every
+ * server is asked; the first configured resolver to answer with addresses
+ * decides; the fallback's answer counts only when every configured
+ * resolver was silent.  cb runs exactly once. */
+enum ep_status ep_resolver_lookup(struct ep_resolver *r, const char *name,
+                                  ep_lookup_cb cb, void *arg,
+                                  struct timespec now, struct ep_err *err);
+
 /* Adds the channels' sockets and next timeout to ps. */
 enum ep_status ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,
                                    struct timespec now);

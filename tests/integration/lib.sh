@@ -5,6 +5,8 @@
 : "${EP_BUILDDIR:=$(pwd)}"
 : "${EP_SRCDIR:=$EP_BUILDDIR}"
 CHECK_DNS="$EP_BUILDDIR/check_edge_dns"
+CHECK_NTP="$EP_BUILDDIR/check_edge_ntp"
+NTP_RESPONDER="$EP_BUILDDIR/tests/servers/ep-ntp-responder"
 RESPONDER="$EP_BUILDDIR/tests/servers/ep-dns-responder"
 RELAY="$EP_BUILDDIR/tests/servers/ep-udp-relay"
 
@@ -53,11 +55,11 @@ ns_addr() { ns ip addr add "$1/32" dev lo; }
 
 # wait_udp ADDR PORT: until something listens there (never a fixed sleep).
 wait_udp() {
-  i=0
-  while [ $i -lt 100 ]; do
+  _wu=0
+  while [ $_wu -lt 100 ]; do
     ns ss -Hlnu "src $1:$2" 2>/dev/null | grep -q . && return 0
     sleep 0.05
-    i=$((i + 1))
+    _wu=$((_wu + 1))
   done
   echo "nothing listens on udp $1:$2" >&2
   return 1
@@ -91,27 +93,71 @@ start_relay() {
   wait_udp "$1" 53
 }
 
-# blackhole ADDR: drop every DNS packet to ADDR inside the namespace.
+# blackhole ADDR [PORT]: drop every packet to ADDR:PORT (default: DNS)
+# inside the namespace.
 blackhole() {
   ns nft add table inet ep 2>/dev/null
   ns nft add chain inet ep input \
     '{ type filter hook input priority filter; policy accept; }' 2>/dev/null
-  ns nft add rule inet ep input ip daddr "$1" udp dport 53 drop
-  ns nft add rule inet ep input ip daddr "$1" tcp dport 53 drop
+  ns nft add rule inet ep input ip daddr "$1" udp dport "${2:-53}" drop
+  ns nft add rule inet ep input ip daddr "$1" tcp dport "${2:-53}" drop
+}
+
+# start_ntp_responder ADDR MODE [options...]: our own (hostile) NTP server;
+# its request count is in $TMP/ntp-ADDR.pid.requests.
+start_ntp_responder() {
+  addr=$1
+  mode=$2
+  shift 2
+  ns "$NTP_RESPONDER" -l "$addr" -p 123 -m "$mode" -P "$TMP/ntp-$addr.pid" "$@" \
+    </dev/null >/dev/null &
+  ep_pids="$ep_pids $!"
+  wait_udp "$addr" 123
+}
+
+ntp_requests() { sed -n 's/^requests //p' "$TMP/ntp-$1.pid.requests"; }
+
+# start_chronyd ADDR [FAKETIME]: a real chronyd serving on ADDR:123 from
+# this host's clock, skewed by libfaketime when FAKETIME is given ("+3s").
+start_chronyd() {
+  addr=$1
+  conf="$TMP/chrony-$addr.conf"
+  cat >"$conf" <<CONF
+bindaddress $addr
+port 123
+cmdport 0
+bindcmdaddress /
+local stratum 3
+allow 127.0.0.0/8
+pidfile $TMP/chronyd-$addr.pid
+CONF
+  if [ -n "${2:-}" ]; then
+    lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+    [ -n "$lib" ] || skip "needs libfaketime"
+    ns env LD_PRELOAD="$lib" FAKETIME="$2" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+      chronyd -x -d -u root -f "$conf" </dev/null >"$TMP/chronyd-$addr.log" 2>&1 &
+  else
+    ns chronyd -x -d -u root -f "$conf" </dev/null >"$TMP/chronyd-$addr.log" 2>&1 &
+  fi
+  ep_pids="$ep_pids $!"
+  wait_udp "$addr" 123
 }
 
 # run_dns ARGS...: runs check_edge_dns in the namespace; sets out, rc,
 # first (the first line) and elapsed (seconds).
-run_dns() {
+run_dns() { run_check "$CHECK_DNS" "$@"; }
+run_ntp() { run_check "$CHECK_NTP" "$@"; }
+
+run_check() {
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  out=$(ns $EP_WRAPPER "$CHECK_DNS" "$@" 2>"$TMP/stderr")
+  out=$(ns $EP_WRAPPER "$@" 2>"$TMP/stderr")
   rc=$?
   t1=$(date +%s.%N)
   elapsed=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 99 ]; then
-    fail "valgrind reported errors for: check_edge_dns $*"
+    fail "valgrind reported errors for: $*"
     cat "$TMP/stderr" >&2
   fi
 }
@@ -165,7 +211,7 @@ expect_within() {
 
 # perf_value LABEL: the perfdata value of LABEL in the first line, or "".
 perf_value() {
-  printf '%s\n' "$first" | sed -n "s/.*'$1'=\([0-9.U]*\).*/\1/p"
+  printf '%s\n' "$first" | sed -n "s/.*'$1'=\(-\{0,1\}[0-9.]*\|U\).*/\1/p"
 }
 
 # expect_near VALUE TARGET TOLERANCE WHAT

@@ -1,0 +1,727 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ep_addr.h"
+#include "ep_buf.h"
+#include "ep_output.h"
+#include "ep_run.h"
+#include "ep_time.h"
+#include "ntp.h"
+#include "ntp_packet.h"
+
+#define TEXT_MAX 2048
+#define READS_PER_PASS 64 /* a flood cannot starve the other sockets */
+#define REASONS_MAX 8
+#define RECV_MAX 2048
+
+struct ntp_addr {
+  size_t              target;
+  char                label[64]; /* "192.0.2.1" or "192.0.2.1:12300" */
+  struct sockaddr_in  sa;        /* IPv4: the vendor's NTP is IPv4 */
+  int                 fd;
+  int                 sent, wanted;
+  struct timespec     next_send; /* monotonic */
+  bool                awaiting;
+  uint64_t            xmt_wire;  /* transmit timestamp of the last request */
+  struct ep_ntp_time  t1;        /* when it really left, wall clock */
+  bool                have_best;
+  struct ep_ntp_sample best;
+  int                 trusted;   /* trusted samples */
+  char                kiss[5];
+  bool                unsync;
+  struct ep_ntp_sample unsync_sample;
+  const char         *reasons[REASONS_MAX];
+  unsigned            reason_counts[REASONS_MAX];
+  size_t              n_reasons;
+  unsigned            discarded;
+  char                error[96];
+  bool                finished;
+};
+
+struct ntp_target {
+  char                    spec[EP_HOST_MAX + 8];
+  struct ep_hostport      hp;
+  bool                    resolving;
+  bool                    lookup_failed;
+  struct ep_lookup_result lookup;
+};
+
+struct ntp_ctx {
+  struct ep_ntp_options opts;
+  struct ntp_target    *targets;
+  size_t                n_targets;
+  struct ntp_addr      *addrs;
+  size_t                n_addrs, cap_addrs;
+  size_t                resolving;
+  struct ep_run        *run;
+  struct ep_err         late_err; /* errors from callbacks */
+};
+
+struct lookup_slot {
+  struct ntp_ctx *ctx;
+  size_t          target;
+};
+
+static enum ep_status
+add_addr(struct ntp_ctx *c, size_t target, const char *ip, unsigned port)
+{
+  struct ntp_addr *a;
+  size_t           i;
+
+  struct in_addr   in;
+
+  if (inet_pton(AF_INET, ip, &in) == 1)
+    for (i = 0; i < c->n_addrs; i++)
+      if (c->addrs[i].target == target &&
+          c->addrs[i].sa.sin_addr.s_addr == in.s_addr)
+        return EP_OK;
+  if (c->n_addrs == c->cap_addrs) {
+    size_t cap = c->cap_addrs ? c->cap_addrs * 2 : 8;
+
+    a = realloc(c->addrs, cap * sizeof *a);
+    if (!a)
+      return EP_ENOMEM;
+    c->addrs = a;
+    c->cap_addrs = cap;
+  }
+  a = &c->addrs[c->n_addrs];
+  memset(a, 0, sizeof *a);
+  a->target = target;
+  a->fd = -1;
+  a->wanted = c->opts.samples;
+  a->sa.sin_family = AF_INET;
+  a->sa.sin_port = htons((uint16_t)port);
+  if (inet_pton(AF_INET, ip, &a->sa.sin_addr) != 1) {
+    /* An IPv6 literal: say so rather than silently skip it. */
+    snprintf(a->label, sizeof a->label, "%.46s", ip);
+    snprintf(a->error, sizeof a->error, "IPv6 is not supported for NTP yet");
+    a->finished = true;
+  } else if (port == 123) {
+    snprintf(a->label, sizeof a->label, "%.46s", ip);
+  } else {
+    snprintf(a->label, sizeof a->label, "%.46s:%u", ip, port);
+  }
+  c->n_addrs++;
+  return EP_OK;
+}
+
+static void
+close_addr(struct ntp_addr *a)
+{
+  if (a->fd >= 0)
+    close(a->fd);
+  a->fd = -1;
+}
+
+static void
+fail_addr(struct ntp_addr *a, const char *what, int errnum)
+{
+  if (!a->error[0])
+    snprintf(a->error, sizeof a->error, "%s: %s", what, strerror(errnum));
+  a->awaiting = false;
+  a->finished = true;
+  close_addr(a);
+}
+
+static int
+open_socket(struct ntp_ctx *c, struct ntp_addr *a)
+{
+  const struct ep_iface *ifc = c->opts.iface;
+  int                    fd, on = 1;
+
+  fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  /* Kernel receive timestamps: T4 is when the reply arrived, not when we
+   * got round to reading it. */
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
+                        (socklen_t)strlen(ifc->name)) != 0)
+    goto fail;
+  if (ifc && ifc->has_addr && ifc->family == AF_INET) {
+    struct sockaddr_in src;
+
+    memset(&src, 0, sizeof src);
+    src.sin_family = AF_INET;
+    src.sin_addr = ifc->addr4;
+    if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0)
+      goto fail;
+  }
+  /* Connected: the kernel drops replies from any other address or port. */
+  if (connect(fd, (struct sockaddr *)&a->sa, sizeof a->sa) != 0)
+    goto fail;
+  return fd;
+fail:
+  {
+    int e = errno;
+
+    close(fd);
+    errno = e;
+  }
+  return -1;
+}
+
+static uint32_t
+random24(void)
+{
+  uint32_t v = 0;
+
+  if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v) {
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    v = (uint32_t)ts.tv_nsec * 2654435761u;
+  }
+  return v & 0xffffffu;
+}
+
+static void
+send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
+{
+  uint8_t         pkt[EP_NTP_PACKET_LEN];
+  struct timespec wall;
+
+  if (a->fd < 0 && (a->fd = open_socket(c, a)) < 0) {
+    fail_addr(a, "cannot open a socket", errno);
+    return;
+  }
+  clock_gettime(CLOCK_REALTIME, &wall);
+  a->t1 = ep_ntp_time_from_timespec(wall);
+  /* The low 24 bits (about 4 ms) are random: the origin check then
+   * cannot be passed by guessing. */
+  a->xmt_wire = (ep_ntp_time_to_wire(a->t1) & ~(uint64_t)0xffffff) | random24();
+  ep_ntp_build_request(pkt, a->xmt_wire);
+  if (send(a->fd, pkt, sizeof pkt, MSG_NOSIGNAL) != (ssize_t)sizeof pkt) {
+    fail_addr(a, "cannot send", errno);
+    return;
+  }
+  a->sent++;
+  a->awaiting = true;
+  a->next_send = ep_time_add(now, EP_NTP_SPACING);
+}
+
+static void
+count_reason(struct ntp_addr *a, const char *reason)
+{
+  size_t i;
+
+  a->discarded++;
+  for (i = 0; i < a->n_reasons; i++) {
+    if (a->reasons[i] == reason) {
+      a->reason_counts[i]++;
+      return;
+    }
+  }
+  if (a->n_reasons < REASONS_MAX) {
+    a->reasons[a->n_reasons] = reason;
+    a->reason_counts[a->n_reasons++] = 1;
+  }
+}
+
+static void
+judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
+{
+  struct ep_ntp_sample s;
+  const char          *reason;
+  enum ep_ntp_verdict  v;
+
+  v = ep_ntp_check_reply(buf, len, a->xmt_wire, a->t1, t4, &s, &reason);
+  if (!a->awaiting && v != EP_NTP_DISCARDED) {
+    count_reason(a, "duplicate reply");
+    return;
+  }
+  switch (v) {
+    case EP_NTP_TRUSTED:
+      a->trusted++;
+      if (!a->have_best || s.delay < a->best.delay)
+        a->best = s;
+      a->have_best = true;
+      a->awaiting = false;
+      break;
+    case EP_NTP_KOD:
+      memcpy(a->kiss, s.kiss, sizeof a->kiss);
+      a->awaiting = false;
+      /* RFC 5905 7.4: RATE asks us to slow down, DENY and RSTR to stop;
+       * a one-shot check can only stop. */
+      if (!strcmp(s.kiss, "RATE") || !strcmp(s.kiss, "DENY") ||
+          !strcmp(s.kiss, "RSTR"))
+        a->wanted = a->sent;
+      break;
+    case EP_NTP_UNSYNC:
+      a->unsync = true;
+      a->unsync_sample = s;
+      a->awaiting = false;
+      break;
+    case EP_NTP_DISCARDED:
+      count_reason(a, reason);
+      break;
+  }
+}
+
+static void
+read_replies(struct ntp_addr *a)
+{
+  uint8_t         buf[RECV_MAX];
+  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
+  struct iovec    iov;
+  struct msghdr   msg;
+  struct cmsghdr *cm;
+  struct timespec wall;
+  ssize_t         n;
+  int             i;
+
+  for (i = 0; i < READS_PER_PASS && a->fd >= 0; i++) {
+    memset(&msg, 0, sizeof msg);
+    iov.iov_base = buf;
+    iov.iov_len = sizeof buf;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    n = recvmsg(a->fd, &msg, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        return;
+      /* ICMP port unreachable comes back as ECONNREFUSED here. */
+      fail_addr(a, "unreachable", errno);
+      return;
+    }
+    clock_gettime(CLOCK_REALTIME, &wall);
+    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS)
+        memcpy(&wall, CMSG_DATA(cm), sizeof wall);
+    /* A datagram larger than the buffer is cut: judge its real length. */
+    judge(a, buf, (msg.msg_flags & MSG_TRUNC) ? RECV_MAX + 1 : (size_t)n,
+          ep_ntp_time_from_timespec(wall));
+  }
+}
+
+/* Sends what is due and marks addresses with nothing left to do. */
+static void
+service(struct ntp_ctx *c, struct timespec now)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_addrs; i++) {
+    struct ntp_addr *a = &c->addrs[i];
+
+    if (a->finished)
+      continue;
+    if (a->sent < a->wanted &&
+        (a->sent == 0 || ep_time_reached(now, a->next_send)))
+      send_request(c, a, now);
+    if (!a->finished && a->sent >= a->wanted && !a->awaiting) {
+      a->finished = true;
+      close_addr(a);
+    }
+  }
+}
+
+static void
+on_lookup(void *arg, const struct ep_lookup_result *res)
+{
+  struct lookup_slot *sl = arg;
+  struct ntp_ctx     *c = sl->ctx;
+  struct ntp_target  *t = &c->targets[sl->target];
+  size_t              i;
+
+  t->resolving = false;
+  c->resolving--;
+  t->lookup = *res;
+  if (res->outcome != EP_DNS_ANSWER) {
+    t->lookup_failed = true;
+  } else {
+    for (i = 0; i < res->n_addrs && i < (size_t)c->opts.max_addrs; i++)
+      if (add_addr(c, sl->target, res->addrs[i], t->hp.port) != EP_OK)
+        ep_err_set(&c->late_err, EP_ENOMEM, "out of memory");
+    service(c, ep_time_now());
+  }
+  free(sl);
+}
+
+static enum ep_status
+ntp_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
+{
+  struct ntp_ctx     *c = p->ctx;
+  struct lookup_slot *sl;
+  struct timespec     now = ep_time_now();
+  size_t              i;
+
+  c->run = run;
+  for (i = 0; i < c->n_targets; i++) {
+    struct ntp_target *t = &c->targets[i];
+
+    if (t->hp.is_address) {
+      if (add_addr(c, i, t->hp.host, t->hp.port) != EP_OK)
+        return ep_err_set(err, EP_ENOMEM, "out of memory");
+      continue;
+    }
+    if (!run->resolver)
+      return ep_err_set(err, EP_EINVAL, "ntp probe: the run has no resolver");
+    if (!(sl = malloc(sizeof *sl)))
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+    sl->ctx = c;
+    sl->target = i;
+    t->resolving = true;
+    c->resolving++;
+    if (ep_resolver_lookup(run->resolver, t->hp.host, on_lookup, sl, now,
+                           err) != EP_OK) {
+      free(sl);
+      return err ? err->code : EP_ENOMEM;
+    }
+  }
+  service(c, now);
+  return EP_OK;
+}
+
+static enum ep_status
+ntp_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
+{
+  struct ntp_ctx *c = p->ctx;
+  size_t          i;
+
+  (void)now;
+  for (i = 0; i < c->n_addrs; i++) {
+    struct ntp_addr *a = &c->addrs[i];
+
+    if (a->finished)
+      continue;
+    if (a->fd >= 0 && ep_pollset_add(ps, a->fd, POLLIN) != EP_OK)
+      return EP_ENOMEM;
+    if (a->sent < a->wanted)
+      ep_pollset_wake_at(ps, a->next_send);
+  }
+  return EP_OK;
+}
+
+static void
+ntp_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
+             struct timespec now)
+{
+  struct ntp_ctx *c = p->ctx;
+  size_t          i;
+
+  for (i = 0; i < c->n_addrs; i++) {
+    struct ntp_addr *a = &c->addrs[i];
+
+    if (!a->finished && a->fd >= 0 && ep_pollset_revents(ps, a->fd))
+      read_replies(a);
+  }
+  service(c, now);
+}
+
+static bool
+ntp_done(const struct ep_probe *p)
+{
+  const struct ntp_ctx *c = p->ctx;
+  size_t                i;
+
+  if (c->resolving)
+    return false;
+  for (i = 0; i < c->n_addrs; i++)
+    if (!c->addrs[i].finished)
+      return false;
+  return true;
+}
+
+/* "NAME ADDR" for a pool member, "ADDR" for an address target. */
+static void
+line_name(const struct ntp_ctx *c, const struct ntp_addr *a, char *out,
+          size_t size)
+{
+  const struct ntp_target *t = &c->targets[a->target];
+
+  if (t->hp.is_address)
+    snprintf(out, size, "%s", a->label);
+  else
+    snprintf(out, size, "%s %s", t->hp.host, a->label);
+}
+
+/* The address's state and line, and perfdata. */
+static enum ep_status
+address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
+               struct ep_check_result *out, struct ep_err *err)
+{
+  static const double      zero = 0, sixteen = 16;
+  struct ep_target_result *t;
+  struct ep_buf            b;
+  char                     name[EP_HOST_MAX + 80], label[96];
+  char                     off[32], del[32];
+  enum ep_status           rc = EP_OK;
+  size_t                   i;
+
+  line_name(c, a, name, sizeof name);
+  if (!(t = ep_check_result_add(out, name, err)))
+    return EP_ENOMEM;
+  ep_buf_init(&b, TEXT_MAX);
+  if (a->have_best) {
+    const struct ep_ntp_sample *s = &a->best;
+
+    t->state = ep_state_from_ranges(s->offset < 0 ? -s->offset : s->offset,
+                                    &c->opts.warn, &c->opts.crit);
+    ep_format_number(off, sizeof off, s->offset);
+    ep_format_number(del, sizeof del, s->delay);
+    rc = ep_buf_printf(&b, "%s offset %ss delay %ss stratum %d refid %s", name,
+                       off, del, s->stratum, s->refid);
+    if (rc == EP_OK && t->state != EP_STATE_OK)
+      rc = ep_buf_printf(&b, " (absolute offset over %s %s)",
+                         t->state == EP_STATE_CRITICAL ? "critical" : "warning",
+                         t->state == EP_STATE_CRITICAL ? c->opts.crit.text
+                                                       : c->opts.warn.text);
+  } else {
+    t->state = EP_STATE_CRITICAL;
+    if (a->error[0])
+      rc = ep_buf_printf(&b, "%s %s", name, a->error);
+    else if (a->kiss[0])
+      rc = ep_buf_printf(&b, "%s Kiss-o'-Death %s", name, a->kiss);
+    else if (a->unsync)
+      rc = ep_buf_printf(&b, "%s unsynchronised (leap %d, stratum %d)", name,
+                         a->unsync_sample.leap, a->unsync_sample.stratum);
+    else if (a->discarded)
+      rc = ep_buf_printf(&b, "%s no trusted reply", name);
+    else
+      rc = ep_buf_printf(&b, "%s timed out (%d %s, no reply)", name, a->sent,
+                         a->sent == 1 ? "request" : "requests");
+  }
+  if (rc == EP_OK && a->discarded) {
+    rc = ep_buf_printf(&b, " (%u discarded: ", a->discarded);
+    for (i = 0; i < a->n_reasons && rc == EP_OK; i++) {
+      if (a->n_reasons == 1)
+        rc = ep_buf_printf(&b, "%s", a->reasons[i]);
+      else
+        rc = ep_buf_printf(&b, "%s%u %s", i ? ", " : "", a->reason_counts[i],
+                           a->reasons[i]);
+    }
+    if (rc == EP_OK)
+      rc = ep_buf_printf(&b, ")");
+  }
+  if (rc == EP_OK)
+    rc = ep_target_set_text(t, "%s", ep_buf_str(&b));
+  if (rc == EP_OK && a->have_best)
+    rc = ep_target_add_detail(
+      t, "leap %d, version %d, root delay %gs, root dispersion %gs, %d of %d "
+         "samples trusted",
+      a->best.leap, a->best.version, a->best.root_delay,
+      a->best.root_dispersion, a->trusted, a->sent);
+  snprintf(label, sizeof label, "%s_offset", a->label);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(t, label, a->have_best, a->best.offset, "s",
+                            &c->opts.warn, &c->opts.crit, NULL, NULL);
+  snprintf(label, sizeof label, "%s_delay", a->label);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(t, label, a->have_best, a->best.delay, "s", NULL,
+                            NULL, &zero, NULL);
+  snprintf(label, sizeof label, "%s_stratum", a->label);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(t, label, a->have_best, a->best.stratum, "", NULL,
+                            NULL, &zero, &sixteen);
+  if (rc == EP_OK) {
+    json_object_object_add(t->data, "address", json_object_new_string(a->label));
+    json_object_object_add(t->data, "requests", json_object_new_int(a->sent));
+    json_object_object_add(t->data, "trusted", json_object_new_int(a->trusted));
+    json_object_object_add(t->data, "discarded",
+                           json_object_new_int((int)a->discarded));
+    if (a->have_best) {
+      json_object_object_add(t->data, "offset",
+                             json_object_new_double(a->best.offset));
+      json_object_object_add(t->data, "delay",
+                             json_object_new_double(a->best.delay));
+      json_object_object_add(t->data, "stratum",
+                             json_object_new_int(a->best.stratum));
+      json_object_object_add(t->data, "refid",
+                             json_object_new_string(a->best.refid));
+      json_object_object_add(t->data, "leap", json_object_new_int(a->best.leap));
+      json_object_object_add(t->data, "root_dispersion",
+                             json_object_new_double(a->best.root_dispersion));
+    }
+    if (a->kiss[0])
+      json_object_object_add(t->data, "kiss", json_object_new_string(a->kiss));
+  }
+  ep_buf_cleanup(&b);
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the NTP result");
+  return EP_OK;
+}
+
+static enum ep_status
+ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
+{
+  struct ntp_ctx *c = p->ctx;
+  struct ep_buf   b;
+  enum ep_status  rc = EP_OK;
+  size_t          i, j, line, shown = 0, bad = 0;
+
+  if (c->late_err.code != EP_OK)
+    return ep_err_set(err, c->late_err.code, "%s", c->late_err.msg);
+  if (!(out->check = strdup("ntp")))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  ep_buf_init(&b, TEXT_MAX);
+  for (i = 0; i < c->n_targets && rc == EP_OK; i++) {
+    const struct ntp_target *t = &c->targets[i];
+    const struct ntp_addr   *best = NULL;
+    enum ep_state            state = EP_STATE_CRITICAL;
+    const char              *problem = NULL;
+
+    if (t->resolving || t->lookup_failed) {
+      struct ep_target_result *r = ep_check_result_add(out, t->spec, err);
+
+      if (!r) {
+        rc = EP_ENOMEM;
+        break;
+      }
+      r->state = EP_STATE_CRITICAL;
+      rc = t->resolving
+             ? ep_target_set_text(r, "%s timed out resolving the name",
+                                  t->hp.host)
+             : ep_target_set_text(r, "%s cannot be resolved: %s from %s%s",
+                                  t->hp.host,
+                                  ep_dns_outcome_str(t->lookup.outcome),
+                                  t->lookup.via_fallback ? "fallback " : "",
+                                  t->lookup.server);
+      problem = r->text;
+      if (rc == EP_OK) {
+        char label[EP_HOST_MAX + 16];
+
+        snprintf(label, sizeof label, "%s_offset", t->hp.host);
+        rc = ep_target_add_perf(r, label, false, 0, "s", &c->opts.warn,
+                                &c->opts.crit, NULL, NULL);
+      }
+    }
+    for (j = 0; j < c->n_addrs; j++) {
+      const struct ntp_addr *a = &c->addrs[j];
+
+      if (a->target == i && a->have_best &&
+          (!best || a->best.delay < best->best.delay))
+        best = a;
+    }
+    /* A server is as good as the best of its addresses (lowest delay);
+     * without one, its first problem speaks for it. */
+    for (j = 0; j < c->n_addrs && rc == EP_OK; j++) {
+      const struct ntp_addr *a = &c->addrs[j];
+
+      if (a->target != i)
+        continue;
+      rc = address_result(c, a, out, err);
+      if (rc != EP_OK)
+        break;
+      line = out->n_targets - 1;
+      if (a == best) {
+        state = out->targets[line].state;
+        problem = state != EP_STATE_OK ? out->targets[line].text : NULL;
+      } else if (!best && !problem) {
+        problem = out->targets[line].text;
+      }
+    }
+    if (rc != EP_OK)
+      break;
+    if (!best && !problem)
+      problem = t->spec;
+    out->state = ep_state_worse(out->state, state);
+    if (state != EP_STATE_OK) {
+      bad++;
+      if (shown++ < 3)
+        rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", problem);
+    }
+  }
+  if (rc == EP_OK && shown > 3)
+    rc = ep_buf_printf(&b, "; and %zu more", shown - 3);
+  if (rc == EP_OK && bad && bad < c->n_targets)
+    rc = ep_buf_printf(&b, " (%zu of %zu servers fine)", c->n_targets - bad,
+                       c->n_targets);
+  if (rc == EP_OK && !bad) {
+    const struct ntp_addr *best = NULL;
+
+    for (j = 0; j < c->n_addrs; j++)
+      if (c->addrs[j].have_best &&
+          (!best || c->addrs[j].best.delay < best->best.delay))
+        best = &c->addrs[j];
+    if (best) {
+      char off[32], name[EP_HOST_MAX + 80];
+
+      ep_format_number(off, sizeof off, best->best.offset);
+      line_name(c, best, name, sizeof name);
+      rc = ep_buf_printf(&b, "offset %ss from %s, %zu %s answered", off, name,
+                         c->n_targets, c->n_targets == 1 ? "server" : "servers");
+    }
+  }
+  if (rc == EP_OK) {
+    free(out->summary);
+    if (!(out->summary = ep_buf_steal(&b)))
+      rc = EP_ENOMEM;
+  }
+  ep_buf_cleanup(&b);
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the NTP result");
+  return EP_OK;
+}
+
+static void
+ntp_destroy(struct ep_probe *p)
+{
+  struct ntp_ctx *c;
+  size_t          i;
+
+  if (!p)
+    return;
+  c = p->ctx;
+  if (c) {
+    for (i = 0; i < c->n_addrs; i++)
+      close_addr(&c->addrs[i]);
+    free(c->addrs);
+    free(c->targets);
+    free(c);
+  }
+  free(p);
+}
+
+static const struct ep_probe_ops ntp_ops = {
+  "ntp", ntp_start, ntp_pollset, ntp_on_ready, ntp_done, ntp_finish,
+  ntp_destroy,
+};
+
+struct ep_probe *
+ep_ntp_probe_new(const struct ep_strlist *servers,
+                 const struct ep_ntp_options *opts, struct ep_err *err)
+{
+  struct ep_probe *p = calloc(1, sizeof *p);
+  struct ntp_ctx  *c = calloc(1, sizeof *c);
+  size_t           i;
+
+  if (!p || !c || !(c->targets = calloc(servers->n + 1, sizeof *c->targets))) {
+    free(p);
+    if (c)
+      free(c->targets);
+    free(c);
+    ep_err_set(err, EP_ENOMEM, "out of memory creating the ntp probe");
+    return NULL;
+  }
+  p->ops = &ntp_ops;
+  p->ctx = c;
+  c->opts = *opts;
+  if (c->opts.samples < 1)
+    c->opts.samples = 1;
+  if (c->opts.max_addrs < 1)
+    c->opts.max_addrs = EP_NTP_ADDRS_PER_NAME;
+  ep_err_clear(&c->late_err);
+  c->n_targets = servers->n;
+  for (i = 0; i < servers->n; i++) {
+    snprintf(c->targets[i].spec, sizeof c->targets[i].spec, "%s",
+             servers->v[i]);
+    if (ep_hostport_parse(servers->v[i], 123, "NTP server", &c->targets[i].hp,
+                          err) != EP_OK) {
+      ntp_destroy(p);
+      return NULL;
+    }
+  }
+  return p;
+}

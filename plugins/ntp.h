@@ -1,0 +1,28 @@
+/* The ntp probe: SNTP to every configured server, every address of a pool
+ * name (up to a limit), politely, on the run's loop; offset and delay of
+ * the best sample per address, and each server's state from the best of
+ * its addresses. */
+#ifndef EP_NTP_H
+#define EP_NTP_H
+
+#include "ep_iface.h"
+#include "ep_probe.h"
+#include "ep_profile.h"
+#include "ep_range.h"
+
+#define EP_NTP_ADDRS_PER_NAME 4
+#define EP_NTP_SPACING 2.0 /* s between packets to one address */
+
+struct ep_ntp_options {
+  int                    samples;   /* per address, at least 1 */
+  int                    max_addrs; /* per name */
+  const struct ep_iface *iface;     /* NULL: any */
+  struct ep_range        warn, crit; /* on |offset| */
+};
+
+/* A probe asking servers ("HOST[:PORT]", port 123 by default). */
+struct ep_probe *ep_ntp_probe_new(const struct ep_strlist *servers,
+                                  const struct ep_ntp_options *opts,
+                                  struct ep_err *err);
+
+#endif

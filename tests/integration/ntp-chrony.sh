@@ -1,0 +1,79 @@
+#!/bin/sh
+# check_edge_ntp against real chronyd servers, two of them skewed with
+# libfaketime by a known amount that the check must report within 20 ms;
+# a blackholed server; a pool name with several addresses.
+. "${EP_SRCDIR:-.}/tests/integration/lib.sh"
+ep_setup
+command -v chronyd >/dev/null || skip "needs chrony"
+start_chronyd 127.0.0.31
+start_chronyd 127.0.0.32 +3s
+start_chronyd 127.0.0.33 -2s
+# chronyd answers with leap 3 until its local reference is selected.
+i=0
+while [ $i -lt 40 ]; do
+  run_ntp -H 127.0.0.31 -H 127.0.0.32 -H 127.0.0.33 -t 2
+  printf '%s\n' "$out" | grep -q unsynchronised || break
+  sleep 0.25
+  i=$((i + 1))
+done
+
+echo "# an honest server: OK, offset near 0"
+run_ntp -H 127.0.0.31
+expect_rc 0
+expect_first "^EDGE NTP OK - offset -?[0-9.]+s from 127\.0\.0\.31, 1 server answered \| '127\.0\.0\.31_offset'=-?[0-9.]+s;0\.5;1 '127\.0\.0\.31_delay'=[0-9.]+s;;;0 '127\.0\.0\.31_stratum'=3;;;0;16$"
+expect_near "$(perf_value 127.0.0.31_offset)" 0 0.020 "offset of 127.0.0.31"
+expect_line '^\[OK\] 127\.0\.0\.31 offset -?[0-9.]+s delay [0-9.]+s stratum 3 refid 127\.127\.1\.1$'
+
+echo "# a server 3 s ahead: CRITICAL, offset +3 s (positive: this host is behind)"
+run_ntp -H 127.0.0.32
+expect_rc 2
+expect_first "^EDGE NTP CRITICAL - 127\.0\.0\.32 offset 3\.[0-9]+s delay [0-9.]+s stratum 3 refid 127\.127\.1\.1 \(absolute offset over critical 1\) \|"
+expect_near "$(perf_value 127.0.0.32_offset)" 3 0.020 "offset of 127.0.0.32"
+
+echo "# a server 2 s behind: offset -2 s; -w 1 -c 3 make it a WARNING"
+run_ntp -H 127.0.0.33 -w 1 -c 3
+expect_rc 1
+expect_first "^EDGE NTP WARNING - 127\.0\.0\.33 offset -(1\.9[0-9]*|2(\.[0-9]+)?)s .*\(absolute offset over warning 1\) \|"
+expect_near "$(perf_value 127.0.0.33_offset)" -2 0.020 "offset of 127.0.0.33"
+
+echo "# a blackholed server: timed out by name, at the deadline"
+blackhole 127.0.0.34 123
+run_ntp -H 127.0.0.31 -H 127.0.0.34 -t 2
+expect_rc 2
+expect_first "^EDGE NTP CRITICAL - 127\.0\.0\.34 timed out \(1 request, no reply\) \(1 of 2 servers fine\) \|"
+expect_line '^\[OK\] 127\.0\.0\.31 offset '
+expect_within 2
+
+echo "# a pool name: every address on its own line, the best one decides"
+start_chronyd 127.0.0.35
+start_chronyd 127.0.0.36
+start_dnsmasq 127.0.0.53 --host-record=pool.example,127.0.0.31 \
+  --host-record=pool.example,127.0.0.35 --host-record=pool.example,127.0.0.36 \
+  --host-record=big.example,127.0.0.31 --host-record=big.example,127.0.0.32 \
+  --host-record=big.example,127.0.0.33 --host-record=big.example,127.0.0.35 \
+  --host-record=big.example,127.0.0.36
+i=0
+while [ $i -lt 40 ]; do
+  run_ntp -H 127.0.0.35 -H 127.0.0.36 -t 2
+  [ "$rc" = 0 ] && break
+  sleep 0.25
+  i=$((i + 1))
+done
+run_ntp -D 127.0.0.53 -H pool.example
+expect_rc 0
+expect_first "^EDGE NTP OK - offset -?[0-9.]+s from pool\.example 127\.0\.0\.3[156], 1 server answered \|"
+for a in 31 35 36; do
+  expect_line "^\[OK\] pool\.example 127\.0\.0\.$a offset -?[0-9.]+s delay "
+done
+
+echo "# a pool of five addresses: four are asked"
+run_ntp -D 127.0.0.53 -H big.example -w 5 -c 10
+lines=$(printf '%s\n' "$out" | grep -c '^\[[A-Z]*\] big\.example 127\.0\.0\.')
+[ "$lines" = 4 ] && pass "4 addresses of 5 asked" || fail "$lines addresses asked, expected 4"
+expect_rc 0
+
+echo "# a pool name that does not resolve: CRITICAL naming the resolver"
+run_ntp -D 127.0.0.53 -H nosuch.example --fallback-dns none
+expect_rc 2
+expect_first "^EDGE NTP CRITICAL - nosuch\.example cannot be resolved: REFUSED from 127\.0\.0\.53 \| 'nosuch\.example_offset'=U;0\.5;1$"
+ep_done

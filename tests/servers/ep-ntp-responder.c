@@ -1,0 +1,737 @@
+/* ep-ntp-responder: tiny UDP SNTP server for edgeprobe integration tests.
+ * Answers client requests correctly, with a clock offset, or in broken ways (KoD, bad origin, floods). */
+
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RECV_BUF 2048
+#define RECV_BATCH 64       /* datagrams read per poll() wakeup */
+#define RCVBUF_SIZE (1 << 20)
+
+#define NTP_LEN 48
+#define SHORT_LEN 40        /* "short" mode: truncated reply */
+#define LONG_LEN 1000       /* "long" mode: oversized reply */
+#define FLOOD_COUNT 200     /* "flood" mode: replies per request */
+#define SEND_WAIT_MS 1000   /* max wait for a full socket buffer */
+
+#define NTP_UNIX_DELTA 2208988800LL  /* seconds 1900-01-01 .. 1970-01-01 */
+#define NS_PER_S 1000000000LL
+#define MAX_OFFSET_S 2147483647.0    /* |offset| limit, keeps ns in int64 */
+
+#define NTP_MODE_CLIENT 3
+#define NTP_MODE_SERVER 4
+#define DEFAULT_STRATUM 2
+#define PRECISION (-20)
+#define ROOT_DELAY 0x00000042u       /* 0.001 s in 16.16 (65.536 -> 66) */
+#define ROOT_DISP 0x00000083u        /* 0.002 s in 16.16 (131.072 -> 131) */
+#define WRONG_ORIGIN_XOR 0x0000000000001000ULL
+
+/* Packet offsets (RFC 5905 figure 8). */
+#define OFF_STRATUM 1
+#define OFF_POLL 2
+#define OFF_PRECISION 3
+#define OFF_ROOT_DELAY 4
+#define OFF_ROOT_DISP 8
+#define OFF_REFID 12
+#define OFF_REF_TS 16
+#define OFF_ORG_TS 24
+#define OFF_RCV_TS 32
+#define OFF_XMT_TS 40
+
+enum mode
+{
+  MODE_NONE,
+  MODE_GOOD,
+  MODE_WRONG_ORIGIN,
+  MODE_KOD_RATE,
+  MODE_KOD_DENY,
+  MODE_LEAP3,
+  MODE_STRATUM16,
+  MODE_STRATUM0_NOKISS,
+  MODE_SHORT,
+  MODE_LONG,
+  MODE_OTHER_PORT,
+  MODE_FLOOD,
+  MODE_ZERO_XMT,
+  MODE_MODE3,
+  MODE_VERSION2,
+  MODE_SILENT
+};
+
+struct config
+{
+  struct in_addr listen_addr;
+  int have_listen;
+  long port;
+  enum mode mode;
+  long stratum;
+  int64_t offset_ns;
+  const char *pidfile;
+};
+
+static volatile sig_atomic_t got_signal;
+static int sig_pipe[2] = { -1, -1 };
+static unsigned long long n_requests;
+static uint64_t rng_state;
+
+static void
+usage(FILE *out)
+{
+  fprintf(out,
+          "usage: ep-ntp-responder -l ADDR -p PORT -m MODE [-s STRATUM] "
+          "[-o OFFSET_S] [-P PIDFILE]\n"
+          "  MODE: good | wrong-origin | kod-rate | kod-deny | leap3 | "
+          "stratum16 |\n"
+          "        stratum0-nokiss | short | long | other-port | flood | "
+          "zero-xmt |\n"
+          "        mode3 | version2 | silent\n");
+}
+
+static void
+on_signal(int sig)
+{
+  int saved = errno;
+  unsigned char b = 1;
+  ssize_t r;
+
+  (void)sig;
+  got_signal = 1;
+  r = write(sig_pipe[1], &b, 1);
+  (void)r;
+  errno = saved;
+}
+
+static int
+set_nonblock_cloexec(int fd)
+{
+  int fl = fcntl(fd, F_GETFL);
+
+  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+    return -1;
+  fl = fcntl(fd, F_GETFD);
+  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+setup_signals(void)
+{
+  struct sigaction sa;
+
+  if (pipe(sig_pipe) < 0)
+    return -1;
+  if (set_nonblock_cloexec(sig_pipe[0]) < 0
+      || set_nonblock_cloexec(sig_pipe[1]) < 0)
+    return -1;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+    return -1;
+  sa.sa_handler = SIG_IGN;
+  if (sigaction(SIGPIPE, &sa, NULL) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_long(const char *s, long min, long max, long *out)
+{
+  char *end = NULL;
+  long v;
+
+  if (s == NULL || *s == '\0')
+    return -1;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Parse a decimal number of seconds (may be negative or fractional) into
+ * nanoseconds. */
+static int
+parse_offset(const char *s, int64_t *out)
+{
+  char *end = NULL;
+  double v;
+
+  if (s == NULL || *s == '\0')
+    return -1;
+  errno = 0;
+  v = strtod(s, &end);
+  /* The negated range test also rejects NaN and infinities. */
+  if (errno != 0 || end == s || *end != '\0'
+      || !(v <= MAX_OFFSET_S && v >= -MAX_OFFSET_S))
+    return -1;
+  v *= (double)NS_PER_S;
+  *out = (int64_t)(v < 0 ? v - 0.5 : v + 0.5);
+  return 0;
+}
+
+static int
+parse_mode(const char *s, enum mode *out)
+{
+  static const struct
+  {
+    const char *name;
+    enum mode mode;
+  } modes[] = {
+    { "good", MODE_GOOD },
+    { "wrong-origin", MODE_WRONG_ORIGIN },
+    { "kod-rate", MODE_KOD_RATE },
+    { "kod-deny", MODE_KOD_DENY },
+    { "leap3", MODE_LEAP3 },
+    { "stratum16", MODE_STRATUM16 },
+    { "stratum0-nokiss", MODE_STRATUM0_NOKISS },
+    { "short", MODE_SHORT },
+    { "long", MODE_LONG },
+    { "other-port", MODE_OTHER_PORT },
+    { "flood", MODE_FLOOD },
+    { "zero-xmt", MODE_ZERO_XMT },
+    { "mode3", MODE_MODE3 },
+    { "version2", MODE_VERSION2 },
+    { "silent", MODE_SILENT },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+    if (strcmp(s, modes[i].name) == 0) {
+      *out = modes[i].mode;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static int
+bad_arg(const char *opt, const char *val, const char *why)
+{
+  fprintf(stderr, "ep-ntp-responder: bad argument %s '%s': %s\n",
+          opt, val, why);
+  usage(stderr);
+  return -1;
+}
+
+static int
+parse_args(int argc, char **argv, struct config *cfg)
+{
+  const char *port_arg = NULL;
+  int c;
+
+  memset(cfg, 0, sizeof *cfg);
+  cfg->mode = MODE_NONE;
+  cfg->stratum = DEFAULT_STRATUM;
+  opterr = 0;
+  while ((c = getopt(argc, argv, ":l:p:m:s:o:P:h")) != -1) {
+    switch (c) {
+    case 'l':
+      if (inet_pton(AF_INET, optarg, &cfg->listen_addr) != 1)
+        return bad_arg("-l", optarg, "not an IPv4 address");
+      cfg->have_listen = 1;
+      break;
+    case 'p':
+      if (parse_long(optarg, 1, 65535, &cfg->port) < 0)
+        return bad_arg("-p", optarg, "port must be 1..65535");
+      port_arg = optarg;
+      break;
+    case 'm':
+      if (parse_mode(optarg, &cfg->mode) < 0)
+        return bad_arg("-m", optarg,
+                       "mode must be good, wrong-origin, kod-rate, kod-deny, "
+                       "leap3, stratum16, stratum0-nokiss, short, long, "
+                       "other-port, flood, zero-xmt, mode3, version2 "
+                       "or silent");
+      break;
+    case 's':
+      if (parse_long(optarg, 0, 255, &cfg->stratum) < 0)
+        return bad_arg("-s", optarg, "stratum must be 0..255");
+      break;
+    case 'o':
+      if (parse_offset(optarg, &cfg->offset_ns) < 0)
+        return bad_arg("-o", optarg,
+                       "offset must be a decimal number of seconds "
+                       "within +-2147483647");
+      break;
+    case 'P':
+      if (*optarg == '\0')
+        return bad_arg("-P", optarg, "empty pid file name");
+      cfg->pidfile = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      exit(0);
+    case ':':
+      fprintf(stderr, "ep-ntp-responder: option -%c needs a value\n", optopt);
+      usage(stderr);
+      return -1;
+    default:
+      fprintf(stderr, "ep-ntp-responder: unknown option -%c\n", optopt);
+      usage(stderr);
+      return -1;
+    }
+  }
+  if (optind < argc)
+    return bad_arg("operand", argv[optind], "unexpected argument");
+  if (!cfg->have_listen) {
+    fprintf(stderr, "ep-ntp-responder: missing -l ADDR\n");
+    usage(stderr);
+    return -1;
+  }
+  if (cfg->port == 0) {
+    fprintf(stderr, "ep-ntp-responder: missing -p PORT\n");
+    usage(stderr);
+    return -1;
+  }
+  if (cfg->mode == MODE_NONE) {
+    fprintf(stderr, "ep-ntp-responder: missing -m MODE\n");
+    usage(stderr);
+    return -1;
+  }
+  if (cfg->mode == MODE_OTHER_PORT && cfg->port == 65535)
+    return bad_arg("-p", port_arg,
+                   "other-port mode needs PORT+1, so port must be 1..65534");
+  return 0;
+}
+
+/* Write one line to path atomically (temp file + rename) so readers never
+ * see a partial file. */
+static int
+write_file_atomic(const char *path, const char *line)
+{
+  char tmp[PATH_MAX];
+  FILE *f;
+  int n;
+
+  n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  if (n < 0 || (size_t)n >= sizeof tmp) {
+    fprintf(stderr, "ep-ntp-responder: %s: path too long\n", path);
+    return -1;
+  }
+  f = fopen(tmp, "w");
+  if (f == NULL) {
+    fprintf(stderr, "ep-ntp-responder: %s: %s\n", tmp, strerror(errno));
+    return -1;
+  }
+  if (fputs(line, f) == EOF) {
+    fprintf(stderr, "ep-ntp-responder: %s: write failed\n", tmp);
+    fclose(f);
+    unlink(tmp);
+    return -1;
+  }
+  if (fclose(f) != 0) {
+    fprintf(stderr, "ep-ntp-responder: %s: %s\n", tmp, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  if (rename(tmp, path) != 0) {
+    fprintf(stderr, "ep-ntp-responder: %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+  char line[32];
+
+  snprintf(line, sizeof line, "%ld\n", (long)getpid());
+  return write_file_atomic(path, line);
+}
+
+/* PIDFILE.requests holds "requests N", rewritten after every request. */
+static int
+write_requests_file(const char *pidfile)
+{
+  char path[PATH_MAX];
+  char line[48];
+  int n;
+
+  n = snprintf(path, sizeof path, "%s.requests", pidfile);
+  if (n < 0 || (size_t)n >= sizeof path) {
+    fprintf(stderr, "ep-ntp-responder: %s: path too long\n", pidfile);
+    return -1;
+  }
+  snprintf(line, sizeof line, "requests %llu\n", n_requests);
+  return write_file_atomic(path, line);
+}
+
+/* Best effort: a larger receive buffer so bursts are queued by us rather
+ * than dropped by the kernel (capped by net.core.rmem_max). */
+static void
+bump_rcvbuf(int fd)
+{
+  int size = RCVBUF_SIZE;
+
+  (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+
+static int
+open_socket(struct in_addr addr, long port)
+{
+  struct sockaddr_in sin;
+  int fd;
+  int one = 1;
+
+  fd = socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) {
+    fprintf(stderr, "ep-ntp-responder: socket: %s\n", strerror(errno));
+    return -1;
+  }
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+    fprintf(stderr, "ep-ntp-responder: SO_REUSEADDR: %s\n", strerror(errno));
+    close(fd);
+    return -1;
+  }
+  memset(&sin, 0, sizeof sin);
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons((uint16_t)port);
+  sin.sin_addr = addr;
+  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+    char buf[INET_ADDRSTRLEN];
+
+    if (inet_ntop(AF_INET, &addr, buf, sizeof buf) == NULL)
+      strcpy(buf, "?");
+    fprintf(stderr, "ep-ntp-responder: bind %s:%ld: %s\n", buf, port,
+            strerror(errno));
+    close(fd);
+    return -1;
+  }
+  bump_rcvbuf(fd);
+  if (set_nonblock_cloexec(fd) < 0) {
+    fprintf(stderr, "ep-ntp-responder: fcntl: %s\n", strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+  p[0] = (unsigned char)(v >> 24);
+  p[1] = (unsigned char)((v >> 16) & 0xff);
+  p[2] = (unsigned char)((v >> 8) & 0xff);
+  p[3] = (unsigned char)(v & 0xff);
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+  uint64_t v = 0;
+  int i;
+
+  for (i = 0; i < 8; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+  int i;
+
+  for (i = 7; i >= 0; i--) {
+    p[i] = (unsigned char)(v & 0xff);
+    v >>= 8;
+  }
+}
+
+/* splitmix64: cheap, good enough for garbage origin timestamps. */
+static uint64_t
+rng_next(void)
+{
+  uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/* CLOCK_REALTIME plus the configured offset plus adj_ns, as an NTP 64-bit
+ * timestamp (era seconds modulo 2^32 . 32-bit binary fraction). */
+static uint64_t
+ntp_now(const struct config *cfg, int64_t adj_ns)
+{
+  struct timespec ts;
+  int64_t total;
+  int64_t sec;
+  int64_t rem;
+  uint64_t frac;
+
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+    return 0;
+  total = (int64_t)ts.tv_sec * NS_PER_S + (int64_t)ts.tv_nsec
+          + cfg->offset_ns + adj_ns;
+  sec = total / NS_PER_S;
+  rem = total % NS_PER_S;
+  if (rem < 0) {                       /* floor division for negatives */
+    rem += NS_PER_S;
+    sec--;
+  }
+  sec += NTP_UNIX_DELTA;
+  frac = ((uint64_t)rem << 32) / (uint64_t)NS_PER_S;
+  return ((uint64_t)(uint32_t)sec << 32) | frac;
+}
+
+/* Fill the 48-byte reply header for request req (at least NTP_LEN bytes),
+ * everything except the transmit timestamp. */
+static void
+build_reply(const struct config *cfg, const unsigned char *req,
+            uint64_t rcv_ts, unsigned char *out)
+{
+  unsigned li = 0;
+  unsigned vn = (req[0] >> 3) & 0x07;
+  unsigned mode = NTP_MODE_SERVER;
+  unsigned stratum = (unsigned)cfg->stratum;
+  uint64_t org = get64(req + OFF_XMT_TS);
+  static const unsigned char refid_local[4] = { 127, 0, 0, 1 };
+  const unsigned char *refid = refid_local;
+  static const unsigned char refid_zero[4] = { 0, 0, 0, 0 };
+
+  switch (cfg->mode) {
+  case MODE_WRONG_ORIGIN:
+    org ^= WRONG_ORIGIN_XOR;
+    break;
+  case MODE_KOD_RATE:
+    li = 3;
+    stratum = 0;
+    refid = (const unsigned char *)"RATE";
+    break;
+  case MODE_KOD_DENY:
+    li = 3;
+    stratum = 0;
+    refid = (const unsigned char *)"DENY";
+    break;
+  case MODE_LEAP3:
+    li = 3;
+    break;
+  case MODE_STRATUM16:
+    stratum = 16;
+    break;
+  case MODE_STRATUM0_NOKISS:
+    stratum = 0;
+    refid = refid_zero;
+    break;
+  case MODE_MODE3:
+    mode = NTP_MODE_CLIENT;
+    break;
+  case MODE_VERSION2:
+    vn = 2;
+    break;
+  default:
+    break;
+  }
+
+  memset(out, 0, NTP_LEN);
+  out[0] = (unsigned char)((li << 6) | (vn << 3) | mode);
+  out[OFF_STRATUM] = (unsigned char)stratum;
+  out[OFF_POLL] = req[OFF_POLL];
+  out[OFF_PRECISION] = (unsigned char)(PRECISION & 0xff);
+  put32(out + OFF_ROOT_DELAY, ROOT_DELAY);
+  put32(out + OFF_ROOT_DISP, ROOT_DISP);
+  memcpy(out + OFF_REFID, refid, 4);
+  put64(out + OFF_REF_TS, ntp_now(cfg, -NS_PER_S));
+  put64(out + OFF_ORG_TS, org);
+  put64(out + OFF_RCV_TS, rcv_ts);
+}
+
+/* Send one datagram; waits briefly if the socket buffer is full. */
+static void
+send_reply(int fd, const unsigned char *buf, size_t len,
+           const struct sockaddr_in *to)
+{
+  for (;;) {
+    struct pollfd pfd;
+    ssize_t r;
+
+    r = sendto(fd, buf, len, 0, (const struct sockaddr *)to, sizeof *to);
+    if (r >= 0)
+      return;
+    if (errno == EINTR)
+      continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+      return;                          /* UDP: losses are acceptable */
+    pfd.fd = fd;
+    pfd.events = POLLOUT;
+    pfd.revents = 0;
+    if (poll(&pfd, 1, SEND_WAIT_MS) <= 0)
+      return;
+  }
+}
+
+static void
+answer(const struct config *cfg, int fd, int alt_fd,
+       const unsigned char *req, uint64_t rcv_ts,
+       const struct sockaddr_in *to)
+{
+  static unsigned char out[LONG_LEN];
+  int i;
+
+  if (cfg->mode == MODE_SILENT)
+    return;
+  build_reply(cfg, req, rcv_ts, out);
+  switch (cfg->mode) {
+  case MODE_SHORT:
+    put64(out + OFF_XMT_TS, ntp_now(cfg, 0));
+    send_reply(fd, out, SHORT_LEN, to);
+    return;
+  case MODE_LONG:
+    memset(out + NTP_LEN, 0, LONG_LEN - NTP_LEN);
+    put64(out + OFF_XMT_TS, ntp_now(cfg, 0));
+    send_reply(fd, out, LONG_LEN, to);
+    return;
+  case MODE_OTHER_PORT:
+    put64(out + OFF_XMT_TS, ntp_now(cfg, 0));
+    send_reply(alt_fd, out, NTP_LEN, to);
+    return;
+  case MODE_FLOOD:
+    for (i = 0; i < FLOOD_COUNT - 1; i++) {
+      uint64_t org = get64(req + OFF_XMT_TS);
+      uint64_t bad = rng_next();
+
+      if (bad == org)
+        bad ^= 1;
+      put64(out + OFF_ORG_TS, bad);
+      put64(out + OFF_XMT_TS, ntp_now(cfg, 0));
+      send_reply(fd, out, NTP_LEN, to);
+    }
+    memcpy(out + OFF_ORG_TS, req + OFF_XMT_TS, 8);
+    put64(out + OFF_XMT_TS, ntp_now(cfg, 0));
+    send_reply(fd, out, NTP_LEN, to);
+    return;
+  case MODE_ZERO_XMT:
+    put64(out + OFF_XMT_TS, 0);
+    send_reply(fd, out, NTP_LEN, to);
+    return;
+  default:
+    put64(out + OFF_XMT_TS, ntp_now(cfg, 0));
+    send_reply(fd, out, NTP_LEN, to);
+    return;
+  }
+}
+
+static void
+handle_readable(int fd, int alt_fd, const struct config *cfg)
+{
+  static unsigned char buf[RECV_BUF];
+  int n;
+
+  for (n = 0; n < RECV_BATCH; n++) {
+    struct sockaddr_in from;
+    socklen_t fromlen = sizeof from;
+    uint64_t rcv_ts;
+    ssize_t r;
+
+    r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fromlen);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      return;                          /* EAGAIN or a transient error */
+    }
+    rcv_ts = ntp_now(cfg, 0);
+    if (fromlen != sizeof from || from.sin_family != AF_INET)
+      continue;
+    if ((size_t)r < NTP_LEN || (buf[0] & 0x07) != NTP_MODE_CLIENT)
+      continue;
+    n_requests++;
+    answer(cfg, fd, alt_fd, buf, rcv_ts, &from);
+    if (cfg->pidfile != NULL)
+      (void)write_requests_file(cfg->pidfile);
+  }
+}
+
+int
+main(int argc, char **argv)
+{
+  struct config cfg;
+  struct timespec seed;
+  int fd;
+  int alt_fd = -1;
+
+  if (parse_args(argc, argv, &cfg) < 0)
+    return 2;
+  if (clock_gettime(CLOCK_MONOTONIC, &seed) != 0)
+    memset(&seed, 0, sizeof seed);
+  rng_state = ((uint64_t)seed.tv_sec * (uint64_t)NS_PER_S
+               + (uint64_t)seed.tv_nsec) ^ ((uint64_t)getpid() << 32);
+  if (setup_signals() < 0) {
+    fprintf(stderr, "ep-ntp-responder: signal setup: %s\n", strerror(errno));
+    return 1;
+  }
+  fd = open_socket(cfg.listen_addr, cfg.port);
+  if (fd < 0)
+    return 1;
+  if (cfg.mode == MODE_OTHER_PORT) {
+    alt_fd = open_socket(cfg.listen_addr, cfg.port + 1);
+    if (alt_fd < 0) {
+      close(fd);
+      return 1;
+    }
+  }
+  if (cfg.pidfile != NULL
+      && (write_requests_file(cfg.pidfile) < 0
+          || write_pidfile(cfg.pidfile) < 0)) {
+    close(fd);
+    if (alt_fd >= 0)
+      close(alt_fd);
+    return 1;
+  }
+
+  while (!got_signal) {
+    struct pollfd pfd[2];
+    int r;
+
+    pfd[0].fd = sig_pipe[0];
+    pfd[0].events = POLLIN;
+    pfd[0].revents = 0;
+    pfd[1].fd = fd;
+    pfd[1].events = POLLIN;
+    pfd[1].revents = 0;
+    r = poll(pfd, 2, -1);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      fprintf(stderr, "ep-ntp-responder: poll: %s\n", strerror(errno));
+      break;
+    }
+    if (pfd[0].revents != 0)
+      break;
+    if (pfd[1].revents != 0)
+      handle_readable(fd, alt_fd, &cfg);
+  }
+
+  printf("requests %llu\n", n_requests);
+  fflush(stdout);
+  if (cfg.pidfile != NULL)
+    (void)write_requests_file(cfg.pidfile);
+  close(fd);
+  if (alt_fd >= 0)
+    close(alt_fd);
+  if (cfg.pidfile != NULL)
+    unlink(cfg.pidfile);
+  close(sig_pipe[0]);
+  close(sig_pipe[1]);
+  return got_signal ? 0 : 1;
+}
