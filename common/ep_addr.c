@@ -40,7 +40,8 @@ ep_hostname_check(const char *name, const char *what, struct ep_err *err)
                       name);
   for (i = 0; i < len; i++) {
     if (name[i] == '.') {
-      if (label == 0 && !(i == len - 1 && i > 0))
+      /* Only a final dot may follow nothing, and only after a label. */
+      if (label == 0)
         return ep_err_set(err, EP_EINVAL, "%s: '%.*s' has an empty label", w,
                           80, name);
       label = 0;
@@ -82,7 +83,7 @@ static enum ep_status
 split(const char *text, unsigned default_port, const char *w,
       struct ep_hostport *hp, struct ep_err *err)
 {
-  const char *colon, *close;
+  const char *colon, *close, *orig = text;
   size_t      hostlen;
 
   memset(hp, 0, sizeof *hp);
@@ -109,11 +110,11 @@ split(const char *text, unsigned default_port, const char *w,
                       hostlen);
   memcpy(hp->host, text, hostlen);
   hp->host[hostlen] = '\0';
-  if (colon && parse_port(colon + 1, text, w, &hp->port, err) != EP_OK)
+  if (colon && parse_port(colon + 1, orig, w, &hp->port, err) != EP_OK)
     return EP_EINVAL;
   if (!hp->port)
     return ep_err_set(err, EP_EINVAL, "%s: '%s': expected \"HOST:PORT\"", w,
-                      text);
+                      orig);
   hp->is_address = ep_addr_is_literal(hp->host);
   return EP_OK;
 }

@@ -111,6 +111,22 @@ add(struct ep_strlist *l, const char *s, struct ep_err *err)
   return EP_OK;
 }
 
+/* "--verbose=2": getopt reports the option's letter, which would blame
+ * "-v" for what the user wrote. */
+static bool
+takes_no_argument(const char *arg)
+{
+  size_t                len = strcspn(arg, "=");
+  const struct option *o;
+
+  if (strncmp(arg, "--", 2) != 0 || arg[len] != '=')
+    return false;
+  for (o = long_options; o->name; o++)
+    if (strlen(o->name) == len - 2 && strncmp(o->name, arg + 2, len - 2) == 0)
+      return o->has_arg == no_argument;
+  return false;
+}
+
 static enum ep_status
 not_here(const char *opt, struct ep_err *err)
 {
@@ -224,7 +240,15 @@ ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
                         argv[optind - 1]);
         break;
       default:
-        if (optopt)
+        if (takes_no_argument(argv[optind - 1]))
+          rc = ep_err_set(err, EP_EINVAL, "option %.*s takes no argument",
+                          (int)strcspn(argv[optind - 1], "="),
+                          argv[optind - 1]);
+        else if (strncmp(argv[optind - 1], "--", 2) == 0)
+          rc = ep_err_set(err, EP_EINVAL, "unknown option %.*s",
+                          (int)strcspn(argv[optind - 1], "="),
+                          argv[optind - 1]);
+        else if (optopt)
           rc = ep_err_set(err, EP_EINVAL, "unknown option -%c", optopt);
         else
           rc = ep_err_set(err, EP_EINVAL, "unknown option %s",

@@ -58,11 +58,17 @@ skip_string(const char *text, size_t len, size_t off)
   return off + 1;
 }
 
+static bool
+word_is(const char *p, size_t n, const char *word)
+{
+  return strlen(word) == n && memcmp(p, word, n) == 0;
+}
+
 /* json-c keeps the last of duplicate members silently; a profile with two
  * "timeout" members is ambiguous, so find the second one.  The text has
  * already parsed, so the scan only tracks strings and nesting. */
 static bool
-check_duplicates(const char *text, size_t len, const char *source,
+check_structure(const char *text, size_t len, const char *source,
                  struct ep_err *err)
 {
   struct level stack[EP_JSON_MAX_DEPTH + 1];
@@ -101,6 +107,36 @@ check_duplicates(const char *text, size_t len, const char *source,
         top->keys[top->n_keys].off = off;
         top->keys[top->n_keys++].len = end - off;
         top->want_key = 0;
+      }
+      off = end;
+      continue;
+    }
+    /* json-c's strict mode still takes 'single quotes' and Infinity. */
+    if (c == '\'') {
+      fail_at(text, off, source, err, "invalid JSON: single quotes");
+      ok = false;
+      goto done;
+    }
+    if ((c >= '0' && c <= '9') || c == '-') {
+      while (off < len && strchr("0123456789eE+-.", text[off]))
+        off++;
+      continue;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      end = off;
+      while (end < len && ((text[end] >= 'a' && text[end] <= 'z') ||
+                           (text[end] >= 'A' && text[end] <= 'Z')))
+        end++;
+      if (!word_is(text + off, end - off, "true") &&
+          !word_is(text + off, end - off, "false") &&
+          !word_is(text + off, end - off, "null")) {
+        char what[96];
+
+        snprintf(what, sizeof what, "invalid JSON: unexpected '%.*s'",
+                 (int)(end - off > 40 ? 40 : end - off), text + off);
+        fail_at(text, off, source, err, what);
+        ok = false;
+        goto done;
       }
       off = end;
       continue;
@@ -168,7 +204,7 @@ ep_json_parse_strict(const char *text, size_t len, const char *source,
                      "unexpected text after the JSON value");
     }
   }
-  if (!check_duplicates(text, len, source, err)) {
+  if (!check_structure(text, len, source, err)) {
     json_object_put(obj);
     return NULL;
   }

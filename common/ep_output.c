@@ -204,7 +204,8 @@ ep_format_json(const struct ep_check_result *c, struct ep_err *err)
     json_object_put(targets);
     goto done;
   }
-  json_object_object_add(doc, "check", json_object_new_string(c->check));
+  json_object_object_add(doc, "check",
+                         json_object_new_string(c->check ? c->check : ""));
   json_object_object_add(doc, "state",
                          json_object_new_string(ep_state_str(c->state)));
   json_object_object_add(doc, "exit_code", json_object_new_int((int)c->state));

@@ -11,7 +11,7 @@
 #include "ep_time.h"
 
 #define SOCKS_PER_CHANNEL 16
-#define SERVERS_MAX 16
+#define SERVERS_MAX EP_DNS_MAX_SERVERS
 
 struct sock_slot {
   ares_socket_t fd;

@@ -14,6 +14,7 @@
 #include "ep_profile.h"
 
 #define EP_DNS_MAX_ADDRS 16
+#define EP_DNS_MAX_SERVERS 16
 #define EP_DNS_ADDR_TEXT 46 /* INET6_ADDRSTRLEN */
 
 enum ep_dns_outcome {

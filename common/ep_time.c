@@ -17,7 +17,7 @@ struct timespec
 ep_time_add(struct timespec a, double seconds)
 {
   double whole = floor(seconds);
-  long   nsec = (long)((seconds - whole) * 1e9);
+  long   nsec = lround((seconds - whole) * 1e9);
 
   a.tv_sec += (time_t)whole;
   a.tv_nsec += nsec;

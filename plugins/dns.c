@@ -122,13 +122,6 @@ is_silent(enum ep_dns_outcome o)
          o == EP_DNS_UNREACHABLE || o == EP_DNS_PENDING;
 }
 
-static bool
-is_failure(enum ep_dns_outcome o)
-{
-  return o == EP_DNS_NXDOMAIN || o == EP_DNS_SERVFAIL || o == EP_DNS_REFUSED ||
-         o == EP_DNS_BADREPLY || o == EP_DNS_NODATA;
-}
-
 /* "8.8.8.8, 8.8.4.4" for the servers of one group whose outcome passes. */
 static enum ep_status
 list_servers(struct ep_buf *b, const struct ep_dns_server *servers,
@@ -148,6 +141,61 @@ static bool
 in_list(const struct ep_strlist *l, const char *addr)
 {
   return ep_strlist_find(l, addr) >= 0;
+}
+
+/* "9.9.9.9 via 8.8.8.8, 8.8.4.4 and 10.0.0.1 via fallback 127.0.0.53": each
+ * set of addresses that strays from the expected list, with every
+ * resolver that gave it, since firewall rules are written against them. */
+static enum ep_status
+describe_off_list(struct ep_buf *b, const struct ep_dns_name *name,
+                  const struct ep_dns_server *servers,
+                  const struct ep_dns_answer *answers, size_t n_servers,
+                  bool use_fallback)
+{
+  struct ep_buf  sets[EP_DNS_MAX_SERVERS], via[EP_DNS_MAX_SERVERS], one;
+  enum ep_status rc = EP_OK;
+  size_t         n_sets = 0, i, j, k;
+
+  ep_buf_init(&one, TEXT_MAX);
+  for (i = 0; i < n_servers && rc == EP_OK && n_sets < EP_DNS_MAX_SERVERS;
+       i++) {
+    const struct ep_dns_answer *a = &answers[i];
+    bool                        off_list = false;
+
+    if (servers[i].fallback != use_fallback || a->outcome != EP_DNS_ANSWER)
+      continue;
+    for (j = 0; j < a->n_addrs; j++)
+      if (ep_strlist_find(&name->expect, a->addrs[j]) < 0)
+        off_list = true;
+    if (!off_list)
+      continue;
+    ep_buf_reset(&one);
+    for (j = 0; j < a->n_addrs && rc == EP_OK; j++)
+      rc = ep_buf_printf(&one, "%s%s", j ? ", " : "", a->addrs[j]);
+    for (k = 0; k < n_sets; k++)
+      if (strcmp(ep_buf_str(&sets[k]), ep_buf_str(&one)) == 0)
+        break;
+    if (k == n_sets) {
+      ep_buf_init(&sets[k], TEXT_MAX);
+      ep_buf_init(&via[k], TEXT_MAX);
+      n_sets++;
+      if (rc == EP_OK)
+        rc = ep_buf_printf(&sets[k], "%s", ep_buf_str(&one));
+    }
+    if (rc == EP_OK)
+      rc = ep_buf_printf(&via[k], "%s%s%s", via[k].len ? ", " : "",
+                         servers[i].fallback ? "fallback " : "",
+                         servers[i].label);
+  }
+  for (k = 0; k < n_sets; k++) {
+    if (rc == EP_OK)
+      rc = ep_buf_printf(b, "%s%s via %s", k ? " and " : "",
+                         ep_buf_str(&sets[k]), ep_buf_str(&via[k]));
+    ep_buf_cleanup(&sets[k]);
+    ep_buf_cleanup(&via[k]);
+  }
+  ep_buf_cleanup(&one);
+  return rc;
 }
 
 /* The -v line of one resolver's answer. */
@@ -193,7 +241,10 @@ ep_dns_evaluate(const struct ep_dns_name *name,
   double                   best = -1;
   const char              *best_server = NULL;
   char                     num[32];
-  size_t                   i, j;
+  size_t                   i, j, k;
+  static const enum ep_dns_outcome failure_kinds[] = {
+    EP_DNS_NXDOMAIN, EP_DNS_SERVFAIL, EP_DNS_REFUSED, EP_DNS_NODATA,
+    EP_DNS_BADREPLY};
 
   if (!(t = ep_check_result_add(out, name->name, err)))
     return EP_ENOMEM;
@@ -256,22 +307,39 @@ ep_dns_evaluate(const struct ep_dns_name *name,
     json_object_object_add(t->data, "response_time",
                            json_object_new_double(best));
 
-  /* Failures from the group that decides: each names its resolver. */
-  for (i = 0; i < n_servers && rc == EP_OK; i++) {
-    if (servers[i].fallback != use_fallback || !is_failure(answers[i].outcome))
-      continue;
-    t->state = EP_STATE_CRITICAL;
-    rc = ep_buf_printf(&b, "%s%s %s from %s%s",
-                       b.len ? "; " : "", name->name,
-                       ep_dns_outcome_str(answers[i].outcome),
-                       servers[i].fallback ? "fallback " : "",
-                       servers[i].label);
+  /* Failures from the group that decides, grouped by kind, each naming
+   * its resolvers. */
+  for (k = 0; k < sizeof failure_kinds / sizeof failure_kinds[0] && rc == EP_OK;
+       k++) {
+    size_t listed = 0;
+
+    for (i = 0; i < n_servers && rc == EP_OK; i++) {
+      if (servers[i].fallback != use_fallback ||
+          answers[i].outcome != failure_kinds[k])
+        continue;
+      t->state = EP_STATE_CRITICAL;
+      if (listed++ == 0)
+        rc = ep_buf_printf(&b, "%s%s %s from %s", b.len ? "; " : "",
+                           name->name, ep_dns_outcome_str(failure_kinds[k]),
+                           servers[i].fallback ? "fallback " : "");
+      else
+        rc = ep_buf_printf(&b, ", ");
+      if (rc == EP_OK)
+        rc = ep_buf_printf(&b, "%s", servers[i].label);
+    }
   }
+  if (rc == EP_OK && any_answer && t->state == EP_STATE_CRITICAL && !mismatch)
+    rc = ep_buf_printf(&b, ", while %s%s resolved it to %s",
+                       use_fallback ? "fallback " : "", best_server,
+                       ep_buf_str(&addrs));
   if (rc == EP_OK && any_answer && mismatch) {
     t->state = EP_STATE_CRITICAL;
-    rc = ep_buf_printf(&b, "%s%s resolved to %s via %s, expected only ",
-                       b.len ? "; " : "", name->name, ep_buf_str(&addrs),
-                       best_server);
+    rc = ep_buf_printf(&b, "%s%s resolved to ", b.len ? "; " : "", name->name);
+    if (rc == EP_OK)
+      rc = describe_off_list(&b, name, servers, answers, n_servers,
+                             use_fallback);
+    if (rc == EP_OK)
+      rc = ep_buf_printf(&b, ", expected only ");
     for (j = 0; j < name->expect.n && rc == EP_OK; j++)
       rc = ep_buf_printf(&b, "%s%s", j ? ", " : "", name->expect.v[j]);
   } else if (rc == EP_OK && any_answer && t->state == EP_STATE_OK) {
@@ -415,7 +483,8 @@ ep_dns_summarize(struct ep_check_result *out,
     problems++;
     /* Already said: silent resolvers, or a resolver refusing everything. */
     if (silent.len && (strstr(t->text, " timed out: ") ||
-                       strstr(t->text, " did not answer")))
+                       (t->state == EP_STATE_WARNING &&
+                        strstr(t->text, " did not answer"))))
       continue;
     if ((refusing.len || (fallback_used && fb_refusing.len)) &&
         strstr(t->text, " REFUSED from ") && !strstr(t->text, "NXDOMAIN") &&

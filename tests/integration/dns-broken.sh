@@ -24,7 +24,7 @@ echo "# REFUSED from one configured resolver is CRITICAL even when another answe
 run_dns -D 127.0.0.53 -D 127.0.0.62 -H api.machinemetrics.com --fallback-dns none
 expect_rc 2
 expect_first "^EDGE DNS CRITICAL - 127\.0\.0\.62 refuses queries \|"
-expect_line '^\[CRITICAL\] api\.machinemetrics\.com REFUSED from 127\.0\.0\.62$'
+expect_line '^\[CRITICAL\] api\.machinemetrics\.com REFUSED from 127\.0\.0\.62, while 127\.0\.0\.53 resolved it to 127\.0\.0\.10$'
 
 echo "# other addresses than expected: CRITICAL naming what was seen"
 run_dns -D 127.0.0.63 -H api.machinemetrics-us-gov.com -a 18.252.129.108 \

@@ -210,7 +210,7 @@ struct bad_cli {
 
 static const struct bad_cli bad_cases[] = {
   {{"--bogus"}, DNS_EXTRAS, "unknown option --bogus"},
-  {{"--bogus=1"}, DNS_EXTRAS, "unknown option --bogus=1"},
+  {{"--bogus=1"}, DNS_EXTRAS, "unknown option --bogus"},
   {{"-Z"}, DNS_EXTRAS, "unknown option -Z"},
   {{"-vZ"}, DNS_EXTRAS, "unknown option -Z"},
   {{"-t"}, DNS_EXTRAS, "option -t needs an argument"},
@@ -285,8 +285,7 @@ START_TEST(cli_argument_to_flag_names_the_option)
   ep_cli_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err),
                    EP_EINVAL);
-  ck_assert_msg(strstr(err.msg, "--verbose") != NULL,
-                "message does not name --verbose: \"%s\"", err.msg);
+  ck_assert_str_eq(err.msg, "option --verbose takes no argument");
   ep_cli_cleanup(&cli);
 }
 END_TEST

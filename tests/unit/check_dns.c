@@ -268,23 +268,27 @@ START_TEST(dns_failures_name_the_resolver)
   a[2] = answered(0.001, "1.2.3.4", (const char *)NULL);
   a[0] = outcome(EP_DNS_NXDOMAIN, 0.010);
   a[1] = answered(0.012, "1.2.3.4", (const char *)NULL);
-  expect_line(a, EP_STATE_CRITICAL, "api.example.com NXDOMAIN from 8.8.8.8");
+  expect_line(a, EP_STATE_CRITICAL, "api.example.com NXDOMAIN from 8.8.8.8"
+              ", while 8.8.4.4 resolved it to 1.2.3.4");
   a[0] = outcome(EP_DNS_SERVFAIL, 0.010);
-  expect_line(a, EP_STATE_CRITICAL, "api.example.com SERVFAIL from 8.8.8.8");
+  expect_line(a, EP_STATE_CRITICAL, "api.example.com SERVFAIL from 8.8.8.8"
+              ", while 8.8.4.4 resolved it to 1.2.3.4");
   a[0] = answered(0.012, "1.2.3.4", (const char *)NULL);
   a[1] = outcome(EP_DNS_REFUSED, 0.001);
-  expect_line(a, EP_STATE_CRITICAL, "api.example.com REFUSED from 8.8.4.4");
+  expect_line(a, EP_STATE_CRITICAL, "api.example.com REFUSED from 8.8.4.4"
+              ", while 8.8.8.8 resolved it to 1.2.3.4");
   a[1] = outcome(EP_DNS_NODATA, 0.001);
   expect_line(a, EP_STATE_CRITICAL,
-              "api.example.com no address (NODATA) from 8.8.4.4");
+              "api.example.com no address (NODATA) from 8.8.4.4, while "
+              "8.8.8.8 resolved it to 1.2.3.4");
   a[1] = outcome(EP_DNS_BADREPLY, 0.001);
-  expect_line(a, EP_STATE_CRITICAL, "api.example.com bad reply from 8.8.4.4");
-  /* both: each named */
+  expect_line(a, EP_STATE_CRITICAL, "api.example.com bad reply from 8.8.4.4"
+              ", while 8.8.8.8 resolved it to 1.2.3.4");
+  /* both: each named, once */
   a[0] = outcome(EP_DNS_NXDOMAIN, 0.010);
   a[1] = outcome(EP_DNS_NXDOMAIN, 0.011);
   expect_line(a, EP_STATE_CRITICAL,
-              "api.example.com NXDOMAIN from 8.8.8.8; api.example.com "
-              "NXDOMAIN from 8.8.4.4");
+              "api.example.com NXDOMAIN from 8.8.8.8, 8.8.4.4");
   /* a failure with a silent resolver: both said */
   a[1] = silent();
   expect_line(a, EP_STATE_CRITICAL,
@@ -321,7 +325,8 @@ START_TEST(dns_unexpected_address)
   ck_assert_int_eq(t->state, EP_STATE_CRITICAL);
   ck_assert_str_eq(t->text,
                    "api.machinemetrics-us-gov.com resolved to 9.9.9.9 via "
-                   "8.8.8.8, expected only 18.252.129.108, 18.254.70.116");
+                   "8.8.8.8, 8.8.4.4, expected only "
+                   "18.252.129.108, 18.254.70.116");
   /* measured all the same */
   expect_perf(&c, "'api.machinemetrics-us-gov.com'=0.012s;0.5;2;0");
   ep_check_result_cleanup(&c);
@@ -571,7 +576,8 @@ START_TEST(summary_names_fine_tail)
   scenario_add(&s, "b.example.com", nx, ok, ok);
   scenario_add(&s, "c.example.com", ok, ok, ok);
   scenario_expect(&s, EP_STATE_CRITICAL,
-                  "b.example.com NXDOMAIN from 8.8.8.8 (2 of 3 names fine)");
+                  "b.example.com NXDOMAIN from 8.8.8.8, while 8.8.4.4 "
+                  "resolved it to 1.2.3.4 (2 of 3 names fine)");
   ep_check_result_cleanup(&s.c);
 }
 END_TEST
@@ -591,9 +597,11 @@ START_TEST(summary_more_than_three_problems)
   scenario_add(&s, "e.example.com", nx, ok, ok);
   scenario_add(&s, "f.example.com", nx, ok, ok);
   scenario_expect(&s, EP_STATE_CRITICAL,
-                  "a.example.com NXDOMAIN from 8.8.8.8; c.example.com SERVFAIL "
-                  "from 8.8.8.8; d.example.com NXDOMAIN from 8.8.4.4; and 2 "
-                  "more (1 of 6 names fine)");
+                  "a.example.com NXDOMAIN from 8.8.8.8, while 8.8.4.4 "
+                  "resolved it to 1.2.3.4; c.example.com SERVFAIL from "
+                  "8.8.8.8, while 8.8.4.4 resolved it to 1.2.3.4; "
+                  "d.example.com NXDOMAIN from 8.8.4.4, while 8.8.8.8 "
+                  "resolved it to 1.2.3.4; and 2 more (1 of 6 names fine)");
   ep_check_result_cleanup(&s.c);
 }
 END_TEST
@@ -609,8 +617,11 @@ START_TEST(summary_exactly_three_problems)
   scenario_add(&s, "b.example.com", nx, ok, ok);
   scenario_add(&s, "c.example.com", nx, ok, ok);
   scenario_expect(&s, EP_STATE_CRITICAL,
-                  "a.example.com NXDOMAIN from 8.8.8.8; b.example.com NXDOMAIN "
-                  "from 8.8.8.8; c.example.com NXDOMAIN from 8.8.8.8");
+                  "a.example.com NXDOMAIN from 8.8.8.8, while 8.8.4.4 "
+                  "resolved it to 1.2.3.4; b.example.com NXDOMAIN from "
+                  "8.8.8.8, while 8.8.4.4 resolved it to 1.2.3.4; "
+                  "c.example.com NXDOMAIN from 8.8.8.8, while 8.8.4.4 "
+                  "resolved it to 1.2.3.4");
   ep_check_result_cleanup(&s.c);
 }
 END_TEST

@@ -113,8 +113,7 @@ START_TEST(json_refuses_single_quoted_member)
   o = ep_json_parse_strict(text, strlen(text), "site.json", &err);
   ck_assert_ptr_null(o);
   ck_assert_str_eq(err.msg,
-                   "site.json: line 1, column 2: invalid JSON: unexpected "
-                   "character");
+                   "site.json: line 1, column 2: invalid JSON: single quotes");
   json_object_put(o);
 }
 END_TEST
