@@ -58,6 +58,31 @@ printf '{ "nats": { "targets": ["a.example:7422", "b.example:7422", "c.example"]
 bad "$TMP/nats\.json: \\\$\.nats\.targets\[2\]: expected \"HOST:PORT\"" -P "$TMP/nats.json"
 printf '{ "extends": "standard", "dns": { "warning": "1:x" } }' >"$TMP/range.json"
 bad "$TMP/range\.json: \\\$\.dns\.warning: '1:x' is not a valid range: end is not a number" -P "$TMP/range.json"
+# check_edge_ntp shares the options and adds its own.
+badntp() {
+  want=$1
+  shift
+  run_ntp "$@"
+  if [ "$rc" = 3 ] && [ "$out" = "EDGE NTP UNKNOWN - $want" ]; then
+    pass "check_edge_ntp $*: $first"
+  else
+    fail "check_edge_ntp $*: exit $rc, output: $out (wanted: $want)"
+  fi
+}
+badntp "--samples: '0': expected a whole number from 1 to 8" -H 127.0.0.1 --samples 0
+badntp "--samples: 'many': expected a whole number from 1 to 8" -H 127.0.0.1 --samples many
+badntp "-H: '127.0.0.1:0': port must be a number from 1 to 65535" -H 127.0.0.1:0
+badntp "-H: 'ntp..example' has an empty label" -H ntp..example
+badntp "-a is not an option of this check" -H 127.0.0.1 -a 127.0.0.1
+badntp "-t: '0': the timeout must be more than 0 and at most 3600 seconds" -H 127.0.0.1 -t 0
+printf '{ "ntp": { "servers": [] } }' >"$TMP/nontp.json"
+badntp "$TMP/nontp.json: no NTP servers (ntp.servers or -H)" -P "$TMP/nontp.json"
+printf '{ "ntp": { "samples": "3" } }' >"$TMP/samples.json"
+badntp "$TMP/samples.json: \$.ntp.samples: expected an integer, got string" -P "$TMP/samples.json"
+run_dns --samples 2
+[ "$rc" = 3 ] && [ "$out" = "EDGE DNS UNKNOWN - --samples is not an option of this check" ] &&
+  pass "--samples is refused by check_edge_dns" || fail "check_edge_dns --samples: $rc $out"
+
 printf '{ "timeout": 5 }' >"$TMP/unreadable.json"
 chmod 000 "$TMP/unreadable.json"
 # root reads anything: drop to nobody for the unreadable-file case.
