@@ -79,7 +79,7 @@ void
 ep_ntp_build_request(uint8_t pkt[EP_NTP_PACKET_LEN], uint64_t xmt_wire)
 {
   memset(pkt, 0, EP_NTP_PACKET_LEN);
-  pkt[0] = (0 << 6) | (4 << 3) | 3; /* LI 0, version 4, mode 3 (client) */
+  pkt[0] = (4 << 3) | 3; /* LI 0 (bits 7-6), version 4, mode 3 (client) */
   put64(pkt + 40, xmt_wire);
 }
 
