@@ -17,11 +17,11 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
   libc-ares-dev libjson-c-dev"
 # To test it: the unit-test framework, the servers the tests start (chrony
 # replaces systemd-timesyncd; its service is not started), the
-# Monitoring Plugins the benchmarks compare against, and the tools the test
-# scripts use.
+# Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
+# validate our definitions, and the tools the test scripts use.
 TEST_PKGS="check dnsmasq-base chrony libfaketime nftables iproute2 jq valgrind cppcheck
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
-  bind9-dnsutils time procps util-linux"
+  bind9-dnsutils time procps util-linux icinga2-bin icinga2-common nagios4-core"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
