@@ -356,8 +356,16 @@ ep_dns_evaluate(const struct ep_dns_name *name,
                                                        : warn->text);
   }
   if (rc == EP_OK && !any_answer && t->state == EP_STATE_OK) {
+    /* Timed out only if something may still have answered; a resolver
+     * that is unreachable failed at once. */
+    bool unreachable = true;
+
+    for (i = 0; i < n_servers; i++)
+      if (answers[i].outcome != EP_DNS_UNREACHABLE)
+        unreachable = false;
     t->state = EP_STATE_CRITICAL;
-    rc = ep_buf_printf(&b, "%s timed out: no answer from ", name->name);
+    rc = ep_buf_printf(&b, "%s %s: no answer from ", name->name,
+                       unreachable ? "not resolved" : "timed out");
     if (rc == EP_OK)
       rc = list_servers(&b, servers, answers, n_servers, false, is_silent);
     if (rc == EP_OK && any_fallback) {
@@ -365,6 +373,8 @@ ep_dns_evaluate(const struct ep_dns_name *name,
       if (rc == EP_OK)
         rc = list_servers(&b, servers, answers, n_servers, true, is_silent);
     }
+    if (rc == EP_OK && unreachable)
+      rc = ep_buf_printf(&b, " (unreachable)");
   } else if (rc == EP_OK && use_fallback && any_answer) {
     t->state = ep_state_worse(t->state, EP_STATE_WARNING);
     rc = ep_buf_printf(&b, "; ");
@@ -412,6 +422,30 @@ server_all(const struct ep_dns_answer *answers, size_t n_names,
     if (!pass(answers[i * n_servers + s].outcome))
       return false;
   return n_names > 0;
+}
+
+/* Every answer of the group's silent servers was "unreachable". */
+static bool
+all_unreachable(const struct ep_dns_answer *answers, size_t n_names,
+                size_t n_servers, const struct ep_dns_server *servers,
+                bool fallback)
+{
+  size_t i, s;
+  bool   any = false;
+
+  for (s = 0; s < n_servers; s++) {
+    if (servers[s].fallback != fallback)
+      continue;
+    for (i = 0; i < n_names; i++) {
+      enum ep_dns_outcome o = answers[i * n_servers + s].outcome;
+
+      if (is_silent(o) && o != EP_DNS_UNREACHABLE)
+        return false;
+      if (o == EP_DNS_UNREACHABLE)
+        any = true;
+    }
+  }
+  return any;
 }
 
 static bool
@@ -462,10 +496,18 @@ ep_dns_summarize(struct ep_check_result *out,
   /* The fallback matters only once every configured resolver is silent. */
   fallback_used = n_primary > 0 && n_primary_silent == n_primary;
   if (rc == EP_OK && silent.len) {
-    rc = ep_buf_printf(&b, "%s not answering", ep_buf_str(&silent));
+    rc = ep_buf_printf(&b, "%s not answering%s", ep_buf_str(&silent),
+                       all_unreachable(answers, n_names, n_servers, servers,
+                                       false)
+                         ? " (unreachable)"
+                         : "");
     if (rc == EP_OK && fallback_used && fb_silent.len)
-      rc = ep_buf_printf(&b, ", fallback %s not answering either",
-                         ep_buf_str(&fb_silent));
+      rc = ep_buf_printf(&b, ", fallback %s not answering either%s",
+                         ep_buf_str(&fb_silent),
+                         all_unreachable(answers, n_names, n_servers, servers,
+                                         true)
+                           ? " (unreachable)"
+                           : "");
     else if (rc == EP_OK && fallback_used && fb_refusing.len)
       rc = ep_buf_printf(&b, ", fallback %s refuses queries",
                          ep_buf_str(&fb_refusing));
@@ -483,6 +525,7 @@ ep_dns_summarize(struct ep_check_result *out,
     problems++;
     /* Already said: silent resolvers, or a resolver refusing everything. */
     if (silent.len && (strstr(t->text, " timed out: ") ||
+                       strstr(t->text, " not resolved: ") ||
                        (t->state == EP_STATE_WARNING &&
                         strstr(t->text, " did not answer"))))
       continue;

@@ -40,7 +40,7 @@ expect_first "resolved to 10\.99\.0\.1, 10\.99\.0\.2 via 127\.0\.0\.63, expected
 echo "# a resolver with nothing listening: unreachable, at once"
 run_dns -D 127.0.0.70 -H api.machinemetrics.com --fallback-dns none -t 5
 expect_rc 2
-expect_first "^EDGE DNS CRITICAL - 127\.0\.0\.70 not answering \|"
-expect_line '^\[CRITICAL\] api\.machinemetrics\.com timed out: no answer from 127\.0\.0\.70$'
+expect_first "^EDGE DNS CRITICAL - 127\.0\.0\.70 not answering \(unreachable\) \|"
+expect_line '^\[CRITICAL\] api\.machinemetrics\.com not resolved: no answer from 127\.0\.0\.70 \(unreachable\)$'
 expect_within 1
 ep_done
