@@ -296,6 +296,24 @@ START_TEST(dns_failures_name_the_resolver)
 }
 END_TEST
 
+START_TEST(dns_unreachable_is_not_timed_out)
+{
+  struct ep_dns_answer a[N_SERVERS];
+
+  a[0] = outcome(EP_DNS_UNREACHABLE, 0);
+  a[1] = outcome(EP_DNS_UNREACHABLE, 0);
+  a[2] = outcome(EP_DNS_UNREACHABLE, 0);
+  expect_line(a, EP_STATE_CRITICAL,
+              "api.example.com not resolved: no answer from 8.8.8.8, 8.8.4.4 "
+              "nor fallback 127.0.0.53 (unreachable)");
+  /* one resolver silent rather than unreachable: it may have answered */
+  a[1] = silent();
+  expect_line(a, EP_STATE_CRITICAL,
+              "api.example.com timed out: no answer from 8.8.8.8, 8.8.4.4 "
+              "nor fallback 127.0.0.53");
+}
+END_TEST
+
 START_TEST(dns_fallback_failure_when_primaries_silent)
 {
   struct ep_dns_answer a[N_SERVERS];
@@ -793,6 +811,7 @@ dns_suite(void)
   tcase_add_test(te, dns_nothing_answers_without_fallback);
   tcase_add_test(te, dns_failures_name_the_resolver);
   tcase_add_test(te, dns_fallback_failure_when_primaries_silent);
+  tcase_add_test(te, dns_unreachable_is_not_timed_out);
   tcase_add_test(te, dns_unexpected_address);
   tcase_add_test(te, dns_expected_addresses_match);
   tcase_add_test(te, dns_unexpected_address_names_its_resolver);
