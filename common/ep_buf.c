@@ -67,25 +67,37 @@ ep_buf_add(struct ep_buf *b, const void *data, size_t len)
 }
 
 enum ep_status
-ep_buf_printf(struct ep_buf *b, const char *fmt, ...)
+ep_buf_vprintf(struct ep_buf *b, const char *fmt, va_list ap)
 {
-  va_list        ap;
+  va_list        again;
   int            n;
   enum ep_status rc;
 
-  va_start(ap, fmt);
+  va_copy(again, ap);
   n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
+  if (n < 0) {
+    va_end(again);
     return EP_EINVAL;
+  }
   rc = reserve(b, (size_t)n);
-  if (rc != EP_OK)
-    return rc;
+  if (rc == EP_OK) {
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    b->len += (size_t)n;
+  }
+  va_end(again);
+  return rc;
+}
+
+enum ep_status
+ep_buf_printf(struct ep_buf *b, const char *fmt, ...)
+{
+  va_list        ap;
+  enum ep_status rc;
+
   va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  rc = ep_buf_vprintf(b, fmt, ap);
   va_end(ap);
-  b->len += (size_t)n;
-  return EP_OK;
+  return rc;
 }
 
 const char *

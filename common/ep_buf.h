@@ -3,6 +3,7 @@
 #ifndef EP_BUF_H
 #define EP_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "ep_err.h"
@@ -23,6 +24,9 @@ void ep_buf_reset(struct ep_buf *b);
 enum ep_status ep_buf_add(struct ep_buf *b, const void *data, size_t len);
 enum ep_status ep_buf_printf(struct ep_buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
+
+enum ep_status ep_buf_vprintf(struct ep_buf *b, const char *fmt, va_list ap)
+  __attribute__((format(printf, 2, 0)));
 
 /* The text so far; "" when empty.  Borrowed. */
 const char *ep_buf_str(const struct ep_buf *b);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ep_buf.h"
 #include "ep_result.h"
 
 const char *
@@ -106,52 +107,49 @@ nomem:
   return NULL;
 }
 
+#define TEXT_MAX (64u << 10)
+
 enum ep_status
 ep_target_set_text(struct ep_target_result *t, const char *fmt, ...)
 {
-  va_list ap;
-  char   *s;
-  int     n;
+  struct ep_buf  b;
+  va_list        ap;
+  enum ep_status rc;
 
+  ep_buf_init(&b, TEXT_MAX);
   va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
+  rc = ep_buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  if (n < 0)
-    return EP_EINVAL;
-  s = malloc((size_t)n + 1);
-  if (!s)
-    return EP_ENOMEM;
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  free(t->text);
-  t->text = s;
-  return EP_OK;
+  if (rc == EP_OK) {
+    free(t->text);
+    if (!(t->text = ep_buf_steal(&b)))
+      rc = EP_ENOMEM;
+  }
+  ep_buf_cleanup(&b);
+  return rc;
 }
 
 enum ep_status
 ep_target_add_detail(struct ep_target_result *t, const char *fmt, ...)
 {
-  va_list ap;
-  size_t  old = t->detail ? strlen(t->detail) : 0;
-  char   *s;
-  int     n;
+  struct ep_buf  b;
+  va_list        ap;
+  enum ep_status rc = EP_OK;
 
+  ep_buf_init(&b, TEXT_MAX);
+  if (t->detail)
+    rc = ep_buf_printf(&b, "%s\n", t->detail);
   va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
+  if (rc == EP_OK)
+    rc = ep_buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  if (n < 0)
-    return EP_EINVAL;
-  s = realloc(t->detail, old + (size_t)n + 2);
-  if (!s)
-    return EP_ENOMEM;
-  t->detail = s;
-  if (old)
-    s[old++] = '\n';
-  va_start(ap, fmt);
-  vsnprintf(s + old, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return EP_OK;
+  if (rc == EP_OK) {
+    free(t->detail);
+    if (!(t->detail = ep_buf_steal(&b)))
+      rc = EP_ENOMEM;
+  }
+  ep_buf_cleanup(&b);
+  return rc;
 }
 
 enum ep_status
