@@ -3,29 +3,22 @@
 
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "ep_server_util.h"
 
 #define MAX_ADDRS 16
 #define QUEUE_CAP 256
 #define RECV_BUF 4096
 #define REPLY_MAX 512       /* classic DNS-over-UDP limit; we never exceed it */
 #define RECV_BATCH 64       /* datagrams read per poll() wakeup */
-#define MAX_DELAY_MS 3600000L
-#define RCVBUF_SIZE (1 << 20)
 
 #define DNS_HDR_LEN 12
 #define DNS_NAME_MAX 255
@@ -46,14 +39,11 @@ enum mode
 
 struct config
 {
-  struct in_addr listen_addr;
-  int have_listen;
-  long port;
+  struct ep_common common;              /* -l, -p, -P */
   enum mode mode;
   struct in_addr addrs[MAX_ADDRS];
   size_t n_addrs;
   long delay_ms;
-  const char *pidfile;
 };
 
 struct pending
@@ -69,9 +59,6 @@ static struct pending queue[QUEUE_CAP];
 static size_t q_head;
 static size_t q_count;
 
-static volatile sig_atomic_t got_signal;
-static int sig_pipe[2] = { -1, -1 };
-
 static void
 usage(FILE *out)
 {
@@ -79,81 +66,6 @@ usage(FILE *out)
           "usage: ep-dns-responder -l ADDR -p PORT -m MODE [-a IPv4]... "
           "[-d DELAY_MS] [-P PIDFILE]\n"
           "  MODE: servfail | refused | nxdomain | answer | silent\n");
-}
-
-static void
-on_signal(int sig)
-{
-  int saved = errno;
-  unsigned char b = 1;
-  ssize_t r;
-
-  (void)sig;
-  got_signal = 1;
-  r = write(sig_pipe[1], &b, 1);
-  (void)r;
-  errno = saved;
-}
-
-static int
-set_nonblock_cloexec(int fd)
-{
-  int fl = fcntl(fd, F_GETFL);
-
-  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-    return -1;
-  fl = fcntl(fd, F_GETFD);
-  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-    return -1;
-  return 0;
-}
-
-static int
-setup_signals(void)
-{
-  struct sigaction sa;
-
-  if (pipe(sig_pipe) < 0)
-    return -1;
-  if (set_nonblock_cloexec(sig_pipe[0]) < 0
-      || set_nonblock_cloexec(sig_pipe[1]) < 0)
-    return -1;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-    return -1;
-  sa.sa_handler = SIG_IGN;
-  if (sigaction(SIGPIPE, &sa, NULL) < 0)
-    return -1;
-  return 0;
-}
-
-static int64_t
-now_ns(void)
-{
-  struct timespec ts;
-
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-    return 0;
-  return (int64_t)ts.tv_sec * 1000000000LL + (int64_t)ts.tv_nsec;
-}
-
-static int
-parse_long(const char *s, long min, long max, long *out)
-{
-  char *end = NULL;
-  long v;
-
-  if (s == NULL || *s == '\0')
-    return -1;
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-    return -1;
-  *out = v;
-  return 0;
 }
 
 static int
@@ -182,15 +94,6 @@ parse_mode(const char *s, enum mode *out)
 }
 
 static int
-bad_arg(const char *opt, const char *val, const char *why)
-{
-  fprintf(stderr, "ep-dns-responder: bad argument %s '%s': %s\n",
-          opt, val, why);
-  usage(stderr);
-  return -1;
-}
-
-static int
 parse_args(int argc, char **argv, struct config *cfg)
 {
   int c;
@@ -200,156 +103,34 @@ parse_args(int argc, char **argv, struct config *cfg)
   opterr = 0;
   while ((c = getopt(argc, argv, ":l:p:m:a:d:P:h")) != -1) {
     switch (c) {
-    case 'l':
-      if (inet_pton(AF_INET, optarg, &cfg->listen_addr) != 1)
-        return bad_arg("-l", optarg, "not an IPv4 address");
-      cfg->have_listen = 1;
-      break;
-    case 'p':
-      if (parse_long(optarg, 1, 65535, &cfg->port) < 0)
-        return bad_arg("-p", optarg, "port must be 1..65535");
-      break;
     case 'm':
       if (parse_mode(optarg, &cfg->mode) < 0)
-        return bad_arg("-m", optarg,
-                       "mode must be servfail, refused, nxdomain, answer "
-                       "or silent");
+        return ep_bad_arg("-m", optarg,
+                          "mode must be servfail, refused, nxdomain, answer "
+                          "or silent");
       break;
     case 'a':
       if (cfg->n_addrs >= MAX_ADDRS)
-        return bad_arg("-a", optarg, "at most 16 addresses");
-      if (inet_pton(AF_INET, optarg, &cfg->addrs[cfg->n_addrs]) != 1)
-        return bad_arg("-a", optarg, "not an IPv4 address");
+        return ep_bad_arg("-a", optarg, "at most 16 addresses");
+      if (ep_parse_addr("-a", optarg, &cfg->addrs[cfg->n_addrs]) < 0)
+        return -1;
       cfg->n_addrs++;
       break;
     case 'd':
-      if (parse_long(optarg, 0, MAX_DELAY_MS, &cfg->delay_ms) < 0)
-        return bad_arg("-d", optarg, "delay must be 0..3600000 ms");
+      if (ep_parse_delay(optarg, &cfg->delay_ms) < 0)
+        return -1;
       break;
-    case 'P':
-      if (*optarg == '\0')
-        return bad_arg("-P", optarg, "empty pid file name");
-      cfg->pidfile = optarg;
-      break;
-    case 'h':
-      usage(stdout);
-      exit(0);
-    case ':':
-      fprintf(stderr, "ep-dns-responder: option -%c needs a value\n", optopt);
-      usage(stderr);
-      return -1;
     default:
-      fprintf(stderr, "ep-dns-responder: unknown option -%c\n", optopt);
-      usage(stderr);
-      return -1;
+      if (ep_common_opt(c, optarg, &cfg->common) < 0)
+        return -1;
+      break;
     }
   }
-  if (optind < argc)
-    return bad_arg("operand", argv[optind], "unexpected argument");
-  if (!cfg->have_listen) {
-    fprintf(stderr, "ep-dns-responder: missing -l ADDR\n");
-    usage(stderr);
+  if (ep_common_check(argc, argv, &cfg->common) < 0)
     return -1;
-  }
-  if (cfg->port == 0) {
-    fprintf(stderr, "ep-dns-responder: missing -p PORT\n");
-    usage(stderr);
-    return -1;
-  }
-  if (cfg->mode == MODE_NONE) {
-    fprintf(stderr, "ep-dns-responder: missing -m MODE\n");
-    usage(stderr);
-    return -1;
-  }
+  if (cfg->mode == MODE_NONE)
+    return ep_missing("-m MODE");
   return 0;
-}
-
-/* Write the pid atomically (temp file + rename) so readers never see a
- * partial file. */
-static int
-write_pidfile(const char *path)
-{
-  char tmp[PATH_MAX];
-  FILE *f;
-  int n;
-
-  n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  if (n < 0 || (size_t)n >= sizeof tmp) {
-    fprintf(stderr, "ep-dns-responder: pid file path too long\n");
-    return -1;
-  }
-  f = fopen(tmp, "w");
-  if (f == NULL) {
-    fprintf(stderr, "ep-dns-responder: %s: %s\n", tmp, strerror(errno));
-    return -1;
-  }
-  if (fprintf(f, "%ld\n", (long)getpid()) < 0) {
-    fprintf(stderr, "ep-dns-responder: %s: write failed\n", tmp);
-    fclose(f);
-    unlink(tmp);
-    return -1;
-  }
-  if (fclose(f) != 0) {
-    fprintf(stderr, "ep-dns-responder: %s: %s\n", tmp, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  if (rename(tmp, path) != 0) {
-    fprintf(stderr, "ep-dns-responder: %s: %s\n", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
-}
-
-/* Best effort: a larger receive buffer so bursts are queued by us rather
- * than dropped by the kernel (capped by net.core.rmem_max). */
-static void
-bump_rcvbuf(int fd)
-{
-  int size = RCVBUF_SIZE;
-
-  (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-}
-
-static int
-open_listener(const struct config *cfg)
-{
-  struct sockaddr_in sin;
-  int fd;
-  int one = 1;
-
-  fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    fprintf(stderr, "ep-dns-responder: socket: %s\n", strerror(errno));
-    return -1;
-  }
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-    fprintf(stderr, "ep-dns-responder: SO_REUSEADDR: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t)cfg->port);
-  sin.sin_addr = cfg->listen_addr;
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
-    char buf[INET_ADDRSTRLEN];
-
-    if (inet_ntop(AF_INET, &cfg->listen_addr, buf, sizeof buf) == NULL)
-      strcpy(buf, "?");
-    fprintf(stderr, "ep-dns-responder: bind %s:%ld: %s\n", buf, cfg->port,
-            strerror(errno));
-    close(fd);
-    return -1;
-  }
-  bump_rcvbuf(fd);
-  if (set_nonblock_cloexec(fd) < 0) {
-    fprintf(stderr, "ep-dns-responder: fcntl: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 static uint16_t
@@ -363,15 +144,6 @@ put16(unsigned char *p, uint16_t v)
 {
   p[0] = (unsigned char)(v >> 8);
   p[1] = (unsigned char)(v & 0xff);
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-  p[0] = (unsigned char)(v >> 24);
-  p[1] = (unsigned char)((v >> 16) & 0xff);
-  p[2] = (unsigned char)((v >> 8) & 0xff);
-  p[3] = (unsigned char)(v & 0xff);
 }
 
 /* Validate the header and first question of a query.  On success store the
@@ -481,7 +253,7 @@ build_reply(const struct config *cfg, const unsigned char *pkt, size_t len,
     rr[1] = 0x0c;
     put16(rr + 2, TYPE_A);
     put16(rr + 4, CLASS_IN);
-    put32(rr + 6, ANSWER_TTL);
+    ep_put32(rr + 6, ANSWER_TTL);
     put16(rr + 10, 4);
     memcpy(rr + 12, &cfg->addrs[i].s_addr, 4);
     off += A_RR_LEN;
@@ -507,18 +279,14 @@ handle_readable(int fd, const struct config *cfg)
 
   for (n = 0; n < RECV_BATCH; n++) {
     struct sockaddr_in from;
-    socklen_t fromlen = sizeof from;
     struct pending *p;
     ssize_t r;
     size_t rlen;
 
-    r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fromlen);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      return;                          /* EAGAIN or a transient error */
-    }
-    if (fromlen != sizeof from || from.sin_family != AF_INET)
+    r = ep_recv_dgram(fd, buf, sizeof buf, &from);
+    if (r == -1)
+      return;
+    if (r < 0)
       continue;
     if (cfg->mode == MODE_SILENT)
       continue;
@@ -538,7 +306,7 @@ handle_readable(int fd, const struct config *cfg)
       continue;
     p->len = rlen;
     p->to = from;
-    p->due_ns = now_ns() + (int64_t)cfg->delay_ms * 1000000LL;
+    p->due_ns = ep_deadline_ns(cfg->delay_ms);
     q_count++;
   }
 }
@@ -546,7 +314,7 @@ handle_readable(int fd, const struct config *cfg)
 static void
 flush_due(int fd)
 {
-  int64_t now = now_ns();
+  int64_t now = ep_now_ns();
 
   while (q_count > 0 && queue[q_head].due_ns <= now) {
     const struct pending *p = &queue[q_head];
@@ -560,18 +328,7 @@ flush_due(int fd)
 static int
 poll_timeout(void)
 {
-  int64_t diff;
-  int64_t ms;
-
-  if (q_count == 0)
-    return -1;
-  diff = queue[q_head].due_ns - now_ns();
-  if (diff <= 0)
-    return 0;
-  ms = (diff + 999999) / 1000000;      /* round up: never wake early */
-  if (ms > INT_MAX)
-    ms = INT_MAX;
-  return (int)ms;
+  return q_count == 0 ? -1 : ep_ms_until(queue[q_head].due_ns);
 }
 
 int
@@ -580,48 +337,34 @@ main(int argc, char **argv)
   struct config cfg;
   int fd;
 
+  ep_util_init("ep-dns-responder", usage);
   if (parse_args(argc, argv, &cfg) < 0)
     return 2;
-  if (setup_signals() < 0) {
-    fprintf(stderr, "ep-dns-responder: signal setup: %s\n", strerror(errno));
+  if (ep_signals_setup() < 0)
     return 1;
-  }
-  fd = open_listener(&cfg);
+  fd = ep_open_udp(cfg.common.listen_addr, cfg.common.port);
   if (fd < 0)
     return 1;
-  if (cfg.pidfile != NULL && write_pidfile(cfg.pidfile) < 0) {
+  if (cfg.common.pidfile != NULL && ep_write_pidfile(cfg.common.pidfile) < 0) {
     close(fd);
     return 1;
   }
 
-  while (!got_signal) {
+  while (!ep_signalled()) {
     struct pollfd pfd[2];
     int r;
 
-    pfd[0].fd = sig_pipe[0];
-    pfd[0].events = POLLIN;
-    pfd[0].revents = 0;
-    pfd[1].fd = fd;
-    pfd[1].events = POLLIN;
-    pfd[1].revents = 0;
-    r = poll(pfd, 2, poll_timeout());
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      fprintf(stderr, "ep-dns-responder: poll: %s\n", strerror(errno));
+    ep_poll_prepare(pfd, fd);
+    r = ep_poll(pfd, 2, poll_timeout());
+    if (r < 0)
       break;
-    }
-    if (pfd[0].revents != 0)
-      break;
+    if (r == 0)
+      continue;
     if (pfd[1].revents != 0)
       handle_readable(fd, &cfg);
     flush_due(fd);
   }
 
   close(fd);
-  if (cfg.pidfile != NULL)
-    unlink(cfg.pidfile);
-  close(sig_pipe[0]);
-  close(sig_pipe[1]);
-  return got_signal ? 0 : 1;
+  return ep_finish(cfg.common.pidfile);
 }

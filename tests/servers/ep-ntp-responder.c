@@ -3,13 +3,10 @@
 
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ep_server_util.h"
+
 #define RECV_BUF 2048
 #define RECV_BATCH 64       /* datagrams read per poll() wakeup */
-#define RCVBUF_SIZE (1 << 20)
 
 #define NTP_LEN 48
 #define SHORT_LEN 40        /* "short" mode: truncated reply */
@@ -75,17 +73,12 @@ enum mode
 
 struct config
 {
-  struct in_addr listen_addr;
-  int have_listen;
-  long port;
+  struct ep_common common;              /* -l, -p, -P */
   enum mode mode;
   long stratum;
   int64_t offset_ns;
-  const char *pidfile;
 };
 
-static volatile sig_atomic_t got_signal;
-static int sig_pipe[2] = { -1, -1 };
 static unsigned long long n_requests;
 static uint64_t rng_state;
 
@@ -100,71 +93,6 @@ usage(FILE *out)
           "        stratum0-nokiss | short | long | other-port | flood | "
           "zero-xmt |\n"
           "        mode3 | version2 | silent\n");
-}
-
-static void
-on_signal(int sig)
-{
-  int saved = errno;
-  unsigned char b = 1;
-  ssize_t r;
-
-  (void)sig;
-  got_signal = 1;
-  r = write(sig_pipe[1], &b, 1);
-  (void)r;
-  errno = saved;
-}
-
-static int
-set_nonblock_cloexec(int fd)
-{
-  int fl = fcntl(fd, F_GETFL);
-
-  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-    return -1;
-  fl = fcntl(fd, F_GETFD);
-  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-    return -1;
-  return 0;
-}
-
-static int
-setup_signals(void)
-{
-  struct sigaction sa;
-
-  if (pipe(sig_pipe) < 0)
-    return -1;
-  if (set_nonblock_cloexec(sig_pipe[0]) < 0
-      || set_nonblock_cloexec(sig_pipe[1]) < 0)
-    return -1;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-    return -1;
-  sa.sa_handler = SIG_IGN;
-  if (sigaction(SIGPIPE, &sa, NULL) < 0)
-    return -1;
-  return 0;
-}
-
-static int
-parse_long(const char *s, long min, long max, long *out)
-{
-  char *end = NULL;
-  long v;
-
-  if (s == NULL || *s == '\0')
-    return -1;
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-    return -1;
-  *out = v;
-  return 0;
 }
 
 /* Parse a decimal number of seconds (may be negative or fractional) into
@@ -224,15 +152,6 @@ parse_mode(const char *s, enum mode *out)
 }
 
 static int
-bad_arg(const char *opt, const char *val, const char *why)
-{
-  fprintf(stderr, "ep-ntp-responder: bad argument %s '%s': %s\n",
-          opt, val, why);
-  usage(stderr);
-  return -1;
-}
-
-static int
 parse_args(int argc, char **argv, struct config *cfg)
 {
   const char *port_arg = NULL;
@@ -244,110 +163,43 @@ parse_args(int argc, char **argv, struct config *cfg)
   opterr = 0;
   while ((c = getopt(argc, argv, ":l:p:m:s:o:P:h")) != -1) {
     switch (c) {
-    case 'l':
-      if (inet_pton(AF_INET, optarg, &cfg->listen_addr) != 1)
-        return bad_arg("-l", optarg, "not an IPv4 address");
-      cfg->have_listen = 1;
-      break;
     case 'p':
-      if (parse_long(optarg, 1, 65535, &cfg->port) < 0)
-        return bad_arg("-p", optarg, "port must be 1..65535");
+      if (ep_common_opt(c, optarg, &cfg->common) < 0)
+        return -1;
       port_arg = optarg;
       break;
     case 'm':
       if (parse_mode(optarg, &cfg->mode) < 0)
-        return bad_arg("-m", optarg,
-                       "mode must be good, wrong-origin, kod-rate, kod-deny, "
-                       "leap3, stratum16, stratum0-nokiss, short, long, "
-                       "other-port, flood, zero-xmt, mode3, version2 "
-                       "or silent");
+        return ep_bad_arg("-m", optarg,
+                          "mode must be good, wrong-origin, kod-rate, "
+                          "kod-deny, leap3, stratum16, stratum0-nokiss, "
+                          "short, long, other-port, flood, zero-xmt, mode3, "
+                          "version2 or silent");
       break;
     case 's':
-      if (parse_long(optarg, 0, 255, &cfg->stratum) < 0)
-        return bad_arg("-s", optarg, "stratum must be 0..255");
+      if (ep_parse_long(optarg, 0, 255, &cfg->stratum) < 0)
+        return ep_bad_arg("-s", optarg, "stratum must be 0..255");
       break;
     case 'o':
       if (parse_offset(optarg, &cfg->offset_ns) < 0)
-        return bad_arg("-o", optarg,
-                       "offset must be a decimal number of seconds "
-                       "within +-2147483647");
+        return ep_bad_arg("-o", optarg,
+                          "offset must be a decimal number of seconds "
+                          "within +-2147483647");
       break;
-    case 'P':
-      if (*optarg == '\0')
-        return bad_arg("-P", optarg, "empty pid file name");
-      cfg->pidfile = optarg;
-      break;
-    case 'h':
-      usage(stdout);
-      exit(0);
-    case ':':
-      fprintf(stderr, "ep-ntp-responder: option -%c needs a value\n", optopt);
-      usage(stderr);
-      return -1;
     default:
-      fprintf(stderr, "ep-ntp-responder: unknown option -%c\n", optopt);
-      usage(stderr);
-      return -1;
+      if (ep_common_opt(c, optarg, &cfg->common) < 0)
+        return -1;
+      break;
     }
   }
-  if (optind < argc)
-    return bad_arg("operand", argv[optind], "unexpected argument");
-  if (!cfg->have_listen) {
-    fprintf(stderr, "ep-ntp-responder: missing -l ADDR\n");
-    usage(stderr);
+  if (ep_common_check(argc, argv, &cfg->common) < 0)
     return -1;
-  }
-  if (cfg->port == 0) {
-    fprintf(stderr, "ep-ntp-responder: missing -p PORT\n");
-    usage(stderr);
-    return -1;
-  }
-  if (cfg->mode == MODE_NONE) {
-    fprintf(stderr, "ep-ntp-responder: missing -m MODE\n");
-    usage(stderr);
-    return -1;
-  }
-  if (cfg->mode == MODE_OTHER_PORT && cfg->port == 65535)
-    return bad_arg("-p", port_arg,
-                   "other-port mode needs PORT+1, so port must be 1..65534");
-  return 0;
-}
-
-/* Write one line to path atomically (temp file + rename) so readers never
- * see a partial file. */
-static int
-write_file_atomic(const char *path, const char *line)
-{
-  char tmp[PATH_MAX];
-  FILE *f;
-  int n;
-
-  n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  if (n < 0 || (size_t)n >= sizeof tmp) {
-    fprintf(stderr, "ep-ntp-responder: %s: path too long\n", path);
-    return -1;
-  }
-  f = fopen(tmp, "w");
-  if (f == NULL) {
-    fprintf(stderr, "ep-ntp-responder: %s: %s\n", tmp, strerror(errno));
-    return -1;
-  }
-  if (fputs(line, f) == EOF) {
-    fprintf(stderr, "ep-ntp-responder: %s: write failed\n", tmp);
-    fclose(f);
-    unlink(tmp);
-    return -1;
-  }
-  if (fclose(f) != 0) {
-    fprintf(stderr, "ep-ntp-responder: %s: %s\n", tmp, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  if (rename(tmp, path) != 0) {
-    fprintf(stderr, "ep-ntp-responder: %s: %s\n", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
+  if (cfg->mode == MODE_NONE)
+    return ep_missing("-m MODE");
+  if (cfg->mode == MODE_OTHER_PORT && cfg->common.port == 65535)
+    return ep_bad_arg("-p", port_arg,
+                      "other-port mode needs PORT+1, so port must be "
+                      "1..65534");
   return 0;
 }
 
@@ -357,7 +209,7 @@ write_pidfile(const char *path)
   char line[32];
 
   snprintf(line, sizeof line, "%ld\n", (long)getpid());
-  return write_file_atomic(path, line);
+  return ep_write_file_atomic(path, line);
 }
 
 /* PIDFILE.requests holds "requests N", rewritten after every request. */
@@ -374,66 +226,7 @@ write_requests_file(const char *pidfile)
     return -1;
   }
   snprintf(line, sizeof line, "requests %llu\n", n_requests);
-  return write_file_atomic(path, line);
-}
-
-/* Best effort: a larger receive buffer so bursts are queued by us rather
- * than dropped by the kernel (capped by net.core.rmem_max). */
-static void
-bump_rcvbuf(int fd)
-{
-  int size = RCVBUF_SIZE;
-
-  (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-}
-
-static int
-open_socket(struct in_addr addr, long port)
-{
-  struct sockaddr_in sin;
-  int fd;
-  int one = 1;
-
-  fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    fprintf(stderr, "ep-ntp-responder: socket: %s\n", strerror(errno));
-    return -1;
-  }
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-    fprintf(stderr, "ep-ntp-responder: SO_REUSEADDR: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t)port);
-  sin.sin_addr = addr;
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
-    char buf[INET_ADDRSTRLEN];
-
-    if (inet_ntop(AF_INET, &addr, buf, sizeof buf) == NULL)
-      strcpy(buf, "?");
-    fprintf(stderr, "ep-ntp-responder: bind %s:%ld: %s\n", buf, port,
-            strerror(errno));
-    close(fd);
-    return -1;
-  }
-  bump_rcvbuf(fd);
-  if (set_nonblock_cloexec(fd) < 0) {
-    fprintf(stderr, "ep-ntp-responder: fcntl: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-  p[0] = (unsigned char)(v >> 24);
-  p[1] = (unsigned char)((v >> 16) & 0xff);
-  p[2] = (unsigned char)((v >> 8) & 0xff);
-  p[3] = (unsigned char)(v & 0xff);
+  return ep_write_file_atomic(path, line);
 }
 
 static uint64_t
@@ -549,8 +342,8 @@ build_reply(const struct config *cfg, const unsigned char *req,
   out[OFF_STRATUM] = (unsigned char)stratum;
   out[OFF_POLL] = req[OFF_POLL];
   out[OFF_PRECISION] = (unsigned char)(PRECISION & 0xff);
-  put32(out + OFF_ROOT_DELAY, ROOT_DELAY);
-  put32(out + OFF_ROOT_DISP, ROOT_DISP);
+  ep_put32(out + OFF_ROOT_DELAY, ROOT_DELAY);
+  ep_put32(out + OFF_ROOT_DISP, ROOT_DISP);
   memcpy(out + OFF_REFID, refid, 4);
   put64(out + OFF_REF_TS, ntp_now(cfg, -NS_PER_S));
   put64(out + OFF_ORG_TS, org);
@@ -640,25 +433,21 @@ handle_readable(int fd, int alt_fd, const struct config *cfg)
 
   for (n = 0; n < RECV_BATCH; n++) {
     struct sockaddr_in from;
-    socklen_t fromlen = sizeof from;
     uint64_t rcv_ts;
     ssize_t r;
 
-    r = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fromlen);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      return;                          /* EAGAIN or a transient error */
-    }
-    rcv_ts = ntp_now(cfg, 0);
-    if (fromlen != sizeof from || from.sin_family != AF_INET)
+    r = ep_recv_dgram(fd, buf, sizeof buf, &from);
+    if (r == -1)
+      return;
+    if (r < 0)
       continue;
+    rcv_ts = ntp_now(cfg, 0);
     if ((size_t)r < NTP_LEN || (buf[0] & 0x07) != NTP_MODE_CLIENT)
       continue;
     n_requests++;
     answer(cfg, fd, alt_fd, buf, rcv_ts, &from);
-    if (cfg->pidfile != NULL)
-      (void)write_requests_file(cfg->pidfile);
+    if (cfg->common.pidfile != NULL)
+      (void)write_requests_file(cfg->common.pidfile);
   }
 }
 
@@ -666,72 +455,54 @@ int
 main(int argc, char **argv)
 {
   struct config cfg;
-  struct timespec seed;
   int fd;
   int alt_fd = -1;
 
+  ep_util_init("ep-ntp-responder", usage);
   if (parse_args(argc, argv, &cfg) < 0)
     return 2;
-  if (clock_gettime(CLOCK_MONOTONIC, &seed) != 0)
-    memset(&seed, 0, sizeof seed);
-  rng_state = ((uint64_t)seed.tv_sec * (uint64_t)NS_PER_S
-               + (uint64_t)seed.tv_nsec) ^ ((uint64_t)getpid() << 32);
-  if (setup_signals() < 0) {
-    fprintf(stderr, "ep-ntp-responder: signal setup: %s\n", strerror(errno));
+  rng_state = (uint64_t)ep_now_ns() ^ ((uint64_t)getpid() << 32);
+  if (ep_signals_setup() < 0)
     return 1;
-  }
-  fd = open_socket(cfg.listen_addr, cfg.port);
+  fd = ep_open_udp(cfg.common.listen_addr, cfg.common.port);
   if (fd < 0)
     return 1;
   if (cfg.mode == MODE_OTHER_PORT) {
-    alt_fd = open_socket(cfg.listen_addr, cfg.port + 1);
+    alt_fd = ep_open_udp(cfg.common.listen_addr, cfg.common.port + 1);
     if (alt_fd < 0) {
       close(fd);
       return 1;
     }
   }
-  if (cfg.pidfile != NULL
-      && (write_requests_file(cfg.pidfile) < 0
-          || write_pidfile(cfg.pidfile) < 0)) {
+  if (cfg.common.pidfile != NULL
+      && (write_requests_file(cfg.common.pidfile) < 0
+          || write_pidfile(cfg.common.pidfile) < 0)) {
     close(fd);
     if (alt_fd >= 0)
       close(alt_fd);
     return 1;
   }
 
-  while (!got_signal) {
+  while (!ep_signalled()) {
     struct pollfd pfd[2];
     int r;
 
-    pfd[0].fd = sig_pipe[0];
-    pfd[0].events = POLLIN;
-    pfd[0].revents = 0;
-    pfd[1].fd = fd;
-    pfd[1].events = POLLIN;
-    pfd[1].revents = 0;
-    r = poll(pfd, 2, -1);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      fprintf(stderr, "ep-ntp-responder: poll: %s\n", strerror(errno));
+    ep_poll_prepare(pfd, fd);
+    r = ep_poll(pfd, 2, -1);
+    if (r < 0)
       break;
-    }
-    if (pfd[0].revents != 0)
-      break;
+    if (r == 0)
+      continue;
     if (pfd[1].revents != 0)
       handle_readable(fd, alt_fd, &cfg);
   }
 
   printf("requests %llu\n", n_requests);
   fflush(stdout);
-  if (cfg.pidfile != NULL)
-    (void)write_requests_file(cfg.pidfile);
+  if (cfg.common.pidfile != NULL)
+    (void)write_requests_file(cfg.common.pidfile);
   close(fd);
   if (alt_fd >= 0)
     close(alt_fd);
-  if (cfg.pidfile != NULL)
-    unlink(cfg.pidfile);
-  close(sig_pipe[0]);
-  close(sig_pipe[1]);
-  return got_signal ? 0 : 1;
+  return ep_finish(cfg.common.pidfile);
 }

@@ -5,39 +5,31 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "ep_server_util.h"
 
 #define DGRAM_MAX 4096
 #define QUEUE_CAP 1024
 #define MAX_SESSIONS 64
 #define RECV_BATCH 64       /* datagrams read per socket per poll() wakeup */
-#define MAX_DELAY_MS 3600000L
-#define RCVBUF_SIZE (1 << 20)
 
 struct config
 {
-  struct in_addr listen_addr;
-  int have_listen;
-  long port;
+  struct ep_common common;              /* -l, -p, -P */
   struct in_addr up_addr;
   int have_up;
   long up_port;
   long delay_ms;
   int have_delay;
-  const char *pidfile;
 };
 
 struct pending
@@ -63,106 +55,12 @@ static size_t q_count;
 static struct session sessions[MAX_SESSIONS];
 static uint64_t use_clock;
 
-static volatile sig_atomic_t got_signal;
-static int sig_pipe[2] = { -1, -1 };
-
 static void
 usage(FILE *out)
 {
   fprintf(out,
           "usage: ep-udp-relay -l ADDR -p PORT -u UPSTREAM_ADDR "
           "-q UPSTREAM_PORT -d DELAY_MS [-P PIDFILE]\n");
-}
-
-static void
-on_signal(int sig)
-{
-  int saved = errno;
-  unsigned char b = 1;
-  ssize_t r;
-
-  (void)sig;
-  got_signal = 1;
-  r = write(sig_pipe[1], &b, 1);
-  (void)r;
-  errno = saved;
-}
-
-static int
-set_nonblock_cloexec(int fd)
-{
-  int fl = fcntl(fd, F_GETFL);
-
-  if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-    return -1;
-  fl = fcntl(fd, F_GETFD);
-  if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-    return -1;
-  return 0;
-}
-
-static int
-setup_signals(void)
-{
-  struct sigaction sa;
-
-  if (pipe(sig_pipe) < 0)
-    return -1;
-  if (set_nonblock_cloexec(sig_pipe[0]) < 0
-      || set_nonblock_cloexec(sig_pipe[1]) < 0)
-    return -1;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;
-  if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
-    return -1;
-  sa.sa_handler = SIG_IGN;
-  if (sigaction(SIGPIPE, &sa, NULL) < 0)
-    return -1;
-  return 0;
-}
-
-static int64_t
-now_ns(void)
-{
-  struct timespec ts;
-
-  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-    return 0;
-  return (int64_t)ts.tv_sec * 1000000000LL + (int64_t)ts.tv_nsec;
-}
-
-static int
-parse_long(const char *s, long min, long max, long *out)
-{
-  char *end = NULL;
-  long v;
-
-  if (s == NULL || *s == '\0')
-    return -1;
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-    return -1;
-  *out = v;
-  return 0;
-}
-
-static int
-bad_arg(const char *opt, const char *val, const char *why)
-{
-  fprintf(stderr, "ep-udp-relay: bad argument %s '%s': %s\n", opt, val, why);
-  usage(stderr);
-  return -1;
-}
-
-static int
-missing(const char *what)
-{
-  fprintf(stderr, "ep-udp-relay: missing %s\n", what);
-  usage(stderr);
-  return -1;
 }
 
 static int
@@ -174,154 +72,38 @@ parse_args(int argc, char **argv, struct config *cfg)
   opterr = 0;
   while ((c = getopt(argc, argv, ":l:p:u:q:d:P:h")) != -1) {
     switch (c) {
-    case 'l':
-      if (inet_pton(AF_INET, optarg, &cfg->listen_addr) != 1)
-        return bad_arg("-l", optarg, "not an IPv4 address");
-      cfg->have_listen = 1;
-      break;
-    case 'p':
-      if (parse_long(optarg, 1, 65535, &cfg->port) < 0)
-        return bad_arg("-p", optarg, "port must be 1..65535");
-      break;
     case 'u':
-      if (inet_pton(AF_INET, optarg, &cfg->up_addr) != 1)
-        return bad_arg("-u", optarg, "not an IPv4 address");
+      if (ep_parse_addr("-u", optarg, &cfg->up_addr) < 0)
+        return -1;
       cfg->have_up = 1;
       break;
     case 'q':
-      if (parse_long(optarg, 1, 65535, &cfg->up_port) < 0)
-        return bad_arg("-q", optarg, "port must be 1..65535");
+      if (ep_parse_port("-q", optarg, &cfg->up_port) < 0)
+        return -1;
       break;
     case 'd':
-      if (parse_long(optarg, 0, MAX_DELAY_MS, &cfg->delay_ms) < 0)
-        return bad_arg("-d", optarg, "delay must be 0..3600000 ms");
+      if (ep_parse_delay(optarg, &cfg->delay_ms) < 0)
+        return -1;
       cfg->have_delay = 1;
       break;
-    case 'P':
-      if (*optarg == '\0')
-        return bad_arg("-P", optarg, "empty pid file name");
-      cfg->pidfile = optarg;
-      break;
-    case 'h':
-      usage(stdout);
-      exit(0);
-    case ':':
-      fprintf(stderr, "ep-udp-relay: option -%c needs a value\n", optopt);
-      usage(stderr);
-      return -1;
     default:
-      fprintf(stderr, "ep-udp-relay: unknown option -%c\n", optopt);
-      usage(stderr);
-      return -1;
+      if (ep_common_opt(c, optarg, &cfg->common) < 0)
+        return -1;
+      break;
     }
   }
-  if (optind < argc)
-    return bad_arg("operand", argv[optind], "unexpected argument");
-  if (!cfg->have_listen)
-    return missing("-l ADDR");
-  if (cfg->port == 0)
-    return missing("-p PORT");
+  if (ep_common_check(argc, argv, &cfg->common) < 0)
+    return -1;
   if (!cfg->have_up)
-    return missing("-u UPSTREAM_ADDR");
+    return ep_missing("-u UPSTREAM_ADDR");
   if (cfg->up_port == 0)
-    return missing("-q UPSTREAM_PORT");
+    return ep_missing("-q UPSTREAM_PORT");
   if (!cfg->have_delay)
-    return missing("-d DELAY_MS");
-  if (cfg->listen_addr.s_addr == cfg->up_addr.s_addr
-      && cfg->port == cfg->up_port) {
-    fprintf(stderr, "ep-udp-relay: upstream must differ from listen address\n");
-    usage(stderr);
-    return -1;
-  }
+    return ep_missing("-d DELAY_MS");
+  if (cfg->common.listen_addr.s_addr == cfg->up_addr.s_addr
+      && cfg->common.port == cfg->up_port)
+    return ep_usage_error("upstream must differ from listen address");
   return 0;
-}
-
-/* Write the pid atomically (temp file + rename) so readers never see a
- * partial file. */
-static int
-write_pidfile(const char *path)
-{
-  char tmp[PATH_MAX];
-  FILE *f;
-  int n;
-
-  n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  if (n < 0 || (size_t)n >= sizeof tmp) {
-    fprintf(stderr, "ep-udp-relay: pid file path too long\n");
-    return -1;
-  }
-  f = fopen(tmp, "w");
-  if (f == NULL) {
-    fprintf(stderr, "ep-udp-relay: %s: %s\n", tmp, strerror(errno));
-    return -1;
-  }
-  if (fprintf(f, "%ld\n", (long)getpid()) < 0) {
-    fprintf(stderr, "ep-udp-relay: %s: write failed\n", tmp);
-    fclose(f);
-    unlink(tmp);
-    return -1;
-  }
-  if (fclose(f) != 0) {
-    fprintf(stderr, "ep-udp-relay: %s: %s\n", tmp, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  if (rename(tmp, path) != 0) {
-    fprintf(stderr, "ep-udp-relay: %s: %s\n", path, strerror(errno));
-    unlink(tmp);
-    return -1;
-  }
-  return 0;
-}
-
-/* Best effort: a larger receive buffer so bursts are queued by us rather
- * than dropped by the kernel (capped by net.core.rmem_max). */
-static void
-bump_rcvbuf(int fd)
-{
-  int size = RCVBUF_SIZE;
-
-  (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-}
-
-static int
-open_listener(const struct config *cfg)
-{
-  struct sockaddr_in sin;
-  int fd;
-  int one = 1;
-
-  fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd < 0) {
-    fprintf(stderr, "ep-udp-relay: socket: %s\n", strerror(errno));
-    return -1;
-  }
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-    fprintf(stderr, "ep-udp-relay: SO_REUSEADDR: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t)cfg->port);
-  sin.sin_addr = cfg->listen_addr;
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
-    char buf[INET_ADDRSTRLEN];
-
-    if (inet_ntop(AF_INET, &cfg->listen_addr, buf, sizeof buf) == NULL)
-      strcpy(buf, "?");
-    fprintf(stderr, "ep-udp-relay: bind %s:%ld: %s\n", buf, cfg->port,
-            strerror(errno));
-    close(fd);
-    return -1;
-  }
-  bump_rcvbuf(fd);
-  if (set_nonblock_cloexec(fd) < 0) {
-    fprintf(stderr, "ep-udp-relay: fcntl: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 /* Receive one datagram; returns its length, or -1 when nothing (more) is
@@ -407,13 +189,13 @@ get_session(const struct config *cfg, const struct sockaddr_in *client)
   fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0)
     return NULL;
-  bump_rcvbuf(fd);
+  ep_bump_rcvbuf(fd);
   memset(&up, 0, sizeof up);
   up.sin_family = AF_INET;
   up.sin_port = htons((uint16_t)cfg->up_port);
   up.sin_addr = cfg->up_addr;
   /* connect() so only the upstream's replies are accepted on this socket */
-  if (set_nonblock_cloexec(fd) < 0
+  if (ep_set_nonblock_cloexec(fd) < 0
       || connect(fd, (struct sockaddr *)&up, sizeof up) < 0) {
     close(fd);
     return NULL;
@@ -448,7 +230,7 @@ read_clients(int lfd, const struct config *cfg)
     if (r < 0)
       continue;
     p->len = (size_t)r;
-    p->due_ns = now_ns() + (int64_t)cfg->delay_ms * 1000000LL;
+    p->due_ns = ep_deadline_ns(cfg->delay_ms);
     q_count++;
   }
 }
@@ -475,7 +257,7 @@ read_upstream(int lfd, struct session *s)
 static void
 flush_due(const struct config *cfg)
 {
-  int64_t now = now_ns();
+  int64_t now = ep_now_ns();
 
   while (q_count > 0 && queue[q_head].due_ns <= now) {
     const struct pending *p = &queue[q_head];
@@ -494,18 +276,7 @@ flush_due(const struct config *cfg)
 static int
 poll_timeout(void)
 {
-  int64_t diff;
-  int64_t ms;
-
-  if (q_count == 0)
-    return -1;
-  diff = queue[q_head].due_ns - now_ns();
-  if (diff <= 0)
-    return 0;
-  ms = (diff + 999999) / 1000000;      /* round up: never wake early */
-  if (ms > INT_MAX)
-    ms = INT_MAX;
-  return (int)ms;
+  return q_count == 0 ? -1 : ep_ms_until(queue[q_head].due_ns);
 }
 
 int
@@ -515,35 +286,29 @@ main(int argc, char **argv)
   int lfd;
   size_t i;
 
+  ep_util_init("ep-udp-relay", usage);
   if (parse_args(argc, argv, &cfg) < 0)
     return 2;
   for (i = 0; i < MAX_SESSIONS; i++)
     sessions[i].fd = -1;
-  if (setup_signals() < 0) {
-    fprintf(stderr, "ep-udp-relay: signal setup: %s\n", strerror(errno));
+  if (ep_signals_setup() < 0)
     return 1;
-  }
-  lfd = open_listener(&cfg);
+  lfd = ep_open_udp(cfg.common.listen_addr, cfg.common.port);
   if (lfd < 0)
     return 1;
-  if (cfg.pidfile != NULL && write_pidfile(cfg.pidfile) < 0) {
+  if (cfg.common.pidfile != NULL && ep_write_pidfile(cfg.common.pidfile) < 0) {
     close(lfd);
     return 1;
   }
 
-  while (!got_signal) {
+  while (!ep_signalled()) {
     struct pollfd pfd[2 + MAX_SESSIONS];
     size_t sess_idx[MAX_SESSIONS];
     size_t nfds = 2;
     size_t k;
     int r;
 
-    pfd[0].fd = sig_pipe[0];
-    pfd[0].events = POLLIN;
-    pfd[0].revents = 0;
-    pfd[1].fd = lfd;
-    pfd[1].events = POLLIN;
-    pfd[1].revents = 0;
+    ep_poll_prepare(pfd, lfd);
     for (i = 0; i < MAX_SESSIONS; i++) {
       if (sessions[i].fd < 0)
         continue;
@@ -553,15 +318,11 @@ main(int argc, char **argv)
       sess_idx[nfds - 2] = i;
       nfds++;
     }
-    r = poll(pfd, (nfds_t)nfds, poll_timeout());
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      fprintf(stderr, "ep-udp-relay: poll: %s\n", strerror(errno));
+    r = ep_poll(pfd, (nfds_t)nfds, poll_timeout());
+    if (r < 0)
       break;
-    }
-    if (pfd[0].revents != 0)
-      break;
+    if (r == 0)
+      continue;
     /* Replies first: they are never delayed.  Sessions only change in
      * flush_due(), so sess_idx stays valid here. */
     for (k = 2; k < nfds; k++) {
@@ -576,9 +337,5 @@ main(int argc, char **argv)
   for (i = 0; i < MAX_SESSIONS; i++)
     close_session(&sessions[i]);
   close(lfd);
-  if (cfg.pidfile != NULL)
-    unlink(cfg.pidfile);
-  close(sig_pipe[0]);
-  close(sig_pipe[1]);
-  return got_signal ? 0 : 1;
+  return ep_finish(cfg.common.pidfile);
 }
