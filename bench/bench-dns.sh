@@ -7,28 +7,11 @@
 set -u
 builddir=${1:-_build}
 rounds=${2:-20}
-srcdir=$(cd "$(dirname "$0")/.." && pwd)
 check_edge_dns=$(cd "$builddir" && pwd)/check_edge_dns
 check_dns=/usr/lib/nagios/plugins/check_dns
 [ -x "$check_edge_dns" ] || { echo "no $check_edge_dns: build first" >&2; exit 2; }
 [ -x "$check_dns" ] || { echo "no $check_dns: apt-get install monitoring-plugins-standard bind9-dnsutils" >&2; exit 2; }
-measure_bin=$(cd "$builddir" && pwd)/bench/ep-measure
-[ -x "$measure_bin" ] || make -C "$builddir" bench/ep-measure >/dev/null ||
-  { echo "cannot build bench/ep-measure" >&2; exit 2; }
-
-NS=ep-bench-$$
-tmp=$(mktemp -d)
-cleanup() {
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
-  sleep 0.1
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "/etc/netns/$NS" "$tmp"
-}
-trap cleanup EXIT INT TERM
-ip netns add "$NS" || exit 2
-ip netns exec "$NS" ip link set lo up
-mkdir -p "/etc/netns/$NS"
-echo "nameserver 127.0.0.53" >"/etc/netns/$NS/resolv.conf"
+. "$(dirname "$0")/lib.sh"
 # (check_dns asks nslookup, which also asks for AAAA: --local makes
 # dnsmasq answer that with no data instead of REFUSED.)
 ip netns exec "$NS" dnsmasq --no-resolv --no-hosts --bind-interfaces \
@@ -50,13 +33,6 @@ names=$(ip netns exec "$NS" "$check_edge_dns" -D 127.0.0.53 --fallback-dns none 
 n_names=$(echo "$names" | wc -w)
 [ "$n_names" -gt 0 ] || { echo "check_edge_dns resolved nothing" >&2; exit 1; }
 
-# measure OUT CMD...: appends "wall cpu maxrss_kib exit" of one run to OUT.
-measure() {
-  out=$1
-  shift
-  ip netns exec "$NS" "$measure_bin" "$out" "$@" >/dev/null 2>&1
-}
-
 : >"$tmp/edge"
 : >"$tmp/mp"
 r=0
@@ -68,21 +44,11 @@ while [ $r -lt "$rounds" ]; do
   for n in $names; do
     measure "$tmp/mp-round" "$check_dns" -H "$n" -s 127.0.0.53
   done
-  awk '$4 != 0 { bad++ } { w += $1; c += $2; if ($3 > m) m = $3 }
-    END { printf "%.6f %.6f %d\n", w, c, m; if (bad) print bad " check_dns runs not OK" > "/dev/stderr" }' \
-    "$tmp/mp-round" >>"$tmp/mp"
+  awk '$4 != 0 { bad++ } END { if (bad) print bad " check_dns runs not OK" > "/dev/stderr" }' \
+    "$tmp/mp-round"
+  sum_round "$tmp/mp-round" >>"$tmp/mp"
   r=$((r + 1))
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { awk -v c="$2" '{ print $c }' "$1" | median; }
-
-ew=$(col "$tmp/edge" 1); ec=$(col "$tmp/edge" 2); em=$(col "$tmp/edge" 3)
-mw=$(col "$tmp/mp" 1); mc=$(col "$tmp/mp" 2); mm=$(col "$tmp/mp" 3)
-echo "DNS: $n_names names of the standard profile, local dnsmasq, median of $rounds rounds"
-printf '%-34s %10s %10s %12s\n' "" "wall s" "cpu s" "max RSS KiB"
-printf '%-34s %10.4f %10.4f %12d\n' "check_edge_dns (one process)" "$ew" "$ec" "$em"
-printf '%-34s %10.4f %10.4f %12d\n' "check_dns x $n_names (sequential)" "$mw" "$mc" "$mm"
-awk -v ew="$ew" -v mw="$mw" -v ec="$ec" -v mc="$mc" -v em="$em" -v mm="$mm" 'BEGIN {
-  printf "ratio edgeprobe/check_dns: wall %.3f  cpu %.3f  max RSS %.2f\n",
-    ew / mw, ec / mc, em / mm }'
+report "DNS: $n_names names of the standard profile, local dnsmasq, median of $rounds rounds" \
+  "check_edge_dns (one process)" "$tmp/edge" "check_dns x $n_names (sequential)" "$tmp/mp"

@@ -10,26 +10,13 @@ builddir=${1:-_build}
 rounds=${2:-10}
 check_edge_ntp=$(cd "$builddir" && pwd)/check_edge_ntp
 check_ntp_time=/usr/lib/nagios/plugins/check_ntp_time
-measure_bin=$(cd "$builddir" && pwd)/bench/ep-measure
 [ -x "$check_edge_ntp" ] || { echo "no $check_edge_ntp: build first" >&2; exit 2; }
 [ -x "$check_ntp_time" ] || { echo "no $check_ntp_time: apt-get install monitoring-plugins-basic" >&2; exit 2; }
 command -v chronyd >/dev/null || { echo "no chronyd: apt-get install chrony" >&2; exit 2; }
 faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
 [ -n "$faketime_lib" ] || { echo "no libfaketime: apt-get install libfaketime" >&2; exit 2; }
-[ -x "$measure_bin" ] || make -C "$builddir" bench/ep-measure >/dev/null ||
-  { echo "cannot build bench/ep-measure" >&2; exit 2; }
 
-NS=ep-bench-ntp-$$
-tmp=$(mktemp -d)
-cleanup() {
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
-  sleep 0.1
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-ip netns add "$NS" || exit 2
-ip netns exec "$NS" ip link set lo up
+. "$(dirname "$0")/lib.sh"
 
 # addr skew: the skew in seconds ("0", "+3", "-2").
 servers="127.0.0.31:0 127.0.0.32:0 127.0.0.33:+3 127.0.0.34:-2"
@@ -74,8 +61,7 @@ while [ $r -lt "$rounds" ]; do
   for s in $servers; do
     ip netns exec "$NS" "$measure_bin" "$tmp/mp-round" "$check_ntp_time" -H "${s%%:*}" -w 5 -c 10 >/dev/null
   done
-  awk '{ w += $1; c += $2; if ($3 > m) m = $3 } END { printf "%.6f %.6f %d\n", w, c, m }' \
-    "$tmp/mp-round" >>"$tmp/mp"
+  sum_round "$tmp/mp-round" >>"$tmp/mp"
   r=$((r + 1))
 done
 
@@ -89,17 +75,8 @@ for s in $servers; do
   echo "$addr $skew $e $m" >>"$tmp/errors"
 done
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { awk -v c="$2" '{ print $c }' "$1" | median; }
-ew=$(col "$tmp/edge" 1); ec=$(col "$tmp/edge" 2); em=$(col "$tmp/edge" 3)
-mw=$(col "$tmp/mp" 1); mc=$(col "$tmp/mp" 2); mm=$(col "$tmp/mp" 3)
-echo "NTP: 4 local chronyd servers (skews 0, 0, +3 s, -2 s), median of $rounds rounds"
-printf '%-36s %10s %10s %12s\n' "" "wall s" "cpu s" "max RSS KiB"
-printf '%-36s %10.4f %10.4f %12d\n' "check_edge_ntp (one process)" "$ew" "$ec" "$em"
-printf '%-36s %10.4f %10.4f %12d\n' "check_ntp_time x 4 (sequential)" "$mw" "$mc" "$mm"
-awk -v ew="$ew" -v mw="$mw" -v ec="$ec" -v mc="$mc" -v em="$em" -v mm="$mm" 'BEGIN {
-  printf "ratio edgeprobe/check_ntp_time: wall %.3f  cpu %.3f  max RSS %.2f\n",
-    ew / mw, ec / mc, em / mm }'
+report "NTP: 4 local chronyd servers (skews 0, 0, +3 s, -2 s), median of $rounds rounds" \
+  "check_edge_ntp (one process)" "$tmp/edge" "check_ntp_time x 4 (sequential)" "$tmp/mp"
 echo "offset error against the known skew (s):"
 printf '  %-12s %6s %16s %16s\n' server skew check_edge_ntp check_ntp_time
 awk '{ printf "  %-12s %6s %16.6f %16.6f\n", $1, $2, $3 - $2, $4 - $2 }' "$tmp/errors"
