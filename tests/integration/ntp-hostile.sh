@@ -74,6 +74,13 @@ after=$(ntp_requests "$addr_kod_rate")
   fail "$((after - before)) requests despite a RATE kiss"
 expect_within 1
 
+echo "# -I: sent from an interface, or from an address and its interface"
+run_ntp -H "$addr_good" -I lo -t 2
+expect_rc 0
+run_ntp -H "$addr_good" -I 127.0.0.1 -t 2
+expect_rc 0
+expect_line "^\[OK\] $(echo "$addr_good" | sed 's/\./\\./g') offset "
+
 echo "# several at once: the first line names the problems, every server a line"
 run_ntp -H "$addr_good" -H "$addr_leap3" -H "$addr_silent" -t 2
 expect_rc 2
