@@ -21,7 +21,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # validate our definitions, and the tools the test scripts use.
 TEST_PKGS="check dnsmasq-base chrony libfaketime nftables iproute2 jq valgrind cppcheck
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
-  bind9-dnsutils time procps util-linux icinga2-bin icinga2-common nagios4-core"
+  bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
