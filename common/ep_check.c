@@ -84,8 +84,10 @@ ep_check_run(const struct ep_config *cfg, enum ep_check_kind check,
   rc = ep_run_loop(&run, &probe, 1, err);
   if (rc == EP_OK)
     rc = probe->ops->finish(probe, out, err);
-  probe->ops->destroy(probe);
+  /* The resolver first: freeing it may still run callbacks into the
+   * probe, which must be alive for them. */
   ep_resolver_free(run.resolver);
+  probe->ops->destroy(probe);
   if (rc != EP_OK)
     ep_check_result_cleanup(out);
   return rc;

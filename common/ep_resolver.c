@@ -32,12 +32,30 @@ struct query {
   struct timespec     sent;
 };
 
+struct lookup;
+static void try_decide(struct lookup *l, struct timespec now);
+
 struct ep_resolver {
   struct channel       chans[SERVERS_MAX];
   struct ep_dns_server servers[SERVERS_MAX];
   size_t               n;
   size_t               pending;
-  struct timespec      now; /* the pass being processed */
+  struct timespec      now;     /* the pass being processed */
+  double               try_s;   /* c-ares's first try, s */
+  struct lookup       *lookups; /* undecided and in flight */
+};
+
+/* One name looked up on every server; lives until its last answer. */
+struct lookup {
+  ep_lookup_cb         cb;
+  void                *arg;
+  bool                 decided;
+  size_t               pending;
+  struct ep_resolver  *r;
+  struct timespec      grace; /* when the fallback may decide alone */
+  struct lookup       *next;
+  struct ep_dns_answer answers[SERVERS_MAX];
+  bool                 done[SERVERS_MAX];
 };
 
 const char *
@@ -111,6 +129,7 @@ channel_open(struct ep_resolver *r, const char *csv, const struct ep_iface *ifac
   opts.timeout = (int)(timeout * 1000.0 / 3.0);
   if (opts.timeout < 100)
     opts.timeout = 100;
+  r->try_s = opts.timeout / 1000.0;
   opts.tries = 2;
   opts.lookups = (char *)"b";
   opts.sock_state_cb = sock_state;
@@ -300,8 +319,8 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   struct query        *q = arg;
   struct ep_resolver  *r = q->r;
   struct ep_dns_answer a;
-  struct ares_addrttl  ttls[EP_DNS_MAX_ADDRS];
-  int                  n = EP_DNS_MAX_ADDRS, i;
+  struct ares_addrttl  ttls[EP_DNS_MAX_ADDRS + 1];
+  int                  n = EP_DNS_MAX_ADDRS + 1, i;
 
   (void)timeouts;
   memset(&a, 0, sizeof a);
@@ -310,6 +329,11 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   if (status == ARES_SUCCESS) {
     status = ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
     if (status == ARES_SUCCESS && n > 0) {
+      /* One more than we keep was asked for, to know when we cut. */
+      if (n > EP_DNS_MAX_ADDRS) {
+        a.truncated = true;
+        n = EP_DNS_MAX_ADDRS;
+      }
       for (i = 0; i < n; i++)
         inet_ntop(AF_INET, &ttls[i].ipaddr, a.addrs[a.n_addrs++],
                   EP_DNS_ADDR_TEXT);
@@ -355,6 +379,7 @@ ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,
 {
   struct timeval  tv, *tvp;
   struct channel *c;
+  struct lookup  *l;
   size_t          i, j;
   short           ev;
 
@@ -371,6 +396,9 @@ ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,
       ep_pollset_wake_at(ps, ep_time_add(now, (double)tvp->tv_sec +
                                                 (double)tvp->tv_usec / 1e6));
   }
+  for (l = r->lookups; l; l = l->next)
+    if (!l->decided)
+      ep_pollset_wake_at(ps, l->grace);
   return EP_OK;
 }
 
@@ -379,6 +407,7 @@ ep_resolver_process(struct ep_resolver *r, const struct ep_pollset *ps,
                     struct timespec now)
 {
   struct channel  *c;
+  struct lookup   *l;
   struct sock_slot ready[SOCKS_PER_CHANNEL];
   size_t           i, j, n;
   short            rev;
@@ -402,6 +431,9 @@ ep_resolver_process(struct ep_resolver *r, const struct ep_pollset *ps,
     /* Runs c-ares's own timeouts and retries. */
     ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
   }
+  /* A lookup whose fallback answered may decide once its grace is over. */
+  for (l = r->lookups; l; l = l->next)
+    try_decide(l, now);
 }
 
 void
@@ -413,27 +445,18 @@ ep_resolver_cancel(struct ep_resolver *r)
     ares_cancel(r->chans[i].ch);
 }
 
-/* One name looked up on every server; lives until its last answer. */
-struct lookup {
-  ep_lookup_cb         cb;
-  void                *arg;
-  bool                 decided;
-  size_t               pending;
-  struct ep_resolver  *r;
-  struct ep_dns_answer answers[SERVERS_MAX];
-  bool                 done[SERVERS_MAX];
-};
-
 static void
 decide(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
 {
-  struct ep_lookup_result res;
+  struct ep_lookup_result     res;
   const struct ep_dns_answer *a = &l->answers[server];
 
   memset(&res, 0, sizeof res);
   res.outcome = outcome;
-  memcpy(res.server, l->r->servers[server].label, sizeof res.server);
-  res.via_fallback = l->r->servers[server].fallback;
+  if (server < l->r->n) {
+    memcpy(res.server, l->r->servers[server].label, sizeof res.server);
+    res.via_fallback = l->r->servers[server].fallback;
+  }
   res.seconds = a->seconds;
   if (outcome == EP_DNS_ANSWER) {
     res.n_addrs = a->n_addrs;
@@ -443,19 +466,30 @@ decide(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
   l->cb(l->arg, &res);
 }
 
-static void
-on_lookup_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
+static bool
+silent_outcome(enum ep_dns_outcome o)
 {
-  struct lookup      *l = arg;
-  struct ep_resolver *r = l->r;
-  size_t              i, first_primary = SERVERS_MAX, fb_answer = SERVERS_MAX;
-  bool                primaries_done = true, primaries_silent = true;
-  bool                all_done = true;
+  return o == EP_DNS_TIMEOUT || o == EP_DNS_CANCELLED ||
+         o == EP_DNS_UNREACHABLE || o == EP_DNS_PENDING;
+}
 
-  l->answers[server] = *answer;
-  l->done[server] = true;
-  l->pending--;
-  for (i = 0; i < r->n && !l->decided; i++) {
+/* Decides when the answers so far allow it, as the dns check judges: the
+ * first configured resolver with addresses wins; a configured resolver's
+ * own failure (NXDOMAIN, REFUSED, ...) wins once the others have spoken;
+ * the fallback decides when the configured ones stay silent, at the
+ * latest once their first try is over (a blocked resolver must not cost
+ * the probe its whole deadline). */
+static void
+try_decide(struct lookup *l, struct timespec now)
+{
+  struct ep_resolver *r = l->r;
+  size_t              i, failure = SERVERS_MAX, fb_answer = SERVERS_MAX;
+  size_t              first = SERVERS_MAX;
+  bool                primaries_done = true, all_done = true;
+
+  if (l->decided)
+    return;
+  for (i = 0; i < r->n; i++) {
     enum ep_dns_outcome o = l->answers[i].outcome;
 
     if (!l->done[i]) {
@@ -471,26 +505,53 @@ on_lookup_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
     }
     if (o == EP_DNS_ANSWER) {
       decide(l, i, o);
+      return;
+    }
+    if (first == SERVERS_MAX)
+      first = i;
+    if (!silent_outcome(o) && failure == SERVERS_MAX)
+      failure = i;
+  }
+  if (failure != SERVERS_MAX &&
+      (primaries_done || ep_time_reached(now, l->grace)))
+    decide(l, failure, l->answers[failure].outcome);
+  else if (failure == SERVERS_MAX && fb_answer != SERVERS_MAX &&
+           (primaries_done || ep_time_reached(now, l->grace)))
+    decide(l, fb_answer, EP_DNS_ANSWER);
+  else if (all_done)
+    decide(l, first != SERVERS_MAX ? first : 0,
+           first != SERVERS_MAX ? l->answers[first].outcome
+                                : EP_DNS_CANCELLED);
+}
+
+static void
+lookup_release(struct lookup *l)
+{
+  struct lookup **p;
+
+  if (--l->pending > 0)
+    return;
+  try_decide(l, l->r->now);
+  if (!l->decided) /* nothing was asked */
+    decide(l, 0, EP_DNS_CANCELLED);
+  for (p = &l->r->lookups; *p; p = &(*p)->next) {
+    if (*p == l) {
+      *p = l->next;
       break;
     }
-    if (first_primary == SERVERS_MAX)
-      first_primary = i;
-    if (o != EP_DNS_TIMEOUT && o != EP_DNS_CANCELLED && o != EP_DNS_UNREACHABLE)
-      primaries_silent = false;
   }
-  if (!l->decided && primaries_done) {
-    if (!primaries_silent)
-      decide(l, first_primary, l->answers[first_primary].outcome);
-    else if (fb_answer != SERVERS_MAX)
-      decide(l, fb_answer, EP_DNS_ANSWER);
-    else if (all_done)
-      decide(l, first_primary, l->answers[first_primary].outcome);
-  }
-  if (l->pending == 0) {
-    if (!l->decided) /* every server cancelled at once */
-      decide(l, 0, EP_DNS_CANCELLED);
-    free(l);
-  }
+  free(l);
+}
+
+static void
+on_lookup_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
+{
+  struct lookup *l = arg;
+
+  l->answers[server] = *answer;
+  l->done[server] = true;
+  try_decide(l, l->r->now);
+  lookup_release(l);
 }
 
 enum ep_status
@@ -505,6 +566,9 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
   l->cb = cb;
   l->arg = arg;
   l->r = r;
+  l->grace = ep_time_add(now, r->try_s);
+  l->next = r->lookups;
+  r->lookups = l;
   /* Counted in full first: an answer may arrive during the loop below. */
   l->pending = r->n + 1;
   for (i = 0; i < r->n; i++) {
@@ -515,11 +579,6 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
       l->pending--;
     }
   }
-  l->pending--;
-  if (l->pending == 0) {
-    if (!l->decided)
-      decide(l, 0, EP_DNS_CANCELLED);
-    free(l);
-  }
+  lookup_release(l);
   return EP_OK;
 }
