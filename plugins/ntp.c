@@ -26,6 +26,8 @@
 
 struct ntp_addr {
   size_t              target;
+  size_t              alias_of;  /* another target's entry: asked once */
+  bool                is_alias;
   char                label[64]; /* "192.0.2.1" or "192.0.2.1:12300" */
   struct sockaddr_in  sa;        /* IPv4: the vendor's NTP is IPv4 */
   int                 fd;
@@ -34,6 +36,9 @@ struct ntp_addr {
   bool                awaiting;
   uint64_t            xmt_wire;  /* transmit timestamp of the last request */
   struct ep_ntp_time  t1;        /* when it really left, wall clock */
+  uint64_t            prev_xmt;  /* the request before, still answerable */
+  struct ep_ntp_time  prev_t1;
+  bool                prev_open; /* sent, not answered */
   bool                have_best;
   struct ep_ntp_sample best;
   int                 trusted;   /* trusted samples */
@@ -79,12 +84,22 @@ add_addr(struct ntp_ctx *c, size_t target, const char *ip, unsigned port)
   size_t           i;
 
   struct in_addr   in;
+  bool             alias = false;
+  size_t           alias_of = 0;
 
-  if (inet_pton(AF_INET, ip, &in) == 1)
-    for (i = 0; i < c->n_addrs; i++)
-      if (c->addrs[i].target == target &&
-          c->addrs[i].sa.sin_addr.s_addr == in.s_addr)
+  /* One address is asked once per run, however many targets lead to it:
+   * packets to one address stay 2 s apart. */
+  if (inet_pton(AF_INET, ip, &in) == 1) {
+    for (i = 0; i < c->n_addrs; i++) {
+      if (c->addrs[i].is_alias || c->addrs[i].sa.sin_addr.s_addr != in.s_addr ||
+          c->addrs[i].sa.sin_port != htons((uint16_t)port))
+        continue;
+      if (c->addrs[i].target == target)
         return EP_OK;
+      alias = true;
+      alias_of = i;
+    }
+  }
   if (c->n_addrs == c->cap_addrs) {
     size_t cap = c->cap_addrs ? c->cap_addrs * 2 : 8;
 
@@ -110,6 +125,11 @@ add_addr(struct ntp_ctx *c, size_t target, const char *ip, unsigned port)
     snprintf(a->label, sizeof a->label, "%.46s", ip);
   } else {
     snprintf(a->label, sizeof a->label, "%.46s:%u", ip, port);
+  }
+  if (alias) {
+    a->is_alias = true;
+    a->alias_of = alias_of;
+    a->finished = true;
   }
   c->n_addrs++;
   return EP_OK;
@@ -172,7 +192,7 @@ fail:
 }
 
 static uint32_t
-random24(void)
+random32(void)
 {
   uint32_t v = 0;
 
@@ -182,7 +202,7 @@ random24(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     v = (uint32_t)ts.tv_nsec * 2654435761u;
   }
-  return v & 0xffffffu;
+  return v;
 }
 
 static void
@@ -195,11 +215,15 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
     fail_addr(a, "cannot open a socket", errno);
     return;
   }
+  a->prev_xmt = a->xmt_wire;
+  a->prev_t1 = a->t1;
+  a->prev_open = a->awaiting;
   clock_gettime(CLOCK_REALTIME, &wall);
   a->t1 = ep_ntp_time_from_timespec(wall);
-  /* The low 24 bits (about 4 ms) are random: the origin check then
-   * cannot be passed by guessing. */
-  a->xmt_wire = (ep_ntp_time_to_wire(a->t1) & ~(uint64_t)0xffffff) | random24();
+  /* The fraction is random: the origin check cannot be passed by
+   * guessing, and the real send time stays with us (T1 is kept apart). */
+  a->xmt_wire = (ep_ntp_time_to_wire(a->t1) & ~(uint64_t)0xffffffff) |
+                random32();
   ep_ntp_build_request(pkt, a->xmt_wire);
   if (send(a->fd, pkt, sizeof pkt, MSG_NOSIGNAL) != (ssize_t)sizeof pkt) {
     fail_addr(a, "cannot send", errno);
@@ -234,9 +258,26 @@ judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
   struct ep_ntp_sample s;
   const char          *reason;
   enum ep_ntp_verdict  v;
+  bool                *open = &a->awaiting;
 
   v = ep_ntp_check_reply(buf, len, a->xmt_wire, a->t1, t4, &s, &reason);
-  if (!a->awaiting && v != EP_NTP_DISCARDED) {
+  /* A server slower than the spacing answers the request before. */
+  if (v == EP_NTP_DISCARDED && reason == ep_ntp_origin_mismatch &&
+      a->prev_xmt) {
+    struct ep_ntp_sample ps;
+    const char          *preason;
+    enum ep_ntp_verdict  pv;
+
+    pv = ep_ntp_check_reply(buf, len, a->prev_xmt, a->prev_t1, t4, &ps,
+                            &preason);
+    if (pv != EP_NTP_DISCARDED || preason != ep_ntp_origin_mismatch) {
+      v = pv;
+      s = ps;
+      reason = preason;
+      open = &a->prev_open;
+    }
+  }
+  if (!*open && v != EP_NTP_DISCARDED) {
     count_reason(a, "duplicate reply");
     return;
   }
@@ -246,21 +287,23 @@ judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
       if (!a->have_best || s.delay < a->best.delay)
         a->best = s;
       a->have_best = true;
-      a->awaiting = false;
+      *open = false;
       break;
     case EP_NTP_KOD:
       memcpy(a->kiss, s.kiss, sizeof a->kiss);
-      a->awaiting = false;
+      *open = false;
       /* RFC 5905 7.4: RATE asks us to slow down, DENY and RSTR to stop;
        * a one-shot check can only stop. */
       if (!strcmp(s.kiss, "RATE") || !strcmp(s.kiss, "DENY") ||
-          !strcmp(s.kiss, "RSTR"))
+          !strcmp(s.kiss, "RSTR")) {
         a->wanted = a->sent;
+        a->awaiting = false;
+      }
       break;
     case EP_NTP_UNSYNC:
       a->unsync = true;
       a->unsync_sample = s;
-      a->awaiting = false;
+      *open = false;
       break;
     case EP_NTP_DISCARDED:
       count_reason(a, reason);
@@ -505,6 +548,9 @@ address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
     if (rc == EP_OK)
       rc = ep_buf_printf(&b, ")");
   }
+  if (rc == EP_OK && a->is_alias)
+    rc = ep_buf_printf(&b, " (the same address as another server's, asked "
+                           "once)");
   if (rc == EP_OK)
     rc = ep_target_set_text(t, "%s", ep_buf_str(&b));
   if (rc == EP_OK && a->have_best)
@@ -514,15 +560,16 @@ address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
       a->best.leap, a->best.version, a->best.root_delay,
       a->best.root_dispersion, a->trusted, a->sent);
   snprintf(label, sizeof label, "%s_offset", a->label);
-  if (rc == EP_OK)
+  /* An alias's perfdata is already there, under the same label. */
+  if (rc == EP_OK && !a->is_alias)
     rc = ep_target_add_perf(t, label, a->have_best, a->best.offset, "s",
                             &c->opts.warn, &c->opts.crit, NULL, NULL);
   snprintf(label, sizeof label, "%s_delay", a->label);
-  if (rc == EP_OK)
+  if (rc == EP_OK && !a->is_alias)
     rc = ep_target_add_perf(t, label, a->have_best, a->best.delay, "s", NULL,
                             NULL, &zero, NULL);
   snprintf(label, sizeof label, "%s_stratum", a->label);
-  if (rc == EP_OK)
+  if (rc == EP_OK && !a->is_alias)
     rc = ep_target_add_perf(t, label, a->have_best, a->best.stratum, "", NULL,
                             NULL, &zero, &sixteen);
   if (rc == EP_OK) {
@@ -563,6 +610,18 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
 
   if (c->late_err.code != EP_OK)
     return ep_err_set(err, c->late_err.code, "%s", c->late_err.msg);
+  /* An address reached through two targets was asked once: both show it. */
+  for (i = 0; i < c->n_addrs; i++) {
+    struct ntp_addr *a = &c->addrs[i], keep = *a;
+
+    if (!a->is_alias)
+      continue;
+    *a = c->addrs[keep.alias_of];
+    a->target = keep.target;
+    a->is_alias = true;
+    a->alias_of = keep.alias_of;
+    a->fd = -1;
+  }
   if (!(out->check = strdup("ntp")))
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   ep_buf_init(&b, TEXT_MAX);

@@ -9,6 +9,9 @@
 #define NTP_UNIX_OFFSET 2208988800LL
 #define FRAC 4294967296.0 /* 2^32 */
 
+const char ep_ntp_origin_mismatch[] =
+  "origin mismatch, not an answer to our request";
+
 struct ep_ntp_time
 ep_ntp_time_from_timespec(struct timespec ts)
 {
@@ -142,7 +145,7 @@ ep_ntp_check_reply(const uint8_t *pkt, size_t len, uint64_t xmt_wire,
   /* RFC 5905 8: the origin timestamp must be the transmit timestamp we
    * sent, or this is not an answer to our request. */
   if (origin != xmt_wire) {
-    *reason = "origin mismatch, not an answer to our request";
+    *reason = ep_ntp_origin_mismatch;
     return EP_NTP_DISCARDED;
   }
   if (s->stratum == 0) {
@@ -158,8 +161,14 @@ ep_ntp_check_reply(const uint8_t *pkt, size_t len, uint64_t xmt_wire,
     *reason = "unsynchronised";
     return EP_NTP_UNSYNC;
   }
+  /* RFC 5905 8, test3: a zero timestamp means the server did not fill
+   * it in, and the offset computed from it would be decades off. */
   if (xmt == 0) {
     *reason = "zero transmit timestamp";
+    return EP_NTP_DISCARDED;
+  }
+  if (get64(pkt + 32) == 0) {
+    *reason = "zero receive timestamp";
     return EP_NTP_DISCARDED;
   }
   if (s->stratum == 1)
@@ -169,6 +178,10 @@ ep_ntp_check_reply(const uint8_t *pkt, size_t len, uint64_t xmt_wire,
              pkt[14], pkt[15]);
   t2 = ep_ntp_time_from_wire(get64(pkt + 32), t1);
   t3 = ep_ntp_time_from_wire(xmt, t1);
+  if (ep_ntp_time_diff(t3, t2) < 0) {
+    *reason = "transmit timestamp before receive timestamp";
+    return EP_NTP_DISCARDED;
+  }
   /* RFC 5905 8: theta = ((T2 - T1) + (T3 - T4)) / 2,
    *             delta = (T4 - T1) - (T3 - T2). */
   s->offset = (ep_ntp_time_diff(t2, t1) + ep_ntp_time_diff(t3, t4)) / 2;

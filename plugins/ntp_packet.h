@@ -55,11 +55,15 @@ struct ep_ntp_sample {
   char     kiss[5];         /* KoD code, when verdict is EP_NTP_KOD */
 };
 
+/* The reason given when a reply does not answer the request asked about. */
+extern const char ep_ntp_origin_mismatch[];
+
 /* Judges a reply to the request whose transmit timestamp was xmt_wire,
  * sent at t1 (local wall clock) and read at t4.  A reply is trusted only
  * when it is at least 48 bytes (at most a MAC more), mode 4, version 3
- * or 4, answers our request (origin == xmt_wire), has a non-zero
- * transmit timestamp and a stratum of 1 to 15 with leap 0 to 2.  reason
+ * or 4, answers our request (origin == xmt_wire), has non-zero receive
+ * and transmit timestamps with transmit not before receive, and a
+ * stratum of 1 to 15 with leap 0 to 2.  reason
  * (static text) says why a reply was not trusted. */
 enum ep_ntp_verdict ep_ntp_check_reply(const uint8_t *pkt, size_t len,
                                        uint64_t xmt_wire, struct ep_ntp_time t1,

@@ -465,6 +465,32 @@ START_TEST(ntp_negative_delay_is_clamped)
 }
 END_TEST
 
+/* RFC 5905 test3 and common sense on the server's own two timestamps. */
+START_TEST(ntp_bad_server_timestamps)
+{
+  struct exchange      x = exchange_at(T2025, 0.0, 1.0, 0.005, 0.001, 0.005);
+  struct reply         r;
+  struct ep_ntp_sample s;
+  const char          *reason;
+
+  r = good_reply(&x);
+  r.receive = 0;
+  ck_assert_int_eq(judge(&r, EP_NTP_PACKET_LEN, &x, &s, &reason),
+                   EP_NTP_DISCARDED);
+  ck_assert_str_eq(reason, "zero receive timestamp");
+  r = good_reply(&x);
+  r.transmit = ep_ntp_time_to_wire(at(T2025, 1.0));
+  ck_assert_int_eq(judge(&r, EP_NTP_PACKET_LEN, &x, &s, &reason),
+                   EP_NTP_DISCARDED);
+  ck_assert_str_eq(reason, "transmit timestamp before receive timestamp");
+  /* the same instant for both is fine */
+  r = good_reply(&x);
+  r.transmit = r.receive;
+  ck_assert_int_eq(judge(&r, EP_NTP_PACKET_LEN, &x, &s, &reason),
+                   EP_NTP_TRUSTED);
+}
+END_TEST
+
 /* One case per check; each starts from a good reply and breaks one thing. */
 struct verdict_case {
   const char         *name;
@@ -722,6 +748,7 @@ ntp_packet_suite(void)
                       (int)(sizeof offset_cases / sizeof offset_cases[0]));
   tcase_add_test(tc_reply, ntp_offset_is_rfc5905_theta);
   tcase_add_test(tc_reply, ntp_negative_delay_is_clamped);
+  tcase_add_test(tc_reply, ntp_bad_server_timestamps);
   tcase_add_loop_test(tc_reply, ntp_reply_verdicts, 0,
                       (int)(sizeof verdict_cases / sizeof verdict_cases[0]));
   tcase_add_loop_test(tc_reply, ntp_refid_text, 0,
