@@ -36,6 +36,7 @@ const char *ep_dns_outcome_str(enum ep_dns_outcome o);
 struct ep_dns_answer {
   enum ep_dns_outcome outcome;
   double              seconds; /* from sending to the reply being read */
+  bool                truncated; /* more addresses than EP_DNS_MAX_ADDRS */
   size_t              n_addrs;
   char                addrs[EP_DNS_MAX_ADDRS][EP_DNS_ADDR_TEXT];
 };

@@ -12,7 +12,7 @@
 #include "ep_run.h"
 #include "ep_time.h"
 
-#define TEXT_MAX 4096
+#define TEXT_MAX (64u << 10)
 
 struct dns_ctx {
   struct ep_dns_name   *names;
@@ -238,6 +238,7 @@ ep_dns_evaluate(const struct ep_dns_name *name,
   enum ep_status           rc = EP_OK;
   bool                     use_fallback = true, any_fallback = false;
   bool                     any_answer = false, mismatch = false;
+  bool                     truncated = false;
   double                   best = -1;
   const char              *best_server = NULL;
   char                     num[32];
@@ -297,6 +298,9 @@ ep_dns_evaluate(const struct ep_dns_name *name,
       if (name->expect.n && !in_list(&name->expect, a->addrs[j]))
         mismatch = true;
     }
+    /* Unseen addresses cannot be shown to be expected ones: fail closed. */
+    if (name->expect.n && a->truncated)
+      truncated = true;
   }
   json_object_object_add(t->data, "resolvers", list);
   alist = json_object_new_array();
@@ -342,6 +346,12 @@ ep_dns_evaluate(const struct ep_dns_name *name,
       rc = ep_buf_printf(&b, ", expected only ");
     for (j = 0; j < name->expect.n && rc == EP_OK; j++)
       rc = ep_buf_printf(&b, "%s%s", j ? ", " : "", name->expect.v[j]);
+  }
+  if (rc == EP_OK && any_answer && truncated && !mismatch) {
+    t->state = EP_STATE_CRITICAL;
+    rc = ep_buf_printf(&b, "%s%s has more than %d addresses: not all could be "
+                       "checked against the expected ones",
+                       b.len ? "; " : "", name->name, EP_DNS_MAX_ADDRS);
   } else if (rc == EP_OK && any_answer && t->state == EP_STATE_OK) {
     t->state = ep_state_from_ranges(best, warn, crit);
     ep_format_number(num, sizeof num, best);
@@ -454,6 +464,44 @@ refused(enum ep_dns_outcome o)
   return o == EP_DNS_REFUSED;
 }
 
+/* Whether a name's trouble is already said by the summary's resolver-wide
+ * causes (a resolver silent, or refusing, for every name), so that its own
+ * line need not be repeated in the first line.  Anything else about it,
+ * an answer from another resolver that failed, a stray address, a slow
+ * answer, is its own news. */
+static bool
+explained(const struct ep_target_result *t,
+          const struct ep_dns_server *servers, const struct ep_dns_answer *row,
+          size_t n_servers, const struct ep_dns_answer *answers,
+          size_t n_names)
+{
+  size_t s;
+  bool   primaries_silent = true, said = false;
+
+  if (strstr(t->text, "expected only") || strstr(t->text, "(over "))
+    return false;
+  for (s = 0; s < n_servers; s++)
+    if (!servers[s].fallback && !is_silent(row[s].outcome))
+      primaries_silent = false;
+  for (s = 0; s < n_servers; s++) {
+    enum ep_dns_outcome o = row[s].outcome;
+
+    /* The fallback speaks only for a name no configured resolver did. */
+    if (servers[s].fallback && !primaries_silent)
+      continue;
+    if (o == EP_DNS_ANSWER)
+      continue;
+    if (is_silent(o) && server_all(answers, n_names, n_servers, s, is_silent))
+      said = true;
+    else if (o == EP_DNS_REFUSED &&
+             server_all(answers, n_names, n_servers, s, refused))
+      said = true;
+    else
+      return false;
+  }
+  return said;
+}
+
 enum ep_status
 ep_dns_summarize(struct ep_check_result *out,
                  const struct ep_dns_server *servers, size_t n_servers,
@@ -523,15 +571,8 @@ ep_dns_summarize(struct ep_check_result *out,
     if (t->state == EP_STATE_OK)
       continue;
     problems++;
-    /* Already said: silent resolvers, or a resolver refusing everything. */
-    if (silent.len && (strstr(t->text, " timed out: ") ||
-                       strstr(t->text, " not resolved: ") ||
-                       (t->state == EP_STATE_WARNING &&
-                        strstr(t->text, " did not answer"))))
-      continue;
-    if ((refusing.len || (fallback_used && fb_refusing.len)) &&
-        strstr(t->text, " REFUSED from ") && !strstr(t->text, "NXDOMAIN") &&
-        !strstr(t->text, "SERVFAIL") && !strstr(t->text, "expected only"))
+    if (explained(t, servers, &answers[i * n_servers], n_servers, answers,
+                  n_names))
       continue;
     if (shown < 3)
       rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", t->text);
