@@ -40,7 +40,7 @@ help(const struct ep_nagios_check *check)
          check->program, PACKAGE_VERSION, check->synopsis, check->program,
          check->own_help, ep_cli_shared_help());
   printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or "
-         "configuration error).\n");
+         "configuration error, and --help and --version).\n");
 }
 
 int
@@ -60,14 +60,16 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
     state = unknown(check, cli.format, err.msg);
     goto done;
   }
+  /* As the Monitoring Plugins do: help and version are not a check
+   * result, so they exit UNKNOWN. */
   if (cli.help) {
     help(check);
-    state = EP_STATE_OK;
+    state = EP_STATE_UNKNOWN;
     goto done;
   }
   if (cli.version) {
     printf("%s %s\n", check->program, PACKAGE_VERSION);
-    state = EP_STATE_OK;
+    state = EP_STATE_UNKNOWN;
     goto done;
   }
   if (ep_global_init(&err) != EP_OK ||

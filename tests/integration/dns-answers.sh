@@ -3,8 +3,11 @@
 # NXDOMAIN, REFUSED (dnsmasq without upstream), expected addresses, JSON.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 ep_setup
+big=""
+for i in $(seq 1 20); do big="$big --host-record=big.gov.example,18.252.130.$i"; done
+# shellcheck disable=SC2086
 start_dnsmasq 127.0.0.53 --address=/machinemetrics.com/127.0.0.10 \
-  --address=/gov.example/18.252.129.108 --local=/example.com/
+  --address=/gov.example/18.252.129.108 --local=/example.com/ $big
 
 echo "# one name, resolved"
 run_dns -D 127.0.0.53 -H api.machinemetrics.com
@@ -34,6 +37,14 @@ expect_first '^EDGE DNS OK - api\.gov\.example resolved to 18\.252\.129\.108 via
 run_dns -D 127.0.0.53 -H api.machinemetrics.com -a 18.252.129.108 -a 18.254.70.116
 expect_rc 2
 expect_first '^EDGE DNS CRITICAL - api\.machinemetrics\.com resolved to 127\.0\.0\.10 via 127\.0\.0\.53, expected only 18\.252\.129\.108, 18\.254\.70\.116 \|'
+
+echo "# more addresses than can be checked against the expected ones: CRITICAL"
+exp=""
+for i in $(seq 1 19); do exp="$exp -a 18.252.130.$i"; done
+# shellcheck disable=SC2086
+run_dns -D 127.0.0.53 -H big.gov.example $exp
+expect_rc 2
+expect_first "^EDGE DNS CRITICAL - big\.gov\.example has more than 16 addresses: not all could be checked against the expected ones \|"
 
 echo "# thresholds on response time: -w 0 makes any answer a WARNING"
 run_dns -D 127.0.0.53 -H api.machinemetrics.com -w 0 -c 5

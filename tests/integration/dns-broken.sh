@@ -37,6 +37,15 @@ run_dns -D 127.0.0.63 -H x.example -a 10.99.0.1
 expect_rc 2
 expect_first "resolved to 10\.99\.0\.1, 10\.99\.0\.2 via 127\.0\.0\.63, expected only 10\.99\.0\.1 \|"
 
+echo "# a resolver silent for every name is said once; a name no resolver answers is said too"
+start_dnsmasq 127.0.0.54 --address=/machinemetrics.com/127.0.0.10 --server=/slow.example/127.0.0.99
+blackhole 127.0.0.64
+blackhole 127.0.0.99
+run_dns -D 127.0.0.64 -D 127.0.0.54 -H api.machinemetrics.com -H x.slow.example --fallback-dns none -t 2
+expect_rc 2
+expect_first "^EDGE DNS CRITICAL - 127\.0\.0\.64 not answering; x\.slow\.example timed out: no answer from 127\.0\.0\.64, 127\.0\.0\.54 \|"
+expect_line '^\[WARNING\] api\.machinemetrics\.com resolved to 127\.0\.0\.10 via 127\.0\.0\.54 in [0-9.]+s; 127\.0\.0\.64 did not answer$'
+
 echo "# a resolver with nothing listening: unreachable, at once"
 run_dns -D 127.0.0.70 -H api.machinemetrics.com --fallback-dns none -t 5
 expect_rc 2

@@ -66,6 +66,20 @@ for a in 31 35 36; do
   expect_line "^\[OK\] pool\.example 127\.0\.0\.$a offset -?[0-9.]+s delay "
 done
 
+echo "# the resolver blocked, the fallback answers: the probe goes on after one try"
+blackhole 127.0.0.52
+run_ntp -D 127.0.0.52 --fallback-dns 127.0.0.53 -H pool.example -t 3
+expect_rc 0
+expect_first "^EDGE NTP OK - offset -?[0-9.]+s from pool\.example 127\.0\.0\.3[156], 1 server answered \|"
+expect_within 3
+
+echo "# a pool and one of its members: that address is asked once"
+run_ntp -D 127.0.0.53 -H pool.example -H 127.0.0.35
+expect_rc 0
+expect_line "^\[OK\] (pool\.example )?127\.0\.0\.35 offset -?[0-9.]+s delay [0-9.]+s stratum 3 refid 127\.127\.1\.1 \(the same address as another server's, asked once\)$"
+n=$(printf '%s\n' "$first" | grep -o "'127\.0\.0\.35_offset'" | wc -l)
+[ "$n" = 1 ] && pass "one perfdata label per address" || fail "$n labels for 127.0.0.35"
+
 echo "# a pool of five addresses: four are asked"
 run_ntp -D 127.0.0.53 -H big.example -w 5 -c 10
 lines=$(printf '%s\n' "$out" | grep -c '^\[[A-Z]*\] big\.example 127\.0\.0\.')

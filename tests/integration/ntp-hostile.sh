@@ -74,6 +74,15 @@ after=$(ntp_requests "$addr_kod_rate")
   fail "$((after - before)) requests despite a RATE kiss"
 expect_within 1
 
+echo "# a server slower than the 2 s spacing: its late answers still count"
+ns "$RELAY" -l 127.0.0.60 -p 123 -u "$addr_good" -q 123 -d 2500 </dev/null &
+ep_pids="$ep_pids $!"
+wait_udp 127.0.0.60 123
+run_ntp -H 127.0.0.60 --samples 2 -t 6 -w 5 -c 10 -v
+expect_rc 0
+expect_line "^\[OK\] 127\.0\.0\.60 offset -?[0-9.]+s delay 2\.5[0-9]*s stratum 2 refid 127\.0\.0\.1$"
+expect_line "^    leap 0, version 4, root delay [0-9.]+s, root dispersion [0-9.]+s, 2 of 2 samples trusted$"
+
 echo "# -I: sent from an interface, or from an address and its interface"
 run_ntp -H "$addr_good" -I lo -t 2
 expect_rc 0

@@ -58,6 +58,17 @@ printf '{ "nats": { "targets": ["a.example:7422", "b.example:7422", "c.example"]
 bad "$TMP/nats\.json: \\\$\.nats\.targets\[2\]: expected \"HOST:PORT\"" -P "$TMP/nats.json"
 printf '{ "extends": "standard", "dns": { "warning": "1:x" } }' >"$TMP/range.json"
 bad "$TMP/range\.json: \\\$\.dns\.warning: '1:x' is not a valid range: end is not a number" -P "$TMP/range.json"
+run_dns --version
+[ "$rc" = 3 ] && printf '%s\n' "$out" | grep -Eq '^check_edge_dns [0-9]+\.[0-9]+\.[0-9]+$' &&
+  pass "--version: $out, exit 3" || fail "--version: exit $rc, $out"
+run_dns --help
+[ "$rc" = 3 ] && printf '%s\n' "$out" | grep -q -- '--expect-address' &&
+  printf '%s\n' "$out" | grep -q -- '--fallback-dns' && pass "--help lists own and shared options, exit 3" ||
+  fail "--help: exit $rc"
+run_ntp --help
+[ "$rc" = 3 ] && printf '%s\n' "$out" | grep -q -- '--samples' && pass "check_edge_ntp --help, exit 3" ||
+  fail "check_edge_ntp --help: exit $rc"
+
 # check_edge_ntp shares the options and adds its own.
 badntp() {
   want=$1
