@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ep_buf.h"
 #include "ep_json.h"
 
 static void
@@ -37,129 +38,370 @@ fail_at(const char *text, size_t off, const char *source, struct ep_err *err,
   return NULL;
 }
 
-struct key {
-  size_t off, len;
+/* A strict RFC 8259 reader over text json-c has already taken, for what
+ * json-c's strict mode still lets through: single quotes, Infinity,
+ * "1.", raw control characters, lone surrogates, invalid UTF-8, and
+ * duplicate members, compared after unescaping ("a" and "\u0061"). */
+struct scan {
+  const char    *t;
+  size_t         len, off;
+  const char    *source;
+  struct ep_err *err;
+  int            depth;
 };
 
-struct level {
-  int         is_object;
-  int         want_key;
-  struct key *keys;
-  size_t      n_keys;
-};
+static bool
+scan_fail(struct scan *s, size_t off, const char *what)
+{
+  fail_at(s->t, off, s->source, s->err, what);
+  return false;
+}
 
-/* Returns the offset just past the string that opens at text[off]. */
+static void
+skip_ws(struct scan *s)
+{
+  while (s->off < s->len && strchr(" \t\r\n", s->t[s->off]) && s->t[s->off])
+    s->off++;
+}
+
+static int
+hex4(const char *p)
+{
+  int v = 0, i;
+
+  for (i = 0; i < 4; i++) {
+    char c = p[i];
+
+    v <<= 4;
+    if (c >= '0' && c <= '9')
+      v |= c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v |= c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v |= c - 'A' + 10;
+    else
+      return -1;
+  }
+  return v;
+}
+
+static bool
+put_utf8(struct ep_buf *out, unsigned long cp)
+{
+  char   b[4];
+  size_t n;
+
+  if (!out)
+    return true;
+  if (cp < 0x80) {
+    b[0] = (char)cp;
+    n = 1;
+  } else if (cp < 0x800) {
+    b[0] = (char)(0xc0 | (cp >> 6));
+    b[1] = (char)(0x80 | (cp & 0x3f));
+    n = 2;
+  } else if (cp < 0x10000) {
+    b[0] = (char)(0xe0 | (cp >> 12));
+    b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    b[2] = (char)(0x80 | (cp & 0x3f));
+    n = 3;
+  } else {
+    b[0] = (char)(0xf0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    b[3] = (char)(0x80 | (cp & 0x3f));
+    n = 4;
+  }
+  return ep_buf_add(out, b, n) == EP_OK;
+}
+
+/* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
 static size_t
-skip_string(const char *text, size_t len, size_t off)
+utf8_len(const unsigned char *p, size_t n)
 {
-  for (off++; off < len && text[off] != '"'; off++)
-    if (text[off] == '\\')
-      off++;
-  return off + 1;
+  size_t        need, i;
+  unsigned long cp;
+
+  if (p[0] < 0x80)
+    return 1;
+  if (p[0] >= 0xc2 && p[0] <= 0xdf)
+    need = 2, cp = p[0] & 0x1f;
+  else if (p[0] >= 0xe0 && p[0] <= 0xef)
+    need = 3, cp = p[0] & 0x0f;
+  else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+    need = 4, cp = p[0] & 0x07;
+  else
+    return 0;
+  if (n < need)
+    return 0;
+  for (i = 1; i < need; i++) {
+    if ((p[i] & 0xc0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (p[i] & 0x3f);
+  }
+  if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
+      (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+    return 0;
+  return need;
 }
 
+/* A string at s->off; its unescaped bytes go to out when not NULL. */
 static bool
-word_is(const char *p, size_t n, const char *word)
+scan_string(struct scan *s, struct ep_buf *out)
 {
-  return strlen(word) == n && memcmp(p, word, n) == 0;
-}
+  size_t start = s->off, n;
 
-/* json-c keeps the last of duplicate members silently; a profile with two
- * "timeout" members is ambiguous, so find the second one.  The text has
- * already parsed, so the scan only tracks strings and nesting. */
-static bool
-check_structure(const char *text, size_t len, const char *source,
-                 struct ep_err *err)
-{
-  struct level stack[EP_JSON_MAX_DEPTH + 1];
-  struct level *top;
-  size_t        depth = 0, off = 0, end, i;
-  bool          ok = true;
-  struct key   *keys;
+  if (s->off < s->len && s->t[s->off] == '\'')
+    return scan_fail(s, s->off, "invalid JSON: single quotes");
+  if (s->off >= s->len || s->t[s->off] != '"')
+    return scan_fail(s, s->off, "invalid JSON: expected a string");
+  s->off++;
+  while (s->off < s->len) {
+    unsigned char c = (unsigned char)s->t[s->off];
 
-  memset(stack, 0, sizeof stack);
-  while (off < len) {
-    char c = text[off];
-
-    top = depth ? &stack[depth - 1] : NULL;
     if (c == '"') {
-      end = skip_string(text, len, off);
-      if (top && top->is_object && top->want_key) {
-        for (i = 0; i < top->n_keys; i++) {
-          if (top->keys[i].len == end - off &&
-              memcmp(text + top->keys[i].off, text + off, end - off) == 0) {
-            char what[160];
+      s->off++;
+      return true;
+    }
+    if (c < 0x20)
+      return scan_fail(s, s->off, "invalid JSON: control character in a string");
+    if (c == '\\') {
+      char e = s->off + 1 < s->len ? s->t[s->off + 1] : '\0';
+      const char *map = strchr("\"\\/bfnrt", e);
 
-            snprintf(what, sizeof what, "duplicate member %.*s",
-                     (int)(end - off > 100 ? 100 : end - off), text + off);
-            fail_at(text, off, source, err, what);
-            ok = false;
-            goto done;
-          }
-        }
-        keys = realloc(top->keys, (top->n_keys + 1) * sizeof *keys);
-        if (!keys) {
-          ep_err_set(err, EP_ENOMEM, "%s: out of memory", source);
-          ok = false;
-          goto done;
-        }
-        top->keys = keys;
-        top->keys[top->n_keys].off = off;
-        top->keys[top->n_keys++].len = end - off;
-        top->want_key = 0;
+      if (e && map) {
+        static const char to[] = "\"\\/\b\f\n\r\t";
+
+        if (out && ep_buf_add(out, &to[map - "\"\\/bfnrt"], 1) != EP_OK)
+          return scan_fail(s, s->off, "out of memory");
+        s->off += 2;
+        continue;
       }
-      off = end;
-      continue;
-    }
-    /* json-c's strict mode still takes 'single quotes' and Infinity. */
-    if (c == '\'') {
-      fail_at(text, off, source, err, "invalid JSON: single quotes");
-      ok = false;
-      goto done;
-    }
-    if ((c >= '0' && c <= '9') || c == '-') {
-      while (off < len && strchr("0123456789eE+-.", text[off]))
-        off++;
-      continue;
-    }
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      end = off;
-      while (end < len && ((text[end] >= 'a' && text[end] <= 'z') ||
-                           (text[end] >= 'A' && text[end] <= 'Z')))
-        end++;
-      if (!word_is(text + off, end - off, "true") &&
-          !word_is(text + off, end - off, "false") &&
-          !word_is(text + off, end - off, "null")) {
-        char what[96];
+      if (e == 'u' && s->off + 6 <= s->len) {
+        int           u = hex4(s->t + s->off + 2);
+        unsigned long cp = (unsigned long)u;
 
-        snprintf(what, sizeof what, "invalid JSON: unexpected '%.*s'",
-                 (int)(end - off > 40 ? 40 : end - off), text + off);
-        fail_at(text, off, source, err, what);
-        ok = false;
+        if (u < 0)
+          return scan_fail(s, s->off, "invalid JSON: bad \\u escape");
+        s->off += 6;
+        if (u >= 0xdc00 && u <= 0xdfff)
+          return scan_fail(s, s->off - 6, "invalid JSON: lone surrogate");
+        if (u >= 0xd800 && u <= 0xdbff) {
+          int lo = s->off + 6 <= s->len && s->t[s->off] == '\\' &&
+                       s->t[s->off + 1] == 'u'
+                     ? hex4(s->t + s->off + 2)
+                     : -1;
+
+          if (lo < 0xdc00 || lo > 0xdfff)
+            return scan_fail(s, s->off - 6, "invalid JSON: lone surrogate");
+          cp = 0x10000 + (((unsigned long)u - 0xd800) << 10) +
+               ((unsigned long)lo - 0xdc00);
+          s->off += 6;
+        }
+        if (!put_utf8(out, cp))
+          return scan_fail(s, s->off, "out of memory");
+        continue;
+      }
+      return scan_fail(s, s->off, "invalid JSON: bad escape in a string");
+    }
+    n = utf8_len((const unsigned char *)s->t + s->off, s->len - s->off);
+    if (n == 0)
+      return scan_fail(s, s->off, "invalid JSON: not UTF-8");
+    if (out && ep_buf_add(out, s->t + s->off, n) != EP_OK)
+      return scan_fail(s, s->off, "out of memory");
+    s->off += n;
+  }
+  return scan_fail(s, start, "invalid JSON: unterminated string");
+}
+
+static bool
+digits(struct scan *s)
+{
+  size_t start = s->off;
+
+  while (s->off < s->len && s->t[s->off] >= '0' && s->t[s->off] <= '9')
+    s->off++;
+  return s->off > start;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool
+scan_number(struct scan *s)
+{
+  size_t start = s->off;
+
+  if (s->t[s->off] == '-')
+    s->off++;
+  if (s->off < s->len && s->t[s->off] == '0')
+    s->off++;
+  else if (!digits(s))
+    return scan_fail(s, start, "invalid JSON: not a number");
+  if (s->off < s->len && s->t[s->off] == '.') {
+    s->off++;
+    if (!digits(s))
+      return scan_fail(s, start, "invalid JSON: a number needs digits after '.'");
+  }
+  if (s->off < s->len && (s->t[s->off] == 'e' || s->t[s->off] == 'E')) {
+    s->off++;
+    if (s->off < s->len && (s->t[s->off] == '+' || s->t[s->off] == '-'))
+      s->off++;
+    if (!digits(s))
+      return scan_fail(s, start, "invalid JSON: a number needs digits in its exponent");
+  }
+  return true;
+}
+
+static bool scan_value(struct scan *s);
+
+static bool
+scan_object(struct scan *s)
+{
+  struct ep_buf *keys = NULL;
+  size_t         n_keys = 0, i, at;
+  bool           ok = false;
+
+  s->off++;
+  skip_ws(s);
+  if (s->off < s->len && s->t[s->off] == '}') {
+    s->off++;
+    return true;
+  }
+  for (;;) {
+    struct ep_buf *v = realloc(keys, (n_keys + 1) * sizeof *keys);
+
+    if (!v) {
+      scan_fail(s, s->off, "out of memory");
+      break;
+    }
+    keys = v;
+    ep_buf_init(&keys[n_keys], 1u << 20);
+    at = s->off;
+    if (!scan_string(s, &keys[n_keys++]))
+      break;
+    for (i = 0; i + 1 < n_keys; i++) {
+      if (keys[i].len == keys[n_keys - 1].len &&
+          memcmp(ep_buf_str(&keys[i]), ep_buf_str(&keys[n_keys - 1]),
+                 keys[i].len) == 0) {
+        char what[160];
+
+        snprintf(what, sizeof what, "duplicate member %.*s",
+                 (int)(s->off - at > 100 ? 100 : s->off - at), s->t + at);
+        scan_fail(s, at, what);
         goto done;
       }
-      off = end;
+    }
+    skip_ws(s);
+    if (s->off >= s->len || s->t[s->off] != ':') {
+      scan_fail(s, s->off, "invalid JSON: expected ':'");
+      break;
+    }
+    s->off++;
+    if (!scan_value(s))
+      break;
+    skip_ws(s);
+    if (s->off < s->len && s->t[s->off] == ',') {
+      s->off++;
+      skip_ws(s);
       continue;
     }
-    if ((c == '{' || c == '[') && depth <= EP_JSON_MAX_DEPTH) {
-      stack[depth].is_object = c == '{';
-      stack[depth].want_key = c == '{';
-      stack[depth].keys = NULL;
-      stack[depth].n_keys = 0;
-      depth++;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      depth--;
-      free(stack[depth].keys);
-      stack[depth].keys = NULL;
-    } else if (c == ',' && top && top->is_object) {
-      top->want_key = 1;
+    if (s->off < s->len && s->t[s->off] == '}') {
+      s->off++;
+      ok = true;
+    } else {
+      scan_fail(s, s->off, "invalid JSON: expected ',' or '}'");
     }
-    off++;
+    break;
   }
 done:
-  for (i = 0; i < depth; i++)
-    free(stack[i].keys);
+  for (i = 0; i < n_keys; i++)
+    ep_buf_cleanup(&keys[i]);
+  free(keys);
   return ok;
+}
+
+static bool
+scan_array(struct scan *s)
+{
+  s->off++;
+  skip_ws(s);
+  if (s->off < s->len && s->t[s->off] == ']') {
+    s->off++;
+    return true;
+  }
+  for (;;) {
+    if (!scan_value(s))
+      return false;
+    skip_ws(s);
+    if (s->off < s->len && s->t[s->off] == ',') {
+      s->off++;
+      continue;
+    }
+    if (s->off < s->len && s->t[s->off] == ']') {
+      s->off++;
+      return true;
+    }
+    return scan_fail(s, s->off, "invalid JSON: expected ',' or ']'");
+  }
+}
+
+static bool
+scan_word(struct scan *s, const char *word)
+{
+  size_t n = strlen(word);
+
+  if (s->len - s->off >= n && memcmp(s->t + s->off, word, n) == 0) {
+    s->off += n;
+    return true;
+  }
+  return false;
+}
+
+static bool
+scan_value(struct scan *s)
+{
+  bool ok;
+  char c, what[96];
+
+  skip_ws(s);
+  if (s->off >= s->len)
+    return scan_fail(s, s->off, "unexpected end of input");
+  c = s->t[s->off];
+  if (c == '{' || c == '[') {
+    if (++s->depth > EP_JSON_MAX_DEPTH)
+      return scan_fail(s, s->off, "invalid JSON: nested too deeply");
+    ok = c == '{' ? scan_object(s) : scan_array(s);
+    s->depth--;
+    return ok;
+  }
+  if (c == '"')
+    return scan_string(s, NULL);
+  if (c == '-' || (c >= '0' && c <= '9'))
+    return scan_number(s);
+  if (scan_word(s, "true") || scan_word(s, "false") || scan_word(s, "null"))
+    return true;
+  if (c == '\'')
+    return scan_fail(s, s->off, "invalid JSON: single quotes");
+  snprintf(what, sizeof what, "invalid JSON: unexpected '%.*s'",
+           (int)strcspn(s->t + s->off, " \t\r\n,:]}") > 40
+             ? 40
+             : (int)strcspn(s->t + s->off, " \t\r\n,:]}"),
+           s->t + s->off);
+  return scan_fail(s, s->off, what);
+}
+
+static bool
+check_structure(const char *text, size_t len, const char *source,
+                struct ep_err *err)
+{
+  struct scan s = {text, len, 0, source, err, 0};
+
+  if (!scan_value(&s))
+    return false;
+  skip_ws(&s);
+  if (s.off < len)
+    return scan_fail(&s, s.off, "unexpected text after the JSON value");
+  return true;
 }
 
 json_object *

@@ -118,6 +118,58 @@ START_TEST(json_refuses_single_quoted_member)
 }
 END_TEST
 
+/* What json-c's strict mode lets through, each with its message. */
+static const struct {
+  const char *text;
+  size_t      len;
+  const char *msg;
+} strict_cases[] = {
+  {"{\"a\": 1, \"\\u0061\": 2}", 0,
+   "site.json: line 1, column 10: duplicate member \"\\u0061\""},
+  {"{\"timeout\": 5, \"timeou\\u0074\": 3600}", 0,
+   "site.json: line 1, column 16: duplicate member \"timeou\\u0074\""},
+  {"{\"a\": 1.}", 0,
+   "site.json: line 1, column 7: invalid JSON: a number needs digits after '.'"},
+  {"{\"a\": \"x\ty\"}", 0,
+   "site.json: line 1, column 9: invalid JSON: control character in a string"},
+  {"{\"a\": \"\\ud800\"}", 0,
+   "site.json: line 1, column 8: invalid JSON: lone surrogate"},
+  {"{\"a\": \"\\udc00\"}", 0,
+   "site.json: line 1, column 8: invalid JSON: lone surrogate"},
+  {"{\"a\": \"\xc3\x28\"}", 0,
+   "site.json: line 1, column 8: invalid JSON: not UTF-8"},
+  {"{\"a\": \"\xed\xa0\x80\"}", 0,
+   "site.json: line 1, column 8: invalid JSON: not UTF-8"},
+};
+
+START_TEST(json_refuses_what_json_c_lets_through)
+{
+  struct ep_err err = EP_ERR_INIT;
+  json_object  *o;
+  const char   *t = strict_cases[_i].text;
+
+  o = ep_json_parse_strict(t, strlen(t), "site.json", &err);
+  ck_assert_msg(o == NULL, "accepted: %s", t);
+  ck_assert_str_eq(err.msg, strict_cases[_i].msg);
+  json_object_put(o);
+}
+END_TEST
+
+/* Valid JSON the strict reader must still take. */
+START_TEST(json_accepts_escapes_and_utf8)
+{
+  static const char text[] =
+    "{\"a\\u0062\": \"\\ud83d\\ude00 \xc3\xa9 \\\" \\n\", \"n\": [-0.5e+3, 0, "
+    "1E2], \"b\": {\"ab\": true}}";
+  struct ep_err err = EP_ERR_INIT;
+  json_object  *o;
+
+  o = ep_json_parse_strict(text, strlen(text), "site.json", &err);
+  ck_assert_msg(o != NULL, "refused: %s", err.msg);
+  json_object_put(o);
+}
+END_TEST
+
 START_TEST(json_refuses_infinity)
 {
   static const char text[] = "{\"timeout\": Infinity}";
@@ -344,6 +396,9 @@ json_suite(void)
   tcase_add_loop_test(tc, json_compact_input_column, 0,
                       (int)(sizeof compact_cases / sizeof compact_cases[0]));
   tcase_add_test(tc, json_refuses_single_quoted_member);
+  tcase_add_loop_test(tc, json_refuses_what_json_c_lets_through, 0,
+                      (int)(sizeof strict_cases / sizeof strict_cases[0]));
+  tcase_add_test(tc, json_accepts_escapes_and_utf8);
   tcase_add_test(tc, json_refuses_infinity);
   tcase_add_test(tc, json_refuses_nul_byte);
   tcase_add_test(tc, json_refuses_too_deep);
