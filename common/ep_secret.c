@@ -1,0 +1,73 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ep_secret.h"
+
+enum ep_status
+ep_secret_load(const char *path, const char *what, struct ep_secret *s,
+               struct ep_err *err)
+{
+  char           buf[2 * EP_SECRET_MAX + 2];
+  struct stat    st;
+  ssize_t        n;
+  size_t         len;
+  char          *colon;
+  int            fd;
+  enum ep_status rc = EP_OK;
+
+  memset(s, 0, sizeof *s);
+  fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: cannot open: %s", what, path,
+                      strerror(errno));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return ep_err_set(err, EP_EINVAL, "%s %s: not a regular file", what,
+                      path);
+  }
+  if (st.st_mode & (S_IROTH | S_IWOTH)) {
+    close(fd);
+    return ep_err_set(err, EP_EINVAL,
+                      "%s %s: others can read it (mode %03o); chmod o-rw it",
+                      what, path, (unsigned)(st.st_mode & 0777));
+  }
+  n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n < 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: cannot read: %s", what, path,
+                      strerror(errno));
+  buf[n] = '\0';
+  len = strcspn(buf, "\r\n");
+  buf[len] = '\0';
+  if (len == 0)
+    rc = ep_err_set(err, EP_EINVAL, "%s %s: empty; expected user:password "
+                                    "or a token", what, path);
+  else if (len >= EP_SECRET_MAX)
+    rc = ep_err_set(err, EP_EINVAL, "%s %s: longer than %d bytes", what, path,
+                    EP_SECRET_MAX - 1);
+  else if ((colon = strchr(buf, ':'))) {
+    *colon = '\0';
+    memcpy(s->user, buf, strlen(buf) + 1);
+    memcpy(s->password, colon + 1, strlen(colon + 1) + 1);
+  } else {
+    memcpy(s->token, buf, len + 1);
+  }
+  memset(buf, 0, sizeof buf);
+  return rc;
+}
+
+void
+ep_secret_wipe(struct ep_secret *s)
+{
+  volatile char *p = (volatile char *)s;
+  size_t         i;
+
+  for (i = 0; i < sizeof *s; i++)
+    p[i] = 0;
+}

@@ -1,0 +1,60 @@
+/* TLS for the probes over their own non-blocking sockets (OpenSSL): one
+ * verifying context per run, a handshake driven by the run's loop, and a
+ * verdict that names what failed (expired, wrong name, interception...)
+ * with the certificate details, also when verification fails. */
+#ifndef EP_TLS_H
+#define EP_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ep_err.h"
+#include "ep_result.h"
+
+struct ep_tls_ctx; /* per run: the trust store, loaded once */
+struct ep_tls;     /* per connection */
+
+/* A context trusting cafile (a PEM bundle), or the system store's hashed
+ * directory /etc/ssl/certs when cafile is NULL (it loads only the issuers
+ * a chain needs).  NULL with err set when cafile cannot be read. */
+struct ep_tls_ctx *ep_tls_ctx_new(const char *cafile, struct ep_err *err);
+void               ep_tls_ctx_free(struct ep_tls_ctx *ctx);
+
+/* Starts a client session on a connected socket.  host is the name the
+ * peer must prove (SNI is sent only for names, not for addresses). */
+struct ep_tls *ep_tls_new(struct ep_tls_ctx *ctx, int fd, const char *host,
+                          struct ep_err *err);
+void           ep_tls_free(struct ep_tls *t);
+
+enum ep_tls_step { EP_TLS_DONE, EP_TLS_WANT_READ, EP_TLS_WANT_WRITE,
+                   EP_TLS_FAILED };
+
+/* Advances the handshake; on EP_TLS_FAILED, why says what went wrong. */
+enum ep_tls_step ep_tls_handshake(struct ep_tls *t, char *why, size_t size);
+
+/* Reads or writes application data: > 0 bytes, 0 closed, -1 error
+ * (why set), -2 would block. */
+ssize_t ep_tls_read(struct ep_tls *t, void *buf, size_t len, char *why,
+                    size_t size);
+ssize_t ep_tls_write(struct ep_tls *t, const void *buf, size_t len,
+                     char *why, size_t size);
+
+struct ep_tls_report {
+  bool   verified;
+  long   verify_code;   /* OpenSSL's X509_V_* result */
+  char   problem[320];  /* "" when verified: "certificate expired", ... */
+  bool   interception;  /* the issuer is unknown: TLS inspection? */
+  char   version[16];   /* "TLSv1.3" */
+  char   cipher[64];
+  char   subject[160];
+  char   issuer[160];
+  bool   have_days;
+  double leaf_days;     /* until the leaf expires (negative: expired) */
+  double soonest_days;  /* the soonest expiry in the chain sent */
+};
+
+/* Describes the finished handshake's peer (its chain, the verdict). */
+void ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r);
+
+#endif
