@@ -2,8 +2,6 @@
 
 #include <ares.h>
 
-#include "../plugins/dns.h"
-#include "../plugins/ntp.h"
 #include "ep_check.h"
 #include "ep_run.h"
 #include "ep_time.h"
@@ -25,42 +23,8 @@ ep_global_cleanup(void)
   ares_library_cleanup();
 }
 
-static struct ep_probe *
-make_probe(const struct ep_config *cfg, enum ep_check_kind check,
-           struct ep_err *err)
-{
-  struct ep_dns_name *names;
-  struct ep_probe    *p;
-  size_t              n;
-
-  switch (check) {
-    case EP_CHECK_DNS:
-      if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
-        return NULL;
-      if (n == 0) {
-        ep_err_set(err, EP_EINVAL, "%s: no names to resolve",
-                   cfg->profile->name);
-        return NULL;
-      }
-      p = ep_dns_probe_new(names, n, &cfg->warn, &cfg->crit, err);
-      ep_dns_names_free(names, n);
-      return p;
-    case EP_CHECK_NTP: {
-      struct ep_ntp_options o;
-
-      o.samples = cfg->samples;
-      o.max_addrs = EP_NTP_ADDRS_PER_NAME;
-      o.iface = cfg->has_iface ? &cfg->iface : NULL;
-      o.warn = cfg->warn;
-      o.crit = cfg->crit;
-      return ep_ntp_probe_new(&cfg->profile->ntp.servers, &o, err);
-    }
-  }
-  return NULL;
-}
-
 enum ep_status
-ep_check_run(const struct ep_config *cfg, enum ep_check_kind check,
+ep_check_run(const struct ep_config *cfg, ep_probe_factory factory,
              struct ep_check_result *out, struct ep_err *err)
 {
   struct ep_run    run;
@@ -76,7 +40,7 @@ ep_check_run(const struct ep_config *cfg, enum ep_check_kind check,
                                  cfg->timeout, err);
   if (!run.resolver)
     return err ? err->code : EP_ELIB;
-  probe = make_probe(cfg, check, err);
+  probe = factory(cfg, err);
   if (!probe) {
     ep_resolver_free(run.resolver);
     return err ? err->code : EP_ENOMEM;

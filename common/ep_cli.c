@@ -16,7 +16,8 @@ enum long_only {
   OPT_PROXY_AUTH_FILE,
   OPT_PROXY_CACERT,
   OPT_FORMAT,
-  OPT_SAMPLES
+  OPT_SAMPLES,
+  OPT_NATS_AUTH_FILE
 };
 
 static const struct option long_options[] = {
@@ -38,6 +39,7 @@ static const struct option long_options[] = {
   {"hostname", required_argument, NULL, 'H'},
   {"expect-address", required_argument, NULL, 'a'},
   {"samples", required_argument, NULL, OPT_SAMPLES},
+  {"nats-auth-file", required_argument, NULL, OPT_NATS_AUTH_FILE},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -235,6 +237,12 @@ ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
           cli->samples = (int)v;
         break;
       }
+      case OPT_NATS_AUTH_FILE:
+        if (!(extras & EP_CLI_NATS_AUTH))
+          rc = not_here("--nats-auth-file", err);
+        else
+          cli->nats_auth_file = optarg;
+        break;
       case ':':
         rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",
                         argv[optind - 1]);

@@ -14,7 +14,8 @@ enum ep_format { EP_FORMAT_NAGIOS, EP_FORMAT_JSON };
 enum ep_cli_extra {
   EP_CLI_HOST = 1 << 0,          /* -H, repeatable */
   EP_CLI_EXPECT_ADDRESS = 1 << 1, /* -a ADDR, repeatable (dns) */
-  EP_CLI_SAMPLES = 1 << 2         /* --samples N (ntp) */
+  EP_CLI_SAMPLES = 1 << 2,        /* --samples N (ntp) */
+  EP_CLI_NATS_AUTH = 1 << 3       /* --nats-auth-file FILE (nats) */
 };
 
 struct ep_cli {
@@ -30,6 +31,7 @@ struct ep_cli {
   bool              help, version;
   struct ep_strlist hosts, expect_addresses;
   int               samples; /* 0: the profile's */
+  const char       *nats_auth_file;
 };
 
 void ep_cli_init(struct ep_cli *cli);

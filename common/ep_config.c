@@ -16,6 +16,8 @@ void
 ep_config_cleanup(struct ep_config *cfg)
 {
   ep_profile_free(cfg->profile);
+  free(cfg->cafile);
+  free(cfg->nats_auth_file);
   ep_config_init(cfg);
 }
 
@@ -170,6 +172,25 @@ ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
                                           "or -H)", p->name);
       cfg->samples = cli->samples ? cli->samples : p->ntp.samples;
       return thresholds(cfg, cli, p->ntp.warning, p->ntp.critical, err);
+    case EP_CHECK_NATS:
+      if (cli->hosts.n &&
+          hostport_targets(&p->nats.targets, &cli->hosts, 7422, err) != EP_OK)
+        return EP_EINVAL;
+      if (p->nats.targets.n == 0)
+        return ep_err_set(err, EP_EINVAL, "%s: no NATS targets (nats.targets "
+                                          "or -H)", p->name);
+      if ((cli->cacert || p->https.cacert) &&
+          replace_string(&cfg->cafile, cli->cacert ? cli->cacert
+                                                   : p->https.cacert,
+                         err) != EP_OK)
+        return EP_ENOMEM;
+      if ((cli->nats_auth_file || p->nats.auth_file) &&
+          replace_string(&cfg->nats_auth_file,
+                         cli->nats_auth_file ? cli->nats_auth_file
+                                             : p->nats.auth_file,
+                         err) != EP_OK)
+        return EP_ENOMEM;
+      return thresholds(cfg, cli, p->nats.warning, p->nats.critical, err);
   }
   return EP_OK;
 }

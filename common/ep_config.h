@@ -10,8 +10,8 @@
 #include "ep_profile.h"
 #include "ep_range.h"
 
-/* The checks of this release; https and nats join as their probes land. */
-enum ep_check_kind { EP_CHECK_DNS, EP_CHECK_NTP };
+/* The checks of this release; https joins when its probe lands. */
+enum ep_check_kind { EP_CHECK_DNS, EP_CHECK_NTP, EP_CHECK_NATS };
 
 struct ep_config {
   struct ep_profile *profile; /* owned; overrides already applied */
@@ -20,6 +20,8 @@ struct ep_config {
   struct ep_iface    iface;
   struct ep_range    warn, crit; /* on the check's main figure */
   int                samples;    /* ntp: per address */
+  char              *cafile;     /* https, nats: NULL for the system store */
+  char              *nats_auth_file;
   enum ep_format     format;
   int                verbose;
 };

@@ -2,6 +2,7 @@
  * resolvers on its own. */
 #include "config.h"
 
+#include "dns.h"
 #include "ep_cli.h"
 #include "ep_nagios.h"
 
@@ -10,6 +11,7 @@ static const struct ep_nagios_check dns_check = {
   "DNS",
   "dns",
   EP_CHECK_DNS,
+  ep_dns_probe_for,
   EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS,
   "resolves every host name of the profile (or -H) through each configured\n"
   "resolver on its own, and the fallback when they do not answer",

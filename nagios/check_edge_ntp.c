@@ -2,6 +2,7 @@
  * trusting only replies that answer our own requests. */
 #include "config.h"
 
+#include "ntp.h"
 #include "ep_cli.h"
 #include "ep_nagios.h"
 
@@ -10,6 +11,7 @@ static const struct ep_nagios_check ntp_check = {
   "NTP",
   "ntp",
   EP_CHECK_NTP,
+  ep_ntp_probe_for,
   EP_CLI_HOST | EP_CLI_SAMPLES,
   "asks each NTP server of the profile (or -H) for the time with SNTP, every\n"
   "address of a pool name up to 4, and reports this host's clock offset",

@@ -74,7 +74,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   }
   if (ep_global_init(&err) != EP_OK ||
       ep_config_from_cli(&cfg, &cli, check->kind, &err) != EP_OK ||
-      ep_check_run(&cfg, check->kind, &result, &err) != EP_OK) {
+      ep_check_run(&cfg, check->factory, &result, &err) != EP_OK) {
     state = unknown(check, cli.format, err.msg);
     goto done;
   }

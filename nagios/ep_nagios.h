@@ -3,6 +3,7 @@
 #ifndef EP_NAGIOS_H
 #define EP_NAGIOS_H
 
+#include "ep_check.h"
 #include "ep_config.h"
 
 struct ep_nagios_check {
@@ -10,6 +11,7 @@ struct ep_nagios_check {
   const char        *title;    /* "DNS", the first word after EDGE */
   const char        *kind_name; /* "dns", as in JSON output */
   enum ep_check_kind kind;
+  ep_probe_factory   factory;  /* its probe, ep_dns_probe_for, ... */
   unsigned           extras;   /* enum ep_cli_extra */
   const char        *synopsis; /* what the check does, for --help */
   const char        *own_help; /* its own options, for --help */

@@ -738,3 +738,21 @@ nomem:
   ep_err_set(err, EP_ENOMEM, "out of memory creating the dns probe");
   return NULL;
 }
+
+struct ep_probe *
+ep_dns_probe_for(const struct ep_config *cfg, struct ep_err *err)
+{
+  struct ep_dns_name *names;
+  struct ep_probe    *p;
+  size_t              n;
+
+  if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
+    return NULL;
+  if (n == 0) {
+    ep_err_set(err, EP_EINVAL, "%s: no names to resolve", cfg->profile->name);
+    return NULL;
+  }
+  p = ep_dns_probe_new(names, n, &cfg->warn, &cfg->crit, err);
+  ep_dns_names_free(names, n);
+  return p;
+}

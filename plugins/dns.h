@@ -5,6 +5,7 @@
 #ifndef EP_DNS_H
 #define EP_DNS_H
 
+#include "ep_config.h"
 #include "ep_probe.h"
 #include "ep_profile.h"
 #include "ep_range.h"
@@ -23,6 +24,11 @@ void ep_dns_names_free(struct ep_dns_name *names, size_t n);
 struct ep_probe *ep_dns_probe_new(const struct ep_dns_name *names, size_t n,
                                   const struct ep_range *warn,
                                   const struct ep_range *crit,
+                                  struct ep_err *err);
+
+/* The probe of check_edge_dns: every name of cfg's profile (or its -H
+ * names), with cfg's thresholds.  NULL with err set when there is none. */
+struct ep_probe *ep_dns_probe_for(const struct ep_config *cfg,
                                   struct ep_err *err);
 
 /* Judges one name from each server's answer (answers[i] from servers[i])

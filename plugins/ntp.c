@@ -784,3 +784,16 @@ ep_ntp_probe_new(const struct ep_strlist *servers,
   }
   return p;
 }
+
+struct ep_probe *
+ep_ntp_probe_for(const struct ep_config *cfg, struct ep_err *err)
+{
+  struct ep_ntp_options o;
+
+  o.samples = cfg->samples;
+  o.max_addrs = EP_NTP_ADDRS_PER_NAME;
+  o.iface = cfg->has_iface ? &cfg->iface : NULL;
+  o.warn = cfg->warn;
+  o.crit = cfg->crit;
+  return ep_ntp_probe_new(&cfg->profile->ntp.servers, &o, err);
+}

@@ -5,6 +5,7 @@
 #ifndef EP_NTP_H
 #define EP_NTP_H
 
+#include "ep_config.h"
 #include "ep_iface.h"
 #include "ep_probe.h"
 #include "ep_profile.h"
@@ -23,6 +24,10 @@ struct ep_ntp_options {
 /* A probe asking servers ("HOST[:PORT]", port 123 by default). */
 struct ep_probe *ep_ntp_probe_new(const struct ep_strlist *servers,
                                   const struct ep_ntp_options *opts,
+                                  struct ep_err *err);
+
+/* The probe of check_edge_ntp from the run's settings. */
+struct ep_probe *ep_ntp_probe_for(const struct ep_config *cfg,
                                   struct ep_err *err);
 
 #endif

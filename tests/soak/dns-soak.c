@@ -11,6 +11,7 @@
 
 #include "ep_check.h"
 #include "ep_cli.h"
+#include "dns.h"
 #include "ep_config.h"
 
 struct worker {
@@ -65,7 +66,7 @@ work(void *arg)
       if (rc != EP_OK)
         goto failed;
     }
-    if (ep_check_run(&cfg, EP_CHECK_DNS, &res, &err) != EP_OK)
+    if (ep_check_run(&cfg, ep_dns_probe_for, &res, &err) != EP_OK)
       goto failed;
     /* Two names resolve, one is NXDOMAIN: CRITICAL, every time. */
     if (res.state != EP_STATE_CRITICAL || res.n_targets != 3 ||

@@ -1,0 +1,975 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ep_addr.h"
+#include "ep_buf.h"
+#include "ep_output.h"
+#include "ep_run.h"
+#include "ep_time.h"
+#include "ep_tls.h"
+#include "nats.h"
+
+#define SAID_MAX 60 /* characters of a stranger's words we repeat */
+#define TEXT_MAX 2048
+
+enum phase {
+  P_RESOLVE, /* waiting for the resolver */
+  P_CONNECT, /* TCP connect in progress */
+  P_INFO,    /* waiting for the first line */
+  P_TLS,     /* handshake */
+  P_SEND,    /* CONNECT and PING going out */
+  P_PONG,    /* waiting for PONG or -ERR */
+  P_DONE
+};
+
+enum outcome { R_NONE, R_PONG, R_AUTH, R_FAIL };
+
+struct nats_target {
+  char                 spec[EP_HOST_MAX + 8];
+  struct ep_hostport   hp;
+  enum phase           phase;
+  enum outcome         outcome;
+  char                 problem[400]; /* why it failed */
+  char                 server_err[128];
+  int                  fd;
+  struct ep_tls       *tls;
+  bool                 tls_want_write;
+  struct sockaddr_in6  sa; /* or sockaddr_in */
+  socklen_t            salen;
+  char                 addr[EP_DNS_ADDR_TEXT];
+  struct timespec      t_start, t_connected, t_ping;
+  double               connect_s, info_s, rtt_s;
+  bool                 have_connect, have_info, have_rtt;
+  char                 line[EP_NATS_LINE_MAX + 1];
+  size_t               line_len;
+  size_t               read_total;
+  struct ep_buf        out; /* bytes still to send */
+  struct ep_nats_info  info;
+  bool                 have_tls;
+  struct ep_tls_report tlsr;
+};
+
+struct nats_ctx {
+  struct ep_nats_options opts;
+  struct ep_secret       secret; /* opts.secret points here when set */
+  struct ep_tls_ctx     *tls_ctx;
+  struct nats_target    *targets;
+  size_t                 n_targets;
+  struct ep_run         *run;
+};
+
+struct lookup_slot {
+  struct nats_ctx *ctx;
+  size_t           target;
+};
+
+void
+ep_nats_safe_text(const char *in, size_t len, size_t max, char *out,
+                  size_t size)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < len && i < max && n + 1 < size; i++) {
+    unsigned char c = (unsigned char)in[i];
+
+    out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+  }
+  if (len > max && n + 4 < size) {
+    memcpy(out + n, "...", 3);
+    n += 3;
+  }
+  out[n] = '\0';
+}
+
+static void
+copy_string(json_object *o, const char *key, char *out, size_t size)
+{
+  json_object *v;
+
+  if (json_object_object_get_ex(o, key, &v) &&
+      json_object_is_type(v, json_type_string))
+    ep_nats_safe_text(json_object_get_string(v),
+                      (size_t)json_object_get_string_len(v), size - 4, out,
+                      size);
+}
+
+static bool
+get_bool(json_object *o, const char *key)
+{
+  json_object *v;
+
+  return json_object_object_get_ex(o, key, &v) &&
+         json_object_is_type(v, json_type_boolean) &&
+         json_object_get_boolean(v);
+}
+
+enum ep_status
+ep_nats_parse_info(const char *line, size_t len, struct ep_nats_info *info,
+                   char *why, size_t size)
+{
+  struct json_tokener    *tok;
+  enum json_tokener_error jerr;
+  json_object            *o, *v;
+  char                    said[SAID_MAX + 8];
+
+  memset(info, 0, sizeof *info);
+  if (len < 5 || memcmp(line, "INFO ", 5) != 0) {
+    ep_nats_safe_text(line, len, SAID_MAX, said, sizeof said);
+    snprintf(why, size, "not NATS: said '%s'", said);
+    return EP_EPROTO;
+  }
+  tok = json_tokener_new_ex(8);
+  if (!tok) {
+    snprintf(why, size, "out of memory");
+    return EP_ENOMEM;
+  }
+  o = json_tokener_parse_ex(tok, line + 5, (int)(len - 5));
+  jerr = json_tokener_get_error(tok);
+  json_tokener_free(tok);
+  if (!o || jerr != json_tokener_success ||
+      !json_object_is_type(o, json_type_object)) {
+    json_object_put(o);
+    snprintf(why, size, "INFO is not a JSON object (%s)",
+             jerr != json_tokener_success ? json_tokener_error_desc(jerr)
+                                          : "another JSON value");
+    return EP_EPROTO;
+  }
+  copy_string(o, "server_id", info->server_id, sizeof info->server_id);
+  copy_string(o, "server_name", info->server_name, sizeof info->server_name);
+  copy_string(o, "version", info->version, sizeof info->version);
+  if (json_object_object_get_ex(o, "proto", &v) &&
+      json_object_is_type(v, json_type_int))
+    info->proto = json_object_get_int(v);
+  if (json_object_object_get_ex(o, "max_payload", &v) &&
+      json_object_is_type(v, json_type_int))
+    info->max_payload = json_object_get_int64(v);
+  info->tls_required = get_bool(o, "tls_required");
+  info->tls_available = get_bool(o, "tls_available");
+  info->auth_required = get_bool(o, "auth_required");
+  /* A leafnode listener (nats-server 2.9) lists leafnode_urls and says
+   * info_on_connect; it may still hand out a client_id. */
+  info->leafnode = json_object_object_get_ex(o, "leafnode_urls", NULL) ||
+                   get_bool(o, "info_on_connect") ||
+                   !json_object_object_get_ex(o, "client_id", NULL);
+  json_object_put(o);
+  if (!info->server_id[0]) {
+    snprintf(why, size, "INFO without a server_id");
+    return EP_EPROTO;
+  }
+  return EP_OK;
+}
+
+static void
+close_target(struct nats_target *t)
+{
+  ep_tls_free(t->tls);
+  t->tls = NULL;
+  if (t->fd >= 0)
+    close(t->fd);
+  t->fd = -1;
+}
+
+static void
+fail(struct nats_target *t, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void
+fail(struct nats_target *t, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (t->outcome == R_NONE) {
+    va_start(ap, fmt);
+    vsnprintf(t->problem, sizeof t->problem, fmt, ap);
+    va_end(ap);
+    t->outcome = R_FAIL;
+  }
+  t->phase = P_DONE;
+  close_target(t);
+}
+
+static void
+done(struct nats_target *t, enum outcome o)
+{
+  if (t->outcome == R_NONE)
+    t->outcome = o;
+  t->phase = P_DONE;
+  close_target(t);
+}
+
+static void
+start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
+              struct timespec now)
+{
+  const struct ep_iface *ifc = c->opts.iface;
+  struct sockaddr_in    *s4 = (struct sockaddr_in *)(void *)&t->sa;
+  int                    family;
+
+  memset(&t->sa, 0, sizeof t->sa);
+  snprintf(t->addr, sizeof t->addr, "%s", ip);
+  if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+    family = AF_INET;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)t->hp.port);
+    t->salen = sizeof *s4;
+  } else if (inet_pton(AF_INET6, ip, &t->sa.sin6_addr) == 1) {
+    family = AF_INET6;
+    t->sa.sin6_family = AF_INET6;
+    t->sa.sin6_port = htons((uint16_t)t->hp.port);
+    t->salen = sizeof t->sa;
+  } else {
+    fail(t, "cannot use the address %s", ip);
+    return;
+  }
+  t->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (t->fd < 0) {
+    fail(t, "cannot open a socket: %s", strerror(errno));
+    return;
+  }
+  if (ifc && setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
+                        (socklen_t)strlen(ifc->name)) != 0) {
+    fail(t, "cannot send from %s: %s", ifc->name, strerror(errno));
+    return;
+  }
+  if (ifc && ifc->has_addr && ifc->family == family) {
+    struct sockaddr_in6 src;
+    socklen_t           srclen;
+
+    memset(&src, 0, sizeof src);
+    if (family == AF_INET) {
+      struct sockaddr_in *s = (struct sockaddr_in *)(void *)&src;
+
+      s->sin_family = AF_INET;
+      s->sin_addr = ifc->addr4;
+      srclen = sizeof *s;
+    } else {
+      src.sin6_family = AF_INET6;
+      src.sin6_addr = ifc->addr6;
+      srclen = sizeof src;
+    }
+    if (bind(t->fd, (struct sockaddr *)&src, srclen) != 0) {
+      fail(t, "cannot bind to the -I address: %s", strerror(errno));
+      return;
+    }
+  }
+  t->t_start = now;
+  t->phase = P_CONNECT;
+  if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
+      errno != EINPROGRESS) {
+    fail(t, "%s", errno == ECONNREFUSED ? "connection refused"
+                                        : strerror(errno));
+  }
+}
+
+static void
+on_lookup(void *arg, const struct ep_lookup_result *res)
+{
+  struct lookup_slot *sl = arg;
+  struct nats_target *t = &sl->ctx->targets[sl->target];
+
+  if (res->outcome == EP_DNS_ANSWER)
+    start_connect(sl->ctx, t, res->addrs[0], ep_time_now());
+  else
+    fail(t, "%s cannot be resolved: %s from %s%s", t->hp.host,
+         ep_dns_outcome_str(res->outcome), res->via_fallback ? "fallback " : "",
+         res->server);
+  free(sl);
+}
+
+/* CONNECT (with credentials when given) and PING, queued for sending. */
+static void
+queue_connect(struct nats_ctx *c, struct nats_target *t)
+{
+  json_object            *o = json_object_new_object();
+  const struct ep_secret *s = c->opts.secret;
+  const char             *js;
+
+  json_object_object_add(o, "verbose", json_object_new_boolean(0));
+  json_object_object_add(o, "pedantic", json_object_new_boolean(0));
+  json_object_object_add(o, "tls_required",
+                         json_object_new_boolean(t->tls != NULL));
+  json_object_object_add(o, "name", json_object_new_string("edgeprobe"));
+  /* nats-server tells a client from a leafnode by "lang": a leafnode
+   * listener refuses a client's CONNECT ("attempted to connect to leaf
+   * node port"), so on one we speak as a leafnode and get its INFO and
+   * LS+ lines before PONG. */
+  if (!t->info.leafnode) {
+    json_object_object_add(o, "lang", json_object_new_string("C"));
+    json_object_object_add(o, "version",
+                           json_object_new_string(PACKAGE_VERSION));
+    json_object_object_add(o, "protocol", json_object_new_int(1));
+    json_object_object_add(o, "echo", json_object_new_boolean(0));
+  }
+  if (s && s->token[0])
+    json_object_object_add(o, "auth_token", json_object_new_string(s->token));
+  else if (s && s->user[0]) {
+    json_object_object_add(o, "user", json_object_new_string(s->user));
+    json_object_object_add(o, "pass", json_object_new_string(s->password));
+  }
+  js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+  ep_buf_reset(&t->out);
+  if (!js || ep_buf_printf(&t->out, "CONNECT %s\r\nPING\r\n", js) != EP_OK)
+    fail(t, "out of memory");
+  else
+    t->phase = P_SEND;
+  /* The credentials are in t->out only until sent. */
+  json_object_put(o);
+}
+
+static void
+after_info(struct nats_ctx *c, struct nats_target *t, struct timespec now)
+{
+  t->info_s = ep_time_diff(now, t->t_connected);
+  t->have_info = true;
+  if (!t->info.tls_required) {
+    queue_connect(c, t);
+    return;
+  }
+  if (!c->tls_ctx) {
+    struct ep_err e = EP_ERR_INIT;
+
+    if (!(c->tls_ctx = ep_tls_ctx_new(NULL, &e))) {
+      fail(t, "TLS required, but %s", e.msg);
+      return;
+    }
+  }
+  t->tls = ep_tls_new(c->tls_ctx, t->fd, t->hp.host, NULL);
+  if (!t->tls) {
+    fail(t, "cannot start TLS");
+    return;
+  }
+  t->phase = P_TLS;
+}
+
+static void
+step_tls(struct nats_ctx *c, struct nats_target *t)
+{
+  char             why[256];
+  enum ep_tls_step st = ep_tls_handshake(t->tls, why, sizeof why);
+
+  if (st == EP_TLS_WANT_READ || st == EP_TLS_WANT_WRITE) {
+    t->tls_want_write = st == EP_TLS_WANT_WRITE;
+    return;
+  }
+  if (st == EP_TLS_FAILED) {
+    fail(t, "%s", why);
+    return;
+  }
+  ep_tls_describe(t->tls, &t->tlsr);
+  t->have_tls = true;
+  /* Credentials never go over a connection that did not verify. */
+  if (!t->tlsr.verified) {
+    fail(t, "%s", t->tlsr.problem);
+    return;
+  }
+  queue_connect(c, t);
+}
+
+static void
+send_pending(struct nats_target *t, struct timespec now)
+{
+  char    why[256];
+  ssize_t n;
+
+  while (t->out.len > 0) {
+    if (t->tls)
+      n = ep_tls_write(t->tls, t->out.data, t->out.len, why, sizeof why);
+    else {
+      n = send(t->fd, t->out.data, t->out.len, MSG_NOSIGNAL);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = -2;
+      else if (n < 0)
+        snprintf(why, sizeof why, "cannot send: %s", strerror(errno));
+    }
+    if (n == -2)
+      return;
+    if (n <= 0) {
+      fail(t, "%s", why);
+      return;
+    }
+    memmove(t->out.data, t->out.data + n, t->out.len - (size_t)n);
+    t->out.len -= (size_t)n;
+  }
+  memset(t->out.data, 0, t->out.cap);
+  if (t->phase == P_SEND) {
+    t->t_ping = now;
+    t->phase = P_PONG;
+  }
+}
+
+/* One complete line after CONNECT. */
+static void
+after_connect_line(struct nats_target *t, const char *line, size_t len,
+                   struct timespec now)
+{
+  if (len == 4 && memcmp(line, "PONG", 4) == 0) {
+    t->rtt_s = ep_time_diff(now, t->t_ping);
+    t->have_rtt = true;
+    done(t, R_PONG);
+  } else if (len == 4 && memcmp(line, "PING", 4) == 0) {
+    if (ep_buf_add(&t->out, "PONG\r\n", 6) == EP_OK)
+      send_pending(t, now);
+  } else if (len >= 4 && memcmp(line, "-ERR", 4) == 0) {
+    ep_nats_safe_text(line + 4 + (len > 4), len - 4 - (len > 4), 100,
+                      t->server_err, sizeof t->server_err);
+    /* Only the server's own word proves authorization is required. */
+    if (strstr(t->server_err, "Authorization Violation") ||
+        strstr(t->server_err, "Authentication") ||
+        strstr(t->server_err, "User Authentication"))
+      done(t, R_AUTH);
+    else
+      fail(t, "server error after CONNECT: %s", t->server_err);
+  }
+  /* +OK, INFO updates and a leafnode's LS+ lines are expected noise. */
+}
+
+/* Consumes complete lines from t->line. */
+static void
+process_lines(struct nats_ctx *c, struct nats_target *t, struct timespec now)
+{
+  char   why[256];
+  char  *nl;
+  size_t len, used;
+
+  while (t->phase != P_DONE &&
+         (nl = memchr(t->line, '\n', t->line_len)) != NULL) {
+    used = (size_t)(nl - t->line) + 1;
+    len = used - 1;
+    if (len > 0 && t->line[len - 1] == '\r')
+      len--;
+    if (t->phase == P_INFO) {
+      if (ep_nats_parse_info(t->line, len, &t->info, why, sizeof why) !=
+          EP_OK) {
+        fail(t, "%s", why);
+        return;
+      }
+      memmove(t->line, t->line + used, t->line_len - used);
+      t->line_len -= used;
+      after_info(c, t, now);
+      if (t->phase == P_TLS && t->line_len) {
+        fail(t, "spoke after INFO before the TLS handshake");
+        return;
+      }
+      continue;
+    }
+    after_connect_line(t, t->line, len, now);
+    memmove(t->line, t->line + used, t->line_len - used);
+    t->line_len -= used;
+  }
+  if (t->phase != P_DONE && t->line_len >= EP_NATS_LINE_MAX) {
+    if (t->phase == P_INFO && t->line_len >= 5 &&
+        memcmp(t->line, "INFO ", 5) == 0)
+      fail(t, "INFO line exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
+    else if (t->phase == P_INFO) {
+      char said[SAID_MAX + 8];
+
+      ep_nats_safe_text(t->line, t->line_len, SAID_MAX, said, sizeof said);
+      fail(t, "not NATS: said '%s'", said);
+    } else {
+      fail(t, "a line after CONNECT exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
+    }
+  }
+}
+
+static void
+read_some(struct nats_ctx *c, struct nats_target *t, struct timespec now)
+{
+  char    why[256];
+  ssize_t n;
+  size_t  room = EP_NATS_LINE_MAX - t->line_len;
+
+  if (t->tls) {
+    n = ep_tls_read(t->tls, t->line + t->line_len, room, why, sizeof why);
+  } else {
+    n = recv(t->fd, t->line + t->line_len, room, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      n = -2;
+    else if (n < 0)
+      snprintf(why, sizeof why, "%s",
+               errno == ECONNRESET ? "connection reset" : strerror(errno));
+  }
+  if (n == -2)
+    return;
+  if (n < 0) {
+    fail(t, "%s", why);
+    return;
+  }
+  if (n == 0) {
+    if (t->phase == P_INFO && t->line_len == 0)
+      fail(t, "not NATS: closed the connection without a word");
+    else if (t->phase == P_INFO) {
+      char said[SAID_MAX + 8];
+
+      ep_nats_safe_text(t->line, t->line_len, SAID_MAX, said, sizeof said);
+      fail(t, "not NATS: said '%s' and closed", said);
+    } else {
+      fail(t, "closed the connection after CONNECT");
+    }
+    return;
+  }
+  t->line_len += (size_t)n;
+  t->read_total += (size_t)n;
+  if (t->read_total > EP_NATS_READ_MAX) {
+    fail(t, "more than %u KiB before PONG", EP_NATS_READ_MAX >> 10);
+    return;
+  }
+  process_lines(c, t, now);
+}
+
+static void
+on_connected(struct nats_target *t, struct timespec now)
+{
+  int       e = 0;
+  socklen_t len = sizeof e;
+
+  if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+    e = errno;
+  if (e) {
+    fail(t, "%s", e == ECONNREFUSED ? "connection refused" : strerror(e));
+    return;
+  }
+  t->t_connected = now;
+  t->connect_s = ep_time_diff(now, t->t_start);
+  t->have_connect = true;
+  t->phase = P_INFO;
+}
+
+static enum ep_status
+nats_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
+{
+  struct nats_ctx    *c = p->ctx;
+  struct timespec     now = ep_time_now();
+  struct lookup_slot *sl;
+  size_t              i;
+
+  c->run = run;
+  for (i = 0; i < c->n_targets; i++) {
+    struct nats_target *t = &c->targets[i];
+
+    if (t->hp.is_address) {
+      start_connect(c, t, t->hp.host, now);
+      continue;
+    }
+    if (!run->resolver)
+      return ep_err_set(err, EP_EINVAL, "nats probe: the run has no resolver");
+    if (!(sl = malloc(sizeof *sl)))
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+    sl->ctx = c;
+    sl->target = i;
+    t->phase = P_RESOLVE;
+    t->t_start = now;
+    if (ep_resolver_lookup(run->resolver, t->hp.host, on_lookup, sl, now,
+                           err) != EP_OK) {
+      free(sl);
+      return err ? err->code : EP_ENOMEM;
+    }
+  }
+  return EP_OK;
+}
+
+static enum ep_status
+nats_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
+{
+  struct nats_ctx *c = p->ctx;
+  size_t           i;
+  short            ev;
+
+  (void)now;
+  for (i = 0; i < c->n_targets; i++) {
+    struct nats_target *t = &c->targets[i];
+
+    if (t->fd < 0 || t->phase == P_DONE || t->phase == P_RESOLVE)
+      continue;
+    ev = POLLIN;
+    if (t->phase == P_CONNECT || t->out.len > 0 ||
+        (t->phase == P_TLS && t->tls_want_write))
+      ev = (short)(ev | POLLOUT);
+    if (ep_pollset_add(ps, t->fd, ev) != EP_OK)
+      return EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+static void
+nats_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
+              struct timespec now)
+{
+  struct nats_ctx *c = p->ctx;
+  size_t           i;
+
+  for (i = 0; i < c->n_targets; i++) {
+    struct nats_target *t = &c->targets[i];
+    short               rev;
+
+    if (t->fd < 0 || t->phase == P_DONE)
+      continue;
+    rev = ep_pollset_revents(ps, t->fd);
+    if (!rev)
+      continue;
+    if (t->phase == P_CONNECT) {
+      on_connected(t, now);
+      continue;
+    }
+    if (t->phase == P_TLS) {
+      step_tls(c, t);
+      if (t->phase == P_SEND)
+        send_pending(t, now);
+      continue;
+    }
+    if (t->phase == P_SEND || t->out.len > 0)
+      send_pending(t, now);
+    if (t->phase != P_DONE && (rev & (POLLIN | POLLERR | POLLHUP)))
+      read_some(c, t, now);
+    /* Sending right after INFO needs no wait for writability. */
+    if (t->phase == P_SEND)
+      send_pending(t, now);
+    if (t->phase == P_TLS)
+      step_tls(c, t);
+  }
+}
+
+static bool
+nats_done(const struct ep_probe *p)
+{
+  const struct nats_ctx *c = p->ctx;
+  size_t                 i;
+
+  for (i = 0; i < c->n_targets; i++)
+    if (c->targets[i].phase != P_DONE)
+      return false;
+  return true;
+}
+
+static const char *
+timed_out_text(enum phase ph)
+{
+  switch (ph) {
+    case P_RESOLVE:
+      return "timed out resolving the name";
+    case P_CONNECT:
+      return "timed out connecting (no answer to SYN: filtered?)";
+    case P_INFO:
+      return "connected, but said nothing (timed out waiting for INFO)";
+    case P_TLS:
+      return "timed out in the TLS handshake";
+    case P_SEND:
+      return "timed out sending CONNECT";
+    case P_PONG:
+      return "timed out waiting for PONG";
+    case P_DONE:
+      break;
+  }
+  return "timed out";
+}
+
+/* "NATS 2.9.10 leafnode listener NABC.. (name), TLS required" */
+static enum ep_status
+describe_server(struct ep_buf *b, const struct nats_target *t)
+{
+  const struct ep_nats_info *i = &t->info;
+  enum ep_status             rc;
+
+  rc = ep_buf_printf(b, " NATS %s %s listener %s", i->version[0] ? i->version : "?",
+                     i->leafnode ? "leafnode" : "client", i->server_id);
+  if (rc == EP_OK && i->server_name[0] && strcmp(i->server_name, i->server_id))
+    rc = ep_buf_printf(b, " (%s)", i->server_name);
+  if (rc == EP_OK && t->have_tls && t->tlsr.verified)
+    rc = ep_buf_printf(b, ", %s, certificate %.0f days left", t->tlsr.version,
+                       t->tlsr.leaf_days);
+  return rc;
+}
+
+static enum ep_status
+target_result(const struct nats_ctx *c, struct nats_target *t,
+              struct ep_check_result *out, struct ep_err *err)
+{
+  static const double      zero = 0;
+  struct ep_target_result *r;
+  struct ep_buf            b;
+  enum ep_status           rc = EP_OK;
+  char                     num[32], label[EP_HOST_MAX + 32];
+  json_object             *d;
+
+  if (!(r = ep_check_result_add(out, t->spec, err)))
+    return EP_ENOMEM;
+  ep_buf_init(&b, TEXT_MAX);
+  rc = ep_buf_printf(&b, "%s", t->spec);
+  if (rc == EP_OK && !t->hp.is_address && t->addr[0])
+    rc = ep_buf_printf(&b, " (%s)", t->addr);
+  switch (t->outcome) {
+    case R_PONG:
+      r->state = ep_state_from_ranges(t->rtt_s, &c->opts.warn, &c->opts.crit);
+      ep_format_number(num, sizeof num, t->rtt_s);
+      if (rc == EP_OK)
+        rc = describe_server(&b, t);
+      if (rc == EP_OK)
+        rc = ep_buf_printf(&b, ": PONG in %ss", num);
+      if (rc == EP_OK && r->state != EP_STATE_OK)
+        rc = ep_buf_printf(&b, " (over %s %s)",
+                           r->state == EP_STATE_CRITICAL ? "critical"
+                                                         : "warning",
+                           r->state == EP_STATE_CRITICAL ? c->opts.crit.text
+                                                         : c->opts.warn.text);
+      break;
+    case R_AUTH:
+      /* The server answered our CONNECT: the path is open.  Credentials
+       * we were given and it refused are the site's to fix, though. */
+      r->state = c->opts.secret ? EP_STATE_WARNING : EP_STATE_OK;
+      if (rc == EP_OK)
+        rc = describe_server(&b, t);
+      if (rc == EP_OK)
+        rc = ep_buf_printf(&b, ": %s (server: %s), path open",
+                           c->opts.secret ? "credentials refused"
+                                          : "authorization required",
+                           t->server_err);
+      break;
+    case R_FAIL:
+    case R_NONE:
+      /* Who it was, when it got as far as saying so. */
+      r->state = EP_STATE_CRITICAL;
+      if (rc == EP_OK && t->have_info) {
+        rc = describe_server(&b, t);
+        if (rc == EP_OK)
+          rc = ep_buf_printf(&b, ":");
+      }
+      if (rc == EP_OK)
+        rc = ep_buf_printf(&b, " %s", t->outcome == R_FAIL
+                                        ? t->problem
+                                        : timed_out_text(t->phase));
+      break;
+  }
+  if (rc == EP_OK)
+    rc = ep_target_set_text(r, "%s", ep_buf_str(&b));
+  ep_buf_cleanup(&b);
+  if (rc == EP_OK && t->have_tls)
+    rc = ep_target_add_detail(r, "%s %s, subject %s, issuer %s, %.0f days "
+                                 "left (soonest in chain %.0f)",
+                              t->tlsr.version, t->tlsr.cipher,
+                              t->tlsr.subject, t->tlsr.issuer,
+                              t->tlsr.leaf_days, t->tlsr.soonest_days);
+  if (rc == EP_OK && t->have_info)
+    rc = ep_target_add_detail(
+      r, "INFO: proto %d, max_payload %lld, tls_required %s, tls_available "
+         "%s, auth_required %s",
+      t->info.proto, t->info.max_payload, t->info.tls_required ? "yes" : "no",
+      t->info.tls_available ? "yes" : "no",
+      t->info.auth_required ? "yes" : "no");
+  snprintf(label, sizeof label, "%s_connect", t->spec);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r, label, t->have_connect, t->connect_s, "s",
+                            NULL, NULL, &zero, NULL);
+  snprintf(label, sizeof label, "%s_info", t->spec);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r, label, t->have_info, t->info_s, "s", NULL,
+                            NULL, &zero, NULL);
+  snprintf(label, sizeof label, "%s_rtt", t->spec);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r, label, t->have_rtt, t->rtt_s, "s",
+                            &c->opts.warn, &c->opts.crit, &zero, NULL);
+  if (rc == EP_OK) {
+    d = r->data;
+    if (t->addr[0])
+      json_object_object_add(d, "address", json_object_new_string(t->addr));
+    if (t->have_info) {
+      json_object_object_add(d, "server_id",
+                             json_object_new_string(t->info.server_id));
+      json_object_object_add(d, "server_name",
+                             json_object_new_string(t->info.server_name));
+      json_object_object_add(d, "version",
+                             json_object_new_string(t->info.version));
+      json_object_object_add(d, "proto", json_object_new_int(t->info.proto));
+      json_object_object_add(d, "listener",
+                             json_object_new_string(t->info.leafnode
+                                                      ? "leafnode"
+                                                      : "client"));
+      json_object_object_add(d, "tls_required",
+                             json_object_new_boolean(t->info.tls_required));
+      json_object_object_add(d, "tls_available",
+                             json_object_new_boolean(t->info.tls_available));
+      json_object_object_add(d, "auth_required",
+                             json_object_new_boolean(t->info.auth_required));
+      json_object_object_add(d, "max_payload",
+                             json_object_new_int64(t->info.max_payload));
+    }
+    if (t->have_tls) {
+      json_object_object_add(d, "tls_version",
+                             json_object_new_string(t->tlsr.version));
+      json_object_object_add(d, "certificate_days",
+                             json_object_new_double(t->tlsr.leaf_days));
+      json_object_object_add(d, "issuer", json_object_new_string(t->tlsr.issuer));
+      json_object_object_add(d, "verified",
+                             json_object_new_boolean(t->tlsr.verified));
+    }
+    if (t->outcome == R_AUTH)
+      json_object_object_add(d, "authorization_required",
+                             json_object_new_boolean(1));
+  }
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the NATS result");
+  return EP_OK;
+}
+
+static enum ep_status
+nats_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
+{
+  struct nats_ctx *c = p->ctx;
+  struct ep_buf    b;
+  enum ep_status   rc = EP_OK;
+  size_t           i, bad = 0, shown = 0, pongs = 0;
+  double           slowest = -1;
+
+  if (!(out->check = strdup("nats")))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  for (i = 0; i < c->n_targets && rc == EP_OK; i++)
+    rc = target_result(c, &c->targets[i], out, err);
+  if (rc != EP_OK)
+    return rc;
+  ep_check_result_settle(out);
+  ep_buf_init(&b, TEXT_MAX);
+  for (i = 0; i < out->n_targets && rc == EP_OK; i++) {
+    if (c->targets[i].have_rtt) {
+      pongs++;
+      if (c->targets[i].rtt_s > slowest)
+        slowest = c->targets[i].rtt_s;
+    }
+    if (out->targets[i].state == EP_STATE_OK)
+      continue;
+    bad++;
+    if (shown++ < 3)
+      rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", out->targets[i].text);
+  }
+  if (rc == EP_OK && shown > 3)
+    rc = ep_buf_printf(&b, "; and %zu more", shown - 3);
+  if (rc == EP_OK && bad && bad < out->n_targets)
+    rc = ep_buf_printf(&b, " (%zu of %zu endpoints fine)",
+                       out->n_targets - bad, out->n_targets);
+  if (rc == EP_OK && !bad) {
+    if (out->n_targets == 1) {
+      rc = ep_buf_printf(&b, "%s", out->targets[0].text);
+    } else {
+      rc = ep_buf_printf(&b, "%zu NATS endpoints answered", out->n_targets);
+      if (rc == EP_OK && pongs) {
+        char num[32];
+
+        ep_format_number(num, sizeof num, slowest);
+        rc = ep_buf_printf(&b, ", slowest PONG %ss", num);
+      }
+    }
+  }
+  if (rc == EP_OK) {
+    free(out->summary);
+    if (!(out->summary = ep_buf_steal(&b)))
+      rc = EP_ENOMEM;
+  }
+  ep_buf_cleanup(&b);
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the NATS summary");
+  return EP_OK;
+}
+
+static void
+nats_destroy(struct ep_probe *p)
+{
+  struct nats_ctx *c;
+  size_t           i;
+
+  if (!p)
+    return;
+  c = p->ctx;
+  if (c) {
+    for (i = 0; i < c->n_targets; i++) {
+      close_target(&c->targets[i]);
+      if (c->targets[i].out.data)
+        memset(c->targets[i].out.data, 0, c->targets[i].out.cap);
+      ep_buf_cleanup(&c->targets[i].out);
+    }
+    ep_tls_ctx_free(c->tls_ctx);
+    ep_secret_wipe(&c->secret);
+    free(c->targets);
+    free(c);
+  }
+  free(p);
+}
+
+static const struct ep_probe_ops nats_ops = {
+  "nats", nats_start, nats_pollset, nats_on_ready, nats_done, nats_finish,
+  nats_destroy,
+};
+
+struct ep_probe *
+ep_nats_probe_new(const struct ep_strlist *targets,
+                  const struct ep_nats_options *opts, struct ep_err *err)
+{
+  struct ep_probe *p = calloc(1, sizeof *p);
+  struct nats_ctx *c = calloc(1, sizeof *c);
+  size_t           i;
+
+  if (!p || !c || !(c->targets = calloc(targets->n + 1, sizeof *c->targets))) {
+    free(p);
+    if (c)
+      free(c->targets);
+    free(c);
+    ep_err_set(err, EP_ENOMEM, "out of memory creating the nats probe");
+    return NULL;
+  }
+  p->ops = &nats_ops;
+  p->ctx = c;
+  c->opts = *opts;
+  if (opts->secret) {
+    c->secret = *opts->secret;
+    c->opts.secret = &c->secret;
+  }
+  c->n_targets = targets->n;
+  for (i = 0; i < targets->n; i++) {
+    struct nats_target *t = &c->targets[i];
+
+    t->fd = -1;
+    ep_buf_init(&t->out, 8192);
+    snprintf(t->spec, sizeof t->spec, "%s", targets->v[i]);
+    if (ep_hostport_parse(targets->v[i], 7422, "NATS target", &t->hp, err) !=
+        EP_OK) {
+      nats_destroy(p);
+      return NULL;
+    }
+  }
+  /* A bad --cacert is a configuration error, found before anything is
+   * sent.  Without one, OpenSSL is set up only when a server asks for
+   * TLS: most runs never pay for it. */
+  if (opts->cafile && !(c->tls_ctx = ep_tls_ctx_new(opts->cafile, err))) {
+    nats_destroy(p);
+    return NULL;
+  }
+  return p;
+}
+
+struct ep_probe *
+ep_nats_probe_for(const struct ep_config *cfg, struct ep_err *err)
+{
+  struct ep_nats_options o;
+  struct ep_secret       secret;
+  struct ep_probe       *p;
+
+  o.iface = cfg->has_iface ? &cfg->iface : NULL;
+  o.cafile = cfg->cafile;
+  o.secret = NULL;
+  o.warn = cfg->warn;
+  o.crit = cfg->crit;
+  if (cfg->nats_auth_file) {
+    if (ep_secret_load(cfg->nats_auth_file, "NATS credentials", &secret,
+                       err) != EP_OK)
+      return NULL;
+    o.secret = &secret;
+  }
+  p = ep_nats_probe_new(&cfg->profile->nats.targets, &o, err);
+  ep_secret_wipe(&secret);
+  return p;
+}

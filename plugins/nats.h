@@ -1,0 +1,56 @@
+/* The nats probe: TCP to each endpoint (7422 by default, the leafnode
+ * port), the server's INFO line read and judged, TLS where the server
+ * requires it, then CONNECT and a timed PING/PONG. */
+#ifndef EP_NATS_H
+#define EP_NATS_H
+
+#include "ep_config.h"
+#include "ep_iface.h"
+#include "ep_probe.h"
+#include "ep_profile.h"
+#include "ep_range.h"
+#include "ep_secret.h"
+
+#define EP_NATS_LINE_MAX (16u << 10)   /* one protocol line */
+#define EP_NATS_READ_MAX (256u << 10)  /* all that may come before PONG */
+
+struct ep_nats_options {
+  const struct ep_iface  *iface;   /* NULL: any */
+  const char             *cafile;  /* NULL: the system store */
+  const struct ep_secret *secret;  /* NULL: no credentials; copied */
+  struct ep_range         warn, crit; /* on the PING/PONG round trip */
+};
+
+/* What a server said in its INFO line. */
+struct ep_nats_info {
+  char      server_id[64];
+  char      server_name[64];
+  char      version[32];
+  int       proto;
+  bool      tls_required, tls_available, auth_required;
+  bool      leafnode; /* a leafnode listener, not a client one */
+  long long max_payload;
+};
+
+/* Parses one line (without its line end) that should be "INFO {json}".
+ * EP_EPROTO with why ("not NATS: said '...'", "INFO is not valid JSON")
+ * otherwise.  Pure. */
+enum ep_status ep_nats_parse_info(const char *line, size_t len,
+                                  struct ep_nats_info *info, char *why,
+                                  size_t size);
+
+/* A printable, at most max-character rendering of what a peer said. */
+void ep_nats_safe_text(const char *in, size_t len, size_t max, char *out,
+                       size_t size);
+
+/* A probe of targets ("HOST:PORT"; port 7422 when missing). */
+struct ep_probe *ep_nats_probe_new(const struct ep_strlist *targets,
+                                   const struct ep_nats_options *opts,
+                                   struct ep_err *err);
+
+/* The probe of check_edge_nats from the run's settings: it reads the
+ * credentials file, if any, itself. */
+struct ep_probe *ep_nats_probe_for(const struct ep_config *cfg,
+                                   struct ep_err *err);
+
+#endif
