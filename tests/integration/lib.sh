@@ -6,6 +6,9 @@
 : "${EP_SRCDIR:=$EP_BUILDDIR}"
 CHECK_DNS="$EP_BUILDDIR/check_edge_dns"
 CHECK_NTP="$EP_BUILDDIR/check_edge_ntp"
+CHECK_NATS="$EP_BUILDDIR/check_edge_nats"
+TCP_HOSTILE="$EP_BUILDDIR/tests/servers/ep-tcp-hostile"
+MEASURE="$EP_BUILDDIR/bench/ep-measure"
 NTP_RESPONDER="$EP_BUILDDIR/tests/servers/ep-ntp-responder"
 RESPONDER="$EP_BUILDDIR/tests/servers/ep-dns-responder"
 RELAY="$EP_BUILDDIR/tests/servers/ep-udp-relay"
@@ -52,6 +55,18 @@ ep_cleanup() {
 ns() { ip netns exec "$NS" "$@"; }
 
 ns_addr() { ns ip addr add "$1/32" dev lo; }
+
+# wait_tcp ADDR PORT: until something listens there.
+wait_tcp() {
+  _wt=0
+  while [ $_wt -lt 200 ]; do
+    ns ss -Hlnt "src $1:$2" 2>/dev/null | grep -q . && return 0
+    sleep 0.05
+    _wt=$((_wt + 1))
+  done
+  echo "nothing listens on tcp $1:$2" >&2
+  return 1
+}
 
 # wait_udp ADDR PORT: until something listens there (never a fixed sleep).
 wait_udp() {
@@ -147,6 +162,7 @@ CONF
 # first (the first line) and elapsed (seconds).
 run_dns() { run_check "$CHECK_DNS" "$@"; }
 run_ntp() { run_check "$CHECK_NTP" "$@"; }
+run_nats() { run_check "$CHECK_NATS" "$@"; }
 
 run_check() {
   t0=$(date +%s.%N)
@@ -222,6 +238,60 @@ expect_near() {
   else
     fail "$4 = '$1', expected $2 +- $3"
   fi
+}
+
+# start_nats NAME ADDR PORT [nats-server options...]: a real nats-server.
+start_nats() {
+  name=$1
+  addr=$2
+  port=$3
+  shift 3
+  ns nats-server -a "$addr" -p "$port" -P "$TMP/nats-$name.pid" \
+    -l "$TMP/nats-$name.log" "$@" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp "$addr" "$port"
+}
+
+# start_tcp_hostile ADDR PORT MODE: our own hostile TCP server.
+start_tcp_hostile() {
+  ns "$TCP_HOSTILE" -l "$1" -p "$2" -m "$3" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp "$1" "$2"
+}
+
+# start_nginx ADDR PORT: a plain HTTP server, which says nothing first.
+start_nginx() {
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<CONF
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  server { listen $1:$2; return 200 "hello\n"; }
+}
+CONF
+  ns nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp "$1" "$2"
+}
+
+# make_pki DIR NAME IP DAYS: a test CA and a leaf for NAME and IP.
+make_pki() {
+  mkdir -p "$1"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/ca.key" -out "$1/ca.pem" \
+    -days 30 -subj "/CN=edgeprobe test CA" >/dev/null 2>&1 &&
+  openssl req -newkey rsa:2048 -nodes -keyout "$1/leaf.key" -out "$1/leaf.csr" \
+    -subj "/CN=$2" >/dev/null 2>&1 &&
+  printf 'subjectAltName=DNS:%s,IP:%s\n' "$2" "$3" >"$1/ext" &&
+  openssl x509 -req -in "$1/leaf.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" \
+    -CAcreateserial -out "$1/leaf.pem" -days "$4" -extfile "$1/ext" >/dev/null 2>&1
 }
 
 ep_done() {

@@ -35,7 +35,8 @@ cat >"$TMP/local.json" <<EOF
 { "timeout": 2,
   "dns": { "servers": ["127.0.0.1:9"], "fallback": "none",
            "names": [ { "name": "gw.example" } ] },
-  "ntp": { "servers": ["127.0.0.1:9"] } }
+  "ntp": { "servers": ["127.0.0.1:9"] },
+  "nats": { "targets": ["127.0.0.1:9"] } }
 EOF
 
 # ---------------------------------------------------------------- Icinga 2
@@ -336,6 +337,16 @@ define service {
     service_description     edge ntp plant servers
     check_command           check_edge_ntp_servers!-H ntp1.plant.example -H 10.20.0.123 -w 0.2 -c 0.5
 }
+define service {
+    use                     edge
+    service_description     edge nats
+    check_command           check_edge_nats!standard
+}
+define service {
+    use                     edge
+    service_description     edge nats stream
+    check_command           check_edge_nats_targets!-H stream.example.com -H 54.218.103.126:7422
+}
 EOF
 }
 
@@ -353,7 +364,7 @@ expect_line "^Total Errors: +0$"
 expect_line "^Total Warnings: +0$"
 cmds=$(grep -c '^ *command_name ' "$CMDS")
 expect_line "^	Checked $((cmds + 1)) commands\.$"
-expect_line "^	Checked 6 services\.$"
+expect_line "^	Checked 8 services\.$"
 # shellcheck disable=SC2013
 for c in $(sed -n 's/^ *command_name *//p' "$CMDS"); do
   if grep -q "check_command *$c!" "$TMP/nagios/objects.cfg"; then
@@ -400,6 +411,8 @@ sample_args() {
   check_edge_dns_server) echo "-H a.example -w 0.2 -c 1 -t 2" ;;
   check_edge_ntp) echo "$TMP/local.json" ;;
   check_edge_ntp_servers) echo "-H 127.0.0.1:9 -H 127.0.0.2:9 -t 2" ;;
+  check_edge_nats) echo "$TMP/local.json" ;;
+  check_edge_nats_targets) echo "-H 127.0.0.1:9 -t 2" ;;
   *) echo "" ;;
   esac
 }
@@ -435,7 +448,8 @@ while IFS='	' read -r name line; do
   # Nothing may leave the machine: every run has its fallback off, either by
   # the option or by our profile, and its resolvers on 127.0.0.0/8.
   case $cmd in
-  *"--fallback-dns none"* | *"-P $TMP/local.json"* | *check_edge_ntp" -H 127.0.0."*) ;;
+  *"--fallback-dns none"* | *"-P $TMP/local.json"* | *check_edge_ntp" -H 127.0.0."* | \
+    *check_edge_nats" -H 127.0.0."*) ;;
   *)
     fail "$name: the expanded command might ask the system's resolver: $cmd"
     continue
@@ -448,7 +462,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable)'; then
+    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"

@@ -94,6 +94,33 @@ run_dns --samples 2
 [ "$rc" = 3 ] && [ "$out" = "EDGE DNS UNKNOWN - --samples is not an option of this check" ] &&
   pass "--samples is refused by check_edge_dns" || fail "check_edge_dns --samples: $rc $out"
 
+# check_edge_nats: its own options, its credentials file, its CA file.
+badnats() {
+  want=$1
+  shift
+  run_nats "$@"
+  if [ "$rc" = 3 ] && [ "$out" = "EDGE NATS UNKNOWN - $want" ]; then
+    pass "check_edge_nats $*: $first"
+  else
+    fail "check_edge_nats $*: exit $rc, output: $out (wanted: $want)"
+  fi
+}
+badnats "NATS credentials $TMP/none.auth: cannot open: No such file or directory" -H 127.0.0.1 --nats-auth-file "$TMP/none.auth"
+: >"$TMP/empty.auth"
+chmod 600 "$TMP/empty.auth"
+badnats "NATS credentials $TMP/empty.auth: empty; expected user:password or a token" -H 127.0.0.1 --nats-auth-file "$TMP/empty.auth"
+badnats "option --nats-auth-file needs an argument" -H 127.0.0.1 --nats-auth-file
+badnats "-H: '127.0.0.1:70000': port must be a number from 1 to 65535" -H 127.0.0.1:70000
+echo "not a certificate" >"$TMP/bad.pem"
+run_nats -H 127.0.0.1 --cacert "$TMP/bad.pem"
+[ "$rc" = 3 ] && printf '%s\n' "$out" | grep -q "^EDGE NATS UNKNOWN - --cacert $TMP/bad\.pem: cannot load" &&
+  pass "a --cacert that is not PEM: $out" || fail "bad --cacert: exit $rc, $out"
+printf '{ "nats": { "targets": [] } }' >"$TMP/nonats.json"
+badnats "$TMP/nonats.json: no NATS targets (nats.targets or -H)" -P "$TMP/nonats.json"
+run_dns --nats-auth-file /etc/passwd
+[ "$rc" = 3 ] && [ "$out" = "EDGE DNS UNKNOWN - --nats-auth-file is not an option of this check" ] &&
+  pass "--nats-auth-file is refused by check_edge_dns" || fail "check_edge_dns --nats-auth-file: $rc $out"
+
 printf '{ "timeout": 5 }' >"$TMP/unreadable.json"
 chmod 000 "$TMP/unreadable.json"
 # root reads anything: drop to nobody for the unreadable-file case.
