@@ -33,6 +33,13 @@ expect_rc 0
 expect_first "^EDGE NATS OK - 127\.0\.0\.72:7422 NATS 2\.9\.[0-9]+ leafnode listener N[A-Z0-9]+: PONG in [0-9.]+s \|"
 expect_line "^    INFO: proto 1, max_payload 1048576, tls_required no, tls_available no, auth_required yes$"
 
+echo "# -I: from an interface, or from an address and its interface"
+run_nats -H 127.0.0.71 -I lo
+expect_rc 0
+run_nats -H 127.0.0.71 -I 127.0.0.1
+expect_rc 0
+expect_first ": PONG in [0-9.]+s \|"
+
 echo "# a name, resolved by the core's resolver"
 run_nats -D 127.0.0.53 --fallback-dns none -H stream.example:7422
 expect_rc 0
