@@ -58,16 +58,12 @@ ep_secret_load(const char *path, const char *what, struct ep_secret *s,
   } else {
     memcpy(s->token, buf, len + 1);
   }
-  memset(buf, 0, sizeof buf);
+  explicit_bzero(buf, sizeof buf);
   return rc;
 }
 
 void
 ep_secret_wipe(struct ep_secret *s)
 {
-  volatile char *p = (volatile char *)s;
-  size_t         i;
-
-  for (i = 0; i < sizeof *s; i++)
-    p[i] = 0;
+  explicit_bzero(s, sizeof *s);
 }

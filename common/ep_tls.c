@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,41 @@ struct ep_tls {
   SSL *ssl;
   char host[EP_HOST_MAX];
 };
+
+/* OpenSSL writes to the socket with write(): a peer gone away raises
+ * SIGPIPE, which would kill a check plugin.  The core installs no signal
+ * handlers, so this thread blocks SIGPIPE around each call and takes back
+ * one that the call raised (as libpq does). */
+struct sigpipe_guard {
+  sigset_t old;
+  bool     was_pending;
+};
+
+static void
+sigpipe_block(struct sigpipe_guard *g)
+{
+  sigset_t pipe_only, pending;
+
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, &g->old);
+  sigpending(&pending);
+  g->was_pending = sigismember(&pending, SIGPIPE) == 1;
+}
+
+static void
+sigpipe_restore(struct sigpipe_guard *g)
+{
+  sigset_t        pipe_only, pending;
+  struct timespec zero = {0, 0};
+
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  sigpending(&pending);
+  if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1)
+    sigtimedwait(&pipe_only, NULL, &zero);
+  pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
 
 static void
 openssl_error(char *why, size_t size, const char *what)
@@ -131,55 +169,63 @@ step_of(struct ep_tls *t, int rc, char *why, size_t size, const char *what)
 enum ep_tls_step
 ep_tls_handshake(struct ep_tls *t, char *why, size_t size)
 {
-  int rc;
+  struct sigpipe_guard g;
+  enum ep_tls_step     st = EP_TLS_DONE;
+  int                  rc;
 
   ERR_clear_error();
   errno = 0;
+  sigpipe_block(&g);
   rc = SSL_connect(t->ssl);
-  if (rc == 1)
-    return EP_TLS_DONE;
-  return step_of(t, rc, why, size, "TLS handshake failed");
+  if (rc != 1)
+    st = step_of(t, rc, why, size, "TLS handshake failed");
+  sigpipe_restore(&g);
+  return st;
 }
 
 ssize_t
 ep_tls_read(struct ep_tls *t, void *buf, size_t len, char *why, size_t size)
 {
-  int rc;
+  struct sigpipe_guard g;
+  ssize_t              n;
+  int                  rc;
 
   ERR_clear_error();
   errno = 0;
+  sigpipe_block(&g);
   rc = SSL_read(t->ssl, buf, len > 65536 ? 65536 : (int)len);
   if (rc > 0)
-    return rc;
-  if (SSL_get_error(t->ssl, rc) == SSL_ERROR_ZERO_RETURN)
-    return 0;
-  switch (step_of(t, rc, why, size, "TLS read failed")) {
-    case EP_TLS_WANT_READ:
-    case EP_TLS_WANT_WRITE:
-      return -2;
-    default:
-      return -1;
-  }
+    n = rc;
+  else if (SSL_get_error(t->ssl, rc) == SSL_ERROR_ZERO_RETURN)
+    n = 0;
+  else if (step_of(t, rc, why, size, "TLS read failed") != EP_TLS_FAILED)
+    n = -2;
+  else
+    n = -1;
+  sigpipe_restore(&g);
+  return n;
 }
 
 ssize_t
 ep_tls_write(struct ep_tls *t, const void *buf, size_t len, char *why,
              size_t size)
 {
-  int rc;
+  struct sigpipe_guard g;
+  ssize_t              n;
+  int                  rc;
 
   ERR_clear_error();
   errno = 0;
+  sigpipe_block(&g);
   rc = SSL_write(t->ssl, buf, len > 65536 ? 65536 : (int)len);
   if (rc > 0)
-    return rc;
-  switch (step_of(t, rc, why, size, "TLS write failed")) {
-    case EP_TLS_WANT_READ:
-    case EP_TLS_WANT_WRITE:
-      return -2;
-    default:
-      return -1;
-  }
+    n = rc;
+  else if (step_of(t, rc, why, size, "TLS write failed") != EP_TLS_FAILED)
+    n = -2;
+  else
+    n = -1;
+  sigpipe_restore(&g);
+  return n;
 }
 
 static void

@@ -78,12 +78,14 @@ ep_nats_safe_text(const char *in, size_t len, size_t max, char *out,
 {
   size_t i, n = 0;
 
+  if (size == 0)
+    return;
   for (i = 0; i < len && i < max && n + 1 < size; i++) {
     unsigned char c = (unsigned char)in[i];
 
     out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
   }
-  if (len > max && n + 4 < size) {
+  if (len > max && n + 4 <= size) {
     memcpy(out + n, "...", 3);
     n += 3;
   }
@@ -139,8 +141,9 @@ ep_nats_parse_info(const char *line, size_t len, struct ep_nats_info *info,
       !json_object_is_type(o, json_type_object)) {
     json_object_put(o);
     snprintf(why, size, "INFO is not a JSON object (%s)",
-             jerr != json_tokener_success ? json_tokener_error_desc(jerr)
-                                          : "another JSON value");
+             jerr == json_tokener_continue ? "unexpected end of data"
+             : jerr != json_tokener_success ? json_tokener_error_desc(jerr)
+                                            : "another JSON value");
     return EP_EPROTO;
   }
   copy_string(o, "server_id", info->server_id, sizeof info->server_id);

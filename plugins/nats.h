@@ -33,8 +33,8 @@ struct ep_nats_info {
 };
 
 /* Parses one line (without its line end) that should be "INFO {json}".
- * EP_EPROTO with why ("not NATS: said '...'", "INFO is not valid JSON")
- * otherwise.  Pure. */
+ * EP_EPROTO with why ("not NATS: said '...'", "INFO is not a JSON object
+ * (...)", "INFO without a server_id") otherwise.  Pure. */
 enum ep_status ep_nats_parse_info(const char *line, size_t len,
                                   struct ep_nats_info *info, char *why,
                                   size_t size);
