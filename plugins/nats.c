@@ -469,8 +469,7 @@ process_lines(struct nats_ctx *c, struct nats_target *t, struct timespec now)
     t->line_len -= used;
   }
   if (t->phase != P_DONE && t->line_len >= EP_NATS_LINE_MAX) {
-    if (t->phase == P_INFO && t->line_len >= 5 &&
-        memcmp(t->line, "INFO ", 5) == 0)
+    if (t->phase == P_INFO && memcmp(t->line, "INFO ", 5) == 0)
       fail(t, "INFO line exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
     else if (t->phase == P_INFO) {
       char said[SAID_MAX + 8];
