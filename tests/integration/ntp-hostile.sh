@@ -23,8 +23,8 @@ one() {
 echo "# a good server 0.25 s ahead"
 run_ntp -H "$addr_good" -t 2
 expect_rc 0
-expect_first "^EDGE NTP OK - offset 0\.25[0-9]*s from $(echo "$addr_good" | sed 's/\./\\./g'), 1 server answered \|"
-expect_line "^\[OK\] $(echo "$addr_good" | sed 's/\./\\./g') offset 0\.25[0-9]*s delay [0-9.]+s stratum 2 refid 127\.0\.0\.1$"
+expect_first "^EDGE NTP OK - offset 0\.2[0-9]*s from $(echo "$addr_good" | sed 's/\./\\./g'), 1 server answered \|"
+expect_line "^\[OK\] $(echo "$addr_good" | sed 's/\./\\./g') offset 0\.2[0-9]*s delay [0-9.]+s stratum 2 refid 127\.0\.0\.1$"
 expect_near "$(perf_value "${addr_good}_offset")" 0.25 0.020 "offset"
 echo "# replies that must not be trusted"
 one wrong-origin 2 " no trusted reply \(1 discarded: origin mismatch, not an answer to our request\) \|"
@@ -47,7 +47,7 @@ expect_within 2
 echo "# a flood of 199 forged replies before the real one: the real one wins"
 run_ntp -H "$addr_flood" -t 2
 expect_rc 0
-expect_line "^\[OK\] $(echo "$addr_flood" | sed 's/\./\\./g') offset 0\.25[0-9]*s delay [0-9.]+s stratum 2 refid 127\.0\.0\.1 \(199 discarded: origin mismatch, not an answer to our request\)$"
+expect_line "^\[OK\] $(echo "$addr_flood" | sed 's/\./\\./g') offset 0\.2[0-9]*s delay [0-9.]+s stratum 2 refid 127\.0\.0\.1 \(199 discarded: origin mismatch, not an answer to our request\)$"
 
 echo "# nothing listening: port unreachable at once"
 run_ntp -H 127.0.0.99 -t 5
