@@ -71,26 +71,20 @@ usage(FILE *out)
 static int
 parse_mode(const char *s, enum mode *out)
 {
-  static const struct
-  {
-    const char *name;
-    enum mode mode;
-  } modes[] = {
-    { "servfail", MODE_SERVFAIL },
-    { "refused", MODE_REFUSED },
-    { "nxdomain", MODE_NXDOMAIN },
-    { "answer", MODE_ANSWER },
-    { "silent", MODE_SILENT },
+  /* In the order of enum mode, after MODE_NONE. */
+  static const char *const names[] = {
+    "servfail",
+    "refused",
+    "nxdomain",
+    "answer",
+    "silent",
   };
-  size_t i;
+  int i = ep_name_index(s, names, sizeof names / sizeof names[0]);
 
-  for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-    if (strcmp(s, modes[i].name) == 0) {
-      *out = modes[i].mode;
-      return 0;
-    }
-  }
-  return -1;
+  if (i < 0)
+    return -1;
+  *out = (enum mode)(i + 1);
+  return 0;
 }
 
 static int

@@ -119,36 +119,30 @@ parse_offset(const char *s, int64_t *out)
 static int
 parse_mode(const char *s, enum mode *out)
 {
-  static const struct
-  {
-    const char *name;
-    enum mode mode;
-  } modes[] = {
-    { "good", MODE_GOOD },
-    { "wrong-origin", MODE_WRONG_ORIGIN },
-    { "kod-rate", MODE_KOD_RATE },
-    { "kod-deny", MODE_KOD_DENY },
-    { "leap3", MODE_LEAP3 },
-    { "stratum16", MODE_STRATUM16 },
-    { "stratum0-nokiss", MODE_STRATUM0_NOKISS },
-    { "short", MODE_SHORT },
-    { "long", MODE_LONG },
-    { "other-port", MODE_OTHER_PORT },
-    { "flood", MODE_FLOOD },
-    { "zero-xmt", MODE_ZERO_XMT },
-    { "mode3", MODE_MODE3 },
-    { "version2", MODE_VERSION2 },
-    { "silent", MODE_SILENT },
+  /* In the order of enum mode, after MODE_NONE. */
+  static const char *const names[] = {
+    "good",
+    "wrong-origin",
+    "kod-rate",
+    "kod-deny",
+    "leap3",
+    "stratum16",
+    "stratum0-nokiss",
+    "short",
+    "long",
+    "other-port",
+    "flood",
+    "zero-xmt",
+    "mode3",
+    "version2",
+    "silent",
   };
-  size_t i;
+  int i = ep_name_index(s, names, sizeof names / sizeof names[0]);
 
-  for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-    if (strcmp(s, modes[i].name) == 0) {
-      *out = modes[i].mode;
-      return 0;
-    }
-  }
-  return -1;
+  if (i < 0)
+    return -1;
+  *out = (enum mode)(i + 1);
+  return 0;
 }
 
 static int

@@ -104,29 +104,23 @@ usage(FILE *out)
 static int
 parse_mode(const char *s, enum mode *out)
 {
-  static const struct
-  {
-    const char *name;
-    enum mode mode;
-  } modes[] = {
-    { "endless", MODE_ENDLESS },
-    { "huge-info", MODE_HUGE_INFO },
-    { "bad-json", MODE_BAD_JSON },
-    { "info-silence", MODE_INFO_SILENCE },
-    { "accept-close", MODE_ACCEPT_CLOSE },
-    { "banner", MODE_BANNER },
-    { "binary", MODE_BINARY },
-    { "silent", MODE_SILENT },
+  /* In the order of enum mode, after MODE_NONE. */
+  static const char *const names[] = {
+    "endless",
+    "huge-info",
+    "bad-json",
+    "info-silence",
+    "accept-close",
+    "banner",
+    "binary",
+    "silent",
   };
-  size_t i;
+  int i = ep_name_index(s, names, sizeof names / sizeof names[0]);
 
-  for (i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-    if (strcmp(s, modes[i].name) == 0) {
-      *out = modes[i].mode;
-      return 0;
-    }
-  }
-  return -1;
+  if (i < 0)
+    return -1;
+  *out = (enum mode)(i + 1);
+  return 0;
 }
 
 static int

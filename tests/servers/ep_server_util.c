@@ -410,3 +410,14 @@ ep_finish(const char *pidfile)
   close(sig_pipe[1]);
   return got_signal ? 0 : 1;
 }
+
+int
+ep_name_index(const char *s, const char *const names[], size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (strcmp(s, names[i]) == 0)
+      return (int)i;
+  return -1;
+}

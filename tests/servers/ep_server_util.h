@@ -72,4 +72,7 @@ int ep_poll(struct pollfd *pfd, nfds_t nfds, int timeout);
 /* Remove pidfile (if any), close the signal pipe; returns the exit code. */
 int ep_finish(const char *pidfile);
 
+/* Index of s in names (n entries), or -1 when it is not there. */
+int ep_name_index(const char *s, const char *const names[], size_t n);
+
 #endif
