@@ -17,7 +17,10 @@ enum long_only {
   OPT_PROXY_CACERT,
   OPT_FORMAT,
   OPT_SAMPLES,
-  OPT_NATS_AUTH_FILE
+  OPT_NATS_AUTH_FILE,
+  OPT_EXPECT_ISSUER,
+  OPT_CERT_WARNING_DAYS,
+  OPT_CERT_CRITICAL_DAYS
 };
 
 static const struct option long_options[] = {
@@ -40,6 +43,9 @@ static const struct option long_options[] = {
   {"expect-address", required_argument, NULL, 'a'},
   {"samples", required_argument, NULL, OPT_SAMPLES},
   {"nats-auth-file", required_argument, NULL, OPT_NATS_AUTH_FILE},
+  {"expect-issuer", required_argument, NULL, OPT_EXPECT_ISSUER},
+  {"cert-warning-days", required_argument, NULL, OPT_CERT_WARNING_DAYS},
+  {"cert-critical-days", required_argument, NULL, OPT_CERT_CRITICAL_DAYS},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -74,6 +80,7 @@ ep_cli_init(struct ep_cli *cli)
 {
   memset(cli, 0, sizeof *cli);
   cli->format = EP_FORMAT_NAGIOS;
+  cli->cert_warning_days = cli->cert_critical_days = -1;
 }
 
 void
@@ -82,6 +89,7 @@ ep_cli_cleanup(struct ep_cli *cli)
   ep_strlist_free(&cli->dns_servers);
   ep_strlist_free(&cli->hosts);
   ep_strlist_free(&cli->expect_addresses);
+  ep_strlist_free(&cli->expect_issuers);
   ep_cli_init(cli);
 }
 
@@ -133,6 +141,20 @@ static enum ep_status
 not_here(const char *opt, struct ep_err *err)
 {
   return ep_err_set(err, EP_EINVAL, "%s is not an option of this check", opt);
+}
+
+static enum ep_status
+parse_days(const char *opt, const char *arg, int *out, struct ep_err *err)
+{
+  char *end;
+  long  v = strtol(arg, &end, 10);
+
+  if (end == arg || *end || v < 0 || v > 3650)
+    return ep_err_set(err, EP_EINVAL,
+                      "%s: '%s': expected a whole number of days from 0 to "
+                      "3650", opt, arg);
+  *out = (int)v;
+  return EP_OK;
 }
 
 enum ep_status
@@ -242,6 +264,27 @@ ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
           rc = not_here("--nats-auth-file", err);
         else
           cli->nats_auth_file = optarg;
+        break;
+      case OPT_EXPECT_ISSUER:
+        if (!(extras & EP_CLI_HTTPS))
+          rc = not_here("--expect-issuer", err);
+        else if (!*optarg || strlen(optarg) > 200)
+          rc = ep_err_set(err, EP_EINVAL, "--expect-issuer: expected 1 to "
+                                          "200 characters of an issuer name");
+        else
+          rc = add(&cli->expect_issuers, optarg, err);
+        break;
+      case OPT_CERT_WARNING_DAYS:
+        rc = (extras & EP_CLI_HTTPS)
+               ? parse_days("--cert-warning-days", optarg,
+                            &cli->cert_warning_days, err)
+               : not_here("--cert-warning-days", err);
+        break;
+      case OPT_CERT_CRITICAL_DAYS:
+        rc = (extras & EP_CLI_HTTPS)
+               ? parse_days("--cert-critical-days", optarg,
+                            &cli->cert_critical_days, err)
+               : not_here("--cert-critical-days", err);
         break;
       case ':':
         rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",

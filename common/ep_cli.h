@@ -15,7 +15,8 @@ enum ep_cli_extra {
   EP_CLI_HOST = 1 << 0,          /* -H, repeatable */
   EP_CLI_EXPECT_ADDRESS = 1 << 1, /* -a ADDR, repeatable (dns) */
   EP_CLI_SAMPLES = 1 << 2,        /* --samples N (ntp) */
-  EP_CLI_NATS_AUTH = 1 << 3       /* --nats-auth-file FILE (nats) */
+  EP_CLI_NATS_AUTH = 1 << 3,      /* --nats-auth-file FILE (nats) */
+  EP_CLI_HTTPS = 1 << 4 /* --expect-issuer, --cert-{warning,critical}-days */
 };
 
 struct ep_cli {
@@ -32,6 +33,8 @@ struct ep_cli {
   struct ep_strlist hosts, expect_addresses;
   int               samples; /* 0: the profile's */
   const char       *nats_auth_file;
+  struct ep_strlist expect_issuers;
+  int               cert_warning_days, cert_critical_days; /* -1: unset */
 };
 
 void ep_cli_init(struct ep_cli *cli);

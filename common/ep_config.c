@@ -18,6 +18,9 @@ ep_config_cleanup(struct ep_config *cfg)
   ep_profile_free(cfg->profile);
   free(cfg->cafile);
   free(cfg->nats_auth_file);
+  free(cfg->proxy_url);
+  free(cfg->proxy_auth_file);
+  free(cfg->proxy_cacert);
   ep_config_init(cfg);
 }
 
@@ -80,6 +83,7 @@ dns_hosts(struct ep_profile *p, const struct ep_cli *cli, struct ep_err *err)
   return EP_OK;
 }
 
+
 /* -H for a HOST[:PORT] check: the targets given replace the profile's. */
 static enum ep_status
 hostport_targets(struct ep_strlist *targets, const struct ep_strlist *hosts,
@@ -127,6 +131,96 @@ check_proxy_url(const char *url, struct ep_err *err)
   return EP_OK;
 }
 
+char *
+ep_config_env_proxy(bool *had_credentials)
+{
+  const char *v = getenv("https_proxy");
+  const char *scheme_end, *at, *host;
+  char       *url;
+  size_t      slen;
+
+  *had_credentials = false;
+  if (!v || !*v)
+    v = getenv("HTTPS_PROXY");
+  if (!v || !*v)
+    return NULL;
+  scheme_end = strstr(v, "://");
+  host = scheme_end ? scheme_end + 3 : v;
+  at = strchr(host, '@');
+  if (at && (!strchr(host, '/') || at < strchr(host, '/'))) {
+    *had_credentials = true;
+    host = at + 1;
+  }
+  slen = scheme_end ? (size_t)(scheme_end - v) + 3 : 0;
+  /* curl's rule: a proxy without a scheme is an http:// one. */
+  if (!(url = malloc((slen ? slen : 7) + strlen(host) + 1)))
+    return NULL;
+  if (slen)
+    memcpy(url, v, slen);
+  else
+    memcpy(url, "http://", slen = 7);
+  strcpy(url + slen, host);
+  return url;
+}
+
+static enum ep_status
+https_settings(struct ep_config *cfg, const struct ep_cli *cli,
+               struct ep_err *err)
+{
+  struct ep_profile *p = cfg->profile;
+  bool               creds;
+
+  if (cli->hosts.n &&
+      hostport_targets(&p->https.targets, &cli->hosts, 443, err) != EP_OK)
+    return EP_EINVAL;
+  if (p->https.targets.n == 0)
+    return ep_err_set(err, EP_EINVAL, "%s: no HTTPS targets (https.targets "
+                                      "or -H)", p->name);
+  if (cli->expect_issuers.n &&
+      copy_list(&p->https.expect_issuers, &cli->expect_issuers, err) != EP_OK)
+    return EP_ENOMEM;
+  cfg->cert_warn_days = cli->cert_warning_days >= 0
+                          ? cli->cert_warning_days
+                          : p->https.cert_warning_days;
+  cfg->cert_crit_days = cli->cert_critical_days >= 0
+                          ? cli->cert_critical_days
+                          : p->https.cert_critical_days;
+  if (cfg->cert_crit_days > cfg->cert_warn_days)
+    return ep_err_set(err, EP_EINVAL,
+                      "certificate days: critical (%d) must not be more than "
+                      "warning (%d)", cfg->cert_crit_days, cfg->cert_warn_days);
+  if ((cli->cacert || p->https.cacert) &&
+      replace_string(&cfg->cafile, cli->cacert ? cli->cacert : p->https.cacert,
+                     err) != EP_OK)
+    return EP_ENOMEM;
+  if (p->proxy.url) {
+    if (replace_string(&cfg->proxy_url, p->proxy.url, err) != EP_OK)
+      return EP_ENOMEM;
+  } else if ((cfg->proxy_url = ep_config_env_proxy(&creds)) != NULL) {
+    cfg->proxy_from_env = true;
+    if (check_proxy_url(cfg->proxy_url, err) != EP_OK)
+      return ep_err_set(err, EP_EINVAL,
+                        "https_proxy: expected an http:// or https:// URL");
+  }
+  if ((cli->proxy_auth_file || p->proxy.auth_file) &&
+      replace_string(&cfg->proxy_auth_file,
+                     cli->proxy_auth_file ? cli->proxy_auth_file
+                                          : p->proxy.auth_file,
+                     err) != EP_OK)
+    return EP_ENOMEM;
+  if ((cli->proxy_cacert || p->proxy.cacert) &&
+      replace_string(&cfg->proxy_cacert,
+                     cli->proxy_cacert ? cli->proxy_cacert : p->proxy.cacert,
+                     err) != EP_OK)
+    return EP_ENOMEM;
+  if ((cfg->proxy_auth_file || cfg->proxy_cacert) && !cfg->proxy_url)
+    return ep_err_set(err, EP_EINVAL, "%s given, but no proxy (--proxy, "
+                                      "proxy.url or https_proxy)",
+                      cfg->proxy_auth_file ? "proxy credentials"
+                                           : "a proxy CA");
+  return thresholds(cfg, cli, p->https.warning, p->https.critical, err);
+}
+
 enum ep_status
 ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
                    enum ep_check_kind check, struct ep_err *err)
@@ -172,6 +266,8 @@ ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
                                           "or -H)", p->name);
       cfg->samples = cli->samples ? cli->samples : p->ntp.samples;
       return thresholds(cfg, cli, p->ntp.warning, p->ntp.critical, err);
+    case EP_CHECK_HTTPS:
+      return https_settings(cfg, cli, err);
     case EP_CHECK_NATS:
       if (cli->hosts.n &&
           hostport_targets(&p->nats.targets, &cli->hosts, 7422, err) != EP_OK)

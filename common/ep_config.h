@@ -10,8 +10,9 @@
 #include "ep_profile.h"
 #include "ep_range.h"
 
-/* The checks of this release; https joins when its probe lands. */
-enum ep_check_kind { EP_CHECK_DNS, EP_CHECK_NTP, EP_CHECK_NATS };
+/* The checks of this release. */
+enum ep_check_kind { EP_CHECK_DNS, EP_CHECK_NTP, EP_CHECK_HTTPS,
+                     EP_CHECK_NATS };
 
 struct ep_config {
   struct ep_profile *profile; /* owned; overrides already applied */
@@ -22,12 +23,23 @@ struct ep_config {
   int                samples;    /* ntp: per address */
   char              *cafile;     /* https, nats: NULL for the system store */
   char              *nats_auth_file;
+  int                cert_warn_days, cert_crit_days; /* https */
+  /* https: the proxy (profile.proxy.url after --proxy, or https_proxy
+   * from the environment with any credentials stripped), NULL for none. */
+  char              *proxy_url;
+  bool               proxy_from_env;
+  char              *proxy_auth_file, *proxy_cacert;
   enum ep_format     format;
   int                verbose;
 };
 
 void ep_config_init(struct ep_config *cfg);
 void ep_config_cleanup(struct ep_config *cfg);
+
+/* The proxy URL of https_proxy (or HTTPS_PROXY) with any "user:pass@"
+ * removed, in a new string; NULL when neither is set or on no memory.
+ * *had_credentials tells whether some were removed. */
+char *ep_config_env_proxy(bool *had_credentials);
 
 /* Loads the profile the command line names (standard by default) and lays
  * the options over it for the given check: -D replaces dns.servers, -H the

@@ -10,14 +10,35 @@
 #include "ep_secret.h"
 
 enum ep_status
+ep_secret_parse(const char *text, const char *what, const char *source,
+                struct ep_secret *s, struct ep_err *err)
+{
+  size_t      len = strcspn(text, "\r\n");
+  const char *colon = memchr(text, ':', len);
+
+  memset(s, 0, sizeof *s);
+  if (len == 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: empty; expected user:password "
+                                      "or a token", what, source);
+  if (len >= EP_SECRET_MAX)
+    return ep_err_set(err, EP_EINVAL, "%s %s: longer than %d bytes", what,
+                      source, EP_SECRET_MAX - 1);
+  if (colon) {
+    memcpy(s->user, text, (size_t)(colon - text));
+    memcpy(s->password, colon + 1, len - (size_t)(colon - text) - 1);
+  } else {
+    memcpy(s->token, text, len);
+  }
+  return EP_OK;
+}
+
+enum ep_status
 ep_secret_load(const char *path, const char *what, struct ep_secret *s,
                struct ep_err *err)
 {
   char           buf[2 * EP_SECRET_MAX + 2];
   struct stat    st;
   ssize_t        n;
-  size_t         len;
-  char          *colon;
   int            fd;
   enum ep_status rc = EP_OK;
 
@@ -43,21 +64,7 @@ ep_secret_load(const char *path, const char *what, struct ep_secret *s,
     return ep_err_set(err, EP_EINVAL, "%s %s: cannot read: %s", what, path,
                       strerror(errno));
   buf[n] = '\0';
-  len = strcspn(buf, "\r\n");
-  buf[len] = '\0';
-  if (len == 0)
-    rc = ep_err_set(err, EP_EINVAL, "%s %s: empty; expected user:password "
-                                    "or a token", what, path);
-  else if (len >= EP_SECRET_MAX)
-    rc = ep_err_set(err, EP_EINVAL, "%s %s: longer than %d bytes", what, path,
-                    EP_SECRET_MAX - 1);
-  else if ((colon = strchr(buf, ':'))) {
-    *colon = '\0';
-    memcpy(s->user, buf, strlen(buf) + 1);
-    memcpy(s->password, colon + 1, strlen(colon + 1) + 1);
-  } else {
-    memcpy(s->token, buf, len + 1);
-  }
+  rc = ep_secret_parse(buf, what, path, s, err);
   explicit_bzero(buf, sizeof buf);
   return rc;
 }

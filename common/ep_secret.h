@@ -22,6 +22,12 @@ struct ep_secret {
 enum ep_status ep_secret_load(const char *path, const char *what,
                               struct ep_secret *s, struct ep_err *err);
 
+/* The same from text (an environment variable's value): source names
+ * it in messages ("EDGEPROBE_PROXY_AUTH"). */
+enum ep_status ep_secret_parse(const char *text, const char *what,
+                               const char *source, struct ep_secret *s,
+                               struct ep_err *err);
+
 /* Overwrites the secret in memory. */
 void ep_secret_wipe(struct ep_secret *s);
 

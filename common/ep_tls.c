@@ -11,12 +11,13 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "ep_addr.h"
 #include "ep_tls.h"
 
-#define SYSTEM_CA_DIR "/etc/ssl/certs"
+
 
 struct ep_tls_ctx {
   SSL_CTX *ssl;
@@ -31,13 +32,8 @@ struct ep_tls {
  * SIGPIPE, which would kill a check plugin.  The core installs no signal
  * handlers, so this thread blocks SIGPIPE around each call and takes back
  * one that the call raised (as libpq does). */
-struct sigpipe_guard {
-  sigset_t old;
-  bool     was_pending;
-};
-
-static void
-sigpipe_block(struct sigpipe_guard *g)
+void
+ep_sigpipe_block(struct ep_sigpipe_guard *g)
 {
   sigset_t pipe_only, pending;
 
@@ -48,8 +44,8 @@ sigpipe_block(struct sigpipe_guard *g)
   g->was_pending = sigismember(&pending, SIGPIPE) == 1;
 }
 
-static void
-sigpipe_restore(struct sigpipe_guard *g)
+void
+ep_sigpipe_restore(struct ep_sigpipe_guard *g)
 {
   sigset_t        pipe_only, pending;
   struct timespec zero = {0, 0};
@@ -100,8 +96,8 @@ ep_tls_ctx_new(const char *cafile, struct ep_err *err)
       ep_tls_ctx_free(c);
       return NULL;
     }
-  } else if (SSL_CTX_load_verify_dir(c->ssl, SYSTEM_CA_DIR) != 1) {
-    openssl_error(why, sizeof why, "cannot use " SYSTEM_CA_DIR);
+  } else if (SSL_CTX_load_verify_dir(c->ssl, EP_TLS_SYSTEM_CA_DIR) != 1) {
+    openssl_error(why, sizeof why, "cannot use " EP_TLS_SYSTEM_CA_DIR);
     ep_err_set(err, EP_EIO, "%s", why);
     ep_tls_ctx_free(c);
     return NULL;
@@ -169,30 +165,30 @@ step_of(struct ep_tls *t, int rc, char *why, size_t size, const char *what)
 enum ep_tls_step
 ep_tls_handshake(struct ep_tls *t, char *why, size_t size)
 {
-  struct sigpipe_guard g;
+  struct ep_sigpipe_guard g;
   enum ep_tls_step     st = EP_TLS_DONE;
   int                  rc;
 
   ERR_clear_error();
   errno = 0;
-  sigpipe_block(&g);
+  ep_sigpipe_block(&g);
   rc = SSL_connect(t->ssl);
   if (rc != 1)
     st = step_of(t, rc, why, size, "TLS handshake failed");
-  sigpipe_restore(&g);
+  ep_sigpipe_restore(&g);
   return st;
 }
 
 ssize_t
 ep_tls_read(struct ep_tls *t, void *buf, size_t len, char *why, size_t size)
 {
-  struct sigpipe_guard g;
+  struct ep_sigpipe_guard g;
   ssize_t              n;
   int                  rc;
 
   ERR_clear_error();
   errno = 0;
-  sigpipe_block(&g);
+  ep_sigpipe_block(&g);
   rc = SSL_read(t->ssl, buf, len > 65536 ? 65536 : (int)len);
   if (rc > 0)
     n = rc;
@@ -202,7 +198,7 @@ ep_tls_read(struct ep_tls *t, void *buf, size_t len, char *why, size_t size)
     n = -2;
   else
     n = -1;
-  sigpipe_restore(&g);
+  ep_sigpipe_restore(&g);
   return n;
 }
 
@@ -210,13 +206,13 @@ ssize_t
 ep_tls_write(struct ep_tls *t, const void *buf, size_t len, char *why,
              size_t size)
 {
-  struct sigpipe_guard g;
+  struct ep_sigpipe_guard g;
   ssize_t              n;
   int                  rc;
 
   ERR_clear_error();
   errno = 0;
-  sigpipe_block(&g);
+  ep_sigpipe_block(&g);
   rc = SSL_write(t->ssl, buf, len > 65536 ? 65536 : (int)len);
   if (rc > 0)
     n = rc;
@@ -224,12 +220,12 @@ ep_tls_write(struct ep_tls *t, const void *buf, size_t len, char *why,
     n = -2;
   else
     n = -1;
-  sigpipe_restore(&g);
+  ep_sigpipe_restore(&g);
   return n;
 }
 
-static void
-name_of(X509_NAME *n, char *out, size_t size)
+void
+ep_tls_name(X509_NAME *n, char *out, size_t size)
 {
   int i = n ? X509_NAME_get_index_by_NID(n, NID_commonName, -1) : -1;
 
@@ -249,8 +245,8 @@ name_of(X509_NAME *n, char *out, size_t size)
     X509_NAME_oneline(n, out, (int)size);
 }
 
-static bool
-days_left(X509 *x, double *days)
+bool
+ep_tls_days_left(X509 *x, double *days)
 {
   int pday = 0, psec = 0;
 
@@ -261,30 +257,14 @@ days_left(X509 *x, double *days)
 }
 
 void
-ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r)
+ep_tls_judge(struct ep_tls_report *r, const char *unknown_issuer,
+             const char *host)
 {
-  X509           *leaf = SSL_get1_peer_certificate(t->ssl);
-  STACK_OF(X509) *chain = SSL_get_peer_cert_chain(t->ssl);
-  const char     *v;
-  int             i;
-  double          d;
+  const char *v;
 
-  memset(r, 0, sizeof r[0]);
-  snprintf(r->version, sizeof r->version, "%s", SSL_get_version(t->ssl));
-  snprintf(r->cipher, sizeof r->cipher, "%s",
-           SSL_CIPHER_get_name(SSL_get_current_cipher(t->ssl)));
-  if (leaf) {
-    name_of(X509_get_subject_name(leaf), r->subject, sizeof r->subject);
-    name_of(X509_get_issuer_name(leaf), r->issuer, sizeof r->issuer);
-    r->have_days = days_left(leaf, &r->leaf_days);
-    r->soonest_days = r->leaf_days;
-  }
-  for (i = 0; chain && i < sk_X509_num(chain); i++)
-    if (days_left(sk_X509_value(chain, i), &d) && d < r->soonest_days)
-      r->soonest_days = d;
-  r->verify_code = leaf ? SSL_get_verify_result(t->ssl)
-                        : X509_V_ERR_UNSPECIFIED;
   r->verified = r->verify_code == X509_V_OK;
+  r->interception = false;
+  r->problem[0] = '\0';
   switch (r->verify_code) {
     case X509_V_OK:
       break;
@@ -296,7 +276,8 @@ ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r)
        * firewall's re-signed certificates look like. */
       r->interception = true;
       snprintf(r->problem, sizeof r->problem,
-               "TLS interception suspected (issuer: %s)", r->issuer);
+               "TLS interception suspected (issuer: %s)",
+               unknown_issuer && *unknown_issuer ? unknown_issuer : r->issuer);
       break;
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
       snprintf(r->problem, sizeof r->problem,
@@ -313,7 +294,7 @@ ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r)
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
       snprintf(r->problem, sizeof r->problem,
                "certificate for the wrong name (%.100s, not %.120s)",
-               r->subject, t->host);
+               r->subject, host);
       break;
     default:
       v = X509_verify_cert_error_string(r->verify_code);
@@ -321,5 +302,67 @@ ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r)
                v ? v : "unknown error");
       break;
   }
+}
+
+bool
+ep_tls_anchor_is_public(X509 *anchor, const char *hashed_dir,
+                        const char *public_dir)
+{
+  unsigned long hash = X509_subject_name_hash(anchor);
+  size_t        plen = strlen(public_dir);
+  char          path[512];
+  int           i;
+
+  /* The hashed directory names each trusted CA by its subject's hash;
+   * following the link says where the certificate came from: Debian's
+   * Mozilla set, or a CA the site added itself. */
+  for (i = 0; i < 16; i++) {
+    char *real;
+    FILE *f;
+    X509 *x = NULL;
+    bool  same, public;
+
+    snprintf(path, sizeof path, "%s/%08lx.%d", hashed_dir, hash, i);
+    if (!(real = realpath(path, NULL)))
+      break;
+    public = strncmp(real, public_dir, plen) == 0 && real[plen] == '/';
+    if ((f = fopen(real, "r")) != NULL) {
+      x = PEM_read_X509(f, NULL, NULL, NULL);
+      fclose(f);
+    }
+    free(real);
+    same = x && X509_cmp(x, anchor) == 0;
+    X509_free(x);
+    if (same)
+      return public;
+  }
+  ERR_clear_error();
+  return false;
+}
+
+void
+ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r)
+{
+  X509           *leaf = SSL_get1_peer_certificate(t->ssl);
+  STACK_OF(X509) *chain = SSL_get_peer_cert_chain(t->ssl);
+  int             i;
+  double          d;
+
+  memset(r, 0, sizeof r[0]);
+  snprintf(r->version, sizeof r->version, "%s", SSL_get_version(t->ssl));
+  snprintf(r->cipher, sizeof r->cipher, "%s",
+           SSL_CIPHER_get_name(SSL_get_current_cipher(t->ssl)));
+  if (leaf) {
+    ep_tls_name(X509_get_subject_name(leaf), r->subject, sizeof r->subject);
+    ep_tls_name(X509_get_issuer_name(leaf), r->issuer, sizeof r->issuer);
+    r->have_days = ep_tls_days_left(leaf, &r->leaf_days);
+    r->soonest_days = r->leaf_days;
+  }
+  for (i = 0; chain && i < sk_X509_num(chain); i++)
+    if (ep_tls_days_left(sk_X509_value(chain, i), &d) && d < r->soonest_days)
+      r->soonest_days = d;
+  r->verify_code = leaf ? SSL_get_verify_result(t->ssl)
+                        : X509_V_ERR_UNSPECIFIED;
+  ep_tls_judge(r, NULL, t->host);
   X509_free(leaf);
 }

@@ -7,7 +7,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
+
+#include <openssl/x509.h>
 
 #include "ep_err.h"
 #include "ep_result.h"
@@ -56,5 +59,39 @@ struct ep_tls_report {
 
 /* Describes the finished handshake's peer (its chain, the verdict). */
 void ep_tls_describe(struct ep_tls *t, struct ep_tls_report *r);
+
+/* Sets verified, interception and problem from r->verify_code (with
+ * subject, issuer and leaf_days already filled): the one wording of
+ * every TLS verdict.  unknown_issuer names the CA nobody trusts, when
+ * known (NULL: r->issuer); host is the name the peer had to prove. */
+void ep_tls_judge(struct ep_tls_report *r, const char *unknown_issuer,
+                  const char *host);
+
+/* "CN=..." when the name has a common name, else its one-line form. */
+void ep_tls_name(X509_NAME *n, char *out, size_t size);
+
+/* Days until x expires (negative: expired); false when unreadable. */
+bool ep_tls_days_left(X509 *x, double *days);
+
+/* Whether a trust anchor that verified a chain is a public one: found in
+ * hashed_dir (OpenSSL's c_rehash layout, /etc/ssl/certs) as a link into
+ * public_dir (/usr/share/ca-certificates/mozilla).  A CA the site added
+ * itself, or one only a --cacert file holds, is not. */
+bool ep_tls_anchor_is_public(X509 *anchor, const char *hashed_dir,
+                             const char *public_dir);
+
+#define EP_TLS_SYSTEM_CA_DIR "/etc/ssl/certs"
+#define EP_TLS_PUBLIC_CA_DIR "/usr/share/ca-certificates/mozilla"
+
+/* OpenSSL and libcurl may write to a socket whose peer has gone: this
+ * thread blocks SIGPIPE around such calls and takes back one they raised
+ * (the core installs no signal handlers). */
+struct ep_sigpipe_guard {
+  sigset_t old;
+  bool     was_pending;
+};
+
+void ep_sigpipe_block(struct ep_sigpipe_guard *g);
+void ep_sigpipe_restore(struct ep_sigpipe_guard *g);
 
 #endif
