@@ -1,0 +1,45 @@
+/* check_edge_https: every cloud domain over TLS from here, directly or
+ * through the site's proxy, with TLS interception named. */
+#include "config.h"
+
+#include "https.h"
+#include "ep_cli.h"
+#include "ep_nagios.h"
+
+static const struct ep_nagios_check https_check = {
+  "check_edge_https",
+  "HTTPS",
+  "https",
+  EP_CHECK_HTTPS,
+  ep_https_probe_for,
+  EP_CLI_HOST | EP_CLI_HTTPS,
+  "fetches https://HOST/ from every HTTPS target of the profile (or -H) at\n"
+  "once: TLS with SNI, the certificate verified and described, any HTTP\n"
+  "status counted as reachable, TLS interception and SNI filtering named",
+  "Options of this check:\n"
+  " -H, --hostname HOST[:PORT]\n"
+  "    an HTTPS target (port 443); repeatable; replaces the profile's\n"
+  " --expect-issuer TEXT\n"
+  "    a verified chain must have an issuer whose name contains TEXT\n"
+  "    (case-insensitive); repeatable; a chain that does is trusted even\n"
+  "    through a --cacert CA\n"
+  " --cert-warning-days N  --cert-critical-days N\n"
+  "    alert when a certificate of the chain expires within N days\n"
+  "    (profile default 21 and 7)\n"
+  " --cacert FILE   trust this CA bundle instead of the system store\n"
+  " --proxy URL     http:// or https:// proxy (default: the profile's, or\n"
+  "    https_proxy from the environment, its credentials ignored); the\n"
+  "    proxy resolves the targets' names\n"
+  " --proxy-auth-file FILE\n"
+  "    user:password for the proxy (others must not be able to read it);\n"
+  "    or EDGEPROBE_PROXY_AUTH=user:password in the environment\n"
+  " -w/-c apply to each target's total time in seconds (profile default\n"
+  "    1 and 5)\n"
+  " -vvv adds curl's trace to each target, credentials hidden\n",
+};
+
+int
+main(int argc, char **argv)
+{
+  return ep_nagios_main(argc, argv, &https_check);
+}

@@ -1,0 +1,790 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "ep_run.h"
+#include "ep_time.h"
+#include "ep_tls.h"
+#include "https.h"
+#include "https_report.h"
+
+#define TRACE_LINE_MAX 300
+
+/* A socket curl asked us to watch, and for what (CURL_POLL_*). */
+struct watched {
+  curl_socket_t fd;
+  int           what;
+};
+
+struct https_ctx {
+  struct ep_https_options opts;
+  struct ep_secret        proxy_secret; /* opts.proxy_secret points here */
+  char                   *proxy_host;   /* from the proxy URL; no brackets */
+  unsigned                proxy_port;
+  CURLM                  *multi;
+  struct watched         *socks;
+  size_t                  n_socks, cap_socks;
+  bool                    has_timer;
+  struct timespec         timer;
+  struct ep_https_target *targets;
+  size_t                  n_targets;
+  struct ep_run          *run;
+};
+
+struct lookup_slot {
+  struct https_ctx *ctx;
+  size_t            target; /* unused for the proxy's lookup */
+};
+
+bool
+ep_https_issuer_expected(const char *issuers, const struct ep_strlist *expect,
+                         const char **matched)
+{
+  size_t i;
+
+  for (i = 0; expect && i < expect->n; i++) {
+    const char *line = issuers;
+    size_t      want = strlen(expect->v[i]);
+
+    while (line && *line) {
+      const char *end = strchr(line, '\n');
+      size_t      len = end ? (size_t)(end - line) : strlen(line);
+      size_t      k;
+
+      for (k = 0; want && k + want <= len; k++) {
+        if (strncasecmp(line + k, expect->v[i], want) == 0) {
+          if (matched)
+            *matched = expect->v[i];
+          return true;
+        }
+      }
+      line = end ? end + 1 : NULL;
+    }
+  }
+  return false;
+}
+
+void
+ep_https_trace_line(const char *in, size_t len, char *out, size_t size)
+{
+  static const char *const hidden[] = {"proxy-authorization:",
+                                       "authorization:", "cookie:",
+                                       "set-cookie:", NULL};
+  size_t i, n = 0;
+
+  if (size == 0)
+    return;
+  while (len && (in[len - 1] == '\n' || in[len - 1] == '\r'))
+    len--;
+  for (i = 0; hidden[i]; i++) {
+    size_t hl = strlen(hidden[i]);
+
+    /* curl's trace prefixes nothing to header lines; a credential may
+     * also follow "> " in other tools' traces. */
+    if (len >= hl && strncasecmp(in, hidden[i], hl) == 0) {
+      snprintf(out, size, "%.*s (hidden)", (int)(hl > size ? 0 : hl), in);
+      return;
+    }
+  }
+  for (i = 0; i < len && n + 1 < size; i++) {
+    unsigned char c = (unsigned char)in[i];
+
+    out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+  }
+  out[n] = '\0';
+}
+
+/* curl's socket and timer callbacks: what the run's loop must watch. */
+static int
+on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
+{
+  struct https_ctx *c = userp;
+  size_t            i;
+
+  (void)easy;
+  (void)sockp;
+  for (i = 0; i < c->n_socks; i++)
+    if (c->socks[i].fd == fd)
+      break;
+  if (what == CURL_POLL_REMOVE) {
+    if (i < c->n_socks)
+      c->socks[i] = c->socks[--c->n_socks];
+    return 0;
+  }
+  if (i == c->n_socks) {
+    if (c->n_socks == c->cap_socks) {
+      size_t          cap = c->cap_socks ? c->cap_socks * 2 : 16;
+      struct watched *v = realloc(c->socks, cap * sizeof *v);
+
+      if (!v)
+        return -1;
+      c->socks = v;
+      c->cap_socks = cap;
+    }
+    c->n_socks++;
+  }
+  c->socks[i].fd = fd;
+  c->socks[i].what = what;
+  return 0;
+}
+
+static int
+on_timer(CURLM *multi, long ms, void *userp)
+{
+  struct https_ctx *c = userp;
+
+  (void)multi;
+  c->has_timer = ms >= 0;
+  if (ms >= 0)
+    c->timer = ep_time_add(ep_time_now(), (double)ms / 1000.0);
+  return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+  struct ep_https_target *t = arg;
+
+  (void)data;
+  t->body_bytes += size * n;
+  /* Reachability is proven by the status line; a body past the cap is
+   * cut (curl then ends the transfer with a write error). */
+  if (t->body_bytes > EP_HTTPS_BODY_MAX) {
+    t->body_capped = true;
+    return 0;
+  }
+  return size * n;
+}
+
+static int
+on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+  struct ep_https_target *t = arg;
+
+  if (purpose == CURLSOCKTYPE_IPCXN && !t->have_tcp) {
+    t->conn_fd = fd;
+    t->t_socket = ep_time_now();
+  }
+  return CURL_SOCKOPT_OK;
+}
+
+static int
+on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
+{
+  struct ep_https_target *t = arg;
+  const char             *prefix;
+  char                    line[TRACE_LINE_MAX];
+
+  (void)easy;
+  if (type == CURLINFO_TEXT)
+    prefix = "* ";
+  else if (type == CURLINFO_HEADER_IN)
+    prefix = "< ";
+  else if (type == CURLINFO_HEADER_OUT)
+    prefix = "> ";
+  else
+    return 0;
+  while (size > 0) {
+    const char *nl = memchr(data, '\n', size);
+    size_t      len = nl ? (size_t)(nl - data) + 1 : size;
+
+    ep_https_trace_line(data, len, line, sizeof line);
+    if (line[0])
+      (void)ep_buf_printf(&t->trace, "%s%s\n", prefix, line);
+    data += len;
+    size -= len;
+  }
+  return 0;
+}
+
+static void
+fail_target(struct ep_https_target *t, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void
+fail_target(struct ep_https_target *t, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!t->failure[0]) {
+    va_start(ap, fmt);
+    vsnprintf(t->failure, sizeof t->failure, fmt, ap);
+    va_end(ap);
+  }
+  t->phase = EP_HTTPS_DONE;
+}
+
+static long
+ms_left(const struct https_ctx *c)
+{
+  double left = ep_time_diff(c->run->deadline, ep_time_now());
+
+  /* The run's deadline ends the transfer; curl's own limit is a
+   * backstop just past it. */
+  return left > 0 ? (long)(left * 1000) + 500 : 500;
+}
+
+/* "host:port:addr,addr" for CURLOPT_RESOLVE. */
+static struct curl_slist *
+resolve_entry(struct curl_slist *list, const char *host, unsigned port,
+              const struct ep_lookup_result *res)
+{
+  char   entry[EP_HOST_MAX + 16 + EP_DNS_MAX_ADDRS * (EP_DNS_ADDR_TEXT + 3)];
+  size_t len, i;
+
+  len = (size_t)snprintf(entry, sizeof entry, "%s:%u:", host, port);
+  for (i = 0; i < res->n_addrs && len < sizeof entry; i++)
+    len += (size_t)snprintf(entry + len, sizeof entry - len,
+                            strchr(res->addrs[i], ':') ? "%s[%s]" : "%s%s",
+                            i ? "," : "", res->addrs[i]);
+  return curl_slist_append(list, entry);
+}
+
+static bool
+setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
+{
+  const struct ep_https_options *o = &c->opts;
+  char                           url[EP_HOST_MAX + 32];
+  char                           iface[64];
+  long                           left = ms_left(c);
+  CURLcode                       rc = CURLE_OK;
+
+  snprintf(url, sizeof url, strchr(t->hp.host, ':') ? "https://[%s]:%u/"
+                                                    : "https://%s:%u/",
+           t->hp.host, t->hp.port);
+#define SET(opt, val)                                                          \
+  if (rc == CURLE_OK)                                                          \
+    rc = curl_easy_setopt(h, opt, val);
+  SET(CURLOPT_URL, url);
+  SET(CURLOPT_PROTOCOLS_STR, "https");
+  SET(CURLOPT_NOSIGNAL, 1L);
+  SET(CURLOPT_PRIVATE, t);
+  SET(CURLOPT_ERRORBUFFER, t->errbuf);
+  SET(CURLOPT_USERAGENT, "edgeprobe/" PACKAGE_VERSION);
+  SET(CURLOPT_FRESH_CONNECT, 1L);
+  SET(CURLOPT_FORBID_REUSE, 1L);
+  SET(CURLOPT_FOLLOWLOCATION, 0L);
+  SET(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
+  SET(CURLOPT_TIMEOUT_MS, left);
+  SET(CURLOPT_CONNECTTIMEOUT_MS, left);
+  SET(CURLOPT_WRITEFUNCTION, on_body);
+  SET(CURLOPT_WRITEDATA, t);
+  SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+  SET(CURLOPT_SOCKOPTDATA, t);
+  SET(CURLOPT_SSL_VERIFYPEER, 1L);
+  SET(CURLOPT_SSL_VERIFYHOST, 2L);
+  /* The hashed directory loads only the issuers a chain needs; Debian's
+   * whole bundle per handle would cost ~0.4 s of CPU each. */
+  SET(CURLOPT_CAINFO, o->cafile);
+  SET(CURLOPT_CAPATH, o->cafile ? NULL : EP_TLS_SYSTEM_CA_DIR);
+  SET(CURLOPT_SSL_CTX_FUNCTION, ep_https_tls_install);
+  SET(CURLOPT_SSL_CTX_DATA, &t->seen);
+  if (t->resolve_list)
+    SET(CURLOPT_RESOLVE, (struct curl_slist *)t->resolve_list);
+  if (o->iface) {
+    /* "if!": the interface or an error, never a silent other route. */
+    snprintf(iface, sizeof iface, "if!%s", o->iface->name);
+    SET(CURLOPT_INTERFACE, iface);
+  }
+  /* An explicit proxy, or none: curl must not pick one up from the
+   * environment on its own. */
+  SET(CURLOPT_PROXY, o->proxy ? o->proxy : "");
+  if (o->proxy) {
+    SET(CURLOPT_HTTPPROXYTUNNEL, 1L);
+    SET(CURLOPT_NOPROXY, "");
+    SET(CURLOPT_PROXY_CAINFO, o->proxy_cafile);
+    SET(CURLOPT_PROXY_CAPATH, o->proxy_cafile ? NULL : EP_TLS_SYSTEM_CA_DIR);
+    if (o->proxy_secret) {
+      SET(CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+      SET(CURLOPT_PROXYUSERNAME, o->proxy_secret->token[0]
+                                   ? o->proxy_secret->token
+                                   : o->proxy_secret->user);
+      SET(CURLOPT_PROXYPASSWORD, o->proxy_secret->password);
+    }
+  }
+  if (o->verbose >= 3) {
+    SET(CURLOPT_VERBOSE, 1L);
+    SET(CURLOPT_DEBUGFUNCTION, on_debug);
+    SET(CURLOPT_DEBUGDATA, t);
+  }
+#undef SET
+  if (rc != CURLE_OK)
+    fail_target(t, "cannot set up curl: %s", curl_easy_strerror(rc));
+  return rc == CURLE_OK;
+}
+
+static void
+start_transfer(struct https_ctx *c, struct ep_https_target *t)
+{
+  CURL     *h = curl_easy_init();
+  CURLMcode mrc;
+
+  if (!h) {
+    fail_target(t, "cannot create a curl handle");
+    return;
+  }
+  if (!setup_easy(c, t, h)) {
+    curl_easy_cleanup(h);
+    return;
+  }
+  t->t_added = ep_time_now();
+  if ((mrc = curl_multi_add_handle(c->multi, h)) != CURLM_OK) {
+    curl_easy_cleanup(h);
+    fail_target(t, "cannot start: %s", curl_multi_strerror(mrc));
+    return;
+  }
+  t->easy = h;
+  t->phase = EP_HTTPS_TRANSFER;
+}
+
+static void
+note_lookup(struct ep_https_target *t, const struct ep_lookup_result *res)
+{
+  t->have_resolve = res->outcome != EP_DNS_CANCELLED;
+  t->resolve_s = res->seconds;
+  snprintf(t->resolved_by, sizeof t->resolved_by, "%s%s",
+           res->via_fallback ? "fallback " : "", res->server);
+}
+
+static void
+on_target_lookup(void *arg, const struct ep_lookup_result *res)
+{
+  struct lookup_slot     *sl = arg;
+  struct https_ctx       *c = sl->ctx;
+  struct ep_https_target *t = &c->targets[sl->target];
+
+  free(sl);
+  note_lookup(t, res);
+  if (res->outcome != EP_DNS_ANSWER) {
+    fail_target(t, "not resolved: %s from %s%s",
+                ep_dns_outcome_str(res->outcome),
+                res->via_fallback ? "fallback " : "", res->server);
+    return;
+  }
+  if (!(t->resolve_list = resolve_entry(NULL, t->hp.host, t->hp.port, res))) {
+    fail_target(t, "out of memory");
+    return;
+  }
+  start_transfer(c, t);
+}
+
+static void
+on_proxy_lookup(void *arg, const struct ep_lookup_result *res)
+{
+  struct lookup_slot *sl = arg;
+  struct https_ctx   *c = sl->ctx;
+  size_t              i;
+
+  free(sl);
+  for (i = 0; i < c->n_targets; i++) {
+    struct ep_https_target *t = &c->targets[i];
+
+    note_lookup(t, res);
+    if (res->outcome != EP_DNS_ANSWER)
+      fail_target(t, "the proxy's name %s not resolved: %s from %s%s",
+                  c->proxy_host, ep_dns_outcome_str(res->outcome),
+                  res->via_fallback ? "fallback " : "", res->server);
+    else if (!(t->resolve_list = resolve_entry(NULL, c->proxy_host,
+                                               c->proxy_port, res)))
+      fail_target(t, "out of memory");
+    else
+      start_transfer(c, t);
+  }
+}
+
+static enum ep_status
+lookup(struct https_ctx *c, const char *name, ep_lookup_cb cb, size_t target,
+       struct timespec now, struct ep_err *err)
+{
+  struct lookup_slot *sl;
+
+  if (!c->run->resolver)
+    return ep_err_set(err, EP_EINVAL, "https probe: the run has no resolver");
+  if (!(sl = malloc(sizeof *sl)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  sl->ctx = c;
+  sl->target = target;
+  if (ep_resolver_lookup(c->run->resolver, name, cb, sl, now, err) != EP_OK) {
+    free(sl);
+    return err ? err->code : EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+static enum ep_status
+https_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
+{
+  struct https_ctx *c = p->ctx;
+  struct timespec   now = ep_time_now();
+  size_t            i;
+
+  c->run = run;
+  if (c->proxy_host) {
+    /* The proxy resolves the targets' names (CONNECT host:443); only its
+     * own name is ours to resolve. */
+    for (i = 0; i < c->n_targets; i++)
+      c->targets[i].phase = EP_HTTPS_WAIT_PROXY;
+    if (!ep_addr_is_literal(c->proxy_host))
+      return lookup(c, c->proxy_host, on_proxy_lookup, 0, now, err);
+    for (i = 0; i < c->n_targets; i++)
+      start_transfer(c, &c->targets[i]);
+    return EP_OK;
+  }
+  for (i = 0; i < c->n_targets; i++) {
+    struct ep_https_target *t = &c->targets[i];
+
+    if (t->hp.is_address)
+      start_transfer(c, t);
+    else if (lookup(c, t->hp.host, on_target_lookup, i, now, err) != EP_OK)
+      return err ? err->code : EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+static enum ep_status
+https_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
+{
+  struct https_ctx *c = p->ctx;
+  size_t            i;
+
+  (void)now;
+  for (i = 0; i < c->n_socks; i++) {
+    short ev = 0;
+
+    if (c->socks[i].what & CURL_POLL_IN)
+      ev = (short)(ev | POLLIN);
+    if (c->socks[i].what & CURL_POLL_OUT)
+      ev = (short)(ev | POLLOUT);
+    if (ep_pollset_add(ps, c->socks[i].fd, ev) != EP_OK)
+      return EP_ENOMEM;
+  }
+  if (c->has_timer)
+    ep_pollset_wake_at(ps, c->timer);
+  return EP_OK;
+}
+
+static void
+read_figures(struct ep_https_target *t)
+{
+  CURL      *h = t->easy;
+  curl_off_t us = 0;
+  char      *ip = NULL;
+
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t->status);
+  curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &t->connect_code);
+  curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &t->os_errno);
+  curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &t->verify_result);
+  curl_easy_getinfo(h, CURLINFO_PROXY_SSL_VERIFYRESULT,
+                    &t->proxy_verify_result);
+  if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+    snprintf(t->addr, sizeof t->addr, "%s", ip);
+  /* curl's phase times are zero once verification failed: then the
+   * moments the TLS callbacks saw stand in. */
+  if (curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &us) == CURLE_OK && us) {
+    t->connect_s = (double)us / 1e6;
+    t->have_connect = true;
+  } else if (t->have_tcp) {
+    t->connect_s = ep_time_diff(t->t_tcp, t->t_socket);
+    t->have_connect = true;
+  }
+  /* The handshake's time, to its end or to the certificate refused. */
+  if (t->seen.handshake_done) {
+    t->tls_s = ep_time_diff(t->seen.t_done, t->seen.t_hello);
+    t->have_tls = true;
+  } else if (t->seen.verify_error) {
+    t->tls_s = ep_time_diff(t->seen.t_failed, t->seen.t_hello);
+    t->have_tls = true;
+  }
+  if (t->status > 0 &&
+      curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME_T, &us) == CURLE_OK &&
+      us) {
+    t->first_byte_s = (double)us / 1e6;
+    t->have_first_byte = true;
+  }
+  if (t->status > 0 &&
+      curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &us) == CURLE_OK && us) {
+    t->total_s = (double)us / 1e6;
+    t->have_total = true;
+  }
+}
+
+static void
+collect_done(struct https_ctx *c)
+{
+  CURLMsg *m;
+  int      left;
+
+  while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
+    struct ep_https_target *t = NULL;
+
+    if (m->msg != CURLMSG_DONE)
+      continue;
+    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+    if (!t)
+      continue;
+    t->finished = true;
+    t->curl_code = (int)m->data.result;
+    read_figures(t);
+    t->phase = EP_HTTPS_DONE;
+  }
+}
+
+/* The first time a connecting socket is writable, TCP is up. */
+static void
+note_connected(struct https_ctx *c, curl_socket_t fd, struct timespec now)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_targets; i++) {
+    struct ep_https_target *t = &c->targets[i];
+
+    if (t->conn_fd == fd && !t->have_tcp && t->phase == EP_HTTPS_TRANSFER) {
+      t->have_tcp = true;
+      t->t_tcp = now;
+    }
+  }
+}
+
+static void
+https_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
+               struct timespec now)
+{
+  struct https_ctx       *c = p->ctx;
+  struct ep_sigpipe_guard g;
+  struct watched          ready[64];
+  size_t                  i, n = 0;
+  int                     running;
+
+  /* Callbacks change c->socks while curl works: act on a copy. */
+  for (i = 0; i < c->n_socks; i++) {
+    short rev = ep_pollset_revents(ps, c->socks[i].fd);
+    int   ev = 0;
+
+    if (rev & (POLLIN | POLLHUP))
+      ev |= CURL_CSELECT_IN;
+    if (rev & POLLOUT)
+      ev |= CURL_CSELECT_OUT;
+    if (rev & (POLLERR | POLLNVAL))
+      ev |= CURL_CSELECT_ERR;
+    if (ev && n < sizeof ready / sizeof ready[0]) {
+      ready[n].fd = c->socks[i].fd;
+      ready[n++].what = ev;
+    }
+    if (ev & CURL_CSELECT_OUT)
+      note_connected(c, c->socks[i].fd, now);
+  }
+  ep_sigpipe_block(&g);
+  for (i = 0; i < n; i++)
+    curl_multi_socket_action(c->multi, ready[i].fd, ready[i].what, &running);
+  if (c->has_timer && ep_time_reached(now, c->timer))
+    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  ep_sigpipe_restore(&g);
+  collect_done(c);
+}
+
+static bool
+https_done(const struct ep_probe *p)
+{
+  const struct https_ctx *c = p->ctx;
+  size_t                  i;
+
+  for (i = 0; i < c->n_targets; i++)
+    if (c->targets[i].phase != EP_HTTPS_DONE)
+      return false;
+  return true;
+}
+
+static enum ep_status
+https_finish(struct ep_probe *p, struct ep_check_result *out,
+             struct ep_err *err)
+{
+  struct https_ctx *c = p->ctx;
+  size_t            i;
+
+  /* What the deadline cut short still says how far it got. */
+  for (i = 0; i < c->n_targets; i++)
+    if (c->targets[i].easy && !c->targets[i].finished)
+      read_figures(&c->targets[i]);
+  return ep_https_report(c->targets, c->n_targets, &c->opts, c->opts.proxy,
+                         out, err);
+}
+
+static void
+https_destroy(struct ep_probe *p)
+{
+  struct https_ctx *c;
+  size_t            i;
+
+  if (!p)
+    return;
+  c = p->ctx;
+  if (c) {
+    for (i = 0; i < c->n_targets; i++) {
+      struct ep_https_target *t = &c->targets[i];
+
+      if (t->easy) {
+        if (c->multi)
+          curl_multi_remove_handle(c->multi, t->easy);
+        curl_easy_cleanup(t->easy);
+      }
+      curl_slist_free_all(t->resolve_list);
+      ep_https_tls_seen_cleanup(&t->seen);
+      ep_buf_cleanup(&t->trace);
+    }
+    if (c->multi)
+      curl_multi_cleanup(c->multi);
+    ep_secret_wipe(&c->proxy_secret);
+    free(c->proxy_host);
+    free(c->socks);
+    free(c->targets);
+    free(c);
+    curl_global_cleanup();
+  }
+  free(p);
+}
+
+static const struct ep_probe_ops https_ops = {
+  "https", https_start, https_pollset, https_on_ready, https_done,
+  https_finish, https_destroy,
+};
+
+/* The proxy URL's host and port (curl's defaults: 1080 for http://, 443
+ * for https://). */
+static enum ep_status
+parse_proxy(struct https_ctx *c, const char *url, struct ep_err *err)
+{
+  CURLU   *u = curl_url();
+  char    *host = NULL, *port = NULL;
+  CURLUcode rc;
+  size_t   len;
+
+  if (!u)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  rc = curl_url_set(u, CURLUPART_URL, url, 0);
+  if (rc == CURLUE_OK)
+    rc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+  if (rc != CURLUE_OK) {
+    curl_url_cleanup(u);
+    return ep_err_set(err, EP_EINVAL, "proxy %s: %s", url,
+                      curl_url_strerror(rc));
+  }
+  c->proxy_port = strncmp(url, "https://", 8) == 0 ? 443 : 1080;
+  if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port)
+    c->proxy_port = (unsigned)strtoul(port, NULL, 10);
+  len = strlen(host);
+  if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+    memmove(host, host + 1, len - 2);
+    host[len - 2] = '\0';
+  }
+  c->proxy_host = strdup(host);
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+  if (!c->proxy_host)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
+struct ep_probe *
+ep_https_probe_new(const struct ep_strlist *targets,
+                   const struct ep_https_options *opts, struct ep_err *err)
+{
+  struct ep_probe  *p = calloc(1, sizeof *p);
+  struct https_ctx *c = calloc(1, sizeof *c);
+  size_t            i;
+
+  if (!p || !c || !(c->targets = calloc(targets->n + 1, sizeof *c->targets))) {
+    free(p);
+    if (c)
+      free(c->targets);
+    free(c);
+    ep_err_set(err, EP_ENOMEM, "out of memory creating the https probe");
+    return NULL;
+  }
+  /* Reference-counted, and thread-safe in curl >= 7.84. */
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    free(c->targets);
+    free(c);
+    free(p);
+    ep_err_set(err, EP_ELIB, "cannot initialise libcurl");
+    return NULL;
+  }
+  p->ops = &https_ops;
+  p->ctx = c;
+  c->opts = *opts;
+  if (opts->proxy_secret) {
+    c->proxy_secret = *opts->proxy_secret;
+    c->opts.proxy_secret = &c->proxy_secret;
+  }
+  c->n_targets = targets->n;
+  for (i = 0; i < targets->n; i++) {
+    struct ep_https_target *t = &c->targets[i];
+
+    ep_buf_init(&t->trace, EP_HTTPS_TRACE_MAX);
+    t->conn_fd = -1;
+    snprintf(t->spec, sizeof t->spec, "%s", targets->v[i]);
+    if (ep_hostport_parse(targets->v[i], 443, "HTTPS target", &t->hp, err) !=
+        EP_OK) {
+      https_destroy(p);
+      return NULL;
+    }
+    ep_https_tls_seen_init(&t->seen, t->hp.host);
+  }
+  if (opts->proxy && parse_proxy(c, opts->proxy, err) != EP_OK) {
+    https_destroy(p);
+    return NULL;
+  }
+  if (!(c->multi = curl_multi_init()) ||
+      curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket) ||
+      curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c) ||
+      curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer) ||
+      curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c)) {
+    https_destroy(p);
+    ep_err_set(err, EP_ELIB, "cannot create a curl multi handle");
+    return NULL;
+  }
+  return p;
+}
+
+struct ep_probe *
+ep_https_probe_for(const struct ep_config *cfg, struct ep_err *err)
+{
+  struct ep_https_options o;
+  struct ep_secret        secret;
+  const char             *env = getenv("EDGEPROBE_PROXY_AUTH");
+  struct ep_probe        *p;
+
+  memset(&o, 0, sizeof o);
+  memset(&secret, 0, sizeof secret);
+  o.iface = cfg->has_iface ? &cfg->iface : NULL;
+  o.cafile = cfg->cafile;
+  o.expect_issuers = &cfg->profile->https.expect_issuers;
+  o.warn = cfg->warn;
+  o.crit = cfg->crit;
+  o.cert_warn_days = cfg->cert_warn_days;
+  o.cert_crit_days = cfg->cert_crit_days;
+  o.proxy = cfg->proxy_url;
+  o.proxy_from_env = cfg->proxy_from_env;
+  o.proxy_cafile = cfg->proxy_cacert;
+  o.verbose = cfg->verbose;
+  if (cfg->proxy_url && cfg->proxy_auth_file) {
+    if (ep_secret_load(cfg->proxy_auth_file, "proxy credentials", &secret,
+                       err) != EP_OK)
+      return NULL;
+    o.proxy_secret = &secret;
+  } else if (cfg->proxy_url && env && *env) {
+    if (ep_secret_parse(env, "proxy credentials", "EDGEPROBE_PROXY_AUTH",
+                        &secret, err) != EP_OK)
+      return NULL;
+    o.proxy_secret = &secret;
+  }
+  p = ep_https_probe_new(&cfg->profile->https.targets, &o, err);
+  ep_secret_wipe(&secret);
+  return p;
+}

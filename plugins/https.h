@@ -1,0 +1,56 @@
+/* The https probe: every target at once over TLS with SNI, through
+ * libcurl's multi interface driven by the run's poll loop.  Names are
+ * resolved by the run's resolver and handed to curl, unless a proxy
+ * resolves them (CONNECT host:443). */
+#ifndef EP_HTTPS_H
+#define EP_HTTPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ep_config.h"
+#include "ep_iface.h"
+#include "ep_probe.h"
+#include "ep_profile.h"
+#include "ep_range.h"
+#include "ep_secret.h"
+
+#define EP_HTTPS_BODY_MAX (64u << 10)  /* bytes of a body read, then cut */
+#define EP_HTTPS_TRACE_MAX (16u << 10) /* -vvv: curl's trace per target */
+
+struct ep_https_options {
+  const struct ep_iface  *iface;    /* NULL: any */
+  const char             *cafile;   /* NULL: the system store */
+  const struct ep_strlist *expect_issuers; /* may be NULL or empty */
+  struct ep_range         warn, crit;       /* on the total time */
+  int                     cert_warn_days, cert_crit_days;
+  const char             *proxy;        /* URL, NULL: direct */
+  bool                    proxy_from_env;
+  const struct ep_secret *proxy_secret; /* NULL: none; copied */
+  const char             *proxy_cafile; /* NULL: the system store */
+  int                     verbose;      /* 3: keep curl's trace */
+};
+
+/* Whether a verified chain's issuers (full names, one per line) match
+ * one of expect: a case-insensitive substring of any issuer's name.  On
+ * a match, matched (if not NULL) gets the text that matched.  Pure. */
+bool ep_https_issuer_expected(const char *issuers,
+                              const struct ep_strlist *expect,
+                              const char **matched);
+
+/* A line of curl's trace as it may be shown: credentials headers have
+ * their value replaced.  Pure; out is always terminated. */
+void ep_https_trace_line(const char *in, size_t len, char *out, size_t size);
+
+/* A probe of targets ("HOST[:PORT]", port 443 when missing). */
+struct ep_probe *ep_https_probe_new(const struct ep_strlist *targets,
+                                    const struct ep_https_options *opts,
+                                    struct ep_err *err);
+
+/* The probe of check_edge_https from the run's settings: it reads the
+ * proxy credentials (--proxy-auth-file, proxy.auth_file, or
+ * EDGEPROBE_PROXY_AUTH) itself. */
+struct ep_probe *ep_https_probe_for(const struct ep_config *cfg,
+                                    struct ep_err *err);
+
+#endif

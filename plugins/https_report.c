@@ -1,0 +1,518 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <openssl/x509_vfy.h>
+
+#include "ep_output.h"
+#include "ep_tls.h"
+#include "https_report.h"
+
+#define TEXT_MAX 2048
+#define SHOWN_MAX 3 /* targets named in the summary */
+
+/* A target's verdict: its state and why, in words that do not name the
+ * target, so that one cause shared by many is said once. */
+struct verdict {
+  enum ep_state state;
+  bool          reachable; /* an HTTP status came back */
+  char          cause[480];
+  char          trust[200]; /* how the chain was trusted, for -v */
+};
+
+static void
+add_cause(struct verdict *v, enum ep_state st, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+static void
+add_cause(struct verdict *v, enum ep_state st, const char *fmt, ...)
+{
+  size_t  len = strlen(v->cause);
+  va_list ap;
+
+  if (len && len + 3 < sizeof v->cause) {
+    memcpy(v->cause + len, "; ", 3);
+    len += 2;
+  }
+  va_start(ap, fmt);
+  vsnprintf(v->cause + len, sizeof v->cause - len, fmt, ap);
+  va_end(ap);
+  v->state = ep_state_worse(v->state, st);
+}
+
+static const char *
+timed_out_text(const struct ep_https_target *t, bool proxy)
+{
+  switch (t->phase) {
+    case EP_HTTPS_RESOLVE:
+      return "timed out resolving the name";
+    case EP_HTTPS_WAIT_PROXY:
+      return "timed out resolving the proxy's name";
+    case EP_HTTPS_TRANSFER:
+    case EP_HTTPS_DONE:
+      break;
+  }
+  if (!t->seen.hello_sent)
+    return proxy ? "timed out connecting through the proxy (no tunnel)"
+                 : "timed out connecting (no answer to SYN: filtered?)";
+  if (!t->seen.server_hello)
+    return "timed out in the TLS handshake: no answer to the ClientHello";
+  if (!t->seen.handshake_done)
+    return "timed out in the TLS handshake";
+  if (t->status == 0)
+    return "timed out waiting for the HTTP response";
+  return "timed out reading the response";
+}
+
+static const char *
+proxy_answer(long code)
+{
+  if (code == 407)
+    return "proxy authentication required";
+  if (code == 401)
+    return "credentials refused";
+  if (code == 403)
+    return "CONNECT forbidden";
+  if (code >= 500)
+    return "the proxy could not reach the target";
+  return "CONNECT refused";
+}
+
+static bool
+peer_reset(const struct ep_https_target *t)
+{
+  return t->os_errno == ECONNRESET || strstr(t->errbuf, "reset by peer");
+}
+
+/* A TLS verification failure, in ep_tls's words. */
+static void
+judge_verification(const struct ep_https_target *t, struct verdict *v)
+{
+  struct ep_tls_report r;
+  const struct ep_https_tls_seen *s = &t->seen;
+
+  memset(&r, 0, sizeof r);
+  /* curl leaves its "unspecified" placeholder when it failed the name
+   * itself; the callbacks' record is then the one to believe. */
+  r.verify_code = t->verify_result && t->verify_result != X509_V_ERR_UNSPECIFIED
+                    ? t->verify_result
+                    : s->verify_error;
+  snprintf(r.subject, sizeof r.subject, "%s", s->subject);
+  snprintf(r.issuer, sizeof r.issuer, "%s", s->issuer);
+  r.leaf_days = s->leaf_days;
+  if (r.verify_code == X509_V_OK && !s->have_leaf && t->proxy_verify_result) {
+    r.verify_code = t->proxy_verify_result;
+    ep_tls_judge(&r, NULL, "the proxy");
+    add_cause(v, EP_STATE_CRITICAL, "the proxy's own certificate: %s",
+              r.problem);
+    return;
+  }
+  /* curl checks the name itself, after a chain OpenSSL accepted. */
+  if (r.verify_code == X509_V_OK && !ep_https_tls_leaf_matches(s))
+    r.verify_code = ep_addr_is_literal(s->host)
+                      ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                      : X509_V_ERR_HOSTNAME_MISMATCH;
+  if (r.verify_code == X509_V_OK) {
+    add_cause(v, EP_STATE_CRITICAL, "certificate not verified: %s",
+              t->errbuf[0] ? t->errbuf : "no reason given");
+    return;
+  }
+  ep_tls_judge(&r, s->error_issuer[0] ? s->error_issuer : NULL, s->host);
+  add_cause(v, EP_STATE_CRITICAL, "%s", r.problem);
+}
+
+/* A chain that verified: through a CA the profile expects, the public
+ * web PKI, or something else in between (an inspection CA made trusted
+ * locally). */
+static void
+judge_trust(const struct ep_https_options *o,
+            const struct ep_https_target *t, struct verdict *v)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+  const char                     *matched = NULL;
+  char                            anchor[EP_HTTPS_NAME_MAX] = "";
+
+  if (s->anchor)
+    ep_tls_name(X509_get_subject_name(s->anchor), anchor, sizeof anchor);
+  if (o->expect_issuers && o->expect_issuers->n) {
+    if (ep_https_issuer_expected(s->issuers, o->expect_issuers, &matched)) {
+      snprintf(v->trust, sizeof v->trust, "issuer expected ('%s')", matched);
+      return;
+    }
+    snprintf(v->trust, sizeof v->trust, "no expected issuer in the chain");
+    add_cause(v, EP_STATE_WARNING,
+              "TLS interception suspected (issuer: %s): not an expected "
+              "issuer", s->issuer);
+    return;
+  }
+  if (!s->anchor) {
+    snprintf(v->trust, sizeof v->trust, "trust anchor not seen");
+    return;
+  }
+  if (ep_tls_anchor_is_public(s->anchor, EP_TLS_SYSTEM_CA_DIR,
+                              EP_TLS_PUBLIC_CA_DIR)) {
+    snprintf(v->trust, sizeof v->trust, "anchor %s (public web PKI)", anchor);
+    return;
+  }
+  snprintf(v->trust, sizeof v->trust, "anchor %s (not in the public set)",
+           anchor);
+  add_cause(v, EP_STATE_WARNING,
+            "TLS interception suspected (issuer: %s): verified only through "
+            "%s, a CA outside the public web PKI",
+            s->issuer, o->cafile ? "the --cacert CA" : "a locally added CA");
+}
+
+static void
+judge_reachable(const struct ep_https_options *o,
+                const struct ep_https_target *t, struct verdict *v)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+  char                            num[32];
+
+  v->reachable = true;
+  judge_trust(o, t, v);
+  if (s->have_leaf && s->soonest_days < o->cert_crit_days)
+    add_cause(v, EP_STATE_CRITICAL, "certificate expires in %.0f days "
+              "(critical below %d)", s->soonest_days, o->cert_crit_days);
+  else if (s->have_leaf && s->soonest_days < o->cert_warn_days)
+    add_cause(v, EP_STATE_WARNING, "certificate expires in %.0f days "
+              "(warning below %d)", s->soonest_days, o->cert_warn_days);
+  if (t->have_total) {
+    enum ep_state st = ep_state_from_ranges(t->total_s, &o->warn, &o->crit);
+
+    ep_format_number(num, sizeof num, t->total_s);
+    if (st != EP_STATE_OK)
+      add_cause(v, st, "%ss total, over %s %s", num,
+                st == EP_STATE_CRITICAL ? "critical" : "warning",
+                st == EP_STATE_CRITICAL ? o->crit.text : o->warn.text);
+  }
+}
+
+static void
+judge(const struct ep_https_options *o, const struct ep_https_target *t,
+      bool proxy, struct verdict *v)
+{
+  memset(v, 0, sizeof *v);
+  v->state = EP_STATE_OK;
+  if (t->failure[0]) {
+    add_cause(v, EP_STATE_CRITICAL, "%s", t->failure);
+    return;
+  }
+  if (!t->finished) {
+    add_cause(v, EP_STATE_CRITICAL, "%s", timed_out_text(t, proxy));
+    return;
+  }
+  if (t->curl_code == CURLE_OK ||
+      (t->curl_code == CURLE_WRITE_ERROR && t->body_capped)) {
+    judge_reachable(o, t, v);
+    return;
+  }
+  if (proxy && t->connect_code && t->connect_code / 100 != 2) {
+    add_cause(v, EP_STATE_CRITICAL, "the proxy answered CONNECT with %ld (%s)",
+              t->connect_code, proxy_answer(t->connect_code));
+    return;
+  }
+  switch (t->curl_code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+      judge_verification(t, v);
+      return;
+    case CURLE_COULDNT_CONNECT:
+      if (proxy)
+        add_cause(v, EP_STATE_CRITICAL, "cannot connect to the proxy: %s",
+                  t->os_errno ? strerror((int)t->os_errno) : t->errbuf);
+      else
+        add_cause(v, EP_STATE_CRITICAL, "%s",
+                  t->os_errno == ECONNREFUSED ? "connection refused"
+                  : t->os_errno              ? strerror((int)t->os_errno)
+                                             : t->errbuf);
+      return;
+    case CURLE_INTERFACE_FAILED:
+      add_cause(v, EP_STATE_CRITICAL, "cannot send from the interface: %s",
+                t->errbuf);
+      return;
+    case CURLE_OPERATION_TIMEDOUT:
+      add_cause(v, EP_STATE_CRITICAL, "%s", timed_out_text(t, proxy));
+      return;
+    default:
+      break;
+  }
+  if (t->seen.hello_sent && !t->seen.server_hello) {
+    /* Nothing but a ClientHello went out, and its SNI is what a filter
+     * reads. */
+    if (peer_reset(t))
+      add_cause(v, EP_STATE_CRITICAL, "SNI filtering suspected (connection "
+                "reset right after the ClientHello)");
+    else
+      add_cause(v, EP_STATE_CRITICAL, "TLS handshake failed: no ServerHello "
+                "(%s)", t->errbuf[0] ? t->errbuf : "connection closed");
+    return;
+  }
+  if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
+    add_cause(v, EP_STATE_CRITICAL, "TLS handshake failed: %s", t->errbuf);
+    return;
+  }
+  add_cause(v, EP_STATE_CRITICAL, "%s%s%s",
+            curl_easy_strerror((CURLcode)t->curl_code),
+            t->errbuf[0] ? ": " : "", t->errbuf);
+}
+
+static enum ep_status
+add_details(const struct ep_https_options *o,
+            const struct ep_https_target *t, const struct verdict *v,
+            struct ep_target_result *r)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+  struct ep_buf                   b;
+  enum ep_status                  rc = EP_OK;
+  char                            num[32];
+
+  ep_buf_init(&b, TEXT_MAX);
+  if (t->have_resolve) {
+    ep_format_number(num, sizeof num, t->resolve_s);
+    rc = ep_buf_printf(&b, "resolve %ss (%s%s)", num,
+                       o->proxy ? "the proxy's name, by " : "",
+                       t->resolved_by);
+  }
+#define PHASE(have, name, value)                                               \
+  if (rc == EP_OK && (have)) {                                                 \
+    ep_format_number(num, sizeof num, value);                                  \
+    rc = ep_buf_printf(&b, "%s" name " %ss", b.len ? ", " : "", num);          \
+  }
+  PHASE(t->have_connect, "connect", t->connect_s)
+  PHASE(t->have_tls, "TLS", t->tls_s)
+  PHASE(t->have_first_byte, "first byte", t->first_byte_s)
+  PHASE(t->have_total, "total", t->total_s)
+#undef PHASE
+  if (rc == EP_OK && b.len)
+    rc = ep_target_add_detail(r, "%s", ep_buf_str(&b));
+  ep_buf_cleanup(&b);
+  if (rc == EP_OK && s->have_leaf)
+    rc = ep_target_add_detail(r, "%s %s, subject %s, issuer %s, %.0f days "
+                                 "left (soonest in chain %.0f)%s%s",
+                              s->version[0] ? s->version : "TLS",
+                              s->cipher, s->subject, s->issuer, s->leaf_days,
+                              s->soonest_days, v->trust[0] ? ", " : "",
+                              v->trust);
+  if (rc == EP_OK && t->body_capped)
+    rc = ep_target_add_detail(r, "body cut after %u KiB",
+                              EP_HTTPS_BODY_MAX >> 10);
+  if (rc == EP_OK && t->errbuf[0] && !v->reachable)
+    rc = ep_target_add_detail(r, "curl: %s", t->errbuf);
+  if (rc == EP_OK && t->trace.len)
+    rc = ep_target_add_detail(r, "%s", ep_buf_str(&t->trace));
+  return rc;
+}
+
+static void
+add_json(const struct ep_https_target *t, const struct verdict *v,
+         const char *proxy, json_object *d)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+
+#define NUM(have, key, value)                                                  \
+  if (have)                                                                    \
+    json_object_object_add(d, key, json_object_new_double(value));
+  if (t->addr[0])
+    json_object_object_add(d, "address", json_object_new_string(t->addr));
+  if (proxy)
+    json_object_object_add(d, "proxy", json_object_new_string(proxy));
+  json_object_object_add(d, "reachable", json_object_new_boolean(v->reachable));
+  if (t->status)
+    json_object_object_add(d, "http_status", json_object_new_int((int)t->status));
+  NUM(t->have_resolve, "resolve_seconds", t->resolve_s)
+  NUM(t->have_connect, "connect_seconds", t->connect_s)
+  NUM(t->have_tls, "tls_seconds", t->tls_s)
+  NUM(t->have_first_byte, "first_byte_seconds", t->first_byte_s)
+  NUM(t->have_total, "total_seconds", t->total_s)
+  if (s->have_leaf) {
+    json_object_object_add(d, "tls_version", json_object_new_string(s->version));
+    json_object_object_add(d, "cipher", json_object_new_string(s->cipher));
+    json_object_object_add(d, "subject", json_object_new_string(s->subject));
+    json_object_object_add(d, "issuer", json_object_new_string(s->issuer));
+    NUM(true, "certificate_days", s->leaf_days)
+    NUM(true, "chain_soonest_days", s->soonest_days)
+    json_object_object_add(d, "verified",
+                           json_object_new_boolean(s->chain_verified &&
+                                                   t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
+    json_object_object_add(d, "verify_code",
+                           json_object_new_int((int)(s->verify_error
+                                                       ? s->verify_error
+                                                       : t->verify_result)));
+  }
+  if (v->cause[0])
+    json_object_object_add(d, "problem", json_object_new_string(v->cause));
+#undef NUM
+}
+
+static enum ep_status
+add_perf(const struct ep_https_options *o, const struct ep_https_target *t,
+         struct ep_target_result *r)
+{
+  static const double zero = 0;
+  struct ep_range     dwarn, dcrit;
+  char                label[EP_HOST_MAX + 32], text[32];
+  enum ep_status      rc;
+
+  snprintf(label, sizeof label, "%s_total", t->spec);
+  rc = ep_target_add_perf(r, label, t->have_total, t->total_s, "s", &o->warn,
+                          &o->crit, &zero, NULL);
+  snprintf(label, sizeof label, "%s_tls", t->spec);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r, label, t->have_tls, t->tls_s, "s", NULL, NULL,
+                            &zero, NULL);
+  /* Below N days alerts: the range "N:". */
+  snprintf(text, sizeof text, "%d:", o->cert_warn_days);
+  ep_range_parse(&dwarn, text, "cert days", NULL);
+  snprintf(text, sizeof text, "%d:", o->cert_crit_days);
+  ep_range_parse(&dcrit, text, "cert days", NULL);
+  snprintf(label, sizeof label, "%s_cert_days", t->spec);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r, label, t->seen.have_leaf,
+                            t->seen.soonest_days, NULL, &dwarn, &dcrit, NULL,
+                            NULL);
+  return rc;
+}
+
+static enum ep_status
+target_result(const struct ep_https_options *o,
+              const struct ep_https_target *t, const char *proxy,
+              struct verdict *v, struct ep_check_result *out,
+              struct ep_err *err)
+{
+  struct ep_target_result *r;
+  struct ep_buf            b;
+  enum ep_status           rc;
+  char                     num[32];
+
+  judge(o, t, proxy != NULL, v);
+  if (!(r = ep_check_result_add(out, t->spec, err)))
+    return EP_ENOMEM;
+  r->state = v->state;
+  ep_buf_init(&b, TEXT_MAX);
+  rc = ep_buf_printf(&b, "%s", t->spec);
+  if (rc == EP_OK && proxy)
+    rc = ep_buf_printf(&b, " via proxy");
+  else if (rc == EP_OK && t->addr[0] && !t->hp.is_address)
+    rc = ep_buf_printf(&b, " (%s)", t->addr);
+  if (rc == EP_OK && v->reachable) {
+    ep_format_number(num, sizeof num, t->total_s);
+    rc = ep_buf_printf(&b, ": HTTP %ld in %ss, %s, certificate %.0f days "
+                           "left",
+                       t->status, num, t->seen.version, t->seen.soonest_days);
+    if (rc == EP_OK && v->cause[0])
+      rc = ep_buf_printf(&b, "; %s", v->cause);
+  } else if (rc == EP_OK) {
+    rc = ep_buf_printf(&b, ": %s", v->cause);
+  }
+  if (rc == EP_OK)
+    rc = ep_target_set_text(r, "%s", ep_buf_str(&b));
+  ep_buf_cleanup(&b);
+  if (rc == EP_OK)
+    rc = add_details(o, t, v, r);
+  if (rc == EP_OK)
+    rc = add_perf(o, t, r);
+  if (rc == EP_OK)
+    add_json(t, v, proxy, r->data);
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the HTTPS result");
+  return EP_OK;
+}
+
+/* The first line: every target fine, one cause shared by all that are
+ * not, or the first few targets' own lines. */
+static enum ep_status
+summarize(const struct ep_https_target *targets, const struct verdict *v,
+          size_t n, const char *proxy, struct ep_check_result *out)
+{
+  struct ep_buf  b;
+  enum ep_status rc = EP_OK;
+  size_t         i, bad = 0, shown = 0, first_bad = n, slowest = n;
+  size_t         soonest = n;
+  bool           shared = true;
+  char           num[32];
+
+  for (i = 0; i < n; i++) {
+    if (v[i].reachable && (slowest == n ||
+                           targets[i].total_s > targets[slowest].total_s))
+      slowest = i;
+    if (targets[i].seen.have_leaf && v[i].reachable &&
+        (soonest == n ||
+         targets[i].seen.soonest_days < targets[soonest].seen.soonest_days))
+      soonest = i;
+    if (v[i].state == EP_STATE_OK)
+      continue;
+    if (bad++ == 0)
+      first_bad = i;
+    else if (strcmp(v[i].cause, v[first_bad].cause) != 0)
+      shared = false;
+  }
+  ep_buf_init(&b, TEXT_MAX);
+  if (bad > 1 && shared) {
+    rc = ep_buf_printf(&b, "%s: %zu of %zu targets (", v[first_bad].cause,
+                       bad, n);
+    for (i = 0; i < n && rc == EP_OK; i++)
+      if (v[i].state != EP_STATE_OK && shown++ < SHOWN_MAX)
+        rc = ep_buf_printf(&b, "%s%s", shown > 1 ? ", " : "",
+                           targets[i].spec);
+    if (rc == EP_OK)
+      rc = ep_buf_printf(&b, "%s)", shown > SHOWN_MAX ? ", ..." : "");
+  } else if (bad) {
+    for (i = 0; i < n && rc == EP_OK; i++)
+      if (v[i].state != EP_STATE_OK && shown++ < SHOWN_MAX)
+        rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "",
+                           out->targets[i].text);
+    if (rc == EP_OK && shown > SHOWN_MAX)
+      rc = ep_buf_printf(&b, "; and %zu more", shown - SHOWN_MAX);
+    if (rc == EP_OK && bad < n)
+      rc = ep_buf_printf(&b, " (%zu of %zu targets fine)", n - bad, n);
+  } else if (n == 1) {
+    rc = ep_buf_printf(&b, "%s", out->targets[0].text);
+  } else {
+    rc = ep_buf_printf(&b, "%zu HTTPS targets reachable", n);
+    if (rc == EP_OK && slowest < n) {
+      ep_format_number(num, sizeof num, targets[slowest].total_s);
+      rc = ep_buf_printf(&b, ", slowest %ss (%s)", num, targets[slowest].spec);
+    }
+    if (rc == EP_OK && soonest < n)
+      rc = ep_buf_printf(&b, ", certificates at least %.0f days left",
+                         targets[soonest].seen.soonest_days);
+  }
+  if (rc == EP_OK && proxy)
+    rc = ep_buf_printf(&b, " [through proxy %s, which resolves the names]",
+                       proxy);
+  if (rc == EP_OK) {
+    free(out->summary);
+    if (!(out->summary = ep_buf_steal(&b)))
+      rc = EP_ENOMEM;
+  }
+  ep_buf_cleanup(&b);
+  return rc;
+}
+
+enum ep_status
+ep_https_report(const struct ep_https_target *targets, size_t n,
+                const struct ep_https_options *opts, const char *proxy,
+                struct ep_check_result *out, struct ep_err *err)
+{
+  struct verdict *v = calloc(n + 1, sizeof *v);
+  enum ep_status  rc = EP_OK;
+  size_t          i;
+
+  if (!v || !(out->check = strdup("https"))) {
+    free(v);
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
+  for (i = 0; i < n && rc == EP_OK; i++)
+    rc = target_result(opts, &targets[i], proxy, &v[i], out, err);
+  if (rc == EP_OK) {
+    ep_check_result_settle(out);
+    if ((rc = summarize(targets, v, n, proxy, out)) != EP_OK)
+      ep_err_set(err, rc, "cannot build the HTTPS summary");
+  }
+  free(v);
+  return rc;
+}

@@ -1,0 +1,67 @@
+/* What the https probe knows of each target when the run ends, and how
+ * it is judged and told: the verdict, the target's line, its perfdata and
+ * JSON figures, and the summary that names a shared cause once. */
+#ifndef EP_HTTPS_REPORT_H
+#define EP_HTTPS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "ep_addr.h"
+#include "ep_buf.h"
+#include "ep_resolver.h"
+#include "ep_result.h"
+#include "https.h"
+#include "https_tls.h"
+
+#define EP_HTTPS_CURL_ERROR_MAX 256 /* CURL_ERROR_SIZE */
+
+enum ep_https_phase {
+  EP_HTTPS_RESOLVE,    /* the run's resolver has the target's name */
+  EP_HTTPS_WAIT_PROXY, /* the proxy's name is being resolved */
+  EP_HTTPS_TRANSFER,   /* curl has it */
+  EP_HTTPS_DONE
+};
+
+struct ep_https_target {
+  char                     spec[EP_HOST_MAX + 8];
+  struct ep_hostport       hp;
+  enum ep_https_phase      phase;
+  char                     failure[400]; /* set when it failed outside curl */
+  /* The lookup of the name (direct) or of the proxy (behind one). */
+  bool                     have_resolve;
+  double                   resolve_s;
+  char                     resolved_by[96];
+  char                     addr[EP_DNS_ADDR_TEXT]; /* the address curl used */
+  /* curl's side. */
+  void                    *easy; /* CURL * */
+  void                    *resolve_list; /* struct curl_slist * */
+  char                     errbuf[EP_HTTPS_CURL_ERROR_MAX];
+  struct timespec          t_added;
+  /* curl forgets its phase times when verification fails: the TCP
+   * connect is timed here too, from the socket made to it writable. */
+  int                      conn_fd;
+  bool                     have_tcp;
+  struct timespec          t_socket, t_tcp;
+  bool                     finished; /* curl said it was done */
+  int                      curl_code;
+  long                     status, connect_code, os_errno;
+  long                     verify_result, proxy_verify_result;
+  size_t                   body_bytes;
+  bool                     body_capped;
+  bool                     have_connect, have_tls, have_first_byte, have_total;
+  double                   connect_s, tls_s, first_byte_s, total_s;
+  struct ep_https_tls_seen seen;
+  struct ep_buf            trace; /* -vvv */
+};
+
+/* Fills out (check "https") from the targets' final state.  proxy is the
+ * proxy's URL, or NULL when targets were reached directly. */
+enum ep_status ep_https_report(const struct ep_https_target *targets,
+                               size_t n, const struct ep_https_options *opts,
+                               const char *proxy,
+                               struct ep_check_result *out,
+                               struct ep_err *err);
+
+#endif
