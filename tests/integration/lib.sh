@@ -7,6 +7,7 @@
 CHECK_DNS="$EP_BUILDDIR/check_edge_dns"
 CHECK_NTP="$EP_BUILDDIR/check_edge_ntp"
 CHECK_NATS="$EP_BUILDDIR/check_edge_nats"
+CHECK_HTTPS="$EP_BUILDDIR/check_edge_https"
 TCP_HOSTILE="$EP_BUILDDIR/tests/servers/ep-tcp-hostile"
 MEASURE="$EP_BUILDDIR/bench/ep-measure"
 NTP_RESPONDER="$EP_BUILDDIR/tests/servers/ep-ntp-responder"
@@ -163,6 +164,7 @@ CONF
 run_dns() { run_check "$CHECK_DNS" "$@"; }
 run_ntp() { run_check "$CHECK_NTP" "$@"; }
 run_nats() { run_check "$CHECK_NATS" "$@"; }
+run_https() { run_check "$CHECK_HTTPS" "$@"; }
 
 run_check() {
   t0=$(date +%s.%N)
@@ -292,6 +294,54 @@ make_pki() {
   printf 'subjectAltName=DNS:%s,IP:%s\n' "$2" "$3" >"$1/ext" &&
   openssl x509 -req -in "$1/leaf.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" \
     -CAcreateserial -out "$1/leaf.pem" -days "$4" -extfile "$1/ext" >/dev/null 2>&1
+}
+
+# https_leaf DIR NAME CA DAYS SANS [FAKETIME]: a leaf NAME.pem/NAME.key for
+# the SANs ("DNS:a,IP:b"), signed by CA (DIR/CA.pem) for DAYS days, with
+# the signing clock moved by FAKETIME ("-400d") for expired or
+# not-yet-valid leaves.
+https_leaf() {
+  _ft=""
+  if [ -n "${6:-}" ]; then
+    _lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+    [ -n "$_lib" ] || return 1
+    _ft="env LD_PRELOAD=$_lib FAKETIME=$6"
+  fi
+  openssl req -newkey rsa:2048 -nodes -keyout "$1/$2.key" -out "$1/$2.csr" \
+    -subj "/CN=$2.example" >/dev/null 2>&1 &&
+  printf 'subjectAltName=%s\n' "$5" >"$1/$2.ext" &&
+  $_ft openssl x509 -req -in "$1/$2.csr" -CA "$1/$3.pem" -CAkey "$1/$3.key" \
+    -CAcreateserial -out "$1/$2.pem" -days "$4" -extfile "$1/$2.ext" >/dev/null 2>&1
+}
+
+# https_ca DIR NAME CN: a CA of its own.
+https_ca() {
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/$2.key" -out "$1/$2.pem" \
+    -days 3650 -subj "/CN=$3" >/dev/null 2>&1
+}
+
+# start_https_nginx CONF_SERVERS: nginx with the given server blocks.
+start_https_nginx() {
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<CONF
+daemon off;
+user root;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  client_body_temp_path $TMP/nginx/body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+$1
+}
+CONF
+  ns nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
 }
 
 ep_done() {

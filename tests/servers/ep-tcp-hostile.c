@@ -1,5 +1,6 @@
 /* ep-tcp-hostile: misbehaving TCP server for edgeprobe's NATS probe tests.
- * Per connection: endless or huge INFO, bad JSON, silence, instant close, foreign banner or binary. */
+ * Per connection: endless or huge INFO, bad JSON, silence, instant close, foreign banner or binary,
+ * or a reset as soon as the client has spoken (an SNI filter answering a ClientHello). */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -35,7 +36,8 @@ enum mode
   MODE_ACCEPT_CLOSE,
   MODE_BANNER,
   MODE_BINARY,
-  MODE_SILENT
+  MODE_SILENT,
+  MODE_RESET_AFTER_READ
 };
 
 /* What a connection is sent: head, then fill_len (or endless) copies of
@@ -98,7 +100,8 @@ usage(FILE *out)
   fprintf(out,
           "usage: " PROG " -l ADDR -p PORT -m MODE [-P PIDFILE]\n"
           "  MODE: endless | huge-info | bad-json | info-silence | "
-          "accept-close | banner | binary | silent\n");
+          "accept-close | banner | binary | silent |\n"
+          "        reset-after-read\n");
 }
 
 static int
@@ -114,6 +117,7 @@ parse_mode(const char *s, enum mode *out)
     "banner",
     "binary",
     "silent",
+    "reset-after-read",
   };
   int i = ep_name_index(s, names, sizeof names / sizeof names[0]);
 
@@ -137,8 +141,8 @@ parse_args(int argc, char **argv, struct config *cfg)
       if (parse_mode(optarg, &cfg->mode) < 0)
         return ep_bad_arg("-m", optarg,
                           "mode must be endless, huge-info, bad-json, "
-                          "info-silence, accept-close, banner, binary or "
-                          "silent");
+                          "info-silence, accept-close, banner, binary, "
+                          "silent or reset-after-read");
       break;
     default:
       if (ep_common_opt(c, optarg, &cfg->common) < 0)
@@ -336,9 +340,19 @@ accept_conns(int lfd, enum mode m)
   }
 }
 
+/* Closes with a RST instead of a FIN: SO_LINGER with a zero timeout. */
+static void
+reset_conn(struct conn *c)
+{
+  struct linger lg = {1, 0};
+
+  setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  drop_conn(c);
+}
+
 /* Read and discard what the client sends; closes on EOF or error. */
 static void
-discard_input(struct conn *c)
+discard_input(struct conn *c, enum mode m)
 {
   static unsigned char buf[CHUNK];
   int n;
@@ -346,6 +360,10 @@ discard_input(struct conn *c)
   for (n = 0; n < READ_BATCH; n++) {
     ssize_t r = recv(c->fd, buf, sizeof buf, 0);
 
+    if (r > 0 && m == MODE_RESET_AFTER_READ) {
+      reset_conn(c);
+      return;
+    }
     if (r > 0)
       continue;
     if (r < 0 && errno == EINTR)
@@ -382,14 +400,15 @@ send_output(const struct script *s, struct conn *c)
 }
 
 static void
-handle_conn(const struct script *s, struct conn *c, short revents)
+handle_conn(const struct script *s, enum mode m, struct conn *c,
+            short revents)
 {
   if (revents & POLLNVAL) {
     drop_conn(c);
     return;
   }
   if (revents & (POLLIN | POLLHUP | POLLERR))
-    discard_input(c);
+    discard_input(c, m);
   if (c->fd >= 0 && (revents & POLLOUT))
     send_output(s, c);
 }
@@ -447,7 +466,7 @@ main(int argc, char **argv)
       continue;
     for (i = 0; i < polled; i++) {
       if (pfd[2 + i].revents != 0)
-        handle_conn(&script, &conns[i], pfd[2 + i].revents);
+        handle_conn(&script, cfg.mode, &conns[i], pfd[2 + i].revents);
     }
     compact_conns();
     if (pfd[1].revents != 0)
