@@ -446,6 +446,36 @@ ep_resolver_cancel(struct ep_resolver *r)
 }
 
 static void
+describe_failure(const struct ep_resolver *r, struct ep_lookup_result *res)
+{
+  char  *out = res->failure;
+  size_t size = sizeof res->failure, i, len = 0;
+  int    n;
+
+  if (!res->nobody_answered) {
+    snprintf(out, size, "%s from %s%s", ep_dns_outcome_str(res->outcome),
+             res->via_fallback ? "fallback " : "", res->server);
+    return;
+  }
+  n = snprintf(out, size, "no answer from ");
+  len = n > 0 && (size_t)n < size ? (size_t)n : 0;
+  for (i = 0; i < r->n && len < size; i++) {
+    const char *sep = i == 0                   ? ""
+                      : r->servers[i].fallback ? " nor "
+                                               : ", ";
+    n = snprintf(out + len, size - len, "%s%s%s", sep,
+                 r->servers[i].fallback ? "fallback " : "",
+                 r->servers[i].label);
+    if (n < 0 || (size_t)n >= size - len)
+      return;
+    len += (size_t)n;
+  }
+  if (len < size)
+    snprintf(out + len, size - len, " (%s)",
+             res->outcome == EP_DNS_UNREACHABLE ? "unreachable" : "timed out");
+}
+
+static void
 decide(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
 {
   struct ep_lookup_result     res;
@@ -461,6 +491,8 @@ decide(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
   if (outcome == EP_DNS_ANSWER) {
     res.n_addrs = a->n_addrs;
     memcpy(res.addrs, a->addrs, sizeof res.addrs);
+  } else {
+    describe_failure(l->r, &res);
   }
   l->decided = true;
   l->cb(l->arg, &res);
@@ -471,6 +503,29 @@ silent_outcome(enum ep_dns_outcome o)
 {
   return o == EP_DNS_TIMEOUT || o == EP_DNS_CANCELLED ||
          o == EP_DNS_UNREACHABLE || o == EP_DNS_PENDING;
+}
+
+/* Every resolver has spoken, none with an answer or a failure of its own:
+ * the verdict is the silence of all of them. */
+static void
+decide_silent(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
+{
+  struct ep_lookup_result res;
+  size_t                  i;
+
+  for (i = 0; i < l->r->n; i++)
+    if (!silent_outcome(l->answers[i].outcome)) {
+      decide(l, server, outcome);
+      return;
+    }
+  memset(&res, 0, sizeof res);
+  res.outcome = outcome;
+  res.nobody_answered = true;
+  if (server < l->r->n)
+    memcpy(res.server, l->r->servers[server].label, sizeof res.server);
+  describe_failure(l->r, &res);
+  l->decided = true;
+  l->cb(l->arg, &res);
 }
 
 /* Decides when the answers so far allow it, as the dns check judges: the
@@ -519,10 +574,11 @@ try_decide(struct lookup *l, struct timespec now)
            (primaries_done || ep_time_reached(now, l->grace)))
     decide(l, fb_answer, EP_DNS_ANSWER);
   else if (all_done)
-    decide(l, first != SERVERS_MAX ? first : 0,
-           first != SERVERS_MAX ? l->answers[first].outcome
-                                : EP_DNS_CANCELLED);
+    decide_silent(l, first != SERVERS_MAX ? first : 0,
+                  first != SERVERS_MAX ? l->answers[first].outcome
+                                       : EP_DNS_CANCELLED);
 }
+
 
 static void
 lookup_release(struct lookup *l)

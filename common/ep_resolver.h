@@ -77,12 +77,18 @@ struct ep_lookup_result {
   enum ep_dns_outcome outcome;  /* EP_DNS_ANSWER when addrs has any */
   char                server[80]; /* the resolver that decided */
   bool                via_fallback;
+  bool                nobody_answered; /* every resolver silent */
+  /* Why no address, in the dns check's words: "NXDOMAIN from 8.8.8.8",
+   * "no answer from 8.8.8.8, 8.8.4.4 nor fallback 127.0.0.53
+   * (unreachable)"; "" with an answer. */
+  char                failure[240];
   double              seconds;
   size_t              n_addrs;
   char                addrs[EP_DNS_MAX_ADDRS][EP_DNS_ADDR_TEXT];
 };
 
 typedef void (*ep_lookup_cb)(void *arg, const struct ep_lookup_result *res);
+
 
 /* Resolves name for a probe, as the dns check judges resolvers: every
  * server is asked; the first configured resolver to answer with addresses

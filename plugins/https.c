@@ -362,9 +362,7 @@ on_target_lookup(void *arg, const struct ep_lookup_result *res)
   free(sl);
   note_lookup(t, res);
   if (res->outcome != EP_DNS_ANSWER) {
-    fail_target(t, "not resolved: %s from %s%s",
-                ep_dns_outcome_str(res->outcome),
-                res->via_fallback ? "fallback " : "", res->server);
+    fail_target(t, "not resolved: %s", res->failure);
     return;
   }
   if (!(t->resolve_list = resolve_entry(NULL, t->hp.host, t->hp.port, res))) {
@@ -387,9 +385,8 @@ on_proxy_lookup(void *arg, const struct ep_lookup_result *res)
 
     note_lookup(t, res);
     if (res->outcome != EP_DNS_ANSWER)
-      fail_target(t, "the proxy's name %s not resolved: %s from %s%s",
-                  c->proxy_host, ep_dns_outcome_str(res->outcome),
-                  res->via_fallback ? "fallback " : "", res->server);
+      fail_target(t, "the proxy's name %s not resolved: %s", c->proxy_host,
+                  res->failure);
     else if (!(t->resolve_list = resolve_entry(NULL, c->proxy_host,
                                                c->proxy_port, res)))
       fail_target(t, "out of memory");

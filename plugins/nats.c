@@ -282,9 +282,7 @@ on_lookup(void *arg, const struct ep_lookup_result *res)
   if (res->outcome == EP_DNS_ANSWER)
     start_connect(sl->ctx, t, res->addrs[0], ep_time_now());
   else
-    fail(t, "%s cannot be resolved: %s from %s%s", t->hp.host,
-         ep_dns_outcome_str(res->outcome), res->via_fallback ? "fallback " : "",
-         res->server);
+    fail(t, "%s cannot be resolved: %s", t->hp.host, res->failure);
   free(sl);
 }
 

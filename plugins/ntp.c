@@ -642,11 +642,8 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
       rc = t->resolving
              ? ep_target_set_text(r, "%s timed out resolving the name",
                                   t->hp.host)
-             : ep_target_set_text(r, "%s cannot be resolved: %s from %s%s",
-                                  t->hp.host,
-                                  ep_dns_outcome_str(t->lookup.outcome),
-                                  t->lookup.via_fallback ? "fallback " : "",
-                                  t->lookup.server);
+             : ep_target_set_text(r, "%s cannot be resolved: %s",
+                                  t->hp.host, t->lookup.failure);
       problem = r->text;
       if (rc == EP_OK) {
         char label[EP_HOST_MAX + 16];
