@@ -348,6 +348,35 @@ START_TEST(secret_wipe_zeroes_everything)
 }
 END_TEST
 
+
+/* The environment's form (EDGEPROBE_PROXY_AUTH): the same rules, the
+ * variable named instead of a file. */
+START_TEST(secret_from_text)
+{
+  struct ep_secret s;
+  struct ep_err    err = EP_ERR_INIT;
+  char             big[EP_SECRET_MAX + 8];
+
+  ck_assert_int_eq(ep_secret_parse(SECRET_USER ":" SECRET_PASS "\n", WHAT,
+                                   "ENV_VAR", &s, &err), EP_OK);
+  ck_assert_str_eq(s.user, SECRET_USER);
+  ck_assert_str_eq(s.password, SECRET_PASS);
+  ck_assert_str_eq(s.token, "");
+  ck_assert_int_eq(ep_secret_parse("tok3n", WHAT, "ENV_VAR", &s, &err), EP_OK);
+  ck_assert_str_eq(s.token, "tok3n");
+  ck_assert_int_eq(ep_secret_parse("\n", WHAT, "ENV_VAR", &s, &err),
+                   EP_EINVAL);
+  ck_assert_str_eq(err.msg, WHAT " ENV_VAR: empty; expected user:password or "
+                            "a token");
+  ep_err_clear(&err);
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  ck_assert_int_eq(ep_secret_parse(big, WHAT, "ENV_VAR", &s, &err), EP_EINVAL);
+  ck_assert(strstr(err.msg, "aaaa") == NULL);
+  ep_secret_wipe(&s);
+}
+END_TEST
+
 static Suite *
 secret_suite(void)
 {
@@ -358,6 +387,7 @@ secret_suite(void)
 
   tcase_add_checked_fixture(ta, setup_dir, teardown_dir);
   tcase_add_test(ta, secret_user_password);
+  tcase_add_test(ta, secret_from_text);
   tcase_add_test(ta, secret_token);
   tcase_add_test(ta, secret_line_ends);
   tcase_add_test(ta, secret_colon_in_password);

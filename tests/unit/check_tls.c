@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -208,6 +210,37 @@ pki_setup(void)
   write_text(pki.not_pem_file, "this is not a certificate\n");
 }
 
+/* What tls_anchor_public_or_local leaves in pki.dir. */
+static void
+remove_anchor_dirs(void)
+{
+  static const char *const files[] = {"local/ca.crt", "mozilla/ca.crt",
+                                      "local", "mozilla"};
+  char   path[256];
+  DIR   *d;
+  struct dirent *e;
+  size_t i;
+
+  snprintf(path, sizeof path, "%s/certs", pki.dir);
+  if ((d = opendir(path)) != NULL) {
+    while ((e = readdir(d)) != NULL) {
+      char link[600];
+
+      if (e->d_name[0] == '.')
+        continue;
+      snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+      unlink(link);
+    }
+    closedir(d);
+    rmdir(path);
+  }
+  for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", pki.dir, files[i]);
+    if (unlink(path) != 0)
+      rmdir(path);
+  }
+}
+
 static void
 pki_teardown(void)
 {
@@ -227,6 +260,7 @@ pki_teardown(void)
   unlink(pki.other_ca_file);
   unlink(pki.short_ca_file);
   unlink(pki.not_pem_file);
+  remove_anchor_dirs();
   rmdir(pki.dir);
 }
 
@@ -809,6 +843,116 @@ START_TEST(tls_handshake_peer_hangs_up)
 }
 END_TEST
 
+/* The hashed-directory layout of /etc/ssl/certs, made in pki.dir:
+ * HASH.0 links to a file under "mozilla" (public) or "local". */
+static void
+hashed_link(const char *hashed, const char *target, X509 *x)
+{
+  char path[256];
+
+  snprintf(path, sizeof path, "%s/%08lx.0", hashed, X509_subject_name_hash(x));
+  unlink(path);
+  ck_assert_msg(symlink(target, path) == 0, "%s: %s", path, strerror(errno));
+}
+
+START_TEST(tls_anchor_public_or_local)
+{
+  char hashed[160], pub[160], local[160], file[200];
+
+  snprintf(hashed, sizeof hashed, "%s/certs", pki.dir);
+  snprintf(pub, sizeof pub, "%s/mozilla", pki.dir);
+  snprintf(local, sizeof local, "%s/local", pki.dir);
+  ck_assert_int_eq(mkdir(hashed, 0700) == 0 || errno == EEXIST, 1);
+  ck_assert_int_eq(mkdir(pub, 0700) == 0 || errno == EEXIST, 1);
+  ck_assert_int_eq(mkdir(local, 0700) == 0 || errno == EEXIST, 1);
+
+  /* Not in the directory at all: not public. */
+  ck_assert(!ep_tls_anchor_is_public(pki.ca, hashed, pub));
+
+  /* Added by the site. */
+  snprintf(file, sizeof file, "%s/ca.crt", local);
+  write_pem(file, pki.ca);
+  hashed_link(hashed, file, pki.ca);
+  ck_assert(!ep_tls_anchor_is_public(pki.ca, hashed, pub));
+
+  /* Shipped in the public set. */
+  snprintf(file, sizeof file, "%s/ca.crt", pub);
+  write_pem(file, pki.ca);
+  hashed_link(hashed, file, pki.ca);
+  ck_assert(ep_tls_anchor_is_public(pki.ca, hashed, pub));
+
+  /* Another CA under the same name's link does not count. */
+  hashed_link(hashed, file, pki.other_ca);
+  ck_assert(!ep_tls_anchor_is_public(pki.other_ca, hashed, pub));
+
+  /* A public directory that only starts like the real one. */
+  snprintf(file, sizeof file, "%s/mozilla", pki.dir);
+  ck_assert(!ep_tls_anchor_is_public(pki.ca, hashed, "/nonexistent"));
+}
+END_TEST
+
+START_TEST(tls_anchor_system_store)
+{
+  FILE *f = fopen(EP_TLS_SYSTEM_CA_DIR "/ISRG_Root_X1.pem", "r");
+  X509 *x;
+
+  if (!f)
+    return; /* ca-certificates without this root: nothing to compare */
+  x = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  ck_assert_ptr_nonnull(x);
+  ck_assert(ep_tls_anchor_is_public(x, EP_TLS_SYSTEM_CA_DIR,
+                                    EP_TLS_PUBLIC_CA_DIR));
+  X509_free(x);
+  ck_assert(!ep_tls_anchor_is_public(pki.ca, EP_TLS_SYSTEM_CA_DIR,
+                                     EP_TLS_PUBLIC_CA_DIR));
+}
+END_TEST
+
+/* One wording for every verdict, whoever found it. */
+START_TEST(tls_judge_words)
+{
+  struct ep_tls_report r;
+
+  memset(&r, 0, sizeof r);
+  snprintf(r.subject, sizeof r.subject, "CN=a.example");
+  snprintf(r.issuer, sizeof r.issuer, "CN=Leaf Issuer");
+  r.leaf_days = -3.4;
+  r.verify_code = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+  ep_tls_judge(&r, "CN=Firewall Root", "a.example");
+  ck_assert(!r.verified && r.interception);
+  ck_assert_str_eq(r.problem,
+                   "TLS interception suspected (issuer: CN=Firewall Root)");
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert_str_eq(r.problem,
+                   "TLS interception suspected (issuer: CN=Leaf Issuer)");
+  r.verify_code = X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert(r.interception);
+  r.verify_code = X509_V_ERR_CERT_HAS_EXPIRED;
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert(!r.interception);
+  ck_assert_str_eq(r.problem, "certificate expired 3 days ago");
+  r.verify_code = X509_V_ERR_CERT_NOT_YET_VALID;
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert_str_eq(r.problem, "certificate not yet valid");
+  r.verify_code = X509_V_ERR_HOSTNAME_MISMATCH;
+  ep_tls_judge(&r, NULL, "b.example");
+  ck_assert_str_eq(r.problem,
+                   "certificate for the wrong name (CN=a.example, not b.example)");
+  r.verify_code = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert_str_eq(r.problem, "self-signed certificate (CN=a.example)");
+  r.verify_code = X509_V_ERR_CERT_REVOKED;
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert_str_eq(r.problem, "certificate not verified: certificate revoked");
+  r.verify_code = X509_V_OK;
+  ep_tls_judge(&r, NULL, "a.example");
+  ck_assert(r.verified && !r.interception);
+  ck_assert_str_eq(r.problem, "");
+}
+END_TEST
+
 static Suite *
 tls_suite(void)
 {
@@ -823,6 +967,9 @@ tls_suite(void)
   tcase_add_test(tc, tls_cacert_directory);
   tcase_add_test(tc, tls_system_store);
   tcase_add_test(tc, tls_cacert_loads);
+  tcase_add_test(tc, tls_anchor_public_or_local);
+  tcase_add_test(tc, tls_anchor_system_store);
+  tcase_add_test(tc, tls_judge_words);
   suite_add_tcase(s, tc);
 
   tcase_add_unchecked_fixture(th, pki_setup, pki_teardown);
