@@ -9,40 +9,23 @@ ep_setup
 command -v nginx >/dev/null || skip "needs nginx"
 
 P="$TMP/pki"
-mkdir -p "$P"
-names="DNS:good.example,DNS:forbidden.example,DNS:error.example,DNS:moved.example,DNS:endless.example,IP:127.0.0.10"
-https_ca "$P" ca "edgeprobe test CA" &&
-https_ca "$P" inspect "Plant Inspection CA" &&
-https_leaf "$P" good ca 90 "$names" &&
-https_leaf "$P" soon ca 10 "DNS:soon.example" &&
-https_leaf "$P" expired ca 30 "DNS:expired.example" -400d &&
-https_leaf "$P" notyet ca 60 "DNS:notyet.example" +30d &&
-https_leaf "$P" other ca 90 "DNS:other.example" &&
-https_leaf "$P" inspected inspect 90 "DNS:inspected.example" ||
-  { fail "cannot make the test PKI"; ep_done; }
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/self.key" -out "$P/self.pem" \
-  -days 90 -subj "/CN=self.example" -addext "subjectAltName=DNS:self.example" \
-  >/dev/null 2>&1 || fail "cannot make the self-signed leaf"
+https_test_pki "$P" || { fail "cannot make the test PKI"; ep_done; }
 mkdir -p "$TMP/www"
 truncate -s 4G "$TMP/www/big"
 
-srv() { # ADDR CERT BODY
-  printf '  server { listen %s:443 ssl; ssl_certificate %s/%s.pem; ssl_certificate_key %s/%s.key; %s }\n' \
-    "$1" "$P" "$2" "$P" "$2" "$3"
-}
 start_https_nginx "$(
-  srv 127.0.0.10 good 'location / { return 200 "ok\n"; }'
-  srv 127.0.0.11 good 'location / { return 403; }'
-  srv 127.0.0.12 good 'location / { return 500; }'
-  srv 127.0.0.13 good 'location / { return 301 https://elsewhere.example/; }'
-  srv 127.0.0.14 good "location / { root $TMP/www; try_files /big =404; }"
-  srv 127.0.0.15 soon 'location / { return 200; }'
-  srv 127.0.0.20 expired 'location / { return 200; }'
-  srv 127.0.0.21 notyet 'location / { return 200; }'
-  srv 127.0.0.22 other 'location / { return 200; }'
-  srv 127.0.0.23 self 'location / { return 200; }'
-  srv 127.0.0.24 inspected 'location / { return 200; }'
-  srv 127.0.0.40 good 'location / { return 200; }'
+  https_server 127.0.0.10 good 'location / { return 200 "ok\n"; }'
+  https_server 127.0.0.11 good 'location / { return 403; }'
+  https_server 127.0.0.12 good 'location / { return 500; }'
+  https_server 127.0.0.13 good 'location / { return 301 https://elsewhere.example/; }'
+  https_server 127.0.0.14 good "location / { root $TMP/www; try_files /big =404; }"
+  https_server 127.0.0.15 soon 'location / { return 200; }'
+  https_server 127.0.0.20 expired 'location / { return 200; }'
+  https_server 127.0.0.21 notyet 'location / { return 200; }'
+  https_server 127.0.0.22 other 'location / { return 200; }'
+  https_server 127.0.0.23 self 'location / { return 200; }'
+  https_server 127.0.0.24 inspected 'location / { return 200; }'
+  https_server 127.0.0.40 good 'location / { return 200; }'
 )"
 for a in 10 11 12 13 14 15 20 21 22 23 24 40; do wait_tcp 127.0.0.$a 443; done
 start_tcp_hostile 127.0.0.50 443 reset-after-read

@@ -320,6 +320,34 @@ https_ca() {
     -days 3650 -subj "/CN=$3" >/dev/null 2>&1
 }
 
+# https_test_pki DIR: the https tests' CAs and leaves: a test CA, an
+# "inspection" CA, a good leaf for the test names, and leaves that are
+# soon to expire, expired, not yet valid, for another name, self-signed,
+# or from the inspection CA.
+https_test_pki() {
+  mkdir -p "$1"
+  _names="DNS:good.example,DNS:forbidden.example,DNS:error.example,DNS:moved.example"
+  _names="$_names,DNS:endless.example,DNS:refused.example,IP:127.0.0.10"
+  https_ca "$1" ca "edgeprobe test CA" &&
+  https_ca "$1" inspect "Plant Inspection CA" &&
+  https_leaf "$1" good ca 90 "$_names" &&
+  https_leaf "$1" soon ca 10 "DNS:soon.example" &&
+  https_leaf "$1" expired ca 30 "DNS:expired.example" -400d &&
+  https_leaf "$1" notyet ca 60 "DNS:notyet.example" +30d &&
+  https_leaf "$1" other ca 90 "DNS:other.example" &&
+  https_leaf "$1" inspected inspect 90 "DNS:inspected.example" &&
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/self.key" -out "$1/self.pem" \
+    -days 90 -subj "/CN=self.example" -addext "subjectAltName=DNS:self.example" \
+    >/dev/null 2>&1
+}
+
+# https_server ADDR CERT DIRECTIVES: an nginx server block on ADDR:443
+# with the test PKI's CERT.
+https_server() {
+  printf '  server { listen %s:443 ssl; ssl_certificate %s/%s.pem; ssl_certificate_key %s/%s.key; %s }\n' \
+    "$1" "$P" "$2" "$P" "$2" "$3"
+}
+
 # start_https_nginx CONF_SERVERS: nginx with the given server blocks.
 start_https_nginx() {
   mkdir -p "$TMP/nginx"

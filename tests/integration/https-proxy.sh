@@ -1,0 +1,143 @@
+#!/bin/sh
+# check_edge_https through tinyproxy with Basic auth: the right
+# credentials (from a file and from the environment), wrong ones, none, a
+# port the proxy forbids, a target it cannot reach, a proxy that is down,
+# TLS verified end to end through the tunnel.  The secret never shows:
+# not in the output, not in curl's trace (-vvv), not in argv.
+. "${EP_SRCDIR:-.}/tests/integration/lib.sh"
+ep_setup
+command -v nginx >/dev/null || skip "needs nginx"
+command -v tinyproxy >/dev/null || skip "needs tinyproxy"
+
+P="$TMP/pki"
+https_test_pki "$P" || { fail "cannot make the test PKI"; ep_done; }
+start_https_nginx "$(
+  https_server 127.0.0.10 good 'location / { return 200 "ok\n"; }'
+  https_server 127.0.0.24 inspected 'location / { return 200; }'
+)"
+wait_tcp 127.0.0.10 443
+wait_tcp 127.0.0.24 443
+# The proxy resolves the targets' names with the namespace's resolver;
+# blackholed.example's address drops every SYN.
+start_dnsmasq 127.0.0.53 --host-record=good.example,127.0.0.10 \
+  --host-record=inspected.example,127.0.0.24 --host-record=refused.example,127.0.0.41 \
+  --host-record=blackholed.example,127.0.0.42 --host-record=proxy.example,127.0.0.60 \
+  --local=/example/
+blackhole 127.0.0.42 443
+cat >"$TMP/tinyproxy.conf" <<CONF
+Port 8888
+Listen 127.0.0.60
+Timeout 10
+PidFile "$TMP/tinyproxy.pid"
+LogFile "$TMP/tinyproxy.log"
+LogLevel Info
+MaxClients 50
+Allow 127.0.0.0/8
+BasicAuth edge S3cret-pa55
+ConnectPort 443
+CONF
+ns tinyproxy -d -c "$TMP/tinyproxy.conf" </dev/null >/dev/null 2>&1 &
+ep_pids="$ep_pids $!"
+wait_tcp 127.0.0.60 8888
+
+SECRET=S3cret-pa55
+B64=$(printf 'edge:%s' "$SECRET" | base64)
+printf 'edge:%s\n' "$SECRET" >"$TMP/proxy.auth"
+chmod 600 "$TMP/proxy.auth"
+printf 'edge:wrong\n' >"$TMP/wrong.auth"
+chmod 600 "$TMP/wrong.auth"
+DNS="-D 127.0.0.53 --fallback-dns none"
+TLS="--cacert $P/ca.pem --expect-issuer edgeprobe"
+PROXY="--proxy http://127.0.0.60:8888"
+
+# no_secret WHAT TEXT: the secret and its base64 form are not in TEXT.
+no_secret() {
+  if printf '%s\n' "$2" | grep -qF -e "$SECRET" -e "$B64"; then
+    fail "$1 holds the proxy secret or its base64 form"
+  else
+    pass "$1: neither the secret nor its base64 form"
+  fi
+}
+
+echo "# the right credentials from a file: OK, and the proxy resolves the name"
+run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/proxy.auth" -H good.example -v
+expect_rc 0
+expect_first "^EDGE HTTPS OK - good\.example via proxy: HTTP 200 in [0-9.]+s, TLSv1\.3, certificate (89|90) days left \[through proxy http://127\.0\.0\.60:8888, which resolves the names\] \|"
+expect_no_line "resolve [0-9.]+s"
+grep -q 'CONNECT good.example:443' "$TMP/tinyproxy.log" &&
+  pass "tinyproxy saw CONNECT good.example:443" || fail "tinyproxy's log has no CONNECT good.example:443"
+
+echo "# credentials from EDGEPROBE_PROXY_AUTH"
+EDGEPROBE_PROXY_AUTH="edge:$SECRET" run_https $DNS $TLS $PROXY -H good.example
+expect_rc 0
+expect_first "^EDGE HTTPS OK - good\.example via proxy: HTTP 200"
+
+echo "# wrong credentials (401) and none (407): the proxy named as the cause"
+run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/wrong.auth" -H good.example -H inspected.example
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - the proxy answered CONNECT with 401 \(credentials refused\): 2 of 2 targets \(good\.example, inspected\.example\) \[through proxy http://127\.0\.0\.60:8888, which resolves the names\] \|"
+run_https $DNS $TLS $PROXY -H good.example
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - good\.example via proxy: the proxy answered CONNECT with 407 \(proxy authentication required\) \["
+
+echo "# a port the proxy does not allow (403) and a target it cannot reach"
+run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/proxy.auth" -H good.example:8443
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - good\.example:8443 via proxy: the proxy answered CONNECT with 403 \(CONNECT forbidden\) \["
+run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/proxy.auth" -H refused.example
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - refused\.example via proxy: the proxy answered CONNECT with 5[0-9][0-9] \(the proxy could not reach the target\) \["
+
+echo "# TLS is still ours to verify through the tunnel"
+run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/proxy.auth" -H inspected.example
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - inspected\.example via proxy: TLS interception suspected \(issuer: CN=Plant Inspection CA\) \["
+
+echo "# the proxy by name, resolved by the core; a proxy that is down"
+run_https $DNS $TLS --proxy http://proxy.example:8888 --proxy-auth-file "$TMP/proxy.auth" -H good.example -v
+expect_rc 0
+expect_line "^    resolve [0-9.]+s \(the proxy's name, by 127\.0\.0\.53\), connect "
+run_https $DNS $TLS --proxy http://127.0.0.61:8888 --proxy-auth-file "$TMP/proxy.auth" -H good.example
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - good\.example via proxy: cannot connect to the proxy: Connection refused \["
+
+echo "# credentials never on the command line or in a URL"
+run_https $DNS $TLS --proxy "http://edge:$SECRET@127.0.0.60:8888" -H good.example
+expect_rc 3
+expect_first "^EDGE HTTPS UNKNOWN - --proxy: credentials are not allowed in the URL; use --proxy-auth-file$"
+no_secret "the refusal" "$out"
+chmod 644 "$TMP/wrong.auth"
+run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/wrong.auth" -H good.example
+expect_rc 3
+expect_first "^EDGE HTTPS UNKNOWN - proxy credentials $TMP/wrong\.auth: others can read it \(mode 644\); chmod o-rw it$"
+
+echo "# https_proxy from the environment: its credentials stripped, never shown"
+https_proxy="http://edge:$SECRET@127.0.0.60:8888" EDGEPROBE_PROXY_AUTH="edge:$SECRET" \
+  run_https $DNS $TLS -H good.example -vvv
+expect_rc 0
+expect_first "^EDGE HTTPS OK - good\.example via proxy: HTTP 200 .*\[through proxy http://127\.0\.0\.60:8888, which resolves the names\] \|"
+expect_line "^    > Proxy-Authorization: \(hidden\)$"
+expect_line "^    \* Establish HTTP proxy tunnel to good\.example:443$"
+no_secret "the output with curl's trace" "$out"
+no_secret "stderr" "$(cat "$TMP/stderr")"
+
+echo "# argv of a running check holds no secret"
+# shellcheck disable=SC2086
+ip netns exec "$NS" $EP_WRAPPER "$CHECK_HTTPS" $DNS $TLS $PROXY --proxy-auth-file "$TMP/proxy.auth" \
+  -H blackholed.example -t 2 >"$TMP/bg.out" 2>&1 &
+bg=$!
+sleep 0.5
+cmdline=$(tr '\0' ' ' <"/proc/$bg/cmdline" 2>/dev/null)
+case "$cmdline" in
+*check_edge_https*) pass "read the running check's argv" ;;
+*) fail "could not read the running check's argv: '$cmdline'" ;;
+esac
+no_secret "/proc/PID/cmdline" "$cmdline"
+wait "$bg"
+rc=$?
+out=$(cat "$TMP/bg.out")
+first=$(printf '%s\n' "$out" | head -n 1)
+expect_rc 2
+expect_first "^EDGE HTTPS CRITICAL - blackholed\.example via proxy: (timed out connecting through the proxy \(no tunnel\)|the proxy answered CONNECT with 5[0-9][0-9])"
+
+ep_done
