@@ -3,10 +3,11 @@
 # nagios/edgeprobe.conf by icinga2 (validation, and one real check run by
 # Icinga's own checker, whose command line is asserted), and
 # nagios/edgeprobe-commands.cfg by nagios4 -v (and each command_line,
-# expanded by hand, accepted by check_edge_dns). Broken variants must fail.
+# expanded by hand, accepted by its plugin). Broken variants must fail.
 # Every query goes to 127.0.0.1:9 or 127.0.0.2:9, where nothing listens: the
 # plugin gets "connection refused" at once and says CRITICAL, which proves its
-# arguments parsed (a usage error is UNKNOWN, exit 3). No network namespace.
+# arguments parsed (a usage error is UNKNOWN, exit 3). No network namespace;
+# no proxy from the environment either (check_edge_https would use it).
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 
 ICINGA2=$(command -v icinga2 || ls /usr/sbin/icinga2 2>/dev/null)
@@ -36,8 +37,12 @@ cat >"$TMP/local.json" <<EOF
   "dns": { "servers": ["127.0.0.1:9"], "fallback": "none",
            "names": [ { "name": "gw.example" } ] },
   "ntp": { "servers": ["127.0.0.1:9"] },
-  "nats": { "targets": ["127.0.0.1:9"] } }
+  "nats": { "targets": ["127.0.0.1:9"] },
+  "https": { "targets": ["127.0.0.1:9"] } }
 EOF
+# check_edge_https takes https_proxy from the environment when neither the
+# profile nor the options name a proxy: none, so it connects to 127.0.0.1:9.
+unset https_proxy HTTPS_PROXY
 
 # ---------------------------------------------------------------- Icinga 2
 
@@ -347,6 +352,16 @@ define service {
     service_description     edge nats stream
     check_command           check_edge_nats_targets!-H stream.example.com -H 54.218.103.126:7422
 }
+define service {
+    use                     edge
+    service_description     edge https
+    check_command           check_edge_https!standard
+}
+define service {
+    use                     edge
+    service_description     edge https plant proxy
+    check_command           check_edge_https_targets!-H api.example.com -H 10.20.0.80:8443 --expect-issuer Amazon --proxy http://proxy.plant.example:3128 --proxy-auth-file /etc/edgeprobe/proxy.auth
+}
 EOF
 }
 
@@ -364,7 +379,7 @@ expect_line "^Total Errors: +0$"
 expect_line "^Total Warnings: +0$"
 cmds=$(grep -c '^ *command_name ' "$CMDS")
 expect_line "^	Checked $((cmds + 1)) commands\.$"
-expect_line "^	Checked 8 services\.$"
+expect_line "^	Checked 10 services\.$"
 # shellcheck disable=SC2013
 for c in $(sed -n 's/^ *command_name *//p' "$CMDS"); do
   if grep -q "check_command *$c!" "$TMP/nagios/objects.cfg"; then
@@ -413,6 +428,8 @@ sample_args() {
   check_edge_ntp_servers) echo "-H 127.0.0.1:9 -H 127.0.0.2:9 -t 2" ;;
   check_edge_nats) echo "$TMP/local.json" ;;
   check_edge_nats_targets) echo "-H 127.0.0.1:9 -t 2" ;;
+  check_edge_https) echo "$TMP/local.json" ;;
+  check_edge_https_targets) echo "-H 127.0.0.1:9 -t 2" ;;
   *) echo "" ;;
   esac
 }
@@ -449,7 +466,7 @@ while IFS='	' read -r name line; do
   # the option or by our profile, and its resolvers on 127.0.0.0/8.
   case $cmd in
   *"--fallback-dns none"* | *"-P $TMP/local.json"* | *check_edge_ntp" -H 127.0.0."* | \
-    *check_edge_nats" -H 127.0.0."*) ;;
+    *check_edge_nats" -H 127.0.0."* | *check_edge_https" -H 127.0.0."*) ;;
   *)
     fail "$name: the expanded command might ask the system's resolver: $cmd"
     continue
@@ -462,7 +479,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused)'; then
+    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"
