@@ -14,7 +14,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # To build and run edgeprobe.
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
-  libc-ares-dev libjson-c-dev libssl-dev ca-certificates"
+  libc-ares-dev libjson-c-dev libssl-dev libcurl4-openssl-dev ca-certificates"
 # To test it: the unit-test framework, the servers the tests start (chrony
 # replaces systemd-timesyncd; its service is not started), the
 # Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
@@ -22,7 +22,8 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
   nftables iproute2 jq valgrind cppcheck
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
-  bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core"
+  bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
+  tinyproxy-bin"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }

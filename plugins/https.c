@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,10 +452,8 @@ https_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
 
   (void)now;
   for (i = 0; i < c->n_socks; i++) {
-    short ev = 0;
+    short ev = (c->socks[i].what & CURL_POLL_IN) ? POLLIN : 0;
 
-    if (c->socks[i].what & CURL_POLL_IN)
-      ev = (short)(ev | POLLIN);
     if (c->socks[i].what & CURL_POLL_OUT)
       ev = (short)(ev | POLLOUT);
     if (ep_pollset_add(ps, c->socks[i].fd, ev) != EP_OK)

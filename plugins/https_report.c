@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,8 +334,10 @@ add_json(const struct ep_https_target *t, const struct verdict *v,
     json_object_object_add(d, "cipher", json_object_new_string(s->cipher));
     json_object_object_add(d, "subject", json_object_new_string(s->subject));
     json_object_object_add(d, "issuer", json_object_new_string(s->issuer));
-    NUM(true, "certificate_days", s->leaf_days)
-    NUM(true, "chain_soonest_days", s->soonest_days)
+    json_object_object_add(d, "certificate_days",
+                           json_object_new_double(s->leaf_days));
+    json_object_object_add(d, "chain_soonest_days",
+                           json_object_new_double(s->soonest_days));
     json_object_object_add(d, "verified",
                            json_object_new_boolean(s->chain_verified &&
                                                    t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
