@@ -198,6 +198,7 @@ https_settings(struct ep_config *cfg, const struct ep_cli *cli,
       return EP_ENOMEM;
   } else if ((cfg->proxy_url = ep_config_env_proxy(&creds)) != NULL) {
     cfg->proxy_from_env = true;
+    cfg->proxy_env_credentials = creds;
     if (check_proxy_url(cfg->proxy_url, err) != EP_OK)
       return ep_err_set(err, EP_EINVAL,
                         "https_proxy: expected an http:// or https:// URL");

@@ -28,6 +28,7 @@ struct ep_config {
    * from the environment with any credentials stripped), NULL for none. */
   char              *proxy_url;
   bool               proxy_from_env;
+  bool               proxy_env_credentials; /* stripped from https_proxy */
   char              *proxy_auth_file, *proxy_cacert;
   enum ep_format     format;
   int                verbose;

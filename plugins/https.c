@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <strings.h>
 
@@ -82,6 +83,11 @@ ep_https_trace_line(const char *in, size_t len, char *out, size_t size)
     return;
   while (len && (in[len - 1] == '\n' || in[len - 1] == '\r'))
     len--;
+  /* curl names the proxy user in its trace; a name is half a secret. */
+  if (len >= 16 && strncmp(in, "Proxy auth using", 16) == 0) {
+    snprintf(out, size, "Proxy auth using (hidden)");
+    return;
+  }
   for (i = 0; hidden[i]; i++) {
     size_t hl = strlen(hidden[i]);
 
@@ -146,20 +152,37 @@ on_timer(CURLM *multi, long ms, void *userp)
   return 0;
 }
 
+/* The final response's headers end with an empty line; the proxy's
+ * CONNECT answer is kept from us (CURLOPT_SUPPRESS_CONNECT_HEADERS). */
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+  struct ep_https_target *t = arg;
+  size_t                  len = size * n;
+  long                    status = 0;
+
+  if ((len == 2 && data[0] == '\r' && data[1] == '\n') ||
+      (len == 1 && data[0] == '\n')) {
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200)
+      t->headers_done = true;
+  }
+  return len;
+}
+
+/* Reachability is proven by the status and its headers: the body is not
+ * read (curl then ends the transfer with a write error), so a slow,
+ * endless or huge body costs nothing. */
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
   struct ep_https_target *t = arg;
 
   (void)data;
-  t->body_bytes += size * n;
-  /* Reachability is proven by the status line; a body past the cap is
-   * cut (curl then ends the transfer with a write error). */
-  if (t->body_bytes > EP_HTTPS_BODY_MAX) {
-    t->body_capped = true;
+  if (size * n == 0)
     return 0;
-  }
-  return size * n;
+  t->body_stopped = true;
+  return 0;
 }
 
 static int
@@ -201,6 +224,20 @@ on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
     size -= len;
   }
   return 0;
+}
+
+/* curl makes a TLS context per connection: over an https proxy, first
+ * one for the proxy's own handshake, the target's once that is done. */
+static CURLcode
+on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
+{
+  struct ep_https_target   *t = arg;
+  struct ep_https_tls_seen *s = &t->seen;
+
+  (void)easy;
+  if (t->proxy_tls && !t->proxy_seen.handshake_done)
+    s = &t->proxy_seen;
+  return ep_https_tls_install(ssl_ctx, s) ? CURLE_OK : CURLE_OUT_OF_MEMORY;
 }
 
 static void
@@ -270,11 +307,13 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   SET(CURLOPT_FRESH_CONNECT, 1L);
   SET(CURLOPT_FORBID_REUSE, 1L);
   SET(CURLOPT_FOLLOWLOCATION, 0L);
-  SET(CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
   SET(CURLOPT_TIMEOUT_MS, left);
   SET(CURLOPT_CONNECTTIMEOUT_MS, left);
   SET(CURLOPT_WRITEFUNCTION, on_body);
   SET(CURLOPT_WRITEDATA, t);
+  SET(CURLOPT_HEADERFUNCTION, on_header);
+  SET(CURLOPT_HEADERDATA, t);
+  SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
   SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
   SET(CURLOPT_SOCKOPTDATA, t);
   SET(CURLOPT_SSL_VERIFYPEER, 1L);
@@ -283,8 +322,8 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
    * whole bundle per handle would cost ~0.4 s of CPU each. */
   SET(CURLOPT_CAINFO, o->cafile);
   SET(CURLOPT_CAPATH, o->cafile ? NULL : EP_TLS_SYSTEM_CA_DIR);
-  SET(CURLOPT_SSL_CTX_FUNCTION, ep_https_tls_install);
-  SET(CURLOPT_SSL_CTX_DATA, &t->seen);
+  SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+  SET(CURLOPT_SSL_CTX_DATA, t);
   if (t->resolve_list)
     SET(CURLOPT_RESOLVE, (struct curl_slist *)t->resolve_list);
   if (o->iface) {
@@ -334,19 +373,36 @@ start_transfer(struct https_ctx *c, struct ep_https_target *t)
     return;
   }
   t->t_added = ep_time_now();
+  t->easy = h;
   if ((mrc = curl_multi_add_handle(c->multi, h)) != CURLM_OK) {
+    t->easy = NULL;
     curl_easy_cleanup(h);
     fail_target(t, "cannot start: %s", curl_multi_strerror(mrc));
     return;
   }
-  t->easy = h;
   t->phase = EP_HTTPS_TRANSFER;
+}
+
+/* curl holds its own copy of the proxy credentials once every handle is
+ * set up: ours is wiped then. */
+static void
+wipe_secret_when_started(struct https_ctx *c)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_targets; i++)
+    if (c->targets[i].phase == EP_HTTPS_RESOLVE ||
+        c->targets[i].phase == EP_HTTPS_WAIT_PROXY)
+      return;
+  ep_secret_wipe(&c->proxy_secret);
 }
 
 static void
 note_lookup(struct ep_https_target *t, const struct ep_lookup_result *res)
 {
-  t->have_resolve = res->outcome != EP_DNS_CANCELLED;
+  /* A resolver's own answer (addresses, NXDOMAIN, ...) has a time;
+   * silence has none. */
+  t->have_resolve = res->outcome != EP_DNS_CANCELLED && !res->nobody_answered;
   t->resolve_s = res->seconds;
   snprintf(t->resolved_by, sizeof t->resolved_by, "%s%s",
            res->via_fallback ? "fallback " : "", res->server);
@@ -393,6 +449,7 @@ on_proxy_lookup(void *arg, const struct ep_lookup_result *res)
     else
       start_transfer(c, t);
   }
+  wipe_secret_when_started(c);
 }
 
 static enum ep_status
@@ -431,6 +488,7 @@ https_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
       return lookup(c, c->proxy_host, on_proxy_lookup, 0, now, err);
     for (i = 0; i < c->n_targets; i++)
       start_transfer(c, &c->targets[i]);
+    wipe_secret_when_started(c);
     return EP_OK;
   }
   for (i = 0; i < c->n_targets; i++) {
@@ -530,16 +588,24 @@ collect_done(struct https_ctx *c)
   }
 }
 
-/* The first time a connecting socket is writable, TCP is up. */
+/* The first time a connecting socket is writable without an error, TCP
+ * is up. */
 static void
-note_connected(struct https_ctx *c, curl_socket_t fd, struct timespec now)
+note_connected(struct https_ctx *c, curl_socket_t fd, short revents,
+               struct timespec now)
 {
-  size_t i;
+  size_t    i;
+  int       e = 0;
+  socklen_t len = sizeof e;
 
+  if (revents & (POLLERR | POLLHUP | POLLNVAL))
+    return;
   for (i = 0; i < c->n_targets; i++) {
     struct ep_https_target *t = &c->targets[i];
 
     if (t->conn_fd == fd && !t->have_tcp && t->phase == EP_HTTPS_TRANSFER) {
+      if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0 || e != 0)
+        return;
       t->have_tcp = true;
       t->t_tcp = now;
     }
@@ -572,7 +638,7 @@ https_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
       ready[n++].what = ev;
     }
     if (ev & CURL_CSELECT_OUT)
-      note_connected(c, c->socks[i].fd, now);
+      note_connected(c, c->socks[i].fd, rev, now);
   }
   ep_sigpipe_block(&g);
   for (i = 0; i < n; i++)
@@ -606,8 +672,7 @@ https_finish(struct ep_probe *p, struct ep_check_result *out,
   for (i = 0; i < c->n_targets; i++)
     if (c->targets[i].easy && !c->targets[i].finished)
       read_figures(&c->targets[i]);
-  return ep_https_report(c->targets, c->n_targets, &c->opts, c->opts.proxy,
-                         out, err);
+  return ep_https_report(c->targets, c->n_targets, &c->opts, out, err);
 }
 
 static void
@@ -630,6 +695,7 @@ https_destroy(struct ep_probe *p)
       }
       curl_slist_free_all(t->resolve_list);
       ep_https_tls_seen_cleanup(&t->seen);
+      ep_https_tls_seen_cleanup(&t->proxy_seen);
       ep_buf_cleanup(&t->trace);
     }
     if (c->multi)
@@ -735,6 +801,10 @@ ep_https_probe_new(const struct ep_strlist *targets,
     https_destroy(p);
     return NULL;
   }
+  for (i = 0; opts->proxy && i < targets->n; i++) {
+    c->targets[i].proxy_tls = strncmp(opts->proxy, "https://", 8) == 0;
+    ep_https_tls_seen_init(&c->targets[i].proxy_seen, c->proxy_host);
+  }
   if (!(c->multi = curl_multi_init()) ||
       curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket) ||
       curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c) ||
@@ -766,6 +836,7 @@ ep_https_probe_for(const struct ep_config *cfg, struct ep_err *err)
   o.cert_crit_days = cfg->cert_crit_days;
   o.proxy = cfg->proxy_url;
   o.proxy_from_env = cfg->proxy_from_env;
+  o.proxy_env_credentials = cfg->proxy_env_credentials;
   o.proxy_cafile = cfg->proxy_cacert;
   o.verbose = cfg->verbose;
   if (cfg->proxy_url && cfg->proxy_auth_file) {

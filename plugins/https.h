@@ -15,7 +15,6 @@
 #include "ep_range.h"
 #include "ep_secret.h"
 
-#define EP_HTTPS_BODY_MAX (64u << 10)  /* bytes of a body read, then cut */
 #define EP_HTTPS_TRACE_MAX (16u << 10) /* -vvv: curl's trace per target */
 
 struct ep_https_options {
@@ -26,6 +25,7 @@ struct ep_https_options {
   int                     cert_warn_days, cert_crit_days;
   const char             *proxy;        /* URL, NULL: direct */
   bool                    proxy_from_env;
+  bool                    proxy_env_credentials; /* stripped, not used */
   const struct ep_secret *proxy_secret; /* NULL: none; copied */
   const char             *proxy_cafile; /* NULL: the system store */
   int                     verbose;      /* 3: keep curl's trace */

@@ -21,6 +21,7 @@
 struct verdict {
   enum ep_state state;
   bool          reachable; /* an HTTP status came back */
+  long          verify_code; /* OpenSSL's, as judged */
   char          cause[480];
   char          trust[200]; /* how the chain was trusted, for -v */
 };
@@ -57,9 +58,13 @@ timed_out_text(const struct ep_https_target *t, bool proxy)
     case EP_HTTPS_DONE:
       break;
   }
-  if (!t->seen.hello_sent)
-    return proxy ? "timed out connecting through the proxy (no tunnel)"
+  if (!t->seen.hello_sent && !t->have_tcp)
+    return proxy ? "timed out connecting to the proxy (no answer to SYN: "
+                   "filtered?)"
                  : "timed out connecting (no answer to SYN: filtered?)";
+  if (!t->seen.hello_sent)
+    return proxy ? "timed out waiting for the proxy's tunnel"
+                 : "connected, but timed out before TLS began";
   if (!t->seen.server_hello)
     return "timed out in the TLS handshake: no answer to the ClientHello";
   if (!t->seen.handshake_done)
@@ -83,6 +88,13 @@ proxy_answer(long code)
   return "CONNECT refused";
 }
 
+/* curl's own words for a failure, never empty. */
+static const char *
+curl_text(const struct ep_https_target *t)
+{
+  return t->errbuf[0] ? t->errbuf : curl_easy_strerror((CURLcode)t->curl_code);
+}
+
 static bool
 peer_reset(const struct ep_https_target *t)
 {
@@ -93,7 +105,7 @@ peer_reset(const struct ep_https_target *t)
 static void
 judge_verification(const struct ep_https_target *t, struct verdict *v)
 {
-  struct ep_tls_report r;
+  struct ep_tls_report            r;
   const struct ep_https_tls_seen *s = &t->seen;
 
   memset(&r, 0, sizeof r);
@@ -105,9 +117,15 @@ judge_verification(const struct ep_https_target *t, struct verdict *v)
   snprintf(r.subject, sizeof r.subject, "%s", s->subject);
   snprintf(r.issuer, sizeof r.issuer, "%s", s->issuer);
   r.leaf_days = s->leaf_days;
-  if (r.verify_code == X509_V_OK && !s->have_leaf && t->proxy_verify_result) {
-    r.verify_code = t->proxy_verify_result;
-    ep_tls_judge(&r, NULL, "the proxy");
+  if (!s->have_leaf && t->proxy_tls && t->proxy_seen.verify_error) {
+    const struct ep_https_tls_seen *ps = &t->proxy_seen;
+
+    r.verify_code = ps->verify_error;
+    snprintf(r.subject, sizeof r.subject, "%s", ps->subject);
+    snprintf(r.issuer, sizeof r.issuer, "%s", ps->issuer);
+    r.leaf_days = ps->leaf_days;
+    ep_tls_judge(&r, ps->error_issuer[0] ? ps->error_issuer : NULL, ps->host);
+    v->verify_code = r.verify_code;
     add_cause(v, EP_STATE_CRITICAL, "the proxy's own certificate: %s",
               r.problem);
     return;
@@ -117,9 +135,21 @@ judge_verification(const struct ep_https_target *t, struct verdict *v)
     r.verify_code = ep_addr_is_literal(s->host)
                       ? X509_V_ERR_IP_ADDRESS_MISMATCH
                       : X509_V_ERR_HOSTNAME_MISMATCH;
+  v->verify_code = r.verify_code;
   if (r.verify_code == X509_V_OK) {
     add_cause(v, EP_STATE_CRITICAL, "certificate not verified: %s",
               t->errbuf[0] ? t->errbuf : "no reason given");
+    return;
+  }
+  /* An intermediate out of its dates is not the leaf's problem. */
+  if (s->error_depth > 0 && (r.verify_code == X509_V_ERR_CERT_HAS_EXPIRED ||
+                             r.verify_code == X509_V_ERR_CERT_NOT_YET_VALID)) {
+    if (r.verify_code == X509_V_ERR_CERT_HAS_EXPIRED)
+      add_cause(v, EP_STATE_CRITICAL, "chain certificate %s expired %.0f "
+                "days ago", s->error_subject, -s->error_days);
+    else
+      add_cause(v, EP_STATE_CRITICAL, "chain certificate %s not yet valid",
+                s->error_subject);
     return;
   }
   ep_tls_judge(&r, s->error_issuer[0] ? s->error_issuer : NULL, s->host);
@@ -175,6 +205,12 @@ judge_reachable(const struct ep_https_options *o,
   char                            num[32];
 
   v->reachable = true;
+  if (!s->have_leaf) {
+    /* curl got through, but no handshake was seen: say so rather than
+     * print empty figures. */
+    add_cause(v, EP_STATE_WARNING, "certificate not seen");
+    return;
+  }
   judge_trust(o, t, v);
   if (s->have_leaf && s->soonest_days < o->cert_crit_days)
     add_cause(v, EP_STATE_CRITICAL, "certificate expires in %.0f days "
@@ -203,12 +239,17 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     add_cause(v, EP_STATE_CRITICAL, "%s", t->failure);
     return;
   }
+  /* Any final status counts as reachable, whatever happened after it
+   * (the body is not read; a reset or the deadline may follow). */
+  if (t->headers_done && t->status > 0) {
+    judge_reachable(o, t, v);
+    return;
+  }
   if (!t->finished) {
     add_cause(v, EP_STATE_CRITICAL, "%s", timed_out_text(t, proxy));
     return;
   }
-  if (t->curl_code == CURLE_OK ||
-      (t->curl_code == CURLE_WRITE_ERROR && t->body_capped)) {
+  if (t->curl_code == CURLE_OK) {
     judge_reachable(o, t, v);
     return;
   }
@@ -224,16 +265,16 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     case CURLE_COULDNT_CONNECT:
       if (proxy)
         add_cause(v, EP_STATE_CRITICAL, "cannot connect to the proxy: %s",
-                  t->os_errno ? strerror((int)t->os_errno) : t->errbuf);
+                  t->os_errno ? strerror((int)t->os_errno) : curl_text(t));
       else
         add_cause(v, EP_STATE_CRITICAL, "%s",
                   t->os_errno == ECONNREFUSED ? "connection refused"
                   : t->os_errno              ? strerror((int)t->os_errno)
-                                             : t->errbuf);
+                                             : curl_text(t));
       return;
     case CURLE_INTERFACE_FAILED:
       add_cause(v, EP_STATE_CRITICAL, "cannot send from the interface: %s",
-                t->errbuf);
+                curl_text(t));
       return;
     case CURLE_OPERATION_TIMEDOUT:
       add_cause(v, EP_STATE_CRITICAL, "%s", timed_out_text(t, proxy));
@@ -253,13 +294,14 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     return;
   }
   if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
-    add_cause(v, EP_STATE_CRITICAL, "TLS handshake failed: %s", t->errbuf);
+    add_cause(v, EP_STATE_CRITICAL, "TLS handshake failed: %s", curl_text(t));
     return;
   }
   add_cause(v, EP_STATE_CRITICAL, "%s%s%s",
             curl_easy_strerror((CURLcode)t->curl_code),
             t->errbuf[0] ? ": " : "", t->errbuf);
 }
+
 
 static enum ep_status
 add_details(const struct ep_https_options *o,
@@ -298,9 +340,9 @@ add_details(const struct ep_https_options *o,
                               s->cipher, s->subject, s->issuer, s->leaf_days,
                               s->soonest_days, v->trust[0] ? ", " : "",
                               v->trust);
-  if (rc == EP_OK && t->body_capped)
-    rc = ep_target_add_detail(r, "body cut after %u KiB",
-                              EP_HTTPS_BODY_MAX >> 10);
+  if (rc == EP_OK && t->body_stopped)
+    rc = ep_target_add_detail(r, "body not read (reachability ends with the "
+                                 "headers)");
   if (rc == EP_OK && t->errbuf[0] && !v->reachable)
     rc = ep_target_add_detail(r, "curl: %s", t->errbuf);
   if (rc == EP_OK && t->trace.len)
@@ -318,7 +360,8 @@ add_json(const struct ep_https_target *t, const struct verdict *v,
   if (have)                                                                    \
     json_object_object_add(d, key, json_object_new_double(value));
   if (t->addr[0])
-    json_object_object_add(d, "address", json_object_new_string(t->addr));
+    json_object_object_add(d, proxy ? "proxy_address" : "address",
+                           json_object_new_string(t->addr));
   if (proxy)
     json_object_object_add(d, "proxy", json_object_new_string(proxy));
   json_object_object_add(d, "reachable", json_object_new_boolean(v->reachable));
@@ -342,9 +385,7 @@ add_json(const struct ep_https_target *t, const struct verdict *v,
                            json_object_new_boolean(s->chain_verified &&
                                                    t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
     json_object_object_add(d, "verify_code",
-                           json_object_new_int((int)(s->verify_error
-                                                       ? s->verify_error
-                                                       : t->verify_result)));
+                           json_object_new_int((int)v->verify_code));
   }
   if (v->cause[0])
     json_object_object_add(d, "problem", json_object_new_string(v->cause));
@@ -402,10 +443,11 @@ target_result(const struct ep_https_options *o,
   else if (rc == EP_OK && t->addr[0] && !t->hp.is_address)
     rc = ep_buf_printf(&b, " (%s)", t->addr);
   if (rc == EP_OK && v->reachable) {
-    ep_format_number(num, sizeof num, t->total_s);
-    rc = ep_buf_printf(&b, ": HTTP %ld in %ss, %s, certificate %.0f days "
-                           "left",
-                       t->status, num, t->seen.version, t->seen.soonest_days);
+    ep_format_number(num, sizeof num, t->have_total ? t->total_s : 0);
+    rc = ep_buf_printf(&b, ": HTTP %ld in %ss", t->status, num);
+    if (rc == EP_OK && t->seen.have_leaf)
+      rc = ep_buf_printf(&b, ", %s, certificate %.0f days left",
+                         t->seen.version, t->seen.soonest_days);
     if (rc == EP_OK && v->cause[0])
       rc = ep_buf_printf(&b, "; %s", v->cause);
   } else if (rc == EP_OK) {
@@ -429,7 +471,8 @@ target_result(const struct ep_https_options *o,
  * not, or the first few targets' own lines. */
 static enum ep_status
 summarize(const struct ep_https_target *targets, const struct verdict *v,
-          size_t n, const char *proxy, struct ep_check_result *out)
+          size_t n, const char *proxy, bool env_credentials,
+          struct ep_check_result *out)
 {
   struct ep_buf  b;
   enum ep_status rc = EP_OK;
@@ -485,8 +528,10 @@ summarize(const struct ep_https_target *targets, const struct verdict *v,
                          targets[soonest].seen.soonest_days);
   }
   if (rc == EP_OK && proxy)
-    rc = ep_buf_printf(&b, " [through proxy %s, which resolves the names]",
-                       proxy);
+    rc = ep_buf_printf(&b, " [through proxy %s%s, which resolves the names]",
+                       proxy, env_credentials
+                                ? " (from https_proxy, its credentials ignored)"
+                                : "");
   if (rc == EP_OK) {
     free(out->summary);
     if (!(out->summary = ep_buf_steal(&b)))
@@ -498,9 +543,10 @@ summarize(const struct ep_https_target *targets, const struct verdict *v,
 
 enum ep_status
 ep_https_report(const struct ep_https_target *targets, size_t n,
-                const struct ep_https_options *opts, const char *proxy,
+                const struct ep_https_options *opts,
                 struct ep_check_result *out, struct ep_err *err)
 {
+  const char     *proxy = opts->proxy;
   struct verdict *v = calloc(n + 1, sizeof *v);
   enum ep_status  rc = EP_OK;
   size_t          i;
@@ -513,7 +559,8 @@ ep_https_report(const struct ep_https_target *targets, size_t n,
     rc = target_result(opts, &targets[i], proxy, &v[i], out, err);
   if (rc == EP_OK) {
     ep_check_result_settle(out);
-    if ((rc = summarize(targets, v, n, proxy, out)) != EP_OK)
+    if ((rc = summarize(targets, v, n, proxy, opts->proxy_env_credentials,
+                        out)) != EP_OK)
       ep_err_set(err, rc, "cannot build the HTTPS summary");
   }
   free(v);

@@ -48,19 +48,20 @@ struct ep_https_target {
   int                      curl_code;
   long                     status, connect_code, os_errno;
   long                     verify_result, proxy_verify_result;
-  size_t                   body_bytes;
-  bool                     body_capped;
+  bool                     headers_done; /* a final status's headers are in */
+  bool                     body_stopped; /* and the body was not read */
   bool                     have_connect, have_tls, have_first_byte, have_total;
   double                   connect_s, tls_s, first_byte_s, total_s;
   struct ep_https_tls_seen seen;
+  /* An https proxy's own handshake, told apart from the target's. */
+  bool                     proxy_tls;
+  struct ep_https_tls_seen proxy_seen;
   struct ep_buf            trace; /* -vvv */
 };
 
-/* Fills out (check "https") from the targets' final state.  proxy is the
- * proxy's URL, or NULL when targets were reached directly. */
+/* Fills out (check "https") from the targets' final state. */
 enum ep_status ep_https_report(const struct ep_https_target *targets,
                                size_t n, const struct ep_https_options *opts,
-                               const char *proxy,
                                struct ep_check_result *out,
                                struct ep_err *err);
 

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -25,8 +24,13 @@ make_seen_index(void)
 void
 ep_https_tls_seen_init(struct ep_https_tls_seen *s, const char *host)
 {
+  size_t len;
+
   memset(s, 0, sizeof *s);
   snprintf(s->host, sizeof s->host, "%s", host);
+  len = strlen(s->host);
+  if (len > 1 && s->host[len - 1] == '.')
+    s->host[len - 1] = '\0';
 }
 
 void
@@ -37,24 +41,13 @@ ep_https_tls_seen_cleanup(struct ep_https_tls_seen *s)
   s->leaf = s->anchor = NULL;
 }
 
-/* The record of ssl's handshake, or NULL when the connection is not the
- * one to the target (an https proxy's own). */
+/* The record of ssl's handshake. */
 static struct ep_https_tls_seen *
 seen_of(const SSL *ssl)
 {
-  struct ep_https_tls_seen *s;
-  const char               *sni;
-
   if (!ssl || seen_index < 0)
     return NULL;
-  s = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), seen_index);
-  if (!s)
-    return NULL;
-  sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-  if (ep_addr_is_literal(s->host) ? sni != NULL
-                                  : !sni || strcasecmp(sni, s->host) != 0)
-    return NULL;
-  return s;
+  return SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), seen_index);
 }
 
 static void
@@ -152,6 +145,15 @@ note_chain(struct ep_https_tls_seen *s, STACK_OF(X509) *chain)
   s->chain_verified = true;
 }
 
+/* The soonest expiry of a verified chain: the path, not whatever else
+ * the server sent. */
+static void
+note_chain_days(struct ep_https_tls_seen *s, STACK_OF(X509) *chain)
+{
+  s->soonest_days = s->leaf_days;
+  note_days(s, chain);
+}
+
 /* Records and passes the verdict on: curl still decides. */
 static int
 on_verify(int preverify_ok, X509_STORE_CTX *x)
@@ -164,13 +166,16 @@ on_verify(int preverify_ok, X509_STORE_CTX *x)
     return preverify_ok;
   note_protocol(s, ssl);
   note_leaf(s, X509_STORE_CTX_get0_cert(x));
-  note_days(s, X509_STORE_CTX_get0_untrusted(x));
+  if (!s->chain_verified)
+    note_days(s, X509_STORE_CTX_get0_untrusted(x));
   if (!preverify_ok && s->verify_error == 0) {
     X509 *at = X509_STORE_CTX_get_current_cert(x);
 
     s->verify_error = X509_STORE_CTX_get_error(x);
     s->error_depth = depth;
     s->t_failed = ep_time_now();
+    if (at && !ep_tls_days_left(at, &s->error_days))
+      s->error_days = 0;
     if (at) {
       ep_tls_name(X509_get_subject_name(at), s->error_subject,
                   sizeof s->error_subject);
@@ -181,24 +186,23 @@ on_verify(int preverify_ok, X509_STORE_CTX *x)
   if (preverify_ok && depth == 0 && s->verify_error == 0) {
     STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(x);
 
-    note_days(s, chain);
+    note_chain_days(s, chain);
     note_chain(s, chain);
   }
   return preverify_ok;
 }
 
-int
-ep_https_tls_install(void *curl, void *ssl_ctx, void *seen)
+bool
+ep_https_tls_install(void *ssl_ctx, struct ep_https_tls_seen *seen)
 {
   SSL_CTX *ctx = ssl_ctx;
 
-  (void)curl;
   pthread_once(&seen_once, make_seen_index);
   if (seen_index < 0 || !SSL_CTX_set_ex_data(ctx, seen_index, seen))
-    return CURLE_OUT_OF_MEMORY;
+    return false;
   SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), on_verify);
   SSL_CTX_set_info_callback(ctx, on_info);
-  return CURLE_OK;
+  return true;
 }
 
 bool

@@ -26,8 +26,11 @@ struct ep_https_tls_seen {
   int             error_depth;
   char            error_subject[EP_HTTPS_NAME_MAX];
   char            error_issuer[EP_HTTPS_NAME_MAX];
+  double          error_days; /* until the certificate at the error expires */
   char            version[16], cipher[64];
-  /* The leaf, and the soonest expiry among the certificates seen. */
+  /* The leaf, and the soonest expiry: of the verified chain, or of what
+   * the server sent when nothing verified (a server may send more than
+   * the path, an expired cross-sign say: only the path counts). */
   bool            have_leaf;
   char            subject[EP_HTTPS_NAME_MAX], issuer[EP_HTTPS_NAME_MAX];
   double          leaf_days, soonest_days;
@@ -39,13 +42,16 @@ struct ep_https_tls_seen {
   X509           *anchor;
 };
 
+/* host: the name the server must prove (a final dot is not part of it,
+ * as curl sends and checks it). */
 void ep_https_tls_seen_init(struct ep_https_tls_seen *s, const char *host);
 void ep_https_tls_seen_cleanup(struct ep_https_tls_seen *s);
 
-/* CURLOPT_SSL_CTX_FUNCTION with CURLOPT_SSL_CTX_DATA = a seen record:
- * installs the recorders on curl's context; verification's verdict is
- * left as it is.  Returns CURLE_OK (as an int, to keep curl.h out). */
-int ep_https_tls_install(void *curl, void *ssl_ctx, void *seen);
+/* Installs the recorders on a context curl made (from its
+ * CURLOPT_SSL_CTX_FUNCTION) so that its connection's handshake is told in
+ * seen; verification's verdict is left as it is.  false when out of
+ * memory. */
+bool ep_https_tls_install(void *ssl_ctx, struct ep_https_tls_seen *seen);
 
 /* Whether the leaf seen is for host (a name, or an address literal). */
 bool ep_https_tls_leaf_matches(const struct ep_https_tls_seen *s);
