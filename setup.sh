@@ -23,7 +23,7 @@ TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
   nftables iproute2 jq valgrind cppcheck
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
   bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
-  tinyproxy-bin"
+  tinyproxy-bin libnginx-mod-stream"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }

@@ -2,7 +2,9 @@
 # check_edge_https through tinyproxy with Basic auth: the right
 # credentials (from a file and from the environment), wrong ones, none, a
 # port the proxy forbids, a target it cannot reach, a proxy that is down,
-# TLS verified end to end through the tunnel.  The secret never shows:
+# TLS verified end to end through the tunnel; and an https:// proxy (nginx's
+# stream module terminating TLS in front of tinyproxy), whose own
+# certificate is judged apart from the target's.  The secret never shows:
 # not in the output, not in curl's trace (-vvv), not in argv.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 ep_setup
@@ -39,6 +41,34 @@ CONF
 ns tinyproxy -d -c "$TMP/tinyproxy.conf" </dev/null >/dev/null 2>&1 &
 ep_pids="$ep_pids $!"
 wait_tcp 127.0.0.60 8888
+
+# The https proxy: TLS on 127.0.0.62:8443 with a certificate of the test
+# CA, passed on to tinyproxy.
+stream_mod=/usr/lib/nginx/modules/ngx_stream_module.so
+if [ -f "$stream_mod" ]; then
+  https_leaf "$P" tlsproxy ca 90 "IP:127.0.0.62,DNS:proxy.example" ||
+    fail "cannot make the proxy's certificate"
+  mkdir -p "$TMP/stream"
+  cat >"$TMP/stream/nginx.conf" <<CONF
+load_module $stream_mod;
+daemon off;
+user root;
+pid $TMP/stream/nginx.pid;
+error_log $TMP/stream/error.log;
+events { worker_connections 64; }
+stream {
+  server {
+    listen 127.0.0.62:8443 ssl;
+    ssl_certificate $P/tlsproxy.pem;
+    ssl_certificate_key $P/tlsproxy.key;
+    proxy_pass 127.0.0.60:8888;
+  }
+}
+CONF
+  ns nginx -e "$TMP/stream/error.log" -c "$TMP/stream/nginx.conf" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp 127.0.0.62 8443
+fi
 
 SECRET=S3cret-pa55
 B64=$(printf 'edge:%s' "$SECRET" | base64)
@@ -101,6 +131,23 @@ run_https $DNS $TLS --proxy http://127.0.0.61:8888 --proxy-auth-file "$TMP/proxy
 expect_rc 2
 expect_first "^EDGE HTTPS CRITICAL - good\.example via proxy: cannot connect to the proxy: Connection refused \["
 
+echo "# an https:// proxy: its certificate verified with --proxy-cacert, told apart from the target's"
+if [ -f "$stream_mod" ]; then
+  run_https $DNS $TLS --proxy https://127.0.0.62:8443 --proxy-cacert "$P/ca.pem" \
+    --proxy-auth-file "$TMP/proxy.auth" -H good.example -H 127.0.0.10 -v
+  expect_rc 0
+  expect_first "^EDGE HTTPS OK - 2 HTTPS targets reachable, .*\[through proxy https://127\.0\.0\.62:8443, which resolves the names\] \|"
+  expect_line "^\[OK\] 127\.0\.0\.10 via proxy: HTTP 200 in [0-9.]+s, TLSv1\.3, certificate (89|90) days left$"
+  expect_no_line "subject CN=tlsproxy\.example"
+  run_https $DNS $TLS --proxy https://127.0.0.62:8443 --proxy-auth-file "$TMP/proxy.auth" \
+    -H 127.0.0.10
+  expect_rc 2
+  expect_first "^EDGE HTTPS CRITICAL - 127\.0\.0\.10 via proxy: the proxy's own certificate: TLS interception suspected \(issuer: CN=edgeprobe test CA\) \["
+else
+  skip_note="no nginx stream module"
+  echo "# (skipped: $skip_note)"
+fi
+
 echo "# credentials never on the command line or in a URL"
 run_https $DNS $TLS --proxy "http://edge:$SECRET@127.0.0.60:8888" -H good.example
 expect_rc 3
@@ -115,7 +162,7 @@ echo "# https_proxy from the environment: its credentials stripped, never shown"
 https_proxy="http://edge:$SECRET@127.0.0.60:8888" EDGEPROBE_PROXY_AUTH="edge:$SECRET" \
   run_https $DNS $TLS -H good.example -vvv
 expect_rc 0
-expect_first "^EDGE HTTPS OK - good\.example via proxy: HTTP 200 .*\[through proxy http://127\.0\.0\.60:8888, which resolves the names\] \|"
+expect_first "^EDGE HTTPS OK - good\.example via proxy: HTTP 200 .*\[through proxy http://127\.0\.0\.60:8888 \(from https_proxy, its credentials ignored\), which resolves the names\] \|"
 expect_line "^    > Proxy-Authorization: \(hidden\)$"
 expect_line "^    \* Establish HTTP proxy tunnel to good\.example:443$"
 no_secret "the output with curl's trace" "$out"
@@ -138,6 +185,6 @@ rc=$?
 out=$(cat "$TMP/bg.out")
 first=$(printf '%s\n' "$out" | head -n 1)
 expect_rc 2
-expect_first "^EDGE HTTPS CRITICAL - blackholed\.example via proxy: (timed out connecting through the proxy \(no tunnel\)|the proxy answered CONNECT with 5[0-9][0-9])"
+expect_first "^EDGE HTTPS CRITICAL - blackholed\.example via proxy: (timed out waiting for the proxy's tunnel|the proxy answered CONNECT with 5[0-9][0-9])"
 
 ep_done

@@ -58,6 +58,9 @@ START_TEST(trace_hides_credentials)
   ck_assert_str_eq(out, "Proxy-Authorization: (hidden)");
   ep_https_trace_line("authorization: Bearer abc", 25, out, sizeof out);
   ck_assert_str_eq(out, "authorization: (hidden)");
+  ep_https_trace_line("Proxy auth using Basic with user 'edge'", 39, out,
+                      sizeof out);
+  ck_assert_str_eq(out, "Proxy auth using (hidden)");
   ep_https_trace_line("Set-Cookie: s=1", 15, out, sizeof out);
   ck_assert_str_eq(out, "Set-Cookie: (hidden)");
   ep_https_trace_line("Host: a.example\r\n", 17, out, sizeof out);
