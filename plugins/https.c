@@ -154,8 +154,9 @@ on_timer(CURLM *multi, long ms, void *userp)
 
 /* The final response's headers end with an empty line; the proxy's
  * CONNECT answer is kept from us (CURLOPT_SUPPRESS_CONNECT_HEADERS). */
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
+/* curl's prototype has data non-const. */
+/* cppcheck-suppress constParameter */
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
 {
   struct ep_https_target *t = arg;
   size_t                  len = size * n;
