@@ -5,6 +5,7 @@
 #define EP_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "ep_err.h"
@@ -36,5 +37,13 @@ struct ep_probe {
   const struct ep_probe_ops *ops;
   void                      *ctx;
 };
+
+/* A probe of ops with a zeroed context of ctx_size bytes and, in
+ * *targets, n + 1 zeroed targets of target_size bytes each (one more, so
+ * that a probe of no targets still has its array).  NULL with err set
+ * when out of memory. */
+struct ep_probe *ep_probe_alloc(const struct ep_probe_ops *ops,
+                                size_t ctx_size, size_t n, size_t target_size,
+                                void **targets, struct ep_err *err);
 
 #endif

@@ -757,28 +757,24 @@ struct ep_probe *
 ep_https_probe_new(const struct ep_strlist *targets,
                    const struct ep_https_options *opts, struct ep_err *err)
 {
-  struct ep_probe  *p = calloc(1, sizeof *p);
-  struct https_ctx *c = calloc(1, sizeof *c);
+  struct ep_probe  *p;
+  struct https_ctx *c;
+  void             *array;
   size_t            i;
 
-  if (!p || !c || !(c->targets = calloc(targets->n + 1, sizeof *c->targets))) {
-    free(p);
-    if (c)
-      free(c->targets);
-    free(c);
-    ep_err_set(err, EP_ENOMEM, "out of memory creating the https probe");
-    return NULL;
-  }
   /* Reference-counted, and thread-safe in curl >= 7.84. */
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    free(c->targets);
-    free(c);
-    free(p);
     ep_err_set(err, EP_ELIB, "cannot initialise libcurl");
     return NULL;
   }
-  p->ops = &https_ops;
-  p->ctx = c;
+  p = ep_probe_alloc(&https_ops, sizeof *c, targets->n,
+                     sizeof(struct ep_https_target), &array, err);
+  if (!p) {
+    curl_global_cleanup();
+    return NULL;
+  }
+  c = p->ctx;
+  c->targets = array;
   c->opts = *opts;
   if (opts->proxy_secret) {
     c->proxy_secret = *opts->proxy_secret;

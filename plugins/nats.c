@@ -909,20 +909,17 @@ struct ep_probe *
 ep_nats_probe_new(const struct ep_strlist *targets,
                   const struct ep_nats_options *opts, struct ep_err *err)
 {
-  struct ep_probe *p = calloc(1, sizeof *p);
-  struct nats_ctx *c = calloc(1, sizeof *c);
+  struct ep_probe *p;
+  struct nats_ctx *c;
+  void            *array;
   size_t           i;
 
-  if (!p || !c || !(c->targets = calloc(targets->n + 1, sizeof *c->targets))) {
-    free(p);
-    if (c)
-      free(c->targets);
-    free(c);
-    ep_err_set(err, EP_ENOMEM, "out of memory creating the nats probe");
+  p = ep_probe_alloc(&nats_ops, sizeof *c, targets->n,
+                     sizeof(struct nats_target), &array, err);
+  if (!p)
     return NULL;
-  }
-  p->ops = &nats_ops;
-  p->ctx = c;
+  c = p->ctx;
+  c->targets = array;
   c->opts = *opts;
   if (opts->secret) {
     c->secret = *opts->secret;

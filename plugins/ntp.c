@@ -749,20 +749,17 @@ struct ep_probe *
 ep_ntp_probe_new(const struct ep_strlist *servers,
                  const struct ep_ntp_options *opts, struct ep_err *err)
 {
-  struct ep_probe *p = calloc(1, sizeof *p);
-  struct ntp_ctx  *c = calloc(1, sizeof *c);
+  struct ep_probe *p;
+  struct ntp_ctx  *c;
+  void            *array;
   size_t           i;
 
-  if (!p || !c || !(c->targets = calloc(servers->n + 1, sizeof *c->targets))) {
-    free(p);
-    if (c)
-      free(c->targets);
-    free(c);
-    ep_err_set(err, EP_ENOMEM, "out of memory creating the ntp probe");
+  p = ep_probe_alloc(&ntp_ops, sizeof *c, servers->n, sizeof *c->targets,
+                     &array, err);
+  if (!p)
     return NULL;
-  }
-  p->ops = &ntp_ops;
-  p->ctx = c;
+  c = p->ctx;
+  c->targets = array;
   c->opts = *opts;
   if (c->opts.samples < 1)
     c->opts.samples = 1;
