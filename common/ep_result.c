@@ -193,3 +193,15 @@ ep_check_result_settle(struct ep_check_result *c)
   for (i = 0; i < c->n_targets; i++)
     c->state = ep_state_worse(c->state, c->targets[i].state);
 }
+
+enum ep_status
+ep_check_result_take_summary(struct ep_check_result *c, struct ep_buf *b)
+{
+  char *text = ep_buf_steal(b);
+
+  if (!text)
+    return EP_ENOMEM;
+  free(c->summary);
+  c->summary = text;
+  return EP_OK;
+}

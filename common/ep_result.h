@@ -87,6 +87,12 @@ enum ep_status ep_target_add_perf(struct ep_target_result *t,
                                   const struct ep_range *crit,
                                   const double *min, const double *max);
 
+struct ep_buf;
+
+/* Makes b's text the summary (b is reset); EP_ENOMEM on failure. */
+enum ep_status ep_check_result_take_summary(struct ep_check_result *c,
+                                            struct ep_buf *b);
+
 /* Sets c->state to the worst of the targets' states. */
 void ep_check_result_settle(struct ep_check_result *c);
 

@@ -589,12 +589,8 @@ ep_dns_summarize(struct ep_check_result *out,
     rc = ep_buf_printf(&b, " (%zu of %zu names fine)",
                        out->n_targets - problems, out->n_targets);
   }
-  if (rc == EP_OK) {
-    free(out->summary);
-    out->summary = ep_buf_steal(&b);
-    if (!out->summary)
-      rc = EP_ENOMEM;
-  }
+  if (rc == EP_OK)
+    rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);
   ep_buf_cleanup(&silent);
   ep_buf_cleanup(&fb_silent);

@@ -532,11 +532,8 @@ summarize(const struct ep_https_target *targets, const struct verdict *v,
                        proxy, env_credentials
                                 ? " (from https_proxy, its credentials ignored)"
                                 : "");
-  if (rc == EP_OK) {
-    free(out->summary);
-    if (!(out->summary = ep_buf_steal(&b)))
-      rc = EP_ENOMEM;
-  }
+  if (rc == EP_OK)
+    rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);
   return rc;
 }

@@ -710,11 +710,8 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
                          c->n_targets, c->n_targets == 1 ? "server" : "servers");
     }
   }
-  if (rc == EP_OK) {
-    free(out->summary);
-    if (!(out->summary = ep_buf_steal(&b)))
-      rc = EP_ENOMEM;
-  }
+  if (rc == EP_OK)
+    rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the NTP result");
