@@ -156,12 +156,39 @@ judge_verification(const struct ep_https_target *t, struct verdict *v)
   add_cause(v, EP_STATE_CRITICAL, "%s", r.problem);
 }
 
+/* Whether each trust anchor of the run is public, looked up once: most
+ * targets share one or two anchors. */
+#define ANCHORS_MEMO 8
+struct anchors {
+  X509  *x[ANCHORS_MEMO];
+  bool   public[ANCHORS_MEMO];
+  size_t n;
+};
+
+static bool
+anchor_is_public(struct anchors *memo, X509 *x)
+{
+  size_t i;
+  bool   pub;
+
+  for (i = 0; i < memo->n; i++)
+    if (X509_cmp(memo->x[i], x) == 0)
+      return memo->public[i];
+  pub = ep_tls_anchor_is_public(x, EP_TLS_SYSTEM_CA_DIR, EP_TLS_PUBLIC_CA_DIR);
+  if (memo->n < ANCHORS_MEMO) {
+    memo->x[memo->n] = x;
+    memo->public[memo->n++] = pub;
+  }
+  return pub;
+}
+
 /* A chain that verified: through a CA the profile expects, the public
  * web PKI, or something else in between (an inspection CA made trusted
  * locally). */
 static void
 judge_trust(const struct ep_https_options *o,
-            const struct ep_https_target *t, struct verdict *v)
+            const struct ep_https_target *t, struct anchors *memo,
+            struct verdict *v)
 {
   const struct ep_https_tls_seen *s = &t->seen;
   const char                     *matched = NULL;
@@ -184,8 +211,7 @@ judge_trust(const struct ep_https_options *o,
     snprintf(v->trust, sizeof v->trust, "trust anchor not seen");
     return;
   }
-  if (ep_tls_anchor_is_public(s->anchor, EP_TLS_SYSTEM_CA_DIR,
-                              EP_TLS_PUBLIC_CA_DIR)) {
+  if (anchor_is_public(memo, s->anchor)) {
     snprintf(v->trust, sizeof v->trust, "anchor %s (public web PKI)", anchor);
     return;
   }
@@ -199,7 +225,8 @@ judge_trust(const struct ep_https_options *o,
 
 static void
 judge_reachable(const struct ep_https_options *o,
-                const struct ep_https_target *t, struct verdict *v)
+                const struct ep_https_target *t, struct anchors *memo,
+                struct verdict *v)
 {
   const struct ep_https_tls_seen *s = &t->seen;
   char                            num[32];
@@ -211,7 +238,7 @@ judge_reachable(const struct ep_https_options *o,
     add_cause(v, EP_STATE_WARNING, "certificate not seen");
     return;
   }
-  judge_trust(o, t, v);
+  judge_trust(o, t, memo, v);
   if (s->have_leaf && s->soonest_days < o->cert_crit_days)
     add_cause(v, EP_STATE_CRITICAL, "certificate expires in %.0f days "
               "(critical below %d)", s->soonest_days, o->cert_crit_days);
@@ -231,7 +258,7 @@ judge_reachable(const struct ep_https_options *o,
 
 static void
 judge(const struct ep_https_options *o, const struct ep_https_target *t,
-      bool proxy, struct verdict *v)
+      bool proxy, struct anchors *memo, struct verdict *v)
 {
   memset(v, 0, sizeof *v);
   v->state = EP_STATE_OK;
@@ -242,7 +269,7 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
   /* Any final status counts as reachable, whatever happened after it
    * (the body is not read; a reset or the deadline may follow). */
   if (t->headers_done && t->status > 0) {
-    judge_reachable(o, t, v);
+    judge_reachable(o, t, memo, v);
     return;
   }
   if (!t->finished) {
@@ -250,7 +277,7 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     return;
   }
   if (t->curl_code == CURLE_OK) {
-    judge_reachable(o, t, v);
+    judge_reachable(o, t, memo, v);
     return;
   }
   if (proxy && t->connect_code && t->connect_code / 100 != 2) {
@@ -424,15 +451,15 @@ add_perf(const struct ep_https_options *o, const struct ep_https_target *t,
 static enum ep_status
 target_result(const struct ep_https_options *o,
               const struct ep_https_target *t, const char *proxy,
-              struct verdict *v, struct ep_check_result *out,
-              struct ep_err *err)
+              struct anchors *memo, struct verdict *v,
+              struct ep_check_result *out, struct ep_err *err)
 {
   struct ep_target_result *r;
   struct ep_buf            b;
   enum ep_status           rc;
   char                     num[32];
 
-  judge(o, t, proxy != NULL, v);
+  judge(o, t, proxy != NULL, memo, v);
   if (!(r = ep_check_result_add(out, t->spec, err)))
     return EP_ENOMEM;
   r->state = v->state;
@@ -544,6 +571,7 @@ ep_https_report(const struct ep_https_target *targets, size_t n,
                 struct ep_check_result *out, struct ep_err *err)
 {
   const char     *proxy = opts->proxy;
+  struct anchors  memo = {{NULL}, {false}, 0};
   struct verdict *v = calloc(n + 1, sizeof *v);
   enum ep_status  rc = EP_OK;
   size_t          i;
@@ -553,7 +581,7 @@ ep_https_report(const struct ep_https_target *targets, size_t n,
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   }
   for (i = 0; i < n && rc == EP_OK; i++)
-    rc = target_result(opts, &targets[i], proxy, &v[i], out, err);
+    rc = target_result(opts, &targets[i], proxy, &memo, &v[i], out, err);
   if (rc == EP_OK) {
     ep_check_result_settle(out);
     if ((rc = summarize(targets, v, n, proxy, opts->proxy_env_credentials,
