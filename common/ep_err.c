@@ -54,3 +54,21 @@ ep_err_clear(struct ep_err *err)
   err->code = EP_OK;
   err->msg[0] = '\0';
 }
+
+struct ep_errtext
+ep_strerror(int errnum)
+{
+  struct ep_errtext t;
+
+#ifdef STRERROR_R_CHAR_P
+  /* GNU: returns a static string or fills buf. */
+  const char *s = strerror_r(errnum, t.text, sizeof t.text);
+
+  if (s != t.text)
+    snprintf(t.text, sizeof t.text, "%s", s);
+#else
+  if (strerror_r(errnum, t.text, sizeof t.text) != 0)
+    snprintf(t.text, sizeof t.text, "error %d", errnum);
+#endif
+  return t;
+}

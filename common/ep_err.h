@@ -39,4 +39,12 @@ enum ep_status ep_err_set(struct ep_err *err, enum ep_status code,
 /* Clears err for reuse. */
 void ep_err_clear(struct ep_err *err);
 
+/* The text of an errno value, in a buffer of its own: strerror() shares
+ * one between threads, and collectd and the subagent run probes from
+ * several.  Use as ep_strerror(errno).text within one expression. */
+struct ep_errtext {
+  char text[128];
+};
+struct ep_errtext ep_strerror(int errnum);
+
 #endif

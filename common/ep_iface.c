@@ -41,7 +41,7 @@ ep_iface_resolve(const char *text, struct ep_iface *iface, struct ep_err *err)
   iface->has_addr = true;
   if (getifaddrs(&list) != 0)
     return ep_err_set(err, EP_ESYS, "-I: cannot list interfaces: %s",
-                      strerror(errno));
+                      ep_strerror(errno).text);
   rc = EP_EINVAL;
   for (i = list; i; i = i->ifa_next) {
     if (i->ifa_addr && i->ifa_name && same_addr(i->ifa_addr, iface) &&

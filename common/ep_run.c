@@ -57,7 +57,7 @@ ep_run_loop(struct ep_run *run, struct ep_probe *const *probes,
     }
     n = poll(ps.fds, (nfds_t)ps.n, wait_ms);
     if (n < 0 && errno != EINTR) {
-      rc = ep_err_set(err, EP_ESYS, "poll: %s", strerror(errno));
+      rc = ep_err_set(err, EP_ESYS, "poll: %s", ep_strerror(errno).text);
       break;
     }
     if (n < 0)

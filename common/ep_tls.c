@@ -156,7 +156,7 @@ step_of(struct ep_tls *t, int rc, char *why, size_t size, const char *what)
     return EP_TLS_WANT_WRITE;
   if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)
     snprintf(why, size, "%s: %s", what,
-             errno ? strerror(errno) : "the peer closed the connection");
+             errno ? ep_strerror(errno).text : "the peer closed the connection");
   else
     openssl_error(why, size, what);
   return EP_TLS_FAILED;

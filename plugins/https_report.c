@@ -292,11 +292,11 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     case CURLE_COULDNT_CONNECT:
       if (proxy)
         add_cause(v, EP_STATE_CRITICAL, "cannot connect to the proxy: %s",
-                  t->os_errno ? strerror((int)t->os_errno) : curl_text(t));
+                  t->os_errno ? ep_strerror((int)t->os_errno).text : curl_text(t));
       else
         add_cause(v, EP_STATE_CRITICAL, "%s",
                   t->os_errno == ECONNREFUSED ? "connection refused"
-                  : t->os_errno              ? strerror((int)t->os_errno)
+                  : t->os_errno              ? ep_strerror((int)t->os_errno).text
                                              : curl_text(t));
       return;
     case CURLE_INTERFACE_FAILED:

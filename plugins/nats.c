@@ -235,12 +235,12 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
   }
   t->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (t->fd < 0) {
-    fail(t, "cannot open a socket: %s", strerror(errno));
+    fail(t, "cannot open a socket: %s", ep_strerror(errno).text);
     return;
   }
   if (ifc && setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
                         (socklen_t)strlen(ifc->name)) != 0) {
-    fail(t, "cannot send from %s: %s", ifc->name, strerror(errno));
+    fail(t, "cannot send from %s: %s", ifc->name, ep_strerror(errno).text);
     return;
   }
   if (ifc && ifc->has_addr && ifc->family == family) {
@@ -260,7 +260,7 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
       srclen = sizeof src;
     }
     if (bind(t->fd, (struct sockaddr *)&src, srclen) != 0) {
-      fail(t, "cannot bind to the -I address: %s", strerror(errno));
+      fail(t, "cannot bind to the -I address: %s", ep_strerror(errno).text);
       return;
     }
   }
@@ -269,7 +269,7 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
       errno != EINPROGRESS) {
     fail(t, "%s", errno == ECONNREFUSED ? "connection refused"
-                                        : strerror(errno));
+                                        : ep_strerror(errno).text);
   }
 }
 
@@ -389,7 +389,7 @@ send_pending(struct nats_target *t, struct timespec now)
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         n = -2;
       else if (n < 0)
-        snprintf(why, sizeof why, "cannot send: %s", strerror(errno));
+        snprintf(why, sizeof why, "cannot send: %s", ep_strerror(errno).text);
     }
     if (n == -2)
       return;
@@ -495,7 +495,7 @@ read_some(struct nats_ctx *c, struct nats_target *t, struct timespec now)
       n = -2;
     else if (n < 0)
       snprintf(why, sizeof why, "%s",
-               errno == ECONNRESET ? "connection reset" : strerror(errno));
+               errno == ECONNRESET ? "connection reset" : ep_strerror(errno).text);
   }
   if (n == -2)
     return;
@@ -534,7 +534,7 @@ on_connected(struct nats_target *t, struct timespec now)
   if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
     e = errno;
   if (e) {
-    fail(t, "%s", e == ECONNREFUSED ? "connection refused" : strerror(e));
+    fail(t, "%s", e == ECONNREFUSED ? "connection refused" : ep_strerror(e).text);
     return;
   }
   t->t_connected = now;

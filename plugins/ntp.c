@@ -49,7 +49,7 @@ struct ntp_addr {
   unsigned            reason_counts[REASONS_MAX];
   size_t              n_reasons;
   unsigned            discarded;
-  char                error[96];
+  char                error[200];
   bool                finished;
 };
 
@@ -147,7 +147,8 @@ static void
 fail_addr(struct ntp_addr *a, const char *what, int errnum)
 {
   if (!a->error[0])
-    snprintf(a->error, sizeof a->error, "%s: %s", what, strerror(errnum));
+    snprintf(a->error, sizeof a->error, "%.60s: %s", what,
+             ep_strerror(errnum).text);
   a->awaiting = false;
   a->finished = true;
   close_addr(a);
