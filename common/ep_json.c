@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ep_buf.h"
+#include "ep_file.h"
 #include "ep_json.h"
 
 static void
@@ -185,6 +186,11 @@ scan_string(struct scan *s, struct ep_buf *out)
         if (u < 0)
           return scan_fail(s, s->off, "invalid JSON: bad \\u escape");
         s->off += 6;
+        /* json-c would end the string at the NUL: "timeout\u0000" would
+         * pass the duplicate check and then load as "timeout". */
+        if (u == 0)
+          return scan_fail(s, s->off - 6,
+                           "\\u0000 (a NUL character) in a string");
         if (u >= 0xdc00 && u <= 0xdfff)
           return scan_fail(s, s->off - 6, "invalid JSON: lone surrogate");
         if (u >= 0xd800 && u <= 0xdbff) {
@@ -456,32 +462,16 @@ ep_json_parse_strict(const char *text, size_t len, const char *source,
 json_object *
 ep_json_load_file(const char *path, size_t max, struct ep_err *err)
 {
-  FILE        *f;
   char        *buf;
   size_t       n;
   json_object *obj = NULL;
 
-  f = fopen(path, "rb");
-  if (!f) {
-    ep_err_set(err, EP_EIO, "%s: cannot open: %s", path, strerror(errno));
+  if (ep_file_read(path, NULL, max, &buf, &n, err) != EP_OK)
     return NULL;
-  }
-  buf = malloc(max + 1);
-  if (!buf) {
-    fclose(f);
-    ep_err_set(err, EP_ENOMEM, "%s: out of memory", path);
-    return NULL;
-  }
-  n = fread(buf, 1, max + 1, f);
-  if (ferror(f))
-    ep_err_set(err, EP_EIO, "%s: cannot read: %s", path, strerror(errno));
-  else if (n > max)
-    ep_err_set(err, EP_EINVAL, "%s: larger than %zu bytes", path, max);
-  else if (n == 0)
+  if (n == 0)
     ep_err_set(err, EP_EINVAL, "%s: empty file, expected a JSON object", path);
   else
     obj = ep_json_parse_strict(buf, n, path, err);
-  fclose(f);
   free(buf);
   return obj;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ep_file.h"
 #include "ep_secret.h"
 
 enum ep_status
@@ -43,14 +44,11 @@ ep_secret_load(const char *path, const char *what, struct ep_secret *s,
   enum ep_status rc = EP_OK;
 
   memset(s, 0, sizeof *s);
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ep_err_set(err, EP_EINVAL, "%s %s: cannot open: %s", what, path,
-                      strerror(errno));
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return ep_err_set(err, EP_EINVAL, "%s %s: not a regular file", what,
-                      path);
+  /* Every failure to use the file is a configuration error. */
+  if ((fd = ep_file_open_regular(path, what, &st, err)) < 0) {
+    if (err && err->code == EP_EIO)
+      err->code = EP_EINVAL;
+    return EP_EINVAL;
   }
   if (st.st_mode & (S_IROTH | S_IWOTH)) {
     close(fd);
@@ -62,7 +60,7 @@ ep_secret_load(const char *path, const char *what, struct ep_secret *s,
   close(fd);
   if (n < 0)
     return ep_err_set(err, EP_EINVAL, "%s %s: cannot read: %s", what, path,
-                      strerror(errno));
+                      ep_strerror(errno).text);
   buf[n] = '\0';
   rc = ep_secret_parse(buf, what, path, s, err);
   explicit_bzero(buf, sizeof buf);

@@ -289,7 +289,7 @@ START_TEST(secret_directory)
 {
   char want[256];
 
-  expect_msg(want, sizeof want, dir, "not a regular file");
+  expect_msg(want, sizeof want, dir, "not a regular file (a directory)");
   expect_refused(dir, want);
 }
 END_TEST
