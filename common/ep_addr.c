@@ -154,3 +154,19 @@ ep_hostport_format(const struct ep_hostport *hp, char *out, size_t size)
   else
     snprintf(out, size, "%s:%u", hp->host, hp->port);
 }
+
+const char *
+ep_proxy_url_problem(const char *url)
+{
+  const char *rest;
+
+  if (strncmp(url, "http://", 7) == 0)
+    rest = url + 7;
+  else if (strncmp(url, "https://", 8) == 0)
+    rest = url + 8;
+  else
+    return "expected an http:// or https:// URL";
+  if (strchr(rest, '@'))
+    return "credentials are not allowed in the URL";
+  return NULL;
+}

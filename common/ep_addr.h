@@ -36,6 +36,10 @@ enum ep_status ep_addrport_parse(const char *text, unsigned default_port,
                                  const char *what, struct ep_hostport *hp,
                                  struct ep_err *err);
 
+/* Why a proxy URL cannot be used ("expected an http:// or https:// URL",
+ * "credentials are not allowed in the URL"), or NULL when it can. */
+const char *ep_proxy_url_problem(const char *url);
+
 /* "HOST:PORT", or "[V6]:PORT", into out. */
 void ep_hostport_format(const struct ep_hostport *hp, char *out, size_t size);
 

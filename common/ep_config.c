@@ -112,23 +112,19 @@ thresholds(struct ep_config *cfg, const struct ep_cli *cli,
   return EP_OK;
 }
 
+/* what names where the URL came from: "--proxy", "https_proxy
+ * (environment)". */
 static enum ep_status
-check_proxy_url(const char *url, struct ep_err *err)
+check_proxy_url(const char *url, const char *what, struct ep_err *err)
 {
-  const char *rest;
+  const char *why = ep_proxy_url_problem(url);
 
-  if (strncmp(url, "http://", 7) == 0)
-    rest = url + 7;
-  else if (strncmp(url, "https://", 8) == 0)
-    rest = url + 8;
-  else
-    return ep_err_set(err, EP_EINVAL,
-                      "--proxy: expected an http:// or https:// URL");
-  if (strchr(rest, '@'))
-    return ep_err_set(err, EP_EINVAL,
-                      "--proxy: credentials are not allowed in the URL; use "
-                      "--proxy-auth-file");
-  return EP_OK;
+  if (!why)
+    return EP_OK;
+  if (strncmp(why, "credentials", 11) == 0)
+    return ep_err_set(err, EP_EINVAL, "%s: %s; use --proxy-auth-file", what,
+                      why);
+  return ep_err_set(err, EP_EINVAL, "%s: %s", what, why);
 }
 
 char *
@@ -199,9 +195,12 @@ https_settings(struct ep_config *cfg, const struct ep_cli *cli,
   } else if ((cfg->proxy_url = ep_config_env_proxy(&creds)) != NULL) {
     cfg->proxy_from_env = true;
     cfg->proxy_env_credentials = creds;
-    if (check_proxy_url(cfg->proxy_url, err) != EP_OK)
-      return ep_err_set(err, EP_EINVAL,
-                        "https_proxy: expected an http:// or https:// URL");
+    if (check_proxy_url(cfg->proxy_url,
+                        getenv("https_proxy") && *getenv("https_proxy")
+                          ? "https_proxy (environment)"
+                          : "HTTPS_PROXY (environment)",
+                        err) != EP_OK)
+      return EP_EINVAL;
   }
   if ((cli->proxy_auth_file || p->proxy.auth_file) &&
       replace_string(&cfg->proxy_auth_file,
@@ -242,7 +241,7 @@ ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
   if (cli->fallback && replace_string(&p->dns.fallback, cli->fallback, err))
     return EP_ENOMEM;
   if (cli->proxy) {
-    if (check_proxy_url(cli->proxy, err) != EP_OK)
+    if (check_proxy_url(cli->proxy, "--proxy", err) != EP_OK)
       return EP_EINVAL;
     if (replace_string(&p->proxy.url, cli->proxy, err) != EP_OK)
       return EP_ENOMEM;

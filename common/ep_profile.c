@@ -513,7 +513,7 @@ decode_proxy(struct dec *d, json_object *o, struct ep_profile *p)
 {
   static const char *const members[] = {"url", "auth_file", "cacert", NULL};
   json_object *v;
-  const char  *rest;
+  const char  *why;
 
   if (!json_object_is_type(o, json_type_object))
     return expected(d, "$.proxy", "an object", o);
@@ -522,16 +522,11 @@ decode_proxy(struct dec *d, json_object *o, struct ep_profile *p)
   if (json_object_object_get_ex(o, "url", &v)) {
     if (get_string(d, "$.proxy.url", v, &p->proxy.url) != EP_OK)
       return EP_EINVAL;
-    if (strncmp(p->proxy.url, "http://", 7) == 0)
-      rest = p->proxy.url + 7;
-    else if (strncmp(p->proxy.url, "https://", 8) == 0)
-      rest = p->proxy.url + 8;
-    else
+    if ((why = ep_proxy_url_problem(p->proxy.url)) != NULL)
       return invalid(d, "$.proxy.url",
-                     "expected an http:// or https:// URL");
-    if (strchr(rest, '@'))
-      return invalid(d, "$.proxy.url",
-                     "credentials are not allowed in the URL; use auth_file");
+                     strncmp(why, "credentials", 11) == 0
+                       ? "credentials are not allowed in the URL; use auth_file"
+                       : why);
   }
   if (json_object_object_get_ex(o, "auth_file", &v) &&
       get_string(d, "$.proxy.auth_file", v, &p->proxy.auth_file) != EP_OK)
