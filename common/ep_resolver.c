@@ -2,9 +2,13 @@
 
 #include <arpa/inet.h>
 #include <ares.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "ep_addr.h"
 #include "ep_resolver.h"
@@ -22,6 +26,9 @@ struct channel {
   ares_channel     ch;
   struct sock_slot socks[SOCKS_PER_CHANNEL];
   size_t           n_socks;
+  /* When c-ares last read a reply from this server: an answer is timed
+   * to its own read, not to the loop pass that handled it. */
+  struct timespec  last_read;
 };
 
 struct query {
@@ -112,6 +119,98 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
   c->socks[i].writable = writable != 0;
 }
 
+/* c-ares's socket I/O, through functions of ours: replies are timed as
+ * they are read, and a TCP fallback writing to a server that has gone
+ * gets EPIPE rather than SIGPIPE (c-ares 1.18 writes TCP queries with
+ * writev(), which has no MSG_NOSIGNAL). */
+static ares_socket_t
+sock_open(int domain, int type, int protocol, void *data)
+{
+  ares_socket_t fd = socket(domain, type, protocol);
+  int           on = 1;
+
+  (void)data;
+  /* The kernel's receive time: a reply waiting while we were busy
+   * sending other queries is not slower for it. */
+  if (fd != ARES_SOCKET_BAD)
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  return fd;
+}
+
+static int
+sock_close(ares_socket_t fd, void *data)
+{
+  (void)data;
+  return close(fd);
+}
+
+static int
+sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len,
+             void *data)
+{
+  (void)data;
+  return connect(fd, sa, len);
+}
+
+static ares_ssize_t
+sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
+              struct sockaddr *from, ares_socklen_t *from_len, void *data)
+{
+  struct channel *c = data;
+  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
+  struct iovec    iov;
+  struct msghdr   msg;
+  struct cmsghdr *cm;
+  struct timespec wall;
+  bool            stamped = false;
+  ssize_t         n;
+
+  memset(&msg, 0, sizeof msg);
+  iov.iov_base = buf;
+  iov.iov_len = len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_name = from;
+  msg.msg_namelen = from_len ? *from_len : 0;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof cbuf;
+  n = recvmsg(fd, &msg, flags);
+  if (n > 0) {
+    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+        memcpy(&wall, CMSG_DATA(cm), sizeof wall);
+        stamped = true;
+      }
+    }
+    c->last_read = stamped ? ep_time_mono_of_wall(wall) : ep_time_now();
+  }
+  if (from_len)
+    *from_len = msg.msg_namelen;
+  return n;
+}
+
+static ares_ssize_t
+sock_sendv(ares_socket_t fd, const struct iovec *iov, int n_iov, void *data)
+{
+  struct msghdr msg;
+
+  (void)data;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = (struct iovec *)(uintptr_t)iov;
+  msg.msg_iovlen = (size_t)n_iov;
+  return sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+static const struct ares_socket_functions sock_functions = {
+  sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
+};
+
+const struct ares_socket_functions *
+ep_resolver_socket_functions(void)
+{
+  return &sock_functions;
+}
+
 static enum ep_status
 channel_open(struct ep_resolver *r, const char *csv, const struct ep_iface *iface,
              double timeout, struct ep_err *err)
@@ -140,6 +239,7 @@ channel_open(struct ep_resolver *r, const char *csv, const struct ep_iface *ifac
   if (rc != ARES_SUCCESS)
     return ep_err_set(err, rc == ARES_ENOMEM ? EP_ENOMEM : EP_ELIB,
                       "cannot create a DNS channel: %s", ares_strerror(rc));
+  ares_set_socket_functions(c->ch, &sock_functions, c);
   rc = ares_set_servers_ports_csv(c->ch, csv);
   if (rc != ARES_SUCCESS) {
     ares_destroy(c->ch);
@@ -325,7 +425,12 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   (void)timeouts;
   memset(&a, 0, sizeof a);
   a.outcome = outcome_of(status);
-  a.seconds = ep_time_diff(r->now, q->sent);
+  /* A reply is timed to the moment it was read; silence and errors to
+   * the moment they were noticed. */
+  if (abuf && ep_time_reached(r->chans[q->server].last_read, q->sent))
+    a.seconds = ep_time_diff(r->chans[q->server].last_read, q->sent);
+  else
+    a.seconds = ep_time_diff(ep_time_now(), q->sent);
   if (status == ARES_SUCCESS) {
     status = ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
     if (status == ARES_SUCCESS && n > 0) {
@@ -364,9 +469,11 @@ ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
   q->cb = cb;
   q->arg = arg;
   q->server = server;
-  q->sent = now;
   r->now = now;
   r->pending++;
+  /* Each query is timed from its own send (ares_query() sends at once),
+   * not from the pass that asked for many. */
+  q->sent = ep_time_now();
   /* ns_c_in = 1, ns_t_a = 1.  c-ares may answer at once (a send error),
    * which is why pending is counted first. */
   ares_query(r->chans[server].ch, name, 1, 1, on_reply, q);
@@ -396,8 +503,11 @@ ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,
       ep_pollset_wake_at(ps, ep_time_add(now, (double)tvp->tv_sec +
                                                 (double)tvp->tv_usec / 1e6));
   }
+  /* Only a grace still to come is a reason to wake: once it is over, an
+   * answer (or c-ares's own timeout) is what can decide, and waking for
+   * a time already past would spin the loop at 100% CPU. */
   for (l = r->lookups; l; l = l->next)
-    if (!l->decided)
+    if (!l->decided && !ep_time_reached(now, l->grace))
       ep_pollset_wake_at(ps, l->grace);
   return EP_OK;
 }

@@ -67,8 +67,9 @@ typedef void (*ep_resolve_cb)(void *arg, size_t server,
                               const struct ep_dns_answer *answer);
 
 /* Sends an A query for name to server i; cb runs once, from
- * ep_resolver_process() or ep_resolver_cancel().  now: the time of
- * sending, for the response time. */
+ * ep_resolver_process() or ep_resolver_cancel().  now: the loop pass's
+ * time; the response time runs from the query's own send to its
+ * reply's own read. */
 enum ep_status ep_resolver_query(struct ep_resolver *r, size_t server,
                                  const char *name, ep_resolve_cb cb, void *arg,
                                  struct timespec now, struct ep_err *err);
@@ -112,5 +113,10 @@ void ep_resolver_cancel(struct ep_resolver *r);
 
 /* Queries still waiting for an answer. */
 size_t ep_resolver_pending(const struct ep_resolver *r);
+
+/* The socket functions every channel does its I/O through (exposed for
+ * the unit tests): sends never raise SIGPIPE, reads are timed. */
+struct ares_socket_functions;
+const struct ares_socket_functions *ep_resolver_socket_functions(void);
 
 #endif

@@ -14,6 +14,18 @@ ep_time_now(void)
 }
 
 struct timespec
+ep_time_mono_of_wall(struct timespec wall)
+{
+  struct timespec mono, real;
+  double          ago;
+
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_MONOTONIC, &mono);
+  ago = ep_time_diff(real, wall);
+  return ago > 0 ? ep_time_add(mono, -ago) : mono;
+}
+
+struct timespec
 ep_time_add(struct timespec a, double seconds)
 {
   double whole = floor(seconds);

@@ -19,6 +19,10 @@ double ep_time_diff(struct timespec a, struct timespec b);
 /* true when a is at or after b. */
 bool ep_time_reached(struct timespec a, struct timespec b);
 
+/* The CLOCK_MONOTONIC moment of a CLOCK_REALTIME stamp taken a moment
+ * ago (a kernel receive timestamp), never later than now. */
+struct timespec ep_time_mono_of_wall(struct timespec wall);
+
 /* Milliseconds from now until deadline, rounded up, clamped to [0, cap]. */
 int ep_time_ms_until(struct timespec now, struct timespec deadline, int cap);
 
