@@ -171,6 +171,20 @@ ep_ntp_check_reply(const uint8_t *pkt, size_t len, uint64_t xmt_wire,
     *reason = "zero receive timestamp";
     return EP_NTP_DISCARDED;
   }
+  /* RFC 5905 8, test3 again: a server that never set its clock leaves
+   * its reference time zero. */
+  if (get64(pkt + 16) == 0) {
+    *reason = "zero reference time (the server never set its clock)";
+    return EP_NTP_DISCARDED;
+  }
+  /* RFC 5905 8, test7 (and chrony's): a root distance of MAXDISP (16 s)
+   * or more means the server's own time cannot be trusted; its clock
+   * would pass for ours being off. */
+  if (s->root_delay / 2 + s->root_dispersion >= EP_NTP_MAX_DISTANCE) {
+    *reason = "root distance 16 s or more (the server's time is "
+              "unreliable)";
+    return EP_NTP_DISCARDED;
+  }
   if (s->stratum == 1)
     printable_code(pkt + 12, s->refid, sizeof s->refid);
   else

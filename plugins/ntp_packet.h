@@ -9,6 +9,7 @@
 #include <time.h>
 
 #define EP_NTP_PACKET_LEN 48
+#define EP_NTP_MAX_DISTANCE 16.0 /* s: RFC 5905 MAXDISP */
 
 /* A wall-clock time as Unix seconds and a 32-bit binary fraction; wide
  * enough for any era, unlike 32.32 fixed point in 64 bits. */
@@ -61,9 +62,10 @@ extern const char ep_ntp_origin_mismatch[];
 /* Judges a reply to the request whose transmit timestamp was xmt_wire,
  * sent at t1 (local wall clock) and read at t4.  A reply is trusted only
  * when it is at least 48 bytes (at most a MAC more), mode 4, version 3
- * or 4, answers our request (origin == xmt_wire), has non-zero receive
- * and transmit timestamps with transmit not before receive, and a
- * stratum of 1 to 15 with leap 0 to 2.  reason
+ * or 4, answers our request (origin == xmt_wire), has non-zero
+ * reference, receive and transmit timestamps with transmit not before
+ * receive, a root distance under 16 s, and a stratum of 1 to 15 with
+ * leap 0 to 2.  reason
  * (static text) says why a reply was not trusted. */
 enum ep_ntp_verdict ep_ntp_check_reply(const uint8_t *pkt, size_t len,
                                        uint64_t xmt_wire, struct ep_ntp_time t1,

@@ -68,7 +68,9 @@ enum mode
   MODE_ZERO_XMT,
   MODE_MODE3,
   MODE_VERSION2,
-  MODE_SILENT
+  MODE_SILENT,
+  MODE_ROOT_DISTANCE,
+  MODE_ZERO_REFTIME
 };
 
 struct config
@@ -92,7 +94,8 @@ usage(FILE *out)
           "stratum16 |\n"
           "        stratum0-nokiss | short | long | other-port | flood | "
           "zero-xmt |\n"
-          "        mode3 | version2 | silent\n");
+          "        mode3 | version2 | silent | root-distance | "
+          "zero-reftime\n");
 }
 
 /* Parse a decimal number of seconds (may be negative or fractional) into
@@ -136,6 +139,8 @@ parse_mode(const char *s, enum mode *out)
     "mode3",
     "version2",
     "silent",
+    "root-distance",
+    "zero-reftime",
   };
   int i = ep_name_index(s, names, sizeof names / sizeof names[0]);
 
@@ -168,7 +173,7 @@ parse_args(int argc, char **argv, struct config *cfg)
                           "mode must be good, wrong-origin, kod-rate, "
                           "kod-deny, leap3, stratum16, stratum0-nokiss, "
                           "short, long, other-port, flood, zero-xmt, mode3, "
-                          "version2 or silent");
+                          "version2, silent, root-distance or zero-reftime");
       break;
     case 's':
       if (ep_parse_long(optarg, 0, 255, &cfg->stratum) < 0)
@@ -340,6 +345,15 @@ build_reply(const struct config *cfg, const unsigned char *req,
   ep_put32(out + OFF_ROOT_DISP, ROOT_DISP);
   memcpy(out + OFF_REFID, refid, 4);
   put64(out + OFF_REF_TS, ntp_now(cfg, -NS_PER_S));
+  /* A free-running server: root delay 2 s, dispersion 15.5 s, so a root
+   * distance (delay / 2 + dispersion) of 16.5 s; or one that never set
+   * its clock (reference time zero). */
+  if (cfg->mode == MODE_ROOT_DISTANCE) {
+    ep_put32(out + OFF_ROOT_DELAY, 2u << 16);
+    ep_put32(out + OFF_ROOT_DISP, (15u << 16) | 0x8000u);
+  }
+  if (cfg->mode == MODE_ZERO_REFTIME)
+    put64(out + OFF_REF_TS, 0);
   put64(out + OFF_ORG_TS, org);
   put64(out + OFF_RCV_TS, rcv_ts);
 }

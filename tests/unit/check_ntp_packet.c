@@ -275,6 +275,7 @@ struct reply {
   uint32_t root_delay, root_dispersion; /* 16.16 */
   uint8_t  refid[4];
   uint64_t origin, receive, transmit;
+  bool     zero_reference; /* a server that never set its clock */
 };
 
 static void
@@ -305,7 +306,8 @@ make_reply(uint8_t *pkt, size_t size, const struct reply *r)
   put32(pkt + 4, r->root_delay);
   put32(pkt + 8, r->root_dispersion);
   memcpy(pkt + 12, r->refid, 4);
-  put64(pkt + 16, r->receive); /* reference timestamp: any recent time */
+  /* reference timestamp: any recent time */
+  put64(pkt + 16, r->zero_reference ? 0 : r->receive);
   put64(pkt + 24, r->origin);
   put64(pkt + 32, r->receive);
   put64(pkt + 40, r->transmit);
@@ -676,18 +678,70 @@ START_TEST(ntp_root_delay_and_dispersion)
   struct ep_ntp_sample     s;
   const char              *reason;
 
+  /* The fields are read even when the root distance they make (delay /
+   * 2 + dispersion) is 16 s or more and the reply is discarded. */
   r.root_delay = c->raw;
   r.root_dispersion = 0x00001000u;
   ck_assert_int_eq(judge(&r, EP_NTP_PACKET_LEN, &x, &s, &reason),
-                   EP_NTP_TRUSTED);
+                   c->seconds / 2 + 0.0625 < 16 ? EP_NTP_TRUSTED
+                                                : EP_NTP_DISCARDED);
   ck_assert_double_eq(s.root_delay, c->seconds);
   ck_assert_double_eq(s.root_dispersion, 0.0625);
   r.root_delay = 0x00008000u;
   r.root_dispersion = c->raw;
   ck_assert_int_eq(judge(&r, EP_NTP_PACKET_LEN, &x, &s, &reason),
-                   EP_NTP_TRUSTED);
+                   0.25 + c->seconds < 16 ? EP_NTP_TRUSTED
+                                          : EP_NTP_DISCARDED);
   ck_assert_double_eq(s.root_delay, 0.5);
   ck_assert_double_eq(s.root_dispersion, c->seconds);
+}
+END_TEST
+
+/* RFC 5905's checks on the server's own time (chrony's test7 and the
+ * zero reference time): a free-running or never-set server's clock must
+ * not pass for this host's offset. */
+struct unreliable_case {
+  const char         *name;
+  uint32_t            root_delay, root_dispersion; /* 16.16 */
+  bool                zero_reference;
+  enum ep_ntp_verdict verdict;
+  const char         *reason;
+};
+
+static const struct unreliable_case unreliable_cases[] = {
+  {"distance just under 16 s", 0x00020000u, 0x000effffu, false,
+   EP_NTP_TRUSTED, NULL},
+  {"distance 16 s from dispersion", 0x00000000u, 0x00100000u, false,
+   EP_NTP_DISCARDED,
+   "root distance 16 s or more (the server's time is unreliable)"},
+  {"distance 16.5 s from both", 0x00020000u, 0x000f8000u, false,
+   EP_NTP_DISCARDED,
+   "root distance 16 s or more (the server's time is unreliable)"},
+  {"distance 16 s from delay alone", 0x00200000u, 0x00000000u, false,
+   EP_NTP_DISCARDED,
+   "root distance 16 s or more (the server's time is unreliable)"},
+  {"zero reference time", 0x00001000u, 0x00000800u, true, EP_NTP_DISCARDED,
+   "zero reference time (the server never set its clock)"},
+};
+
+START_TEST(ntp_unreliable_server_time)
+{
+  const struct unreliable_case *c = &unreliable_cases[_i];
+  struct exchange               x = exchange_at(T2025, 0.25, 3.0, 0.005,
+                                                0.001, 0.005);
+  struct reply                  r = good_reply(&x);
+  struct ep_ntp_sample          s;
+  const char                   *reason = "not set";
+
+  r.root_delay = c->root_delay;
+  r.root_dispersion = c->root_dispersion;
+  r.zero_reference = c->zero_reference;
+  ck_assert_msg(judge(&r, EP_NTP_PACKET_LEN, &x, &s, &reason) == c->verdict,
+                "%s: reason %s", c->name, reason ? reason : "(null)");
+  if (c->reason)
+    ck_assert_str_eq(reason, c->reason);
+  else
+    ck_assert_ptr_null(reason);
 }
 END_TEST
 
@@ -704,6 +758,7 @@ START_TEST(ntp_request_echoed_as_reply)
   pkt[0] = (uint8_t)((pkt[0] & ~7u) | 4); /* mode 4 */
   pkt[1] = 1;
   memcpy(pkt + 12, "GPS", 4);
+  put64(pkt + 16, ep_ntp_time_to_wire(x.t2)); /* set its clock */
   put64(pkt + 24, XMT_WIRE);
   put64(pkt + 32, ep_ntp_time_to_wire(x.t2));
   put64(pkt + 40, ep_ntp_time_to_wire(x.t3));
@@ -755,6 +810,8 @@ ntp_packet_suite(void)
                       (int)(sizeof refid_cases / sizeof refid_cases[0]));
   tcase_add_loop_test(tc_reply, ntp_root_delay_and_dispersion, 0,
                       (int)(sizeof short_cases / sizeof short_cases[0]));
+  tcase_add_loop_test(tc_reply, ntp_unreliable_server_time, 0,
+                      (int)(sizeof unreliable_cases / sizeof unreliable_cases[0]));
   tcase_add_test(tc_reply, ntp_request_echoed_as_reply);
   suite_add_tcase(s, tc_reply);
   return s;
