@@ -14,18 +14,33 @@ ep_buf_init(struct ep_buf *b, size_t max)
   b->len = 0;
   b->cap = 0;
   b->max = max;
+  b->wipe = 0;
+}
+
+void
+ep_buf_init_secret(struct ep_buf *b, size_t max)
+{
+  ep_buf_init(b, max);
+  b->wipe = 1;
 }
 
 void
 ep_buf_cleanup(struct ep_buf *b)
 {
+  int wipe = b->wipe;
+
+  if (wipe && b->data)
+    explicit_bzero(b->data, b->cap);
   free(b->data);
   ep_buf_init(b, b->max);
+  b->wipe = wipe;
 }
 
 void
 ep_buf_reset(struct ep_buf *b)
 {
+  if (b->wipe && b->data)
+    explicit_bzero(b->data, b->cap);
   b->len = 0;
   if (b->data)
     b->data[0] = '\0';
@@ -45,9 +60,18 @@ reserve(struct ep_buf *b, size_t extra)
   cap = b->cap ? b->cap : 64;
   while (cap < need)
     cap *= 2;
-  p = realloc(b->data, cap);
-  if (!p)
+  if (b->wipe) {
+    /* realloc() would free the old block as it is. */
+    if (!(p = malloc(cap)))
+      return EP_ENOMEM;
+    if (b->data) {
+      memcpy(p, b->data, b->len + 1);
+      explicit_bzero(b->data, b->cap);
+      free(b->data);
+    }
+  } else if (!(p = realloc(b->data, cap))) {
     return EP_ENOMEM;
+  }
   b->data = p;
   b->cap = cap;
   return EP_OK;

@@ -13,9 +13,13 @@ struct ep_buf {
   size_t len;
   size_t cap;  /* bytes allocated */
   size_t max;  /* most bytes it may hold, excluding the NUL */
+  int    wipe; /* a secret may pass through: cleared before it is freed */
 };
 
 void ep_buf_init(struct ep_buf *b, size_t max);
+/* A buffer a secret may pass through: every block it lets go of (when
+ * it grows, resets or is cleaned up) is cleared first. */
+void ep_buf_init_secret(struct ep_buf *b, size_t max);
 void ep_buf_cleanup(struct ep_buf *b);
 void ep_buf_reset(struct ep_buf *b);
 

@@ -476,6 +476,33 @@ ep_json_load_file(const char *path, size_t max, struct ep_err *err)
   return obj;
 }
 
+enum ep_status
+ep_json_add_string(struct ep_buf *b, const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  enum ep_status    rc = ep_buf_add(b, "\"", 1);
+  char              esc[6];
+
+  for (; rc == EP_OK && *s; s++) {
+    unsigned char c = (unsigned char)*s;
+
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      rc = ep_buf_add(b, esc, 2);
+    } else if (c < 0x20) {
+      memcpy(esc, "\\u00", 4);
+      esc[4] = hex[c >> 4];
+      esc[5] = hex[c & 15];
+      rc = ep_buf_add(b, esc, 6);
+    } else {
+      rc = ep_buf_add(b, s, 1);
+    }
+  }
+  explicit_bzero(esc, sizeof esc);
+  return rc == EP_OK ? ep_buf_add(b, "\"", 1) : rc;
+}
+
 const char *
 ep_json_type_name(const json_object *o)
 {

@@ -22,6 +22,13 @@ json_object *ep_json_parse_strict(const char *text, size_t len,
 json_object *ep_json_load_file(const char *path, size_t max,
                                struct ep_err *err);
 
+struct ep_buf;
+
+/* Appends s as a quoted JSON string (RFC 8259 escapes; other bytes as
+ * they are) to b, which the caller may wipe: unlike json-c, no copy of a
+ * secret is left in memory that nobody clears. */
+enum ep_status ep_json_add_string(struct ep_buf *b, const char *s);
+
 /* "object", "array", "string", "number", "boolean" or "null". */
 const char *ep_json_type_name(const json_object *o);
 

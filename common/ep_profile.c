@@ -231,6 +231,15 @@ get_int(struct dec *d, const char *path, json_object *v, int lo, int hi,
 }
 
 static enum ep_status
+get_bool(struct dec *d, const char *path, json_object *v, bool *out)
+{
+  if (!json_object_is_type(v, json_type_boolean))
+    return expected(d, path, "true or false", v);
+  *out = json_object_get_boolean(v) != 0;
+  return EP_OK;
+}
+
+static enum ep_status
 get_range(struct dec *d, const char *path, json_object *v, char **out)
 {
   struct ep_range r;
@@ -484,8 +493,9 @@ decode_https(struct dec *d, json_object *o, struct ep_profile *p)
 static enum ep_status
 decode_nats(struct dec *d, json_object *o, struct ep_profile *p)
 {
-  static const char *const members[] = {"targets", "auth_file", "warning",
-                                        "critical", NULL};
+  static const char *const members[] = {
+    "targets", "auth_file", "allow_plaintext_credentials", "warning",
+    "critical", NULL};
   json_object *v;
 
   if (!json_object_is_type(o, json_type_object))
@@ -498,6 +508,10 @@ decode_nats(struct dec *d, json_object *o, struct ep_profile *p)
     return EP_EINVAL;
   if (json_object_object_get_ex(o, "auth_file", &v) &&
       get_string(d, "$.nats.auth_file", v, &p->nats.auth_file) != EP_OK)
+    return EP_EINVAL;
+  if (json_object_object_get_ex(o, "allow_plaintext_credentials", &v) &&
+      get_bool(d, "$.nats.allow_plaintext_credentials", v,
+               &p->nats.allow_plaintext_credentials) != EP_OK)
     return EP_EINVAL;
   if (json_object_object_get_ex(o, "warning", &v) &&
       get_range(d, "$.nats.warning", v, &p->nats.warning) != EP_OK)

@@ -4,6 +4,7 @@
 #ifndef EP_PROFILE_H
 #define EP_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ep_err.h"
@@ -55,6 +56,9 @@ struct ep_profile {
   struct {
     struct ep_strlist targets;
     char             *auth_file;
+    /* Credentials go only over verified TLS unless this says, in so
+     * many words, that a plaintext server may have them. */
+    bool              allow_plaintext_credentials;
     char             *warning, *critical;
   } nats;
   struct {

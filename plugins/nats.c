@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "ep_addr.h"
 #include "ep_buf.h"
+#include "ep_json.h"
 #include "ep_output.h"
 #include "ep_run.h"
 #include "ep_time.h"
@@ -55,6 +57,7 @@ struct nats_target {
   struct ep_buf        out; /* bytes still to send */
   struct ep_nats_info  info;
   bool                 have_tls;
+  bool                 withheld; /* credentials kept from a plaintext server */
   struct ep_tls_report tlsr;
 };
 
@@ -215,7 +218,7 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
 {
   const struct ep_iface *ifc = c->opts.iface;
   struct sockaddr_in    *s4 = (struct sockaddr_in *)(void *)&t->sa;
-  int                    family;
+  int                    family, one = 1;
 
   memset(&t->sa, 0, sizeof t->sa);
   snprintf(t->addr, sizeof t->addr, "%s", ip);
@@ -264,6 +267,14 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
       return;
     }
   }
+  /* CONNECT and PING go right after the TLS handshake's last flight:
+   * with Nagle's algorithm they would wait for the server's delayed ACK
+   * (40 ms on Linux) and the round trip would time our own stall.  Every
+   * NATS client sets it. */
+  if (setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+    fail(t, "cannot set TCP_NODELAY: %s", ep_strerror(errno).text);
+    return;
+  }
   t->t_start = now;
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
@@ -282,48 +293,66 @@ on_lookup(void *arg, const struct ep_lookup_result *res)
   if (res->outcome == EP_DNS_ANSWER)
     start_connect(sl->ctx, t, res->addrs[0], ep_time_now());
   else
-    fail(t, "%s cannot be resolved: %s", t->hp.host, res->failure);
+    fail(t, "not resolved: %s", res->failure);
   free(sl);
 }
 
-/* CONNECT (with credentials when given) and PING, queued for sending. */
+/* The credentials to send: only over TLS that verified, unless the
+ * profile allows a plaintext server to have them; NULL otherwise. */
+static const struct ep_secret *
+credentials_for(const struct nats_ctx *c, struct nats_target *t)
+{
+  if (!c->opts.secret)
+    return NULL;
+  if (t->tls || c->opts.allow_plaintext_credentials)
+    return c->opts.secret;
+  t->withheld = true;
+  return NULL;
+}
+
+/* CONNECT (with credentials when they may go) and PING, queued for
+ * sending.  Written by hand into t->out, a buffer that is wiped: a
+ * json-c object would leave copies of the password in freed memory. */
 static void
 queue_connect(struct nats_ctx *c, struct nats_target *t)
 {
-  json_object            *o = json_object_new_object();
-  const struct ep_secret *s = c->opts.secret;
-  const char             *js;
+  const struct ep_secret *s = credentials_for(c, t);
+  struct ep_buf          *b = &t->out;
+  enum ep_status          rc;
 
-  json_object_object_add(o, "verbose", json_object_new_boolean(0));
-  json_object_object_add(o, "pedantic", json_object_new_boolean(0));
-  json_object_object_add(o, "tls_required",
-                         json_object_new_boolean(t->tls != NULL));
-  json_object_object_add(o, "name", json_object_new_string("edgeprobe"));
+  ep_buf_reset(b);
+  rc = ep_buf_printf(b, "CONNECT {\"verbose\":false,\"pedantic\":false,"
+                        "\"tls_required\":%s,\"name\":\"edgeprobe\"",
+                     t->tls ? "true" : "false");
   /* nats-server tells a client from a leafnode by "lang": a leafnode
    * listener refuses a client's CONNECT ("attempted to connect to leaf
    * node port"), so on one we speak as a leafnode and get its INFO and
    * LS+ lines before PONG. */
-  if (!t->info.leafnode) {
-    json_object_object_add(o, "lang", json_object_new_string("C"));
-    json_object_object_add(o, "version",
-                           json_object_new_string(PACKAGE_VERSION));
-    json_object_object_add(o, "protocol", json_object_new_int(1));
-    json_object_object_add(o, "echo", json_object_new_boolean(0));
+  if (rc == EP_OK && !t->info.leafnode)
+    rc = ep_buf_printf(b, ",\"lang\":\"C\",\"version\":\"%s\",\"protocol\":1,"
+                          "\"echo\":false",
+                       PACKAGE_VERSION);
+  if (rc == EP_OK && s && s->token[0]) {
+    rc = ep_buf_printf(b, ",\"auth_token\":");
+    if (rc == EP_OK)
+      rc = ep_json_add_string(b, s->token);
+  } else if (rc == EP_OK && s && s->user[0]) {
+    rc = ep_buf_printf(b, ",\"user\":");
+    if (rc == EP_OK)
+      rc = ep_json_add_string(b, s->user);
+    if (rc == EP_OK)
+      rc = ep_buf_printf(b, ",\"pass\":");
+    if (rc == EP_OK)
+      rc = ep_json_add_string(b, s->password);
   }
-  if (s && s->token[0])
-    json_object_object_add(o, "auth_token", json_object_new_string(s->token));
-  else if (s && s->user[0]) {
-    json_object_object_add(o, "user", json_object_new_string(s->user));
-    json_object_object_add(o, "pass", json_object_new_string(s->password));
+  if (rc == EP_OK)
+    rc = ep_buf_printf(b, "}\r\nPING\r\n");
+  if (rc != EP_OK) {
+    ep_buf_reset(b);
+    fail(t, "cannot build CONNECT: %s", ep_status_str(rc));
+    return;
   }
-  js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-  ep_buf_reset(&t->out);
-  if (!js || ep_buf_printf(&t->out, "CONNECT %s\r\nPING\r\n", js) != EP_OK)
-    fail(t, "out of memory");
-  else
-    t->phase = P_SEND;
-  /* The credentials are in t->out only until sent. */
-  json_object_put(o);
+  t->phase = P_SEND;
 }
 
 static void
@@ -400,19 +429,41 @@ send_pending(struct nats_target *t, struct timespec now)
     memmove(t->out.data, t->out.data + n, t->out.len - (size_t)n);
     t->out.len -= (size_t)n;
   }
-  memset(t->out.data, 0, t->out.cap);
+  ep_buf_reset(&t->out);
   if (t->phase == P_SEND) {
     t->t_ping = now;
     t->phase = P_PONG;
   }
 }
 
-/* One complete line after CONNECT. */
+enum ep_nats_err_kind
+ep_nats_classify_err(const char *text)
+{
+  /* nats-server's words (server/errors.go, client.go): a refusal of the
+   * credentials proves the path open; its own timer running out before
+   * our CONNECT arrived proves nothing about them. */
+  if (strstr(text, "Authentication Timeout"))
+    return EP_NATS_ERR_AUTH_TIMEOUT;
+  if (strstr(text, "Authorization Violation") ||
+      strstr(text, "Authentication Expired") ||
+      strstr(text, "Authentication Revoked"))
+    return EP_NATS_ERR_AUTH;
+  return EP_NATS_ERR_OTHER;
+}
+
+/* One complete line after INFO: before our CONNECT and PING have gone
+ * out (phase P_SEND), nothing but INFO or PING can be an answer to us. */
 static void
 after_connect_line(struct nats_target *t, const char *line, size_t len,
                    struct timespec now)
 {
+  bool early = t->phase == P_SEND;
+
   if (len == 4 && memcmp(line, "PONG", 4) == 0) {
+    if (early) {
+      fail(t, "not NATS: said PONG before our PING");
+      return;
+    }
     t->rtt_s = ep_time_diff(now, t->t_ping);
     t->have_rtt = true;
     done(t, R_PONG);
@@ -422,11 +473,14 @@ after_connect_line(struct nats_target *t, const char *line, size_t len,
   } else if (len >= 4 && memcmp(line, "-ERR", 4) == 0) {
     ep_nats_safe_text(line + 4 + (len > 4), len - 4 - (len > 4), 100,
                       t->server_err, sizeof t->server_err);
-    /* Only the server's own word proves authorization is required. */
-    if (strstr(t->server_err, "Authorization Violation") ||
-        strstr(t->server_err, "Authentication") ||
-        strstr(t->server_err, "User Authentication"))
+    if (early)
+      fail(t, "server error before our CONNECT: %s", t->server_err);
+    else if (ep_nats_classify_err(t->server_err) == EP_NATS_ERR_AUTH)
       done(t, R_AUTH);
+    else if (ep_nats_classify_err(t->server_err) ==
+             EP_NATS_ERR_AUTH_TIMEOUT)
+      fail(t, "the server gave up waiting for our CONNECT (server: %s)",
+           t->server_err);
     else
       fail(t, "server error after CONNECT: %s", t->server_err);
   }
@@ -698,6 +752,7 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
   enum ep_status           rc = EP_OK;
   char                     num[32], label[EP_HOST_MAX + 32];
   json_object             *d;
+  bool                     sent_secret;
 
   if (!(r = ep_check_result_add(out, t->spec, err)))
     return EP_ENOMEM;
@@ -713,6 +768,9 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
         rc = describe_server(&b, t);
       if (rc == EP_OK)
         rc = ep_buf_printf(&b, ": PONG in %ss", num);
+      if (rc == EP_OK && t->withheld)
+        rc = ep_buf_printf(&b, " (credentials withheld: the server offers "
+                               "no TLS)");
       if (rc == EP_OK && r->state != EP_STATE_OK)
         rc = ep_buf_printf(&b, " (over %s %s)",
                            r->state == EP_STATE_CRITICAL ? "critical"
@@ -722,14 +780,20 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
       break;
     case R_AUTH:
       /* The server answered our CONNECT: the path is open.  Credentials
-       * we were given and it refused are the site's to fix, though. */
-      r->state = c->opts.secret ? EP_STATE_WARNING : EP_STATE_OK;
+       * it refused are the site's to fix, though; credentials we kept
+       * from a server without TLS were never tried. */
+      sent_secret = c->opts.secret && !t->withheld;
+      r->state = sent_secret ? EP_STATE_WARNING : EP_STATE_OK;
       if (rc == EP_OK)
         rc = describe_server(&b, t);
+      if (rc == EP_OK && t->withheld)
+        rc = ep_buf_printf(&b, ": credentials withheld (the server offers "
+                               "no TLS),");
       if (rc == EP_OK)
-        rc = ep_buf_printf(&b, ": %s (server: %s), path open",
-                           c->opts.secret ? "credentials refused"
-                                          : "authorization required",
+        rc = ep_buf_printf(&b, "%s %s (server: %s), path open",
+                           t->withheld ? "" : ":",
+                           sent_secret ? "credentials refused"
+                                       : "authorization required",
                            t->server_err);
       break;
     case R_FAIL:
@@ -756,6 +820,10 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
                               t->tlsr.version, t->tlsr.cipher,
                               t->tlsr.subject, t->tlsr.issuer,
                               t->tlsr.leaf_days, t->tlsr.soonest_days);
+  if (rc == EP_OK && t->withheld)
+    rc = ep_target_add_detail(r, "credentials withheld: they go only over "
+                                 "TLS that verified, unless the profile sets "
+                                 "nats.allow_plaintext_credentials");
   if (rc == EP_OK && t->have_info)
     rc = ep_target_add_detail(
       r, "INFO: proto %d, max_payload %lld, tls_required %s, tls_available "
@@ -812,6 +880,8 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
     if (t->outcome == R_AUTH)
       json_object_object_add(d, "authorization_required",
                              json_object_new_boolean(1));
+    json_object_object_add(d, "credentials_withheld",
+                           json_object_new_boolean(t->withheld));
   }
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the NATS result");
@@ -885,8 +955,6 @@ nats_destroy(struct ep_probe *p)
   if (c) {
     for (i = 0; i < c->n_targets; i++) {
       close_target(&c->targets[i]);
-      if (c->targets[i].out.data)
-        memset(c->targets[i].out.data, 0, c->targets[i].out.cap);
       ep_buf_cleanup(&c->targets[i].out);
     }
     ep_tls_ctx_free(c->tls_ctx);
@@ -927,7 +995,8 @@ ep_nats_probe_new(const struct ep_strlist *targets,
     struct nats_target *t = &c->targets[i];
 
     t->fd = -1;
-    ep_buf_init(&t->out, 8192);
+    /* Big enough for CONNECT with the longest escaped credentials. */
+    ep_buf_init_secret(&t->out, 16u << 10);
     snprintf(t->spec, sizeof t->spec, "%s", targets->v[i]);
     if (ep_hostport_parse(targets->v[i], 7422, "NATS target", &t->hp, err) !=
         EP_OK) {
@@ -955,6 +1024,8 @@ ep_nats_probe_for(const struct ep_config *cfg, struct ep_err *err)
   o.iface = cfg->has_iface ? &cfg->iface : NULL;
   o.cafile = cfg->cafile;
   o.secret = NULL;
+  o.allow_plaintext_credentials =
+    cfg->profile->nats.allow_plaintext_credentials;
   o.warn = cfg->warn;
   o.crit = cfg->crit;
   if (cfg->nats_auth_file) {

@@ -18,6 +18,7 @@ struct ep_nats_options {
   const struct ep_iface  *iface;   /* NULL: any */
   const char             *cafile;  /* NULL: the system store */
   const struct ep_secret *secret;  /* NULL: no credentials; copied */
+  bool                    allow_plaintext_credentials; /* without TLS too */
   struct ep_range         warn, crit; /* on the PING/PONG round trip */
 };
 
@@ -38,6 +39,15 @@ struct ep_nats_info {
 enum ep_status ep_nats_parse_info(const char *line, size_t len,
                                   struct ep_nats_info *info, char *why,
                                   size_t size);
+
+enum ep_nats_err_kind {
+  EP_NATS_ERR_OTHER,
+  EP_NATS_ERR_AUTH,        /* the credentials (or their absence) refused */
+  EP_NATS_ERR_AUTH_TIMEOUT /* the server's timer ran out before CONNECT */
+};
+
+/* What a server's -ERR text (after "-ERR ") says.  Pure. */
+enum ep_nats_err_kind ep_nats_classify_err(const char *text);
 
 /* A printable, at most max-character rendering of what a peer said. */
 void ep_nats_safe_text(const char *in, size_t len, size_t max, char *out,

@@ -17,6 +17,14 @@ wait_tcp 127.0.0.72 7422
 start_nats auth 127.0.0.73 7422 --user edge --pass 'S3cret-pa55'
 make_pki "$TMP/pki" nats.example 127.0.0.75 10 || fail "cannot make the test PKI"
 start_nats tls 127.0.0.75 7422 --tls --tlscert "$TMP/pki/leaf.pem" --tlskey "$TMP/pki/leaf.key"
+start_nats tlsauth 127.0.0.75 7423 --tls --tlscert "$TMP/pki/leaf.pem" \
+  --tlskey "$TMP/pki/leaf.key" --user edge --pass 'S3cret-pa55'
+start_tcp_hostile_rec() {
+  ns "$TCP_HOSTILE" -l "$1" -p "$2" -m auth-record -o "$3" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp "$1" "$2"
+}
+start_tcp_hostile_rec 127.0.0.79 7422 "$TMP/received"
 start_dnsmasq 127.0.0.53 --host-record=nats.example,127.0.0.75 \
   --host-record=other.example,127.0.0.75 --host-record=stream.example,127.0.0.71
 
@@ -51,7 +59,24 @@ expect_rc 0
 expect_first "^EDGE NATS OK - 127\.0\.0\.73 NATS 2\.9\.[0-9]+ client listener N[A-Z0-9]+: authorization required \(server: 'Authorization Violation'\), path open \|"
 printf 'edge:S3cret-pa55\n' >"$TMP/nats.auth"
 chmod 600 "$TMP/nats.auth"
+echo "# credentials go only over TLS that verified: a plaintext server never sees them"
 run_nats -H 127.0.0.73 --nats-auth-file "$TMP/nats.auth" -v --format nagios
+expect_rc 0
+expect_first "^EDGE NATS OK - 127\.0\.0\.73 NATS 2\.9\.[0-9]+ client listener N[A-Z0-9]+: credentials withheld \(the server offers no TLS\), authorization required \(server: 'Authorization Violation'\), path open \|"
+expect_line "^    credentials withheld: they go only over TLS that verified, unless the profile sets nats.allow_plaintext_credentials$"
+run_nats -H 127.0.0.79 --nats-auth-file "$TMP/nats.auth"
+expect_rc 0
+expect_first ": credentials withheld \(the server offers no TLS\), authorization required"
+if grep -q CONNECT "$TMP/received" && ! grep -q 'S3cret' "$TMP/received" &&
+  ! grep -q '"user"' "$TMP/received"; then
+  pass "the plaintext server got a CONNECT without credentials"
+else
+  fail "what the plaintext server got: $(cat "$TMP/received")"
+fi
+echo "# unless the profile says so in so many words"
+printf '{"extends": "standard", "nats": {"allow_plaintext_credentials": true}}\n' \
+  >"$TMP/plain.json"
+run_nats -P "$TMP/plain.json" -H 127.0.0.73 --nats-auth-file "$TMP/nats.auth" -v --format nagios
 expect_rc 0
 expect_first ": PONG in [0-9.]+s \|"
 if printf '%s\n' "$out" | grep -q 'S3cret' || grep -q 'S3cret' "$TMP/stderr"; then
@@ -61,9 +86,21 @@ else
 fi
 b64=$(printf 'edge:S3cret-pa55' | base64)
 printf '%s\n' "$out" | grep -qF "$b64" && fail "the base64 credentials appear" || pass "nor their base64 form"
+run_nats -P "$TMP/plain.json" -H 127.0.0.79 --nats-auth-file "$TMP/nats.auth"
+expect_rc 1
+grep -q '"pass":"S3cret-pa55"' "$TMP/received" && pass "sent when the profile allows it" ||
+  fail "not sent although the profile allows it: $(cat "$TMP/received")"
+echo "# over TLS that verified, the credentials go: a full round trip"
+run_nats -D 127.0.0.53 --fallback-dns none -H nats.example:7423 --cacert "$TMP/pki/ca.pem" \
+  --nats-auth-file "$TMP/nats.auth"
+expect_rc 0
+expect_first "^EDGE NATS OK - nats\.example:7423 \(127\.0\.0\.75\) NATS 2\.9\.[0-9]+ client listener N[A-Z0-9]+, TLSv1\.3, certificate (9|10) days left: PONG in [0-9.]+s \|"
+run_nats -D 127.0.0.53 --fallback-dns none -H nats.example:7423 --cacert "$TMP/pki/ca.pem"
+expect_rc 0
+expect_first ": authorization required \(server: 'Authorization Violation'\), path open \|"
 printf 'edge:wrong\n' >"$TMP/bad.auth"
 chmod 600 "$TMP/bad.auth"
-run_nats -H 127.0.0.73 --nats-auth-file "$TMP/bad.auth"
+run_nats -P "$TMP/plain.json" -H 127.0.0.73 --nats-auth-file "$TMP/bad.auth"
 expect_rc 1
 expect_first ": credentials refused \(server: 'Authorization Violation'\), path open \|"
 chmod 644 "$TMP/bad.auth"
@@ -75,6 +112,14 @@ echo "# TLS required: verified with the test CA, named as interception without i
 run_nats -H 127.0.0.75 --cacert "$TMP/pki/ca.pem"
 expect_rc 0
 expect_first "^EDGE NATS OK - 127\.0\.0\.75 NATS 2\.9\.[0-9]+ client listener N[A-Z0-9]+, TLSv1\.3, certificate (9|10) days left: PONG in [0-9.]+s \|"
+t=$(perf_value 127.0.0.75_rtt)
+# The round trip right after the handshake: on loopback a fraction of a
+# millisecond, never the 40 ms of a delayed ACK that Nagle's algorithm
+# would make us wait for (valgrind slows us, not the network: 20 ms).
+lim=0.005
+[ -n "${EP_VALGRIND:-}" ] && lim=0.02
+awk "BEGIN { exit !($t > 0 && $t < $lim) }" && pass "TLS round trip $t s < $lim s" ||
+  fail "TLS round trip '$t' s, expected under $lim s"
 run_nats -H 127.0.0.75
 expect_rc 2
 expect_first "^EDGE NATS CRITICAL - 127\.0\.0\.75 NATS 2\.9\.[0-9]+ client listener N[A-Z0-9]+: TLS interception suspected \(issuer: CN=edgeprobe test CA\) \|"
@@ -140,4 +185,8 @@ one info-silence 2 "NATS 2\.9\.10 client listener NTESTSERVERID \(hostile\): tim
 one accept-close 2 "not NATS: closed the connection without a word \|"
 one binary 2 "not NATS: said '\.+' \|"
 one silent 2 "connected, but said nothing \(timed out waiting for INFO\) \|"
+echo "# lines before our CONNECT and PING are no answer to them"
+one early-pong 2 "NATS 2\.9\.10 client listener NTESTSERVERID: not NATS: said PONG before our PING \|"
+one early-err 2 "NATS 2\.9\.10 client listener NTESTSERVERID: server error before our CONNECT: 'Authorization Violation' \|"
+one auth-timeout 2 "NATS 2\.9\.10 client listener NTESTSERVERID: the server gave up waiting for our CONNECT \(server: 'Authentication Timeout'\) \|"
 ep_done

@@ -1,6 +1,8 @@
 /* ep-tcp-hostile: misbehaving TCP server for edgeprobe's NATS probe tests.
  * Per connection: endless or huge INFO, bad JSON, silence, instant close, foreign banner or binary,
- * or a reset as soon as the client has spoken (an SNI filter answering a ClientHello). */
+ * or a reset as soon as the client has spoken (an SNI filter answering a ClientHello); a NATS
+ * server that answers before it is asked (early PONG or -ERR), or whose auth timer runs out;
+ * one that records what the client sends (-o FILE) and refuses it. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -37,7 +39,11 @@ enum mode
   MODE_BANNER,
   MODE_BINARY,
   MODE_SILENT,
-  MODE_RESET_AFTER_READ
+  MODE_RESET_AFTER_READ,
+  MODE_EARLY_PONG,
+  MODE_EARLY_ERR,
+  MODE_AUTH_TIMEOUT,
+  MODE_AUTH_RECORD
 };
 
 /* What a connection is sent: head, then fill_len (or endless) copies of
@@ -51,25 +57,42 @@ struct script
   int endless;
   const unsigned char *tail;
   size_t tail_len;
+  const char *on_input;         /* sent once, when the client has spoken */
 };
 
 struct config
 {
   struct ep_common common;              /* -l, -p, -P */
   enum mode mode;
+  const char *record;                   /* -o FILE: what clients sent */
 };
 
 struct conn
 {
   int fd;
   size_t pos;               /* bytes of the script sent so far */
+  int answered;             /* on_input sent */
 };
+
+static FILE *record_file;
 
 static const char info_valid[] =
   "INFO {\"server_id\":\"NTESTSERVERID\",\"server_name\":\"hostile\","
   "\"version\":\"2.9.10\",\"proto\":1,\"host\":\"0.0.0.0\",\"port\":4222,"
   "\"headers\":true,\"max_payload\":1048576,\"client_id\":5,"
   "\"client_ip\":\"127.0.0.1\"}\r\n";
+static const char info_early_pong[] =
+  "INFO {\"server_id\":\"NTESTSERVERID\",\"version\":\"2.9.10\",\"proto\":1,"
+  "\"client_id\":5}\r\nPONG\r\n";
+static const char info_early_err[] =
+  "INFO {\"server_id\":\"NTESTSERVERID\",\"version\":\"2.9.10\",\"proto\":1,"
+  "\"client_id\":5,\"auth_required\":true}\r\n"
+  "-ERR 'Authorization Violation'\r\n";
+static const char info_auth[] =
+  "INFO {\"server_id\":\"NTESTSERVERID\",\"version\":\"2.9.10\",\"proto\":1,"
+  "\"client_id\":5,\"auth_required\":true}\r\n";
+static const char err_auth_timeout[] = "-ERR 'Authentication Timeout'\r\n";
+static const char err_auth_violation[] = "-ERR 'Authorization Violation'\r\n";
 static const char info_bad_json[] =
   "INFO {\"server_id\": \"abc\", \"version\": }\r\n";
 static const char ssh_banner[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
@@ -101,7 +124,8 @@ usage(FILE *out)
           "usage: " PROG " -l ADDR -p PORT -m MODE [-P PIDFILE]\n"
           "  MODE: endless | huge-info | bad-json | info-silence | "
           "accept-close | banner | binary | silent |\n"
-          "        reset-after-read\n");
+          "        reset-after-read | early-pong | early-err | auth-timeout |\n"
+          "        auth-record -o FILE\n");
 }
 
 static int
@@ -118,6 +142,10 @@ parse_mode(const char *s, enum mode *out)
     "binary",
     "silent",
     "reset-after-read",
+    "early-pong",
+    "early-err",
+    "auth-timeout",
+    "auth-record",
   };
   int i = ep_name_index(s, names, sizeof names / sizeof names[0]);
 
@@ -135,14 +163,18 @@ parse_args(int argc, char **argv, struct config *cfg)
   memset(cfg, 0, sizeof *cfg);
   cfg->mode = MODE_NONE;
   opterr = 0;
-  while ((c = getopt(argc, argv, ":l:p:m:P:h")) != -1) {
+  while ((c = getopt(argc, argv, ":l:p:m:P:o:h")) != -1) {
     switch (c) {
+    case 'o':
+      cfg->record = optarg;
+      break;
     case 'm':
       if (parse_mode(optarg, &cfg->mode) < 0)
         return ep_bad_arg("-m", optarg,
                           "mode must be endless, huge-info, bad-json, "
                           "info-silence, accept-close, banner, binary, "
-                          "silent or reset-after-read");
+                          "silent, reset-after-read, early-pong, early-err, "
+                          "auth-timeout or auth-record");
       break;
     default:
       if (ep_common_opt(c, optarg, &cfg->common) < 0)
@@ -154,6 +186,8 @@ parse_args(int argc, char **argv, struct config *cfg)
     return -1;
   if (cfg->mode == MODE_NONE)
     return ep_missing("-m MODE");
+  if (cfg->mode == MODE_AUTH_RECORD && cfg->record == NULL)
+    return ep_missing("-o FILE (auth-record)");
   return 0;
 }
 
@@ -193,6 +227,20 @@ make_script(enum mode m, struct script *s)
     break;
   case MODE_BINARY:
     set_head(s, binary_line, sizeof binary_line);
+    break;
+  case MODE_EARLY_PONG:
+    set_head(s, info_early_pong, sizeof info_early_pong - 1);
+    break;
+  case MODE_EARLY_ERR:
+    set_head(s, info_early_err, sizeof info_early_err - 1);
+    break;
+  case MODE_AUTH_TIMEOUT:
+    set_head(s, info_auth, sizeof info_auth - 1);
+    s->on_input = err_auth_timeout;
+    break;
+  case MODE_AUTH_RECORD:
+    set_head(s, info_auth, sizeof info_auth - 1);
+    s->on_input = err_auth_violation;
     break;
   case MODE_ACCEPT_CLOSE:
   case MODE_SILENT:
@@ -337,6 +385,7 @@ accept_conns(int lfd, enum mode m)
     c = &conns[n_conns++];
     c->fd = fd;
     c->pos = 0;
+    c->answered = 0;
   }
 }
 
@@ -350,9 +399,10 @@ reset_conn(struct conn *c)
   drop_conn(c);
 }
 
-/* Read and discard what the client sends; closes on EOF or error. */
+/* Read and discard what the client sends (recorded with -o); answers it
+ * once where the mode says so; closes on EOF or error. */
 static void
-discard_input(struct conn *c, enum mode m)
+discard_input(const struct script *s, struct conn *c, enum mode m)
 {
   static unsigned char buf[CHUNK];
   int n;
@@ -363,6 +413,17 @@ discard_input(struct conn *c, enum mode m)
     if (r > 0 && m == MODE_RESET_AFTER_READ) {
       reset_conn(c);
       return;
+    }
+    if (r > 0 && record_file != NULL) {
+      fwrite(buf, 1, (size_t)r, record_file);
+      fflush(record_file);
+    }
+    if (r > 0 && s->on_input != NULL && !c->answered) {
+      c->answered = 1;
+      if (send(c->fd, s->on_input, strlen(s->on_input), MSG_NOSIGNAL) < 0) {
+        drop_conn(c);
+        return;
+      }
     }
     if (r > 0)
       continue;
@@ -408,7 +469,7 @@ handle_conn(const struct script *s, enum mode m, struct conn *c,
     return;
   }
   if (revents & (POLLIN | POLLHUP | POLLERR))
-    discard_input(c, m);
+    discard_input(s, c, m);
   if (c->fd >= 0 && (revents & POLLOUT))
     send_output(s, c);
 }
@@ -435,6 +496,10 @@ main(int argc, char **argv)
   if (parse_args(argc, argv, &cfg) < 0)
     return 2;
   make_script(cfg.mode, &script);
+  if (cfg.record != NULL && (record_file = fopen(cfg.record, "a")) == NULL) {
+    fprintf(stderr, PROG ": %s: %s\n", cfg.record, strerror(errno));
+    return 1;
+  }
   if (ep_signals_setup() < 0)
     return 1;
   lfd = open_listener(cfg.common.listen_addr, cfg.common.port);

@@ -104,6 +104,28 @@ START_TEST(buf_grows_past_initial_allocation)
 }
 END_TEST
 
+/* A buffer a secret passes through keeps its content as it grows, and
+ * stays one that wipes after reset and cleanup. */
+START_TEST(buf_secret_grows_and_keeps_content)
+{
+  struct ep_buf b;
+  size_t        i;
+
+  ep_buf_init_secret(&b, 4096);
+  for (i = 0; i < 300; i++)
+    ck_assert_int_eq(ep_buf_printf(&b, "%zu,", i % 10), EP_OK);
+  ck_assert_uint_eq(b.len, 600);
+  for (i = 0; i < 300; i++)
+    ck_assert_int_eq(b.data[2 * i], (char)('0' + (int)(i % 10)));
+  ep_buf_reset(&b);
+  ck_assert_str_eq(ep_buf_str(&b), "");
+  ck_assert_int_eq(b.wipe, 1);
+  ep_buf_cleanup(&b);
+  ck_assert_int_eq(b.wipe, 1);
+  ck_assert_ptr_null(b.data);
+}
+END_TEST
+
 START_TEST(buf_printf_formats_and_appends)
 {
   struct ep_buf b;
@@ -198,6 +220,7 @@ buf_suite(void)
   tcase_add_test(tc, buf_huge_length_does_not_wrap);
   tcase_add_test(tc, buf_zero_cap_refuses_everything);
   tcase_add_test(tc, buf_grows_past_initial_allocation);
+  tcase_add_test(tc, buf_secret_grows_and_keeps_content);
   tcase_add_test(tc, buf_printf_formats_and_appends);
   tcase_add_test(tc, buf_printf_past_cap_leaves_content);
   tcase_add_test(tc, buf_reset_keeps_cap);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ep_buf.h"
 #include "ep_json.h"
 
 struct bad_json {
@@ -140,6 +141,12 @@ static const struct {
    "site.json: line 1, column 8: invalid JSON: not UTF-8"},
   {"{\"a\": \"\xed\xa0\x80\"}", 0,
    "site.json: line 1, column 8: invalid JSON: not UTF-8"},
+  /* json-c ends a string at an escaped NUL: "timeout\u0000" passed the
+   * duplicate check and then loaded over "timeout". */
+  {"{\"timeout\": 5, \"timeout\\u0000\": 3600}", 0,
+   "site.json: line 1, column 24: \\u0000 (a NUL character) in a string"},
+  {"{\"name\": \"\\u0000\"}", 0,
+   "site.json: line 1, column 11: \\u0000 (a NUL character) in a string"},
 };
 
 START_TEST(json_refuses_what_json_c_lets_through)
@@ -167,6 +174,38 @@ START_TEST(json_accepts_escapes_and_utf8)
   o = ep_json_parse_strict(text, strlen(text), "site.json", &err);
   ck_assert_msg(o != NULL, "refused: %s", err.msg);
   json_object_put(o);
+}
+END_TEST
+
+/* A string written for a peer (NATS CONNECT), escaped as RFC 8259 asks
+ * and read back the same by the strict reader. */
+START_TEST(json_writes_strings)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+    {"edge", "\"edge\""},
+    {"", "\"\""},
+    {"a\"b\\c", "\"a\\\"b\\\\c\""},
+    {"tab\tnl\n\x01\x1f", "\"tab\\u0009nl\\u000a\\u0001\\u001f\""},
+    {"p\xc3\xa9/x", "\"p\xc3\xa9/x\""},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct ep_buf b;
+    struct ep_err err = EP_ERR_INIT;
+    json_object  *o;
+
+    ep_buf_init_secret(&b, 256);
+    ck_assert_int_eq(ep_json_add_string(&b, cases[i].in), EP_OK);
+    ck_assert_str_eq(ep_buf_str(&b), cases[i].out);
+    o = ep_json_parse_strict(b.data, b.len, "peer", &err);
+    ck_assert_msg(o != NULL, "%s: %s", cases[i].out, err.msg);
+    ck_assert_str_eq(json_object_get_string(o), cases[i].in);
+    json_object_put(o);
+    ep_buf_cleanup(&b);
+  }
 }
 END_TEST
 
@@ -400,6 +439,7 @@ json_suite(void)
                       (int)(sizeof strict_cases / sizeof strict_cases[0]));
   tcase_add_test(tc, json_accepts_escapes_and_utf8);
   tcase_add_test(tc, json_refuses_infinity);
+  tcase_add_test(tc, json_writes_strings);
   tcase_add_test(tc, json_refuses_nul_byte);
   tcase_add_test(tc, json_refuses_too_deep);
   tcase_add_test(tc, json_accepts_nested_duplicates_in_different_objects);

@@ -542,6 +542,26 @@ START_TEST(nats_safe_text_size_zero_writes_nothing)
 }
 END_TEST
 
+/* Only the server's refusal of credentials proves the path open; its
+ * own timer running out before CONNECT arrived does not. */
+START_TEST(nats_err_kinds)
+{
+  ck_assert_int_eq(ep_nats_classify_err("'Authorization Violation'"),
+                   EP_NATS_ERR_AUTH);
+  ck_assert_int_eq(ep_nats_classify_err("'User Authentication Expired'"),
+                   EP_NATS_ERR_AUTH);
+  ck_assert_int_eq(ep_nats_classify_err("'User Authentication Revoked'"),
+                   EP_NATS_ERR_AUTH);
+  ck_assert_int_eq(ep_nats_classify_err("'Account Authentication Expired'"),
+                   EP_NATS_ERR_AUTH);
+  ck_assert_int_eq(ep_nats_classify_err("'Authentication Timeout'"),
+                   EP_NATS_ERR_AUTH_TIMEOUT);
+  ck_assert_int_eq(ep_nats_classify_err("'Maximum Connections Exceeded'"),
+                   EP_NATS_ERR_OTHER);
+  ck_assert_int_eq(ep_nats_classify_err(""), EP_NATS_ERR_OTHER);
+}
+END_TEST
+
 static Suite *
 nats_suite(void)
 {
@@ -564,6 +584,7 @@ nats_suite(void)
   tcase_add_test(tr, nats_info_without_complete_json);
   tcase_add_test(tr, nats_nesting_limit);
   tcase_add_test(tr, nats_why_fits_its_buffer);
+  tcase_add_test(tr, nats_err_kinds);
   suite_add_tcase(s, tr);
 
   tcase_add_test(tl, nats_long_server_id_truncated_safely);

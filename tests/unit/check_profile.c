@@ -377,6 +377,13 @@ static const struct bad_profile bad_profiles[] = {
    "auth_file"},
   {"{\"proxy\": {\"url\": \"socks5://proxy.example:1080\"}}",
    "site.json: $.proxy.url: expected an http:// or https:// URL"},
+  /* nats: plaintext credentials only in so many words */
+  {"{\"nats\": {\"allow_plaintext_credentials\": \"yes\"}}",
+   "site.json: $.nats.allow_plaintext_credentials: expected true or false, "
+   "got string"},
+  {"{\"nats\": {\"allow_plaintext_credentials\": 1}}",
+   "site.json: $.nats.allow_plaintext_credentials: expected true or false, "
+   "got number"},
 };
 
 START_TEST(text_refused_with_message)
