@@ -159,6 +159,18 @@ ep_config_env_proxy(bool *had_credentials)
   return url;
 }
 
+/* --cacert, or the profile's https.cacert (NATS TLS trusts it too). */
+static enum ep_status
+cacert(struct ep_config *cfg, const struct ep_cli *cli, struct ep_err *err)
+{
+  const char *path = cli->cacert ? cli->cacert : cfg->profile->https.cacert;
+
+  if (!path)
+    return EP_OK;
+  cfg->cafile_what = cli->cacert ? "--cacert" : "profile https.cacert";
+  return replace_string(&cfg->cafile, path, err);
+}
+
 static enum ep_status
 https_settings(struct ep_config *cfg, const struct ep_cli *cli,
                struct ep_err *err)
@@ -185,9 +197,7 @@ https_settings(struct ep_config *cfg, const struct ep_cli *cli,
     return ep_err_set(err, EP_EINVAL,
                       "certificate days: critical (%d) must not be more than "
                       "warning (%d)", cfg->cert_crit_days, cfg->cert_warn_days);
-  if ((cli->cacert || p->https.cacert) &&
-      replace_string(&cfg->cafile, cli->cacert ? cli->cacert : p->https.cacert,
-                     err) != EP_OK)
+  if (cacert(cfg, cli, err) != EP_OK)
     return EP_ENOMEM;
   if (p->proxy.url) {
     if (replace_string(&cfg->proxy_url, p->proxy.url, err) != EP_OK)
@@ -213,6 +223,8 @@ https_settings(struct ep_config *cfg, const struct ep_cli *cli,
                      cli->proxy_cacert ? cli->proxy_cacert : p->proxy.cacert,
                      err) != EP_OK)
     return EP_ENOMEM;
+  cfg->proxy_cacert_what =
+    cli->proxy_cacert ? "--proxy-cacert" : "profile proxy.cacert";
   if ((cfg->proxy_auth_file || cfg->proxy_cacert) && !cfg->proxy_url)
     return ep_err_set(err, EP_EINVAL, "%s given, but no proxy (--proxy, "
                                       "proxy.url or https_proxy)",
@@ -275,10 +287,7 @@ ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
       if (p->nats.targets.n == 0)
         return ep_err_set(err, EP_EINVAL, "%s: no NATS targets (nats.targets "
                                           "or -H)", p->name);
-      if ((cli->cacert || p->https.cacert) &&
-          replace_string(&cfg->cafile, cli->cacert ? cli->cacert
-                                                   : p->https.cacert,
-                         err) != EP_OK)
+      if (cacert(cfg, cli, err) != EP_OK)
         return EP_ENOMEM;
       if ((cli->nats_auth_file || p->nats.auth_file) &&
           replace_string(&cfg->nats_auth_file,

@@ -22,6 +22,9 @@ struct ep_config {
   struct ep_range    warn, crit; /* on the check's main figure */
   int                samples;    /* ntp: per address */
   char              *cafile;     /* https, nats: NULL for the system store */
+  /* Where each file came from, to name it in messages: "--cacert" or
+   * "profile https.cacert", ... */
+  const char        *cafile_what, *proxy_cacert_what;
   char              *nats_auth_file;
   int                cert_warn_days, cert_crit_days; /* https */
   /* https: the proxy (profile.proxy.url after --proxy, or https_proxy

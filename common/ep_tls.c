@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "ep_addr.h"
+#include "ep_file.h"
 #include "ep_tls.h"
 
 
@@ -73,11 +74,75 @@ openssl_error(char *why, size_t size, const char *what)
   ERR_clear_error();
 }
 
+/* Adds the PEM certificates of text to store (when not NULL); returns how
+ * many there were, or -1 when the text is not PEM. */
+static int
+add_pem_certs(const char *text, size_t len, X509_STORE *store)
+{
+  BIO                     *bio = BIO_new_mem_buf(text, (int)len);
+  STACK_OF(X509_INFO)     *infos;
+  int                      i, n = 0;
+
+  if (!bio)
+    return -1;
+  infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
+  BIO_free(bio);
+  if (!infos)
+    return -1;
+  for (i = 0; i < sk_X509_INFO_num(infos); i++) {
+    X509_INFO *xi = sk_X509_INFO_value(infos, i);
+
+    if (!xi->x509)
+      continue;
+    if (store && X509_STORE_add_cert(store, xi->x509) != 1) {
+      n = -1;
+      break;
+    }
+    n++;
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  return n;
+}
+
+enum ep_status
+ep_tls_ca_load(const char *path, const char *what, char **pem, size_t *len,
+               struct ep_err *err)
+{
+  char why[200];
+  int  n;
+
+  if (ep_file_read(path, what, EP_TLS_CA_FILE_MAX, pem, len, err) != EP_OK) {
+    if (err && err->code == EP_EIO)
+      err->code = EP_EINVAL;
+    return EP_EINVAL;
+  }
+  n = (int)*len == 0 ? 0 : add_pem_certs(*pem, *len, NULL);
+  if (n > 0) {
+    ERR_clear_error();
+    return EP_OK;
+  }
+  if (n < 0) {
+    openssl_error(why, sizeof why, "not PEM certificates");
+    ep_err_set(err, EP_EINVAL, "%s %s: %s", what, path, why);
+  } else {
+    ERR_clear_error();
+    ep_err_set(err, EP_EINVAL,
+               "%s %s: no certificate in it (expected PEM certificates)",
+               what, path);
+  }
+  free(*pem);
+  *pem = NULL;
+  *len = 0;
+  return EP_EINVAL;
+}
+
 struct ep_tls_ctx *
-ep_tls_ctx_new(const char *cafile, struct ep_err *err)
+ep_tls_ctx_new(const char *cafile, const char *what, struct ep_err *err)
 {
   struct ep_tls_ctx *c = calloc(1, sizeof *c);
   char               why[256];
+  char              *pem = NULL;
+  size_t             len = 0;
 
   if (!c || !(c->ssl = SSL_CTX_new(TLS_client_method()))) {
     free(c);
@@ -90,12 +155,15 @@ ep_tls_ctx_new(const char *cafile, struct ep_err *err)
    * nothing is sent over a connection that failed. */
   SSL_CTX_set_verify(c->ssl, SSL_VERIFY_NONE, NULL);
   if (cafile) {
-    if (SSL_CTX_load_verify_file(c->ssl, cafile) != 1) {
+    if (ep_tls_ca_load(cafile, what, &pem, &len, err) != EP_OK ||
+        add_pem_certs(pem, len, SSL_CTX_get_cert_store(c->ssl)) <= 0) {
       openssl_error(why, sizeof why, "cannot load");
-      ep_err_set(err, EP_EINVAL, "--cacert %s: %s", cafile, why);
+      ep_err_set(err, EP_EINVAL, "%s %s: %s", what, cafile, why);
+      free(pem);
       ep_tls_ctx_free(c);
       return NULL;
     }
+    free(pem);
   } else if (SSL_CTX_load_verify_dir(c->ssl, EP_TLS_SYSTEM_CA_DIR) != 1) {
     openssl_error(why, sizeof why, "cannot use " EP_TLS_SYSTEM_CA_DIR);
     ep_err_set(err, EP_EIO, "%s", why);

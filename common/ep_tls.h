@@ -18,10 +18,21 @@
 struct ep_tls_ctx; /* per run: the trust store, loaded once */
 struct ep_tls;     /* per connection */
 
-/* A context trusting cafile (a PEM bundle), or the system store's hashed
- * directory /etc/ssl/certs when cafile is NULL (it loads only the issuers
- * a chain needs).  NULL with err set when cafile cannot be read. */
-struct ep_tls_ctx *ep_tls_ctx_new(const char *cafile, struct ep_err *err);
+#define EP_TLS_CA_FILE_MAX (8u << 20) /* a CA bundle, PEM */
+
+/* Reads a CA bundle named by what ("--cacert", "profile https.cacert"):
+ * a regular file of PEM certificates, at least one.  Returns its text in
+ * *pem (free() it), or an error naming the file and what is wrong with
+ * it ("no certificate in it"), before anything is sent. */
+enum ep_status ep_tls_ca_load(const char *path, const char *what, char **pem,
+                              size_t *len, struct ep_err *err);
+
+/* A context trusting cafile (a PEM bundle, checked by ep_tls_ca_load),
+ * or the system store's hashed directory /etc/ssl/certs when cafile is
+ * NULL (it loads only the issuers a chain needs).  NULL with err set
+ * when cafile cannot be used; what names it in the message. */
+struct ep_tls_ctx *ep_tls_ctx_new(const char *cafile, const char *what,
+                                  struct ep_err *err);
 void               ep_tls_ctx_free(struct ep_tls_ctx *ctx);
 
 /* Starts a client session on a connected socket.  host is the name the

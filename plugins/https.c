@@ -36,6 +36,9 @@ struct https_ctx {
   struct ep_https_target *targets;
   size_t                  n_targets;
   struct ep_run          *run;
+  /* --cacert and --proxy-cacert, read and checked once before anything
+   * is sent, then handed to every handle (curl reads the same bytes). */
+  struct curl_blob        ca, proxy_ca;
 };
 
 struct lookup_slot {
@@ -321,8 +324,10 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   SET(CURLOPT_SSL_VERIFYHOST, 2L);
   /* The hashed directory loads only the issuers a chain needs; Debian's
    * whole bundle per handle would cost ~0.4 s of CPU each. */
-  SET(CURLOPT_CAINFO, o->cafile);
-  SET(CURLOPT_CAPATH, o->cafile ? NULL : EP_TLS_SYSTEM_CA_DIR);
+  SET(CURLOPT_CAINFO, NULL);
+  SET(CURLOPT_CAPATH, c->ca.data ? NULL : EP_TLS_SYSTEM_CA_DIR);
+  if (c->ca.data)
+    SET(CURLOPT_CAINFO_BLOB, &c->ca);
   SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   SET(CURLOPT_SSL_CTX_DATA, t);
   if (t->resolve_list)
@@ -338,8 +343,10 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   if (o->proxy) {
     SET(CURLOPT_HTTPPROXYTUNNEL, 1L);
     SET(CURLOPT_NOPROXY, "");
-    SET(CURLOPT_PROXY_CAINFO, o->proxy_cafile);
-    SET(CURLOPT_PROXY_CAPATH, o->proxy_cafile ? NULL : EP_TLS_SYSTEM_CA_DIR);
+    SET(CURLOPT_PROXY_CAINFO, NULL);
+    SET(CURLOPT_PROXY_CAPATH, c->proxy_ca.data ? NULL : EP_TLS_SYSTEM_CA_DIR);
+    if (c->proxy_ca.data)
+      SET(CURLOPT_PROXY_CAINFO_BLOB, &c->proxy_ca);
     if (o->proxy_secret) {
       SET(CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
       SET(CURLOPT_PROXYUSERNAME, o->proxy_secret->token[0]
@@ -702,6 +709,8 @@ https_destroy(struct ep_probe *p)
     if (c->multi)
       curl_multi_cleanup(c->multi);
     ep_secret_wipe(&c->proxy_secret);
+    free(c->ca.data);
+    free(c->proxy_ca.data);
     free(c->proxy_host);
     free(c->socks);
     free(c->targets);
@@ -753,6 +762,21 @@ parse_proxy(struct https_ctx *c, const char *url, struct ep_err *err)
   return EP_OK;
 }
 
+static enum ep_status
+load_ca(struct curl_blob *blob, const char *path, const char *what,
+        struct ep_err *err)
+{
+  char  *pem;
+  size_t len;
+
+  if (ep_tls_ca_load(path, what, &pem, &len, err) != EP_OK)
+    return EP_EINVAL;
+  blob->data = pem;
+  blob->len = len;
+  blob->flags = CURL_BLOB_NOCOPY; /* ours outlives every handle */
+  return EP_OK;
+}
+
 struct ep_probe *
 ep_https_probe_new(const struct ep_strlist *targets,
                    const struct ep_https_options *opts, struct ep_err *err)
@@ -798,6 +822,20 @@ ep_https_probe_new(const struct ep_strlist *targets,
     https_destroy(p);
     return NULL;
   }
+  /* A CA file that cannot be used is a configuration error, named before
+   * any packet is sent, not a TLS failure of every target. */
+  if ((opts->cafile &&
+       load_ca(&c->ca, opts->cafile,
+               opts->cafile_what ? opts->cafile_what : "--cacert",
+               err) != EP_OK) ||
+      (opts->proxy && opts->proxy_cafile &&
+       load_ca(&c->proxy_ca, opts->proxy_cafile,
+               opts->proxy_cafile_what ? opts->proxy_cafile_what
+                                       : "--proxy-cacert",
+               err) != EP_OK)) {
+    https_destroy(p);
+    return NULL;
+  }
   for (i = 0; opts->proxy && i < targets->n; i++) {
     c->targets[i].proxy_tls = strncmp(opts->proxy, "https://", 8) == 0;
     ep_https_tls_seen_init(&c->targets[i].proxy_seen, c->proxy_host);
@@ -826,6 +864,8 @@ ep_https_probe_for(const struct ep_config *cfg, struct ep_err *err)
   memset(&secret, 0, sizeof secret);
   o.iface = cfg->has_iface ? &cfg->iface : NULL;
   o.cafile = cfg->cafile;
+  o.cafile_what = cfg->cafile_what;
+  o.proxy_cafile_what = cfg->proxy_cacert_what;
   o.expect_issuers = &cfg->profile->https.expect_issuers;
   o.warn = cfg->warn;
   o.crit = cfg->crit;

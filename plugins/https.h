@@ -20,6 +20,7 @@
 struct ep_https_options {
   const struct ep_iface  *iface;    /* NULL: any */
   const char             *cafile;   /* NULL: the system store */
+  const char             *cafile_what; /* "--cacert", "profile https.cacert" */
   const struct ep_strlist *expect_issuers; /* may be NULL or empty */
   struct ep_range         warn, crit;       /* on the total time */
   int                     cert_warn_days, cert_crit_days;
@@ -28,6 +29,7 @@ struct ep_https_options {
   bool                    proxy_env_credentials; /* stripped, not used */
   const struct ep_secret *proxy_secret; /* NULL: none; copied */
   const char             *proxy_cafile; /* NULL: the system store */
+  const char             *proxy_cafile_what;
   int                     verbose;      /* 3: keep curl's trace */
 };
 

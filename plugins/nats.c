@@ -367,7 +367,7 @@ after_info(struct nats_ctx *c, struct nats_target *t, struct timespec now)
   if (!c->tls_ctx) {
     struct ep_err e = EP_ERR_INIT;
 
-    if (!(c->tls_ctx = ep_tls_ctx_new(NULL, &e))) {
+    if (!(c->tls_ctx = ep_tls_ctx_new(NULL, NULL, &e))) {
       fail(t, "TLS required, but %s", e.msg);
       return;
     }
@@ -1007,7 +1007,11 @@ ep_nats_probe_new(const struct ep_strlist *targets,
   /* A bad --cacert is a configuration error, found before anything is
    * sent.  Without one, OpenSSL is set up only when a server asks for
    * TLS: most runs never pay for it. */
-  if (opts->cafile && !(c->tls_ctx = ep_tls_ctx_new(opts->cafile, err))) {
+  if (opts->cafile &&
+      !(c->tls_ctx = ep_tls_ctx_new(opts->cafile,
+                                    opts->cafile_what ? opts->cafile_what
+                                                      : "--cacert",
+                                    err))) {
     nats_destroy(p);
     return NULL;
   }
@@ -1023,6 +1027,7 @@ ep_nats_probe_for(const struct ep_config *cfg, struct ep_err *err)
 
   o.iface = cfg->has_iface ? &cfg->iface : NULL;
   o.cafile = cfg->cafile;
+  o.cafile_what = cfg->cafile_what;
   o.secret = NULL;
   o.allow_plaintext_credentials =
     cfg->profile->nats.allow_plaintext_credentials;

@@ -17,6 +17,7 @@
 struct ep_nats_options {
   const struct ep_iface  *iface;   /* NULL: any */
   const char             *cafile;  /* NULL: the system store */
+  const char             *cafile_what; /* "--cacert", "profile https.cacert" */
   const struct ep_secret *secret;  /* NULL: no credentials; copied */
   bool                    allow_plaintext_credentials; /* without TLS too */
   struct ep_range         warn, crit; /* on the PING/PONG round trip */

@@ -178,8 +178,11 @@ run_https() {
 run_check() {
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  out=$(ns $EP_WRAPPER "$@" 2>"$TMP/stderr")
+  # A check that hangs (a regression) fails its test instead of the
+  # whole suite: no run of ours may take more than this.
+  out=$(timeout -k 5 "${EP_RUN_LIMIT:-120}" ip netns exec "$NS" $EP_WRAPPER "$@" 2>"$TMP/stderr")
   rc=$?
+  [ "$rc" = 124 ] && fail "still running after ${EP_RUN_LIMIT:-120}s, killed: $*"
   t1=$(date +%s.%N)
   elapsed=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
   first=$(printf '%s\n' "$out" | head -n 1)

@@ -112,14 +112,64 @@ badnats "NATS credentials $TMP/empty.auth: empty; expected user:password or a to
 badnats "option --nats-auth-file needs an argument" -H 127.0.0.1 --nats-auth-file
 badnats "-H: '127.0.0.1:70000': port must be a number from 1 to 65535" -H 127.0.0.1:70000
 echo "not a certificate" >"$TMP/bad.pem"
-run_nats -H 127.0.0.1 --cacert "$TMP/bad.pem"
-[ "$rc" = 3 ] && printf '%s\n' "$out" | grep -q "^EDGE NATS UNKNOWN - --cacert $TMP/bad\.pem: cannot load" &&
-  pass "a --cacert that is not PEM: $out" || fail "bad --cacert: exit $rc, $out"
+badnats "--cacert $TMP/bad.pem: no certificate in it (expected PEM certificates)" -H 127.0.0.1 --cacert "$TMP/bad.pem"
 printf '{ "nats": { "targets": [] } }' >"$TMP/nonats.json"
 badnats "$TMP/nonats.json: no NATS targets (nats.targets or -H)" -P "$TMP/nonats.json"
 run_dns --nats-auth-file /etc/passwd
 [ "$rc" = 3 ] && [ "$out" = "EDGE DNS UNKNOWN - --nats-auth-file is not an option of this check" ] &&
   pass "--nats-auth-file is refused by check_edge_dns" || fail "check_edge_dns --nats-auth-file: $rc $out"
+
+# A file named by an option or a profile that cannot be used is a
+# configuration error, found before any packet is sent: never a TLS
+# failure of every target, and never a run blocked on a FIFO.
+# badcheck CHECK TITLE WANT ARGS...: exit 3, one line, at once.
+badcheck() {
+  _check=$1 _title=$2 want=$3
+  shift 3
+  run_check "$_check" -t 5 "$@"
+  if [ "$rc" = 3 ] && [ "$out" = "EDGE $_title UNKNOWN - $want" ] &&
+    awk "BEGIN { exit !($elapsed < 2 + $EP_SLACK) }"; then
+    pass "$(basename "$_check") $*: $first"
+  else
+    fail "$(basename "$_check") $*: exit $rc in ${elapsed}s, output: $out (wanted: $want)"
+  fi
+}
+mkfifo "$TMP/fifo"
+badcheck "$CHECK_HTTPS" HTTPS "--cacert /nonexistent.pem: cannot open: No such file or directory" \
+  -H 127.0.0.1 --cacert /nonexistent.pem
+badcheck "$CHECK_HTTPS" HTTPS "--cacert $TMP/bad.pem: no certificate in it (expected PEM certificates)" \
+  -H 127.0.0.1 --cacert "$TMP/bad.pem"
+badcheck "$CHECK_HTTPS" HTTPS "--cacert $TMP/fifo: not a regular file (a FIFO)" \
+  -H 127.0.0.1 --cacert "$TMP/fifo"
+badcheck "$CHECK_HTTPS" HTTPS "--proxy-cacert $TMP/bad.pem: no certificate in it (expected PEM certificates)" \
+  -H 127.0.0.1 --proxy https://127.0.0.2:3128 --proxy-cacert "$TMP/bad.pem"
+badcheck "$CHECK_HTTPS" HTTPS "--proxy-cacert /nonexistent.pem: cannot open: No such file or directory" \
+  -H 127.0.0.1 --proxy https://127.0.0.2:3128 --proxy-cacert /nonexistent.pem
+printf '{ "extends": "standard", "https": { "cacert": "%s" } }' "$TMP/bad.pem" >"$TMP/ca.json"
+badcheck "$CHECK_HTTPS" HTTPS "profile https.cacert $TMP/bad.pem: no certificate in it (expected PEM certificates)" \
+  -P "$TMP/ca.json" -H 127.0.0.1
+badcheck "$CHECK_NATS" NATS "profile https.cacert $TMP/bad.pem: no certificate in it (expected PEM certificates)" \
+  -P "$TMP/ca.json" -H 127.0.0.1
+printf '{ "extends": "standard", "proxy": { "url": "https://127.0.0.2:3128", "cacert": "/nonexistent.pem" } }' \
+  >"$TMP/pca.json"
+badcheck "$CHECK_HTTPS" HTTPS "profile proxy.cacert /nonexistent.pem: cannot open: No such file or directory" \
+  -P "$TMP/pca.json" -H 127.0.0.1
+badcheck "$CHECK_NATS" NATS "--cacert $TMP/fifo: not a regular file (a FIFO)" -H 127.0.0.1 --cacert "$TMP/fifo"
+badcheck "$CHECK_NATS" NATS "NATS credentials $TMP/fifo: not a regular file (a FIFO)" \
+  -H 127.0.0.1 --nats-auth-file "$TMP/fifo"
+badcheck "$CHECK_HTTPS" HTTPS "proxy credentials $TMP/fifo: not a regular file (a FIFO)" \
+  -H 127.0.0.1 --proxy http://127.0.0.2:3128 --proxy-auth-file "$TMP/fifo"
+badcheck "$CHECK_DNS" DNS "$TMP/fifo: not a regular file (a FIFO)" -P "$TMP/fifo"
+printf '{ "extends": "%s" }' "$TMP/fifo" >"$TMP/extfifo.json"
+badcheck "$CHECK_DNS" DNS "$TMP/fifo: not a regular file (a FIFO)" -P "$TMP/extfifo.json"
+badcheck "$CHECK_DNS" DNS "$TMP: not a regular file (a directory)" -P "$TMP"
+printf '{ "timeout": 5, "timeout\\u0000": 3600 }' >"$TMP/nul.json"
+badcheck "$CHECK_DNS" DNS "$TMP/nul.json: line 1, column 25: \\u0000 (a NUL character) in a string" -P "$TMP/nul.json"
+# A bad https_proxy from the environment names the environment.
+out=$(https_proxy=socks5://127.0.0.2:1080 ns $EP_WRAPPER "$CHECK_HTTPS" -H 127.0.0.1 2>&1)
+rc=$?
+[ "$rc" = 3 ] && [ "$out" = "EDGE HTTPS UNKNOWN - https_proxy (environment): expected an http:// or https:// URL" ] &&
+  pass "a bad https_proxy names the environment: $out" || fail "bad https_proxy: exit $rc, $out"
 
 printf '{ "timeout": 5 }' >"$TMP/unreadable.json"
 chmod 000 "$TMP/unreadable.json"

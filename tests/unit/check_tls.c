@@ -275,7 +275,7 @@ expect_cacert_refused(const char *path)
   struct ep_tls_ctx *ctx;
   char               prefix[160];
 
-  ctx = ep_tls_ctx_new(path, &err);
+  ctx = ep_tls_ctx_new(path, "--cacert", &err);
   ck_assert_ptr_null(ctx);
   ck_assert_int_eq(err.code, EP_EINVAL);
   snprintf(prefix, sizeof prefix, "--cacert %s: ", path);
@@ -305,7 +305,7 @@ END_TEST
 START_TEST(tls_system_store)
 {
   struct ep_err      err = EP_ERR_INIT;
-  struct ep_tls_ctx *ctx = ep_tls_ctx_new(NULL, &err);
+  struct ep_tls_ctx *ctx = ep_tls_ctx_new(NULL, NULL, &err);
 
   ck_assert_msg(ctx != NULL, "%s", err.msg);
   ck_assert_int_eq(err.code, EP_OK);
@@ -319,7 +319,7 @@ END_TEST
 START_TEST(tls_cacert_loads)
 {
   struct ep_err      err = EP_ERR_INIT;
-  struct ep_tls_ctx *ctx = ep_tls_ctx_new(pki.ca_file, &err);
+  struct ep_tls_ctx *ctx = ep_tls_ctx_new(pki.ca_file, "--cacert", &err);
 
   ck_assert_msg(ctx != NULL, "%s", err.msg);
   ck_assert_str_eq(err.msg, "");
@@ -364,7 +364,7 @@ pair_open(struct pair *p, const char *cafile, X509 *cert, X509 *chain,
   set_nonblocking(p->fd[0]);
   set_nonblocking(p->fd[1]);
 
-  p->cctx = ep_tls_ctx_new(cafile, &err);
+  p->cctx = ep_tls_ctx_new(cafile, "--cacert", &err);
   ck_assert_msg(p->cctx != NULL, "%s", err.msg);
   p->c = ep_tls_new(p->cctx, p->fd[0], host, &err);
   ck_assert_msg(p->c != NULL, "%s", err.msg);
