@@ -40,6 +40,24 @@ expect_within 2
 awk "BEGIN { exit !($elapsed >= 1.9) }" && pass "waited for the deadline (${elapsed}s)" ||
   fail "ended at ${elapsed}s, before the 2s deadline"
 
+echo "# every resolver silent: the probes that resolve names wait, they do not spin"
+# The fallback's grace once over, nothing can decide but an answer or
+# c-ares's own timeout: a 3 s run must cost milliseconds of CPU, not the
+# 2 s it burnt in over 250,000 zero-timeout polls.  (valgrind's own start
+# costs CPU too: its limit is loose, still far below a spin.)
+cpu_limit=0.3
+[ -n "${EP_VALGRIND:-}" ] && cpu_limit=2.5
+for c in "$CHECK_NTP -H pool.example.org" "$CHECK_NATS -H nats.example.org" \
+  "$CHECK_HTTPS -H web.example.org"; do
+  rm -f "$TMP/cpu" # ep-measure appends
+  # shellcheck disable=SC2086
+  ns "$MEASURE" "$TMP/cpu" $EP_WRAPPER $c -t 3 >/dev/null 2>&1
+  read -r wall cpu _ code <"$TMP/cpu"
+  [ "$code" = 2 ] && awk "BEGIN { exit !($wall >= 2.9 && $cpu < $cpu_limit) }" &&
+    pass "$(basename "${c%% *}"): ${cpu}s of CPU in ${wall}s" ||
+    fail "$(basename "${c%% *}"): exit $code, ${cpu}s of CPU in ${wall}s (limit ${cpu_limit}s)"
+done
+
 echo "# no fallback: CRITICAL, by the deadline"
 run_dns -H api.machinemetrics.com --fallback-dns none -t 1.5
 expect_rc 2

@@ -43,6 +43,18 @@ for n in api.machinemetrics.com app.machinemetrics.com cloudlink.balena-cloud.co
 done
 labels=$(printf '%s\n' "$first" | grep -o "'[^']*'=" | wc -l)
 [ "$labels" = 19 ] && pass "19 perfdata labels" || fail "$labels perfdata labels, expected 19"
+# Each answer is timed from its own query to its own arrival: 19 names
+# asked of two resolvers at once do not share one figure (as they did
+# when every answer read in one loop pass got that pass's time).
+distinct=$(printf '%s\n' "$first" | grep -o "'[^']*'=[0-9.]*" | sed 's/.*=//' | sort -u | wc -l)
+[ "$distinct" -ge 10 ] && pass "$distinct different response times over 19 names" ||
+  fail "only $distinct different response times over 19 names: $first"
+run_dns --format json
+distinct=$(printf '%s\n' "$out" | jq '[.targets[].details.resolvers[] | select(.seconds != null) | .seconds] | unique | length')
+total=$(printf '%s\n' "$out" | jq '[.targets[].details.resolvers[] | select(.seconds != null)] | length')
+[ "$total" -ge 38 ] && [ "$distinct" -ge $((total / 2)) ] &&
+  pass "$distinct different figures over $total answers (per name and per resolver)" ||
+  fail "$distinct different figures over $total answers"
 
 echo "# govcloud: static addresses as the seed lists them"
 run_dns -P govcloud
