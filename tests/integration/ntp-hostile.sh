@@ -6,7 +6,8 @@
 ep_setup
 i=40
 for m in good wrong-origin kod-rate kod-deny leap3 stratum16 stratum0-nokiss \
-  short long other-port flood zero-xmt mode3 version2 silent; do
+  short long other-port flood zero-xmt mode3 version2 silent root-distance \
+  zero-reftime; do
   i=$((i + 1))
   start_ntp_responder 127.0.0.$i "$m" -o 0.25
   eval "addr_$(echo $m | tr - _)=127.0.0.$i"
@@ -38,6 +39,9 @@ one long 2 " no trusted reply \(1 discarded: unexpected length, more than 48 byt
 one zero-xmt 2 " no trusted reply \(1 discarded: zero transmit timestamp\) \|"
 one mode3 2 " no trusted reply \(1 discarded: not a server reply \(mode is not 4\)\) \|"
 one version2 2 " no trusted reply \(1 discarded: version is not 3 or 4\) \|"
+echo "# a server whose own time is unreliable is not this host's offset"
+one root-distance 2 " no trusted reply \(1 discarded: root distance 16 s or more \(the server's time is unreliable\)\) \|"
+one zero-reftime 2 " no trusted reply \(1 discarded: zero reference time \(the server never set its clock\)\) \|"
 echo "# a reply from another port is never seen: timed out at the deadline"
 one other-port 2 " timed out \(1 request, no reply\) \|"
 expect_within 2
