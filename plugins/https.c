@@ -109,6 +109,81 @@ ep_https_trace_line(const char *in, size_t len, char *out, size_t size)
   out[n] = '\0';
 }
 
+/* Printable ASCII of in (len bytes) into out, at most size - 1 of them. */
+static void
+printable(const char *in, size_t len, char *out, size_t size)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < len && n + 1 < size; i++) {
+    unsigned char c = (unsigned char)in[i];
+
+    out[n++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+  }
+  out[n] = '\0';
+}
+
+static size_t
+trim_line_end(const char *line, size_t len)
+{
+  while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+                 line[len - 1] == ' ' || line[len - 1] == '\t'))
+    len--;
+  return len;
+}
+
+bool
+ep_https_parse_status_line(const char *line, size_t len,
+                           struct ep_http_status *st)
+{
+  struct ep_http_status got;
+  size_t                i = 5, v;
+
+  memset(st, 0, sizeof *st);
+  memset(&got, 0, sizeof got);
+  len = trim_line_end(line, len);
+  /* RFC 9112 4: HTTP-version SP status-code SP [ reason-phrase ] */
+  if (len < 5 || memcmp(line, "HTTP/", 5) != 0)
+    return false;
+  for (v = i; i < len && i - v < sizeof got.version - 1 &&
+              ((line[i] >= '0' && line[i] <= '9') || line[i] == '.');
+       i++)
+    ;
+  if (i == v || i >= len || line[i] != ' ')
+    return false;
+  memcpy(got.version, line + v, i - v);
+  i++;
+  if (i + 3 > len || line[i] < '1' || line[i] > '9' || line[i + 1] < '0' ||
+      line[i + 1] > '9' || line[i + 2] < '0' || line[i + 2] > '9')
+    return false;
+  got.code = (line[i] - '0') * 100 + (line[i + 1] - '0') * 10 +
+             (line[i + 2] - '0');
+  i += 3;
+  if (i < len && line[i] != ' ')
+    return false;
+  if (i < len)
+    printable(line + i + 1, len - i - 1, got.reason, sizeof got.reason);
+  *st = got;
+  return true;
+}
+
+bool
+ep_https_header_value(const char *line, size_t len, const char *name,
+                      char *out, size_t size)
+{
+  size_t n = strlen(name), start;
+
+  len = trim_line_end(line, len);
+  if (len <= n || line[n] != ':' || strncasecmp(line, name, n) != 0)
+    return false;
+  for (start = n + 1; start < len && (line[start] == ' ' || line[start] == '\t');
+       start++)
+    ;
+  if (size)
+    printable(line + start, len - start, out, size);
+  return true;
+}
+
 /* curl's socket and timer callbacks: what the run's loop must watch. */
 static int
 on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
@@ -170,6 +245,13 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200)
       t->headers_done = true;
+  } else if (len > 5 && memcmp(data, "HTTP/", 5) == 0) {
+    /* Each response's own (a 100 Continue's, then the final one's). */
+    ep_https_parse_status_line(data, len, &t->status_line);
+    t->server_header[0] = '\0';
+  } else {
+    ep_https_header_value(data, len, "server", t->server_header,
+                          sizeof t->server_header);
   }
   return len;
 }

@@ -44,6 +44,24 @@ bool ep_https_issuer_expected(const char *issuers,
  * their value replaced.  Pure; out is always terminated. */
 void ep_https_trace_line(const char *in, size_t len, char *out, size_t size);
 
+/* An HTTP status line as the server sent it. */
+struct ep_http_status {
+  char version[9]; /* "1.1", "2" */
+  int  code;       /* 100..999 */
+  char reason[64]; /* printable, may be empty */
+};
+
+/* Parses "HTTP/1.1 403 Forbidden\r\n" (or "HTTP/2 200"): false when the
+ * line is not a status line.  Pure; the reason is cut and made
+ * printable. */
+bool ep_https_parse_status_line(const char *line, size_t len,
+                                struct ep_http_status *st);
+
+/* When line is the header name ("Server: nginx\r\n", any case), copies
+ * its value, trimmed and printable, into out and returns true.  Pure. */
+bool ep_https_header_value(const char *line, size_t len, const char *name,
+                           char *out, size_t size);
+
 /* A probe of targets ("HOST[:PORT]", port 443 when missing). */
 struct ep_probe *ep_https_probe_new(const struct ep_strlist *targets,
                                     const struct ep_https_options *opts,

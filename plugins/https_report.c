@@ -367,6 +367,13 @@ add_details(const struct ep_https_options *o,
                               s->cipher, s->subject, s->issuer, s->leaf_days,
                               s->soonest_days, v->trust[0] ? ", " : "",
                               v->trust);
+  if (rc == EP_OK && t->status_line.code)
+    rc = ep_target_add_detail(r, "HTTP/%s %d%s%s%s%s", t->status_line.version,
+                              t->status_line.code,
+                              t->status_line.reason[0] ? " " : "",
+                              t->status_line.reason,
+                              t->server_header[0] ? ", server " : "",
+                              t->server_header);
   if (rc == EP_OK && t->body_stopped)
     rc = ep_target_add_detail(r, "body not read (reachability ends with the "
                                  "headers)");
@@ -394,6 +401,15 @@ add_json(const struct ep_https_target *t, const struct verdict *v,
   json_object_object_add(d, "reachable", json_object_new_boolean(v->reachable));
   if (t->status)
     json_object_object_add(d, "http_status", json_object_new_int((int)t->status));
+  if (t->status_line.code) {
+    json_object_object_add(d, "http_version",
+                           json_object_new_string(t->status_line.version));
+    json_object_object_add(d, "http_reason",
+                           json_object_new_string(t->status_line.reason));
+  }
+  if (t->server_header[0])
+    json_object_object_add(d, "http_server",
+                           json_object_new_string(t->server_header));
   NUM(t->have_resolve, "resolve_seconds", t->resolve_s)
   NUM(t->have_connect, "connect_seconds", t->connect_s)
   NUM(t->have_tls, "tls_seconds", t->tls_s)

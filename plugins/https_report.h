@@ -49,6 +49,8 @@ struct ep_https_target {
   long                     status, connect_code, os_errno;
   long                     verify_result, proxy_verify_result;
   bool                     headers_done; /* a final status's headers are in */
+  struct ep_http_status    status_line;  /* as the server sent it */
+  char                     server_header[64]; /* its Server: header */
   bool                     body_stopped; /* and the body was not read */
   bool                     have_connect, have_tls, have_first_byte, have_total;
   double                   connect_s, tls_s, first_byte_s, total_s;

@@ -81,6 +81,13 @@ expect_first "^EDGE HTTPS OK - 3 HTTPS targets reachable, slowest [0-9.]+s \([a-
 expect_line "^\[OK\] forbidden\.example \(127\.0\.0\.11\): HTTP 403 in "
 expect_line "^\[OK\] error\.example \(127\.0\.0\.12\): HTTP 500 in "
 expect_line "^\[OK\] moved\.example \(127\.0\.0\.13\): HTTP 301 in "
+run_https $DNS $CA $EXPECT -H forbidden.example -v --format nagios
+expect_line "^    HTTP/1\.1 403 Forbidden, server nginx/[0-9.]+$"
+run_https $DNS $CA $EXPECT -H moved.example --format json
+[ "$(printf '%s\n' "$out" | jq -r '.targets[0].details | "\(.http_version) \(.http_reason) \(.http_server)"')" = \
+  "1.1 Moved Permanently $(printf '%s\n' "$out" | jq -r '.targets[0].details.http_server')" ] &&
+  printf '%s\n' "$out" | jq -e '.targets[0].details.http_server | startswith("nginx/")' >/dev/null &&
+  pass "JSON: the status line and the server's name" || fail "JSON status line: $out"
 
 echo "# verified through the --cacert CA alone: not the public web PKI"
 run_https $DNS $CA -H good.example

@@ -73,6 +73,72 @@ START_TEST(trace_hides_credentials)
 }
 END_TEST
 
+/* The status line as a server sends it: the reason kept printable, and
+ * anything else refused. */
+START_TEST(status_lines)
+{
+  static const struct {
+    const char *line;
+    bool        ok;
+    const char *version;
+    int         code;
+    const char *reason;
+  } cases[] = {
+    {"HTTP/1.1 200 OK\r\n", true, "1.1", 200, "OK"},
+    {"HTTP/1.1 403 Forbidden\r\n", true, "1.1", 403, "Forbidden"},
+    {"HTTP/2 200 \r\n", true, "2", 200, ""},
+    {"HTTP/2 301\r\n", true, "2", 301, ""},
+    {"HTTP/1.0 502 Bad\x01Gateway\xff\r\n", true, "1.0", 502,
+     "Bad.Gateway."},
+    {"HTTP/1.1 100 Continue\n", true, "1.1", 100, "Continue"},
+    {"HTTP/1.1 20 OK\r\n", false, "", 0, ""},
+    {"HTTP/1.1 2000 OK\r\n", false, "", 0, ""},
+    {"HTTP/1.1 099 Low\r\n", false, "", 0, ""},
+    {"HTTP/ 200 OK\r\n", false, "", 0, ""},
+    {"HTTP/1.1.1.1.1.1 200 OK\r\n", false, "", 0, ""},
+    {"HTTP/1.1\r\n", false, "", 0, ""},
+    {"HTTPS/1.1 200 OK\r\n", false, "", 0, ""},
+    {"SSH-2.0-OpenSSH_9.2\r\n", false, "", 0, ""},
+    {"", false, "", 0, ""},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct ep_http_status st;
+
+    ck_assert_msg(ep_https_parse_status_line(cases[i].line,
+                                             strlen(cases[i].line), &st) ==
+                    cases[i].ok,
+                  "%s", cases[i].line);
+    ck_assert_str_eq(st.version, cases[i].version);
+    ck_assert_int_eq(st.code, cases[i].code);
+    ck_assert_str_eq(st.reason, cases[i].reason);
+  }
+}
+END_TEST
+
+START_TEST(header_values)
+{
+  char out[16];
+
+  ck_assert(ep_https_header_value("Server: nginx/1.22.1\r\n", 22, "server",
+                                  out, sizeof out));
+  ck_assert_str_eq(out, "nginx/1.22.1");
+  ck_assert(ep_https_header_value("SERVER:\tsquid \r\n", 16, "server", out,
+                                  sizeof out));
+  ck_assert_str_eq(out, "squid");
+  ck_assert(ep_https_header_value("server: a-very-long-server-name\r\n", 33,
+                                  "server", out, sizeof out));
+  ck_assert_str_eq(out, "a-very-long-ser");
+  ck_assert(!ep_https_header_value("Servers: x\r\n", 12, "server", out,
+                                   sizeof out));
+  ck_assert(!ep_https_header_value("Server\r\n", 8, "server", out,
+                                   sizeof out));
+  ck_assert(!ep_https_header_value("X-Server: y\r\n", 13, "server", out,
+                                   sizeof out));
+}
+END_TEST
+
 START_TEST(env_proxy_without_credentials)
 {
   bool  creds = true;
@@ -221,6 +287,8 @@ https_suite(void)
   tcase_add_test(tc, issuer_never_across_lines_or_empty);
   tcase_add_test(tc, trace_hides_credentials);
   tcase_add_test(tc, env_proxy_without_credentials);
+  tcase_add_test(tc, status_lines);
+  tcase_add_test(tc, header_values);
   suite_add_tcase(s, tc);
   tcase_add_test(ts, settings_from_profile_and_options);
   tcase_add_test(ts, settings_refused);
