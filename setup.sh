@@ -155,6 +155,7 @@ case "$mode" in
       --suppress=variableScope --inline-suppr --error-exitcode=1 \
       -I "$here/common" -I "$here/plugins" "$here/common" "$here/plugins" \
       "$here/nagios" "$here/tests/servers" "$here/tests/soak" "$here/bench" \
+      "$here/tests/fuzz" \
       >"$here/_build/cppcheck.out" 2>&1; then
       echo "PASS: cppcheck"
       passed=$((passed + 1))

@@ -1,0 +1,50 @@
+/* The command line every check shares, then the configuration built from
+ * it for each check: arguments are the input's NUL-separated parts. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_cli.h"
+#include "ep_config.h"
+#include "ep_fuzz.h"
+
+#define ARGS_MAX 32
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static const enum ep_check_kind kinds[] = {EP_CHECK_DNS, EP_CHECK_NTP,
+                                             EP_CHECK_HTTPS, EP_CHECK_NATS};
+  char  *copy = malloc(size + 1);
+  char  *argv[ARGS_MAX + 2];
+  int    argc = 1;
+  size_t i, start = 0;
+
+  if (!copy)
+    return 0;
+  memcpy(copy, data, size);
+  copy[size] = '\0';
+  argv[0] = (char *)"check_edge_fuzz";
+  for (i = 0; i <= size && argc <= ARGS_MAX; i++) {
+    if (i == size || copy[i] == '\0') {
+      argv[argc++] = copy + start;
+      start = i + 1;
+    }
+  }
+  argv[argc] = NULL;
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    struct ep_cli    cli;
+    struct ep_config cfg;
+    struct ep_err    err = EP_ERR_INIT;
+
+    ep_cli_init(&cli);
+    ep_config_init(&cfg);
+    if (ep_cli_parse(&cli, argc, argv, ~0u, &err) == EP_OK)
+      ep_config_from_cli(&cfg, &cli, kinds[i], &err);
+    ep_config_cleanup(&cfg);
+    ep_cli_cleanup(&cli);
+  }
+  free(copy);
+  return 0;
+}
