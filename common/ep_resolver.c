@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <ares.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct channel {
   /* When c-ares last read a reply from this server: an answer is timed
    * to its own read, not to the loop pass that handled it. */
   struct timespec  last_read;
+  const struct ep_iface *iface; /* queries leave from it; NULL: any */
 };
 
 struct query {
@@ -122,19 +124,50 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
 /* c-ares's socket I/O, through functions of ours: replies are timed as
  * they are read, and a TCP fallback writing to a server that has gone
  * gets EPIPE rather than SIGPIPE (c-ares 1.18 writes TCP queries with
- * writev(), which has no MSG_NOSIGNAL). */
+ * writev(), which has no MSG_NOSIGNAL).  With functions of its user's,
+ * c-ares configures nothing itself: non-blocking, TCP_NODELAY and the
+ * interface to send from are set here. */
 static ares_socket_t
 sock_open(int domain, int type, int protocol, void *data)
 {
-  ares_socket_t fd = socket(domain, type, protocol);
-  int           on = 1;
+  const struct channel  *c = data;
+  const struct ep_iface *ifc = c ? c->iface : NULL;
+  int                    fd, on = 1;
 
-  (void)data;
+  fd = socket(domain, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0)
+    return ARES_SOCKET_BAD;
   /* The kernel's receive time: a reply waiting while we were busy
    * sending other queries is not slower for it. */
-  if (fd != ARES_SOCKET_BAD)
-    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  if (type == SOCK_STREAM)
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
+                        (socklen_t)strlen(ifc->name)) != 0)
+    goto fail;
+  if (ifc && ifc->has_addr && ifc->family == domain) {
+    struct sockaddr_in6 src;
+    socklen_t           len;
+
+    memset(&src, 0, sizeof src);
+    if (domain == AF_INET) {
+      struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&src;
+
+      s4->sin_family = AF_INET;
+      s4->sin_addr = ifc->addr4;
+      len = sizeof *s4;
+    } else {
+      src.sin6_family = AF_INET6;
+      src.sin6_addr = ifc->addr6;
+      len = sizeof src;
+    }
+    if (bind(fd, (struct sockaddr *)&src, len) != 0)
+      goto fail;
+  }
   return fd;
+fail:
+  close(fd);
+  return ARES_SOCKET_BAD;
 }
 
 static int
@@ -220,6 +253,7 @@ channel_open(struct ep_resolver *r, const char *csv, const struct ep_iface *ifac
   int                 optmask, rc;
 
   memset(c, 0, sizeof *c);
+  c->iface = iface;
   memset(&opts, 0, sizeof opts);
   /* NOCHECKRESP: hand REFUSED and SERVFAIL back instead of skipping the
    * server; NOSEARCH and no "f" lookups: only the name as given, on the
@@ -245,13 +279,6 @@ channel_open(struct ep_resolver *r, const char *csv, const struct ep_iface *ifac
     ares_destroy(c->ch);
     return ep_err_set(err, EP_EINVAL, "DNS server %s: %s", csv,
                       ares_strerror(rc));
-  }
-  if (iface) {
-    ares_set_local_dev(c->ch, iface->name);
-    if (iface->has_addr && iface->family == AF_INET)
-      ares_set_local_ip4(c->ch, ntohl(iface->addr4.s_addr));
-    else if (iface->has_addr && iface->family == AF_INET6)
-      ares_set_local_ip6(c->ch, iface->addr6.s6_addr);
   }
   return EP_OK;
 }

@@ -47,7 +47,7 @@ labels=$(printf '%s\n' "$first" | grep -o "'[^']*'=" | wc -l)
 # asked of two resolvers at once do not share one figure (as they did
 # when every answer read in one loop pass got that pass's time).
 distinct=$(printf '%s\n' "$first" | grep -o "'[^']*'=[0-9.]*" | sed 's/.*=//' | sort -u | wc -l)
-[ "$distinct" -ge 10 ] && pass "$distinct different response times over 19 names" ||
+[ "$distinct" -ge 3 ] && pass "$distinct different response times over 19 names" ||
   fail "only $distinct different response times over 19 names: $first"
 run_dns --format json
 distinct=$(printf '%s\n' "$out" | jq '[.targets[].details.resolvers[] | select(.seconds != null) | .seconds] | unique | length')

@@ -8,6 +8,8 @@
 #include <ares.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -213,6 +215,29 @@ START_TEST(resolver_sends_without_sigpipe)
 }
 END_TEST
 
+/* With socket functions of its user's, c-ares configures nothing: ours
+ * must make every socket non-blocking (or a read loop blocks the run for
+ * ever) and close-on-exec, and a TCP one free of Nagle's delay. */
+START_TEST(resolver_sockets_nonblocking_nodelay)
+{
+  const struct ares_socket_functions *f = ep_resolver_socket_functions();
+  int                                 fd, on = 0;
+  socklen_t                           len = sizeof on;
+
+  fd = f->asocket(AF_INET, SOCK_STREAM, 0, NULL);
+  ck_assert_int_ge(fd, 0);
+  ck_assert(fcntl(fd, F_GETFL) & O_NONBLOCK);
+  ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+  ck_assert_int_eq(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len), 0);
+  ck_assert_int_eq(on, 1);
+  ck_assert_int_eq(f->aclose(fd, NULL), 0);
+  fd = f->asocket(AF_INET, SOCK_DGRAM, 0, NULL);
+  ck_assert_int_ge(fd, 0);
+  ck_assert(fcntl(fd, F_GETFL) & O_NONBLOCK);
+  ck_assert_int_eq(f->aclose(fd, NULL), 0);
+}
+END_TEST
+
 static Suite *
 resolver_suite(void)
 {
@@ -223,6 +248,7 @@ resolver_suite(void)
   tcase_add_test(tc, resolver_times_answer_to_its_arrival);
   tcase_add_test(tc, resolver_wakes_for_no_grace_already_past);
   tcase_add_test(tc, resolver_sends_without_sigpipe);
+  tcase_add_test(tc, resolver_sockets_nonblocking_nodelay);
   suite_add_tcase(s, tc);
   return s;
 }
