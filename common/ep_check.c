@@ -1,37 +1,75 @@
 #include "config.h"
 
 #include <ares.h>
+#include <stdlib.h>
 
 #include "ep_check.h"
 #include "ep_run.h"
 #include "ep_time.h"
 
 enum ep_status
-ep_global_init(struct ep_err *err)
+ep_global_init(const struct ep_probe_kind *const *kinds, size_t n,
+               struct ep_err *err)
 {
-  int rc = ares_library_init(ARES_LIB_INIT_ALL);
+  size_t i;
+  int    rc = ares_library_init(ARES_LIB_INIT_ALL);
 
   if (rc != ARES_SUCCESS)
     return ep_err_set(err, EP_ELIB, "cannot initialise c-ares: %s",
                       ares_strerror(rc));
+  for (i = 0; i < n; i++) {
+    if (kinds[i]->global_init && kinds[i]->global_init(err) != EP_OK) {
+      ep_global_cleanup(kinds, i);
+      return err ? err->code : EP_ELIB;
+    }
+  }
   return EP_OK;
 }
 
 void
-ep_global_cleanup(void)
+ep_global_cleanup(const struct ep_probe_kind *const *kinds, size_t n)
 {
+  while (n-- > 0)
+    if (kinds[n]->global_cleanup)
+      kinds[n]->global_cleanup();
   ares_library_cleanup();
 }
 
-enum ep_status
-ep_check_run(const struct ep_config *cfg, ep_probe_factory factory,
-             struct ep_check_result *out, struct ep_err *err)
+void
+ep_run_result_init(struct ep_run_result *r)
 {
-  struct ep_run    run;
-  struct ep_probe *probe;
-  enum ep_status   rc;
+  size_t i;
 
-  ep_check_result_init(out);
+  for (i = 0; i < EP_CHECK_KINDS; i++)
+    ep_check_result_init(&r->checks[i]);
+  r->started.tv_sec = 0;
+  r->started.tv_nsec = 0;
+  r->seconds = 0;
+}
+
+void
+ep_run_result_cleanup(struct ep_run_result *r)
+{
+  size_t i;
+
+  for (i = 0; i < EP_CHECK_KINDS; i++)
+    ep_check_result_cleanup(&r->checks[i]);
+  ep_run_result_init(r);
+}
+
+enum ep_status
+ep_check_run(const struct ep_config *cfg,
+             const struct ep_probe_kind *const *kinds, size_t n,
+             struct ep_run_result *out, struct ep_err *err)
+{
+  struct ep_probe *probes[EP_CHECK_KINDS];
+  int              checks[EP_CHECK_KINDS];
+  struct ep_run    run;
+  enum ep_status   rc = EP_OK;
+  size_t           i, n_probes = 0;
+
+  ep_run_result_init(out);
+  clock_gettime(CLOCK_REALTIME, &out->started);
   run.started = ep_time_now();
   run.deadline = ep_time_add(run.started, cfg->timeout);
   run.resolver = ep_resolver_new(&cfg->profile->dns.servers,
@@ -40,19 +78,35 @@ ep_check_run(const struct ep_config *cfg, ep_probe_factory factory,
                                  cfg->timeout, err);
   if (!run.resolver)
     return err ? err->code : EP_ELIB;
-  probe = factory(cfg, err);
-  if (!probe) {
-    ep_resolver_free(run.resolver);
-    return err ? err->code : EP_ENOMEM;
+  /* Every probe is made (and every file it needs read) before the first
+   * packet of any of them is sent. */
+  for (i = 0; i < n && rc == EP_OK; i++) {
+    if (kinds[i]->check < 0 || kinds[i]->check >= EP_CHECK_KINDS ||
+        !cfg->checks[kinds[i]->check].wanted)
+      continue;
+    if (!(probes[n_probes] = kinds[i]->create(cfg, err))) {
+      rc = err ? err->code : EP_ENOMEM;
+      break;
+    }
+    checks[n_probes++] = kinds[i]->check;
   }
-  rc = ep_run_loop(&run, &probe, 1, err);
   if (rc == EP_OK)
-    rc = probe->ops->finish(probe, out, err);
+    rc = ep_run_loop(&run, probes, n_probes, err);
+  for (i = 0; i < n_probes && rc == EP_OK; i++) {
+    rc = probes[i]->ops->finish(probes[i], &out->checks[checks[i]], err);
+    out->checks[checks[i]].ran = true;
+  }
+  out->seconds = ep_time_diff(ep_time_now(), run.started);
+  for (i = 0; i < EP_CHECK_KINDS; i++) {
+    out->checks[i].started = out->started;
+    out->checks[i].seconds = out->seconds;
+  }
   /* The resolver first: freeing it may still run callbacks into the
-   * probe, which must be alive for them. */
+   * probes, which must be alive for them. */
   ep_resolver_free(run.resolver);
-  probe->ops->destroy(probe);
+  for (i = 0; i < n_probes; i++)
+    probes[i]->ops->destroy(probes[i]);
   if (rc != EP_OK)
-    ep_check_result_cleanup(out);
+    ep_run_result_cleanup(out);
   return rc;
 }

@@ -1,30 +1,42 @@
-/* Runs one check end to end from a config: the resolver, the probe, the
- * loop under the run's deadline, the result.  Every front end calls this;
- * none of them holds probe logic. */
+/* Runs checks end to end from a config: one resolver, one loop and one
+ * deadline for every probe of the run, then a result per check.  Every
+ * front end calls this; none of them holds probe logic. */
 #ifndef EP_CHECK_H
 #define EP_CHECK_H
 
+#include <stddef.h>
+#include <time.h>
+
 #include "ep_config.h"
+#include "ep_probe.h"
 #include "ep_result.h"
 
-/* Process-wide library set-up (c-ares); call once, before any thread runs
- * a check.  EP_ELIB with a message on failure. */
-enum ep_status ep_global_init(struct ep_err *err);
-void           ep_global_cleanup(void);
+/* Process-wide library set-up: c-ares, and what each of the n kinds
+ * needs (libcurl for https).  Call once, before any thread runs a check;
+ * EP_ELIB with a message on failure (nothing is left set up). */
+enum ep_status ep_global_init(const struct ep_probe_kind *const *kinds,
+                              size_t n, struct ep_err *err);
+void           ep_global_cleanup(const struct ep_probe_kind *const *kinds,
+                                 size_t n);
 
-#include "ep_probe.h"
+/* The results of one run: one per check kind; a check the run did not
+ * include has ran false. */
+struct ep_run_result {
+  struct ep_check_result checks[EP_CHECK_KINDS];
+  struct timespec        started; /* wall clock, for reports */
+  double                 seconds; /* the run's own duration */
+};
 
-/* Makes the probe of one check from the run's settings (each probe has
- * one: ep_dns_probe_for, ...).  A front end names the one it runs, so it
- * links only that probe and what it needs. */
-typedef struct ep_probe *(*ep_probe_factory)(const struct ep_config *cfg,
-                                             struct ep_err *err);
+void ep_run_result_init(struct ep_run_result *r);
+void ep_run_result_cleanup(struct ep_run_result *r);
 
-/* Runs the probe factory makes under cfg and fills out
- * (ep_check_result_cleanup() it).  Returns an error only when the run
- * itself could not happen; failing targets are results. */
+/* Runs the probe of every kind cfg wants, all at once under cfg's
+ * timeout, and fills out (ep_run_result_cleanup() it).  Returns an error
+ * only when the run itself could not happen (a bad file, no memory);
+ * failing targets are results.  Thread-safe: runs share nothing. */
 enum ep_status ep_check_run(const struct ep_config *cfg,
-                            ep_probe_factory factory,
-                            struct ep_check_result *out, struct ep_err *err);
+                            const struct ep_probe_kind *const *kinds,
+                            size_t n, struct ep_run_result *out,
+                            struct ep_err *err);
 
 #endif

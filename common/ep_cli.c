@@ -20,7 +20,10 @@ enum long_only {
   OPT_NATS_AUTH_FILE,
   OPT_EXPECT_ISSUER,
   OPT_CERT_WARNING_DAYS,
-  OPT_CERT_CRITICAL_DAYS
+  OPT_CERT_CRITICAL_DAYS,
+  OPT_STATE_DIR,
+  OPT_DRIFT_WARNING,
+  OPT_DRIFT_CRITICAL
 };
 
 static const struct option long_options[] = {
@@ -46,6 +49,9 @@ static const struct option long_options[] = {
   {"expect-issuer", required_argument, NULL, OPT_EXPECT_ISSUER},
   {"cert-warning-days", required_argument, NULL, OPT_CERT_WARNING_DAYS},
   {"cert-critical-days", required_argument, NULL, OPT_CERT_CRITICAL_DAYS},
+  {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+  {"drift-warning", required_argument, NULL, OPT_DRIFT_WARNING},
+  {"drift-critical", required_argument, NULL, OPT_DRIFT_CRITICAL},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -61,9 +67,6 @@ ep_cli_shared_help(void)
          "system)\n"
          " -t, --timeout SECONDS\n"
          "    deadline for the whole run (default: profile, 10)\n"
-         " -w, --warning RANGE  -c, --critical RANGE\n"
-         "    thresholds on the check's main figure, Monitoring Plugins "
-         "ranges\n"
          " --cacert FILE          trust this CA bundle (https, NATS TLS)\n"
          " --proxy URL            http:// or https:// proxy, no credentials\n"
          " --proxy-auth-file FILE user:password for the proxy\n"
@@ -73,24 +76,6 @@ ep_cli_shared_help(void)
          "interface)\n"
          " --format nagios|json   output format (default nagios)\n"
          " -v, --verbose  -h, --help  -V, --version\n";
-}
-
-void
-ep_cli_init(struct ep_cli *cli)
-{
-  memset(cli, 0, sizeof *cli);
-  cli->format = EP_FORMAT_NAGIOS;
-  cli->cert_warning_days = cli->cert_critical_days = -1;
-}
-
-void
-ep_cli_cleanup(struct ep_cli *cli)
-{
-  ep_strlist_free(&cli->dns_servers);
-  ep_strlist_free(&cli->hosts);
-  ep_strlist_free(&cli->expect_addresses);
-  ep_strlist_free(&cli->expect_issuers);
-  ep_cli_init(cli);
 }
 
 static enum ep_status
@@ -158,7 +143,7 @@ parse_days(const char *opt, const char *arg, int *out, struct ep_err *err)
 }
 
 enum ep_status
-ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
+ep_cli_parse(struct ep_settings *cli, int argc, char **argv, unsigned extras,
              struct ep_err *err)
 {
   struct ep_hostport hp;
@@ -188,10 +173,15 @@ ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
         rc = parse_timeout(optarg, &cli->timeout, err);
         break;
       case 'w':
-        cli->warning = optarg;
-        break;
       case 'c':
-        cli->critical = optarg;
+        if (!(extras & EP_CLI_THRESHOLDS))
+          rc = ep_err_set(err, EP_EINVAL,
+                          "-%c is not an option of this check: its "
+                          "thresholds come from the profile", c);
+        else if (c == 'w')
+          cli->warning = optarg;
+        else
+          cli->critical = optarg;
         break;
       case OPT_CACERT:
         cli->cacert = optarg;
@@ -285,6 +275,21 @@ ep_cli_parse(struct ep_cli *cli, int argc, char **argv, unsigned extras,
                ? parse_days("--cert-critical-days", optarg,
                             &cli->cert_critical_days, err)
                : not_here("--cert-critical-days", err);
+        break;
+      case OPT_STATE_DIR:
+      case OPT_DRIFT_WARNING:
+      case OPT_DRIFT_CRITICAL:
+        if (!(extras & EP_CLI_DRIFT))
+          rc = not_here(c == OPT_STATE_DIR       ? "--state-dir"
+                        : c == OPT_DRIFT_WARNING ? "--drift-warning"
+                                                 : "--drift-critical",
+                        err);
+        else if (c == OPT_STATE_DIR)
+          cli->state_dir = optarg;
+        else if (c == OPT_DRIFT_WARNING)
+          cli->drift_warning = optarg;
+        else
+          cli->drift_critical = optarg;
         break;
       case ':':
         rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",

@@ -5,6 +5,7 @@
 
 #include "ep_addr.h"
 #include "ep_config.h"
+#include "ep_probe.h"
 
 void
 ep_config_init(struct ep_config *cfg)
@@ -21,11 +22,12 @@ ep_config_cleanup(struct ep_config *cfg)
   free(cfg->proxy_url);
   free(cfg->proxy_auth_file);
   free(cfg->proxy_cacert);
+  free(cfg->state_dir);
   ep_config_init(cfg);
 }
 
-static enum ep_status
-replace_string(char **field, const char *value, struct ep_err *err)
+enum ep_status
+ep_config_set_string(char **field, const char *value, struct ep_err *err)
 {
   char *s = strdup(value);
 
@@ -49,67 +51,54 @@ copy_list(struct ep_strlist *to, const struct ep_strlist *from,
   return EP_OK;
 }
 
-/* -H for dns: names, each expecting the -a addresses. */
-static enum ep_status
-dns_hosts(struct ep_profile *p, const struct ep_cli *cli, struct ep_err *err)
+enum ep_status
+ep_config_thresholds(struct ep_config *cfg, enum ep_check_kind check,
+                     const struct ep_settings *s, bool only,
+                     const char *profile_warn, const char *profile_crit,
+                     struct ep_err *err)
 {
-  struct ep_dns_name *names;
-  size_t              i;
+  const struct ep_setting_names *n = ep_settings_names(s);
+  struct ep_check_config        *c = &cfg->checks[check];
+  bool                           own_w = only && s->warning;
+  bool                           own_c = only && s->critical;
 
-  for (i = 0; i < cli->hosts.n; i++)
-    if (ep_hostname_check(cli->hosts.v[i], "-H", err) != EP_OK)
-      return EP_EINVAL;
-  names = calloc(cli->hosts.n, sizeof *names);
-  if (!names)
-    return ep_err_set(err, EP_ENOMEM, "out of memory");
-  for (i = 0; i < p->dns.n_names; i++) {
-    free(p->dns.names[i].name);
-    ep_strlist_free(&p->dns.names[i].expect);
-  }
-  free(p->dns.names);
-  p->dns.names = names;
-  p->dns.n_names = cli->hosts.n;
-  for (i = 0; i < cli->hosts.n; i++) {
-    if (!(names[i].name = strdup(cli->hosts.v[i])) ||
-        copy_list(&names[i].expect, &cli->expect_addresses, err) != EP_OK)
-      return ep_err_set(err, EP_ENOMEM, "out of memory");
-  }
-  /* The names given are the whole target list. */
-  ep_strlist_free(&p->ntp.servers);
-  ep_strlist_free(&p->https.targets);
-  ep_strlist_free(&p->nats.targets);
-  free(p->proxy.url);
-  p->proxy.url = NULL;
+  if (ep_range_parse(&c->warn, own_w ? s->warning : profile_warn,
+                     own_w ? n->warning : "profile warning", err) != EP_OK)
+    return EP_EINVAL;
+  if (ep_range_parse(&c->crit, own_c ? s->critical : profile_crit,
+                     own_c ? n->critical : "profile critical", err) != EP_OK)
+    return EP_EINVAL;
   return EP_OK;
 }
 
-
-/* -H for a HOST[:PORT] check: the targets given replace the profile's. */
-static enum ep_status
-hostport_targets(struct ep_strlist *targets, const struct ep_strlist *hosts,
-                 unsigned default_port, struct ep_err *err)
+enum ep_status
+ep_config_hosts(struct ep_strlist *targets, const struct ep_settings *s,
+                bool only, unsigned default_port, struct ep_err *err)
 {
+  const char        *what = ep_settings_names(s)->hosts;
   struct ep_hostport hp;
   size_t             i;
 
-  for (i = 0; i < hosts->n; i++)
-    if (ep_hostport_parse(hosts->v[i], default_port, "-H", &hp, err) != EP_OK)
+  if (!only || s->hosts.n == 0)
+    return EP_OK;
+  for (i = 0; i < s->hosts.n; i++)
+    if (ep_hostport_parse(s->hosts.v[i], default_port, what, &hp, err) !=
+        EP_OK)
       return EP_EINVAL;
-  return copy_list(targets, hosts, err);
+  return copy_list(targets, &s->hosts, err);
 }
 
-static enum ep_status
-thresholds(struct ep_config *cfg, const struct ep_cli *cli,
-           const char *profile_warn, const char *profile_crit,
-           struct ep_err *err)
+enum ep_status
+ep_config_cacert(struct ep_config *cfg, const struct ep_settings *s,
+                 struct ep_err *err)
 {
-  if (ep_range_parse(&cfg->warn, cli->warning ? cli->warning : profile_warn,
-                     cli->warning ? "-w" : "profile warning", err) != EP_OK)
-    return EP_EINVAL;
-  if (ep_range_parse(&cfg->crit, cli->critical ? cli->critical : profile_crit,
-                     cli->critical ? "-c" : "profile critical", err) != EP_OK)
-    return EP_EINVAL;
-  return EP_OK;
+  const char *path = s->cacert ? s->cacert : cfg->profile->https.cacert;
+
+  if (!path)
+    return EP_OK;
+  cfg->cafile_what = s->cacert ? ep_settings_names(s)->cacert
+                               : "profile https.cacert";
+  return ep_config_set_string(&cfg->cafile, path, err);
 }
 
 /* what names where the URL came from: "--proxy", "https_proxy
@@ -159,48 +148,16 @@ ep_config_env_proxy(bool *had_credentials)
   return url;
 }
 
-/* --cacert, or the profile's https.cacert (NATS TLS trusts it too). */
-static enum ep_status
-cacert(struct ep_config *cfg, const struct ep_cli *cli, struct ep_err *err)
+enum ep_status
+ep_config_proxy(struct ep_config *cfg, const struct ep_settings *s,
+                struct ep_err *err)
 {
-  const char *path = cli->cacert ? cli->cacert : cfg->profile->https.cacert;
+  const struct ep_setting_names *n = ep_settings_names(s);
+  struct ep_profile             *p = cfg->profile;
+  bool                           creds;
 
-  if (!path)
-    return EP_OK;
-  cfg->cafile_what = cli->cacert ? "--cacert" : "profile https.cacert";
-  return replace_string(&cfg->cafile, path, err);
-}
-
-static enum ep_status
-https_settings(struct ep_config *cfg, const struct ep_cli *cli,
-               struct ep_err *err)
-{
-  struct ep_profile *p = cfg->profile;
-  bool               creds;
-
-  if (cli->hosts.n &&
-      hostport_targets(&p->https.targets, &cli->hosts, 443, err) != EP_OK)
-    return EP_EINVAL;
-  if (p->https.targets.n == 0)
-    return ep_err_set(err, EP_EINVAL, "%s: no HTTPS targets (https.targets "
-                                      "or -H)", p->name);
-  if (cli->expect_issuers.n &&
-      copy_list(&p->https.expect_issuers, &cli->expect_issuers, err) != EP_OK)
-    return EP_ENOMEM;
-  cfg->cert_warn_days = cli->cert_warning_days >= 0
-                          ? cli->cert_warning_days
-                          : p->https.cert_warning_days;
-  cfg->cert_crit_days = cli->cert_critical_days >= 0
-                          ? cli->cert_critical_days
-                          : p->https.cert_critical_days;
-  if (cfg->cert_crit_days > cfg->cert_warn_days)
-    return ep_err_set(err, EP_EINVAL,
-                      "certificate days: critical (%d) must not be more than "
-                      "warning (%d)", cfg->cert_crit_days, cfg->cert_warn_days);
-  if (cacert(cfg, cli, err) != EP_OK)
-    return EP_ENOMEM;
   if (p->proxy.url) {
-    if (replace_string(&cfg->proxy_url, p->proxy.url, err) != EP_OK)
+    if (ep_config_set_string(&cfg->proxy_url, p->proxy.url, err) != EP_OK)
       return EP_ENOMEM;
   } else if ((cfg->proxy_url = ep_config_env_proxy(&creds)) != NULL) {
     cfg->proxy_from_env = true;
@@ -212,90 +169,107 @@ https_settings(struct ep_config *cfg, const struct ep_cli *cli,
                         err) != EP_OK)
       return EP_EINVAL;
   }
-  if ((cli->proxy_auth_file || p->proxy.auth_file) &&
-      replace_string(&cfg->proxy_auth_file,
-                     cli->proxy_auth_file ? cli->proxy_auth_file
-                                          : p->proxy.auth_file,
-                     err) != EP_OK)
+  if ((s->proxy_auth_file || p->proxy.auth_file) &&
+      ep_config_set_string(&cfg->proxy_auth_file,
+                           s->proxy_auth_file ? s->proxy_auth_file
+                                              : p->proxy.auth_file,
+                           err) != EP_OK)
     return EP_ENOMEM;
-  if ((cli->proxy_cacert || p->proxy.cacert) &&
-      replace_string(&cfg->proxy_cacert,
-                     cli->proxy_cacert ? cli->proxy_cacert : p->proxy.cacert,
-                     err) != EP_OK)
+  if ((s->proxy_cacert || p->proxy.cacert) &&
+      ep_config_set_string(&cfg->proxy_cacert,
+                           s->proxy_cacert ? s->proxy_cacert
+                                           : p->proxy.cacert,
+                           err) != EP_OK)
     return EP_ENOMEM;
   cfg->proxy_cacert_what =
-    cli->proxy_cacert ? "--proxy-cacert" : "profile proxy.cacert";
+    s->proxy_cacert ? n->proxy_cacert : "profile proxy.cacert";
   if ((cfg->proxy_auth_file || cfg->proxy_cacert) && !cfg->proxy_url)
-    return ep_err_set(err, EP_EINVAL, "%s given, but no proxy (--proxy, "
+    return ep_err_set(err, EP_EINVAL, "%s given, but no proxy (%s, "
                                       "proxy.url or https_proxy)",
                       cfg->proxy_auth_file ? "proxy credentials"
-                                           : "a proxy CA");
-  return thresholds(cfg, cli, p->https.warning, p->https.critical, err);
+                                           : "a proxy CA",
+                      n->proxy);
+  return EP_OK;
 }
 
-enum ep_status
-ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
-                   enum ep_check_kind check, struct ep_err *err)
+/* What every check shares: the run's timeout, resolvers, interface and
+ * proxy URL, each checked as its front end named it. */
+static enum ep_status
+shared_settings(struct ep_config *cfg, const struct ep_settings *s,
+                struct ep_err *err)
 {
-  struct ep_profile *p;
-  const char        *iface;
+  const struct ep_setting_names *n = ep_settings_names(s);
+  struct ep_profile             *p = cfg->profile;
+  struct ep_hostport             hp;
+  const char                    *iface;
+  size_t                         i;
 
-  p = cfg->profile = ep_profile_load(cli->profile ? cli->profile : "standard",
-                                     err);
-  if (!p)
-    return err ? err->code : EP_EINVAL;
-  cfg->format = cli->format;
-  cfg->verbose = cli->verbose;
-  cfg->timeout = cli->timeout > 0 ? cli->timeout : p->timeout;
-  if (cli->dns_servers.n &&
-      copy_list(&p->dns.servers, &cli->dns_servers, err) != EP_OK)
-    return EP_ENOMEM;
-  if (cli->fallback && replace_string(&p->dns.fallback, cli->fallback, err))
-    return EP_ENOMEM;
-  if (cli->proxy) {
-    if (check_proxy_url(cli->proxy, "--proxy", err) != EP_OK)
+  cfg->format = s->format;
+  cfg->verbose = s->verbose;
+  cfg->timeout = s->timeout > 0 ? s->timeout : p->timeout;
+  if (s->timeout < 0 || cfg->timeout <= 0 || cfg->timeout > 3600)
+    return ep_err_set(err, EP_EINVAL,
+                      "%s: %g: the timeout must be more than 0 and at most "
+                      "3600 seconds",
+                      n->timeout, s->timeout);
+  for (i = 0; i < s->dns_servers.n; i++)
+    if (ep_addrport_parse(s->dns_servers.v[i], 53, n->dns_servers, &hp,
+                          err) != EP_OK)
       return EP_EINVAL;
-    if (replace_string(&p->proxy.url, cli->proxy, err) != EP_OK)
+  if (s->dns_servers.n && copy_list(&p->dns.servers, &s->dns_servers, err))
+    return EP_ENOMEM;
+  if (s->fallback) {
+    if (strcmp(s->fallback, "system") != 0 &&
+        strcmp(s->fallback, "none") != 0 &&
+        ep_addrport_parse(s->fallback, 53, n->fallback, &hp, err) != EP_OK)
+      return EP_EINVAL;
+    if (ep_config_set_string(&p->dns.fallback, s->fallback, err) != EP_OK)
       return EP_ENOMEM;
   }
-  iface = cli->interface ? cli->interface : p->interface;
+  if (s->proxy) {
+    if (check_proxy_url(s->proxy, n->proxy, err) != EP_OK)
+      return EP_EINVAL;
+    if (ep_config_set_string(&p->proxy.url, s->proxy, err) != EP_OK)
+      return EP_ENOMEM;
+  }
+  iface = s->interface ? s->interface : p->interface;
   if (iface) {
     if (ep_iface_resolve(iface, &cfg->iface, err) != EP_OK)
       return EP_EINVAL;
     cfg->has_iface = true;
   }
-  switch (check) {
-    case EP_CHECK_DNS:
-      if (cli->hosts.n && dns_hosts(p, cli, err) != EP_OK)
-        return EP_EINVAL;
-      return thresholds(cfg, cli, p->dns.warning, p->dns.critical, err);
-    case EP_CHECK_NTP:
-      if (cli->hosts.n &&
-          hostport_targets(&p->ntp.servers, &cli->hosts, 123, err) != EP_OK)
-        return EP_EINVAL;
-      if (p->ntp.servers.n == 0)
-        return ep_err_set(err, EP_EINVAL, "%s: no NTP servers (ntp.servers "
-                                          "or -H)", p->name);
-      cfg->samples = cli->samples ? cli->samples : p->ntp.samples;
-      return thresholds(cfg, cli, p->ntp.warning, p->ntp.critical, err);
-    case EP_CHECK_HTTPS:
-      return https_settings(cfg, cli, err);
-    case EP_CHECK_NATS:
-      if (cli->hosts.n &&
-          hostport_targets(&p->nats.targets, &cli->hosts, 7422, err) != EP_OK)
-        return EP_EINVAL;
-      if (p->nats.targets.n == 0)
-        return ep_err_set(err, EP_EINVAL, "%s: no NATS targets (nats.targets "
-                                          "or -H)", p->name);
-      if (cacert(cfg, cli, err) != EP_OK)
-        return EP_ENOMEM;
-      if ((cli->nats_auth_file || p->nats.auth_file) &&
-          replace_string(&cfg->nats_auth_file,
-                         cli->nats_auth_file ? cli->nats_auth_file
-                                             : p->nats.auth_file,
-                         err) != EP_OK)
-        return EP_ENOMEM;
-      return thresholds(cfg, cli, p->nats.warning, p->nats.critical, err);
+  return EP_OK;
+}
+
+enum ep_status
+ep_config_build(struct ep_config *cfg, const struct ep_settings *s,
+                const struct ep_probe_kind *const *kinds, size_t n,
+                struct ep_err *err)
+{
+  const struct ep_setting_names *names = ep_settings_names(s);
+  size_t                         i, wanted = 0;
+
+  cfg->profile = ep_profile_load(s->profile ? s->profile : "standard", err);
+  if (!cfg->profile)
+    return err ? err->code : EP_EINVAL;
+  if (n > 1 && (s->hosts.n || s->warning || s->critical))
+    return ep_err_set(err, EP_EINVAL,
+                      "%s: targets and thresholds of one check are given to "
+                      "that check alone; the whole checklist takes them "
+                      "from the profile",
+                      s->hosts.n     ? names->hosts
+                      : s->warning ? names->warning
+                                   : names->critical);
+  if (shared_settings(cfg, s, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  for (i = 0; i < n; i++) {
+    if (kinds[i]->configure(cfg, s, n == 1, err) != EP_OK)
+      return err ? err->code : EP_EINVAL;
+    if (cfg->checks[kinds[i]->check].wanted)
+      wanted++;
   }
+  if (wanted == 0)
+    return ep_err_set(err, EP_EINVAL, "%s: nothing to check",
+                      cfg->profile->name);
   return EP_OK;
 }

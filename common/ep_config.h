@@ -1,55 +1,110 @@
-/* The settings of one run: a profile with the command line (or a front
- * end's own configuration) laid over it, checked before anything is sent. */
+/* The settings of one run: a profile with a front end's settings laid
+ * over it (the command line's, collectd's block, the subagent's), checked
+ * before anything is sent.  Each probe kind takes its own part
+ * (ep_probe_kind.configure); what every check shares is here. */
 #ifndef EP_CONFIG_H
 #define EP_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "ep_cli.h"
 #include "ep_iface.h"
 #include "ep_profile.h"
 #include "ep_range.h"
+#include "ep_settings.h"
 
-/* The checks of this release. */
-enum ep_check_kind { EP_CHECK_DNS, EP_CHECK_NTP, EP_CHECK_HTTPS,
-                     EP_CHECK_NATS };
+/* The checks: one probe kind each. */
+enum ep_check_kind {
+  EP_CHECK_DNS,
+  EP_CHECK_NTP,
+  EP_CHECK_HTTPS,
+  EP_CHECK_NATS,
+  EP_CHECK_KINDS
+};
+
+struct ep_check_config {
+  bool            wanted;     /* this run includes the check */
+  struct ep_range warn, crit; /* on its main figure */
+};
 
 struct ep_config {
-  struct ep_profile *profile; /* owned; overrides already applied */
-  double             timeout;
-  bool               has_iface;
-  struct ep_iface    iface;
-  struct ep_range    warn, crit; /* on the check's main figure */
-  int                samples;    /* ntp: per address */
-  char              *cafile;     /* https, nats: NULL for the system store */
+  struct ep_profile     *profile; /* owned; settings already applied */
+  double                 timeout;
+  bool                   has_iface;
+  struct ep_iface        iface;
+  struct ep_check_config checks[EP_CHECK_KINDS];
+  int                    samples; /* ntp: per address */
+  /* ntp: where each server's last offset is kept between runs, for the
+   * drift (NULL: nowhere), and the drift's thresholds, in ppm. */
+  char                  *state_dir;
+  struct ep_range        drift_warn, drift_crit;
+  char                  *cafile; /* https, nats: NULL for the system store */
   /* Where each file came from, to name it in messages: "--cacert" or
    * "profile https.cacert", ... */
-  const char        *cafile_what, *proxy_cacert_what;
-  char              *nats_auth_file;
-  int                cert_warn_days, cert_crit_days; /* https */
+  const char            *cafile_what, *proxy_cacert_what;
+  char                  *nats_auth_file;
+  int                    cert_warn_days, cert_crit_days; /* https */
   /* https: the proxy (profile.proxy.url after --proxy, or https_proxy
    * from the environment with any credentials stripped), NULL for none. */
-  char              *proxy_url;
-  bool               proxy_from_env;
-  bool               proxy_env_credentials; /* stripped from https_proxy */
-  char              *proxy_auth_file, *proxy_cacert;
-  enum ep_format     format;
-  int                verbose;
+  char                  *proxy_url;
+  bool                   proxy_from_env;
+  bool                   proxy_env_credentials; /* stripped from https_proxy */
+  char                  *proxy_auth_file, *proxy_cacert;
+  enum ep_format         format;
+  int                    verbose;
 };
 
 void ep_config_init(struct ep_config *cfg);
 void ep_config_cleanup(struct ep_config *cfg);
+
+struct ep_probe_kind;
+
+/* Loads the profile s names (standard by default), lays s over it, and
+ * lets each of the n kinds take its part: with one kind, the targets
+ * (-H), -w and -c are that check's; with several (check_edge, collectd,
+ * the subagent), each check takes its targets and thresholds from the
+ * profile and a check with nothing to do is left out.  EP_EINVAL with one
+ * line on any bad value, before anything is sent. */
+enum ep_status ep_config_build(struct ep_config *cfg,
+                               const struct ep_settings *s,
+                               const struct ep_probe_kind *const *kinds,
+                               size_t n, struct ep_err *err);
+
+/* For the kinds' configure(): */
+
+/* cfg->checks[check]'s thresholds: s's -w/-c when only, else the
+ * profile's (either may be NULL: no threshold). */
+enum ep_status ep_config_thresholds(struct ep_config *cfg,
+                                    enum ep_check_kind check,
+                                    const struct ep_settings *s, bool only,
+                                    const char *profile_warn,
+                                    const char *profile_crit,
+                                    struct ep_err *err);
+
+/* Replaces targets with s's hosts (each a HOST[:PORT], default_port)
+ * when only and any were given. */
+enum ep_status ep_config_hosts(struct ep_strlist *targets,
+                               const struct ep_settings *s, bool only,
+                               unsigned default_port, struct ep_err *err);
+
+/* --cacert, or the profile's https.cacert (NATS TLS trusts it too). */
+enum ep_status ep_config_cacert(struct ep_config *cfg,
+                                const struct ep_settings *s,
+                                struct ep_err *err);
+
+/* Copies value into *field (freeing what was there). */
+enum ep_status ep_config_set_string(char **field, const char *value,
+                                    struct ep_err *err);
 
 /* The proxy URL of https_proxy (or HTTPS_PROXY) with any "user:pass@"
  * removed, in a new string; NULL when neither is set or on no memory.
  * *had_credentials tells whether some were removed. */
 char *ep_config_env_proxy(bool *had_credentials);
 
-/* Loads the profile the command line names (standard by default) and lays
- * the options over it for the given check: -D replaces dns.servers, -H the
- * check's targets (with -a, dns.names' expected addresses), -w/-c the
- * check's thresholds.  EP_EINVAL with one line on any bad value. */
-enum ep_status ep_config_from_cli(struct ep_config *cfg, const struct ep_cli *cli,
-                                  enum ep_check_kind check, struct ep_err *err);
+/* The proxy: --proxy, else the profile's, else https_proxy; its
+ * credentials file and CA; refused when they are given without one. */
+enum ep_status ep_config_proxy(struct ep_config *cfg,
+                               const struct ep_settings *s,
+                               struct ep_err *err);
 
 #endif

@@ -32,3 +32,15 @@ ep_drift_update(struct ep_drift *d, double offset, struct timespec now,
   d->last_time = now;
   return d->have_rate;
 }
+
+bool
+ep_drift_ppm(double prev_offset, double prev_time, double offset, double time,
+             double *ppm)
+{
+  double dt = time - prev_time;
+
+  if (!(dt >= EP_DRIFT_MIN_INTERVAL && dt <= EP_DRIFT_MAX_AGE))
+    return false;
+  *ppm = (offset - prev_offset) / dt * 1e6;
+  return true;
+}

@@ -2,8 +2,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ep_buf.h"
 #include "ep_output.h"
@@ -134,6 +136,11 @@ ep_format_nagios(const struct ep_check_result *c, const char *title,
     if (rc == EP_OK && verbose > 0 && c->targets[i].detail)
       rc = add_detail(&b, c->targets[i].detail);
   }
+  for (i = 0; i < c->notes.n && rc == EP_OK; i++) {
+    rc = ep_buf_add(&b, "\n", 1);
+    if (rc == EP_OK)
+      rc = add_text(&b, c->notes.v[i]);
+  }
   if (rc == EP_OK)
     rc = ep_buf_add(&b, "\n", 1);
   if (rc != EP_OK) {
@@ -145,25 +152,37 @@ ep_format_nagios(const struct ep_check_result *c, const char *title,
 }
 
 static json_object *
+string_or_null(const char *s)
+{
+  return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *
 perf_json(const struct ep_perf *p)
 {
   json_object *o = json_object_new_object();
 
   if (!o)
     return NULL;
+  json_object_object_add(o, "figure", json_object_new_string(p->figure));
+  json_object_object_add(o, "instance",
+                         p->instance[0] ? json_object_new_string(p->instance)
+                                        : NULL);
+  json_object_object_add(o, "unit",
+                         json_object_new_string(ep_unit_name(p->unit)));
   json_object_object_add(o, "label", json_object_new_string(p->label));
   json_object_object_add(o, "value", p->measured
                                        ? json_object_new_double(p->value)
                                        : NULL);
   json_object_object_add(o, "uom", json_object_new_string(p->uom));
-  if (p->warn[0])
-    json_object_object_add(o, "warning", json_object_new_string(p->warn));
-  if (p->crit[0])
-    json_object_object_add(o, "critical", json_object_new_string(p->crit));
-  if (p->has_min)
-    json_object_object_add(o, "min", json_object_new_double(p->min));
-  if (p->has_max)
-    json_object_object_add(o, "max", json_object_new_double(p->max));
+  json_object_object_add(o, "warning",
+                         p->warn[0] ? json_object_new_string(p->warn) : NULL);
+  json_object_object_add(o, "critical",
+                         p->crit[0] ? json_object_new_string(p->crit) : NULL);
+  json_object_object_add(o, "min",
+                         p->has_min ? json_object_new_double(p->min) : NULL);
+  json_object_object_add(o, "max",
+                         p->has_max ? json_object_new_double(p->max) : NULL);
   return o;
 }
 
@@ -182,6 +201,8 @@ target_json(const struct ep_target_result *t)
   json_object_object_add(o, "name", json_object_new_string(t->name));
   json_object_object_add(o, "state", json_object_new_string(
                                        ep_state_str(t->state)));
+  json_object_object_add(o, "cause", string_or_null(t->cause));
+  json_object_object_add(o, "host", string_or_null(t->host));
   json_object_object_add(o, "text",
                          json_object_new_string(t->text ? t->text : ""));
   for (i = 0; i < t->n_perf; i++)
@@ -191,31 +212,67 @@ target_json(const struct ep_target_result *t)
   return o;
 }
 
-char *
-ep_format_json(const struct ep_check_result *c, struct ep_err *err)
+json_object *
+ep_check_json(const struct ep_check_result *c)
 {
-  json_object *doc = json_object_new_object();
-  json_object *targets = json_object_new_array();
-  const char  *text;
-  char        *out = NULL;
+  json_object *o = json_object_new_object();
+  json_object *targets = json_object_new_array(), *notes;
   size_t       i;
 
-  if (!doc || !targets) {
+  if (!o || !targets) {
+    json_object_put(o);
     json_object_put(targets);
-    goto done;
+    return NULL;
   }
-  json_object_object_add(doc, "check",
+  json_object_object_add(o, "check",
                          json_object_new_string(c->check ? c->check : ""));
-  json_object_object_add(doc, "state",
+  json_object_object_add(o, "state",
                          json_object_new_string(ep_state_str(c->state)));
-  json_object_object_add(doc, "exit_code", json_object_new_int((int)c->state));
-  json_object_object_add(doc, "summary",
+  json_object_object_add(o, "exit_code", json_object_new_int((int)c->state));
+  json_object_object_add(o, "summary",
                          json_object_new_string(c->summary ? c->summary : ""));
   for (i = 0; i < c->n_targets; i++)
     json_object_array_add(targets, target_json(&c->targets[i]));
-  json_object_object_add(doc, "targets", targets);
-  text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+  json_object_object_add(o, "targets", targets);
+  notes = json_object_new_array();
+  for (i = 0; notes && i < c->notes.n; i++)
+    json_object_array_add(notes, json_object_new_string(c->notes.v[i]));
+  json_object_object_add(o, "notes", notes);
+  return o;
+}
+
+void
+ep_json_add_run_info(json_object *doc, const struct timespec *started,
+                     double seconds)
+{
+  char      when[40];
+  struct tm tm;
+
+  json_object_object_add(doc, "schema_version",
+                         json_object_new_int(EP_JSON_SCHEMA_VERSION));
+  json_object_object_add(doc, "edgeprobe_version",
+                         json_object_new_string(PACKAGE_VERSION));
+  if (started && started->tv_sec &&
+      gmtime_r(&started->tv_sec, &tm) &&
+      strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    json_object_object_add(doc, "time", json_object_new_string(when));
+  else
+    json_object_object_add(doc, "time", NULL);
+  json_object_object_add(doc, "duration_seconds",
+                         started && started->tv_sec
+                           ? json_object_new_double(seconds)
+                           : NULL);
+}
+
+char *
+ep_json_text(json_object *doc, struct ep_err *err)
+{
+  const char *text;
+  char       *out = NULL;
+
+  text = doc ? json_object_to_json_string_ext(
+                 doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+             : NULL;
   if (text && (out = malloc(strlen(text) + 2))) {
     size_t n = strlen(text);
 
@@ -223,9 +280,34 @@ ep_format_json(const struct ep_check_result *c, struct ep_err *err)
     out[n] = '\n';
     out[n + 1] = '\0';
   }
-done:
-  json_object_put(doc);
   if (!out)
     ep_err_set(err, EP_ENOMEM, "out of memory formatting JSON output");
+  return out;
+}
+
+char *
+ep_format_json(const struct ep_check_result *c, struct ep_err *err)
+{
+  json_object *doc = ep_check_json(c);
+  char        *out;
+
+  if (doc)
+    ep_json_add_run_info(doc, &c->started, c->seconds);
+  out = ep_json_text(doc, err);
+  json_object_put(doc);
+  return out;
+}
+
+char *
+ep_format_json_unknown(const char *check, const char *msg)
+{
+  struct ep_check_result c;
+  char                  *out;
+
+  ep_check_result_init(&c);
+  c.check = (char *)(uintptr_t)check;
+  c.summary = (char *)(uintptr_t)msg;
+  c.state = EP_STATE_UNKNOWN;
+  out = ep_format_json(&c, NULL);
   return out;
 }

@@ -18,8 +18,31 @@ void ep_format_number(char *out, size_t size, double v);
 char *ep_format_nagios(const struct ep_check_result *c, const char *title,
                        int verbose, struct ep_err *err);
 
-/* The same results as a JSON document (one line, newline-terminated).
- * Returns a string to free(), or NULL with err set. */
+/* The JSON output's shape; raised when a member changes or goes. */
+#define EP_JSON_SCHEMA_VERSION 2
+
+/* The same results as a JSON document (one line, newline-terminated):
+ * schema_version, edgeprobe_version, time (UTC), duration_seconds, check,
+ * state, exit_code, summary, targets[] (name, state, cause, host, text,
+ * perfdata[] with figure, instance, unit, label, value, uom, warning,
+ * critical, min, max; details).  Every member is present, null when
+ * unknown.  Returns a string to free(), or NULL with err set. */
 char *ep_format_json(const struct ep_check_result *c, struct ep_err *err);
+
+/* One check as a JSON object (check, state, exit_code, summary, targets);
+ * json_object_put() it.  NULL when out of memory. */
+json_object *ep_check_json(const struct ep_check_result *c);
+
+/* Adds schema_version, edgeprobe_version, time and duration_seconds. */
+void ep_json_add_run_info(json_object *doc, const struct timespec *started,
+                          double seconds);
+
+/* doc as one newline-terminated line (free() it); NULL with err set. */
+char *ep_json_text(json_object *doc, struct ep_err *err);
+
+/* The JSON document of a run that could not happen (a usage or
+ * configuration error): state UNKNOWN, the message as summary.  NULL when
+ * out of memory. */
+char *ep_format_json_unknown(const char *check, const char *msg);
 
 #endif

@@ -14,6 +14,8 @@
 
 struct ep_run;
 struct ep_probe;
+struct ep_config;
+struct ep_settings;
 
 struct ep_probe_ops {
   const char *name; /* "dns" */
@@ -36,6 +38,35 @@ struct ep_probe_ops {
 struct ep_probe {
   const struct ep_probe_ops *ops;
   void                      *ctx;
+};
+
+/* A kind of probe, as a front end sees it: what it is called, what it
+ * takes from a profile and the settings, how its probe is made, and what
+ * it needs set up once per process.  Each probe's file defines its own
+ * (ep_dns_kind, ...); plugins/ep_probes.c lists them all for the front
+ * ends that run every check, so a single check links only its own. */
+struct ep_probe_kind {
+  const char *name;  /* "dns": results, JSON, collectd's plugin instance */
+  const char *title; /* "DNS": the check plugin's "EDGE DNS OK" */
+  int         check; /* enum ep_check_kind */
+  unsigned    cli_extras; /* its own options (enum ep_cli_extra) */
+  /* Takes its part of the profile and the settings into cfg: targets,
+   * thresholds, files; sets cfg->checks[check].wanted when there is
+   * something to check.  only: this check runs alone, so the settings'
+   * targets and -w/-c are its own, and nothing to check is an error.
+   * EP_EINVAL with one line naming what was wrong. */
+  enum ep_status (*configure)(struct ep_config *cfg,
+                              const struct ep_settings *s, bool only,
+                              struct ep_err *err);
+  /* Makes the probe; reads and checks every file it needs (credentials,
+   * CA bundles) first, so a bad one is an error before anything is
+   * sent. */
+  struct ep_probe *(*create)(const struct ep_config *cfg,
+                             struct ep_err *err);
+  /* Process-wide set-up of the libraries it uses, and its undoing (may be
+   * NULL): called once by ep_global_init(), before any thread runs. */
+  enum ep_status (*global_init)(struct ep_err *err);
+  void (*global_cleanup)(void);
 };
 
 /* A probe of ops with a zeroed context of ctx_size bytes and, in

@@ -134,6 +134,8 @@ ep_profile_free(struct ep_profile *p)
   ep_strlist_free(&p->ntp.servers);
   free(p->ntp.warning);
   free(p->ntp.critical);
+  free(p->ntp.drift_warning);
+  free(p->ntp.drift_critical);
   ep_strlist_free(&p->https.targets);
   ep_strlist_free(&p->https.expect_issuers);
   free(p->https.cacert);
@@ -428,7 +430,8 @@ static enum ep_status
 decode_ntp(struct dec *d, json_object *o, struct ep_profile *p)
 {
   static const char *const members[] = {"servers", "samples", "warning",
-                                        "critical", NULL};
+                                        "critical", "drift_warning",
+                                        "drift_critical", NULL};
   json_object *v;
 
   if (!json_object_is_type(o, json_type_object))
@@ -446,6 +449,13 @@ decode_ntp(struct dec *d, json_object *o, struct ep_profile *p)
     return EP_EINVAL;
   if (json_object_object_get_ex(o, "critical", &v) &&
       get_range(d, "$.ntp.critical", v, &p->ntp.critical) != EP_OK)
+    return EP_EINVAL;
+  if (json_object_object_get_ex(o, "drift_warning", &v) &&
+      get_range(d, "$.ntp.drift_warning", v, &p->ntp.drift_warning) != EP_OK)
+    return EP_EINVAL;
+  if (json_object_object_get_ex(o, "drift_critical", &v) &&
+      get_range(d, "$.ntp.drift_critical", v, &p->ntp.drift_critical) !=
+        EP_OK)
     return EP_EINVAL;
   return EP_OK;
 }

@@ -46,6 +46,7 @@ struct ep_profile {
     struct ep_strlist servers;
     int               samples;
     char             *warning, *critical;
+    char             *drift_warning, *drift_critical; /* ppm */
   } ntp;
   struct {
     struct ep_strlist targets, expect_issuers;

@@ -70,6 +70,7 @@ ep_check_result_cleanup(struct ep_check_result *c)
 
   for (i = 0; i < c->n_targets; i++) {
     free(c->targets[i].name);
+    free(c->targets[i].host);
     free(c->targets[i].text);
     free(c->targets[i].detail);
     free(c->targets[i].perf);
@@ -78,6 +79,7 @@ ep_check_result_cleanup(struct ep_check_result *c)
   free(c->targets);
   free(c->check);
   free(c->summary);
+  ep_strlist_free(&c->notes);
   ep_check_result_init(c);
 }
 
@@ -153,10 +155,65 @@ ep_target_add_detail(struct ep_target_result *t, const char *fmt, ...)
 }
 
 enum ep_status
-ep_target_add_perf(struct ep_target_result *t, const char *label,
-                   bool measured, double value, const char *uom,
-                   const struct ep_range *warn, const struct ep_range *crit,
-                   const double *min, const double *max)
+ep_target_set_host(struct ep_target_result *t, const char *host)
+{
+  char *h = strdup(host);
+
+  if (!h)
+    return EP_ENOMEM;
+  free(t->host);
+  t->host = h;
+  return EP_OK;
+}
+
+void
+ep_target_set_cause(struct ep_target_result *t, const char *code)
+{
+  if (!t->cause)
+    t->cause = code;
+}
+
+const char *
+ep_unit_uom(enum ep_unit u)
+{
+  switch (u) {
+    case EP_UNIT_SECONDS:
+      return "s";
+    case EP_UNIT_PERCENT:
+      return "%";
+    case EP_UNIT_BYTES:
+      return "B";
+    case EP_UNIT_DAYS:
+    case EP_UNIT_PPM:
+    case EP_UNIT_COUNT:
+      break;
+  }
+  return "";
+}
+
+const char *
+ep_unit_name(enum ep_unit u)
+{
+  switch (u) {
+    case EP_UNIT_SECONDS:
+      return "seconds";
+    case EP_UNIT_DAYS:
+      return "days";
+    case EP_UNIT_PPM:
+      return "ppm";
+    case EP_UNIT_COUNT:
+      return "count";
+    case EP_UNIT_PERCENT:
+      return "percent";
+    case EP_UNIT_BYTES:
+      return "bytes";
+  }
+  return "";
+}
+
+enum ep_status
+ep_target_add_perf(struct ep_target_result *t, const struct ep_figure *f,
+                   bool measured, double value)
 {
   struct ep_perf *v, *p;
 
@@ -166,23 +223,46 @@ ep_target_add_perf(struct ep_target_result *t, const char *label,
   t->perf = v;
   p = &v[t->n_perf++];
   memset(p, 0, sizeof *p);
-  snprintf(p->label, sizeof p->label, "%s", label);
+  snprintf(p->figure, sizeof p->figure, "%s", f->figure);
+  snprintf(p->instance, sizeof p->instance, "%s",
+           f->instance ? f->instance : "");
+  p->unit = f->unit;
+  snprintf(p->label, sizeof p->label, "%s", f->label);
   p->measured = measured;
   p->value = measured ? value : 0;
-  snprintf(p->uom, sizeof p->uom, "%s", uom ? uom : "");
-  if (warn && warn->set)
-    snprintf(p->warn, sizeof p->warn, "%s", warn->text);
-  if (crit && crit->set)
-    snprintf(p->crit, sizeof p->crit, "%s", crit->text);
-  if (min) {
+  snprintf(p->uom, sizeof p->uom, "%s", ep_unit_uom(f->unit));
+  if (f->warn && f->warn->set)
+    snprintf(p->warn, sizeof p->warn, "%s", f->warn->text);
+  if (f->crit && f->crit->set)
+    snprintf(p->crit, sizeof p->crit, "%s", f->crit->text);
+  if (f->min) {
     p->has_min = true;
-    p->min = *min;
+    p->min = *f->min;
   }
-  if (max) {
+  if (f->max) {
     p->has_max = true;
-    p->max = *max;
+    p->max = *f->max;
   }
   return EP_OK;
+}
+
+const struct ep_perf *
+ep_target_figure(const struct ep_target_result *t, const char *figure,
+                 const char *instance)
+{
+  size_t i;
+
+  for (i = 0; i < t->n_perf; i++)
+    if (strcmp(t->perf[i].figure, figure) == 0 &&
+        strcmp(t->perf[i].instance, instance ? instance : "") == 0)
+      return &t->perf[i];
+  return NULL;
+}
+
+enum ep_status
+ep_check_result_add_note(struct ep_check_result *c, const char *note)
+{
+  return ep_strlist_add(&c->notes, note);
 }
 
 void

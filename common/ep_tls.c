@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "ep_addr.h"
+#include "ep_cause.h"
 #include "ep_file.h"
 #include "ep_tls.h"
 
@@ -333,6 +334,7 @@ ep_tls_judge(struct ep_tls_report *r, const char *unknown_issuer,
   r->verified = r->verify_code == X509_V_OK;
   r->interception = false;
   r->problem[0] = '\0';
+  r->cause = NULL;
   switch (r->verify_code) {
     case X509_V_OK:
       break;
@@ -343,28 +345,34 @@ ep_tls_judge(struct ep_tls_report *r, const char *unknown_issuer,
       /* A chain to an issuer nobody here trusts: what a TLS-inspecting
        * firewall's re-signed certificates look like. */
       r->interception = true;
+      r->cause = EP_CAUSE_TLS_INTERCEPTION;
       snprintf(r->problem, sizeof r->problem,
                "TLS interception suspected (issuer: %s)",
                unknown_issuer && *unknown_issuer ? unknown_issuer : r->issuer);
       break;
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      r->cause = EP_CAUSE_TLS_SELF_SIGNED;
       snprintf(r->problem, sizeof r->problem,
                "self-signed certificate (%s)", r->subject);
       break;
     case X509_V_ERR_CERT_HAS_EXPIRED:
+      r->cause = EP_CAUSE_TLS_EXPIRED;
       snprintf(r->problem, sizeof r->problem, "certificate expired %.0f days "
                "ago", -r->leaf_days);
       break;
     case X509_V_ERR_CERT_NOT_YET_VALID:
+      r->cause = EP_CAUSE_TLS_NOT_YET_VALID;
       snprintf(r->problem, sizeof r->problem, "certificate not yet valid");
       break;
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      r->cause = EP_CAUSE_TLS_WRONG_NAME;
       snprintf(r->problem, sizeof r->problem,
                "certificate for the wrong name (%.100s, not %.120s)",
                r->subject, host);
       break;
     default:
+      r->cause = EP_CAUSE_TLS_UNTRUSTED;
       v = X509_verify_cert_error_string(r->verify_code);
       snprintf(r->problem, sizeof r->problem, "certificate not verified: %s",
                v ? v : "unknown error");

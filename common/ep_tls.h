@@ -58,6 +58,7 @@ struct ep_tls_report {
   bool   verified;
   long   verify_code;   /* OpenSSL's X509_V_* result */
   char   problem[320];  /* "" when verified: "certificate expired", ... */
+  const char *cause;    /* its code (ep_cause.h); NULL when verified */
   bool   interception;  /* the issuer is unknown: TLS inspection? */
   char   version[16];   /* "TLSv1.3" */
   char   cipher[64];

@@ -8,11 +8,7 @@
 
 static const struct ep_nagios_check dns_check = {
   "check_edge_dns",
-  "DNS",
-  "dns",
-  EP_CHECK_DNS,
-  ep_dns_probe_for,
-  EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS,
+  &ep_dns_kind,
   "resolves every host name of the profile (or -H) through each configured\n"
   "resolver on its own, and the fallback when they do not answer",
   "Options of this check:\n"

@@ -8,11 +8,7 @@
 
 static const struct ep_nagios_check https_check = {
   "check_edge_https",
-  "HTTPS",
-  "https",
-  EP_CHECK_HTTPS,
-  ep_https_probe_for,
-  EP_CLI_HOST | EP_CLI_HTTPS,
+  &ep_https_kind,
   "fetches https://HOST/ from every HTTPS target of the profile (or -H) at\n"
   "once: TLS with SNI, the certificate verified and described, any HTTP\n"
   "status counted as reachable, TLS interception and SNI filtering named",

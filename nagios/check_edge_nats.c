@@ -8,11 +8,7 @@
 
 static const struct ep_nagios_check nats_check = {
   "check_edge_nats",
-  "NATS",
-  "nats",
-  EP_CHECK_NATS,
-  ep_nats_probe_for,
-  EP_CLI_HOST | EP_CLI_NATS_AUTH,
+  &ep_nats_kind,
   "connects to each NATS endpoint of the profile (or -H), reads its INFO,\n"
   "completes TLS where required, and times a PING/PONG round trip",
   "Options of this check:\n"

@@ -8,11 +8,7 @@
 
 static const struct ep_nagios_check ntp_check = {
   "check_edge_ntp",
-  "NTP",
-  "ntp",
-  EP_CHECK_NTP,
-  ep_ntp_probe_for,
-  EP_CLI_HOST | EP_CLI_SAMPLES,
+  &ep_ntp_kind,
   "asks each NTP server of the profile (or -H) for the time with SNTP, every\n"
   "address of a pool name up to 4, and reports this host's clock offset",
   "Options of this check:\n"

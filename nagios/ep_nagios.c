@@ -8,91 +8,102 @@
 #include "ep_nagios.h"
 #include "ep_output.h"
 
-/* A run that could not happen: one line, or one JSON document when JSON
- * was asked for. */
-static int
-unknown(const struct ep_nagios_check *check, enum ep_format format,
-        const char *msg)
+int
+ep_nagios_unknown(const char *title, const char *name, enum ep_format format,
+                  const char *msg)
 {
-  json_object *doc;
+  char *text = format == EP_FORMAT_JSON ? ep_format_json_unknown(name, msg)
+                                        : NULL;
 
-  if (format != EP_FORMAT_JSON) {
-    printf("EDGE %s UNKNOWN - %s\n", check->title, msg);
-    return EP_STATE_UNKNOWN;
+  if (text) {
+    fputs(text, stdout);
+    free(text);
+  } else {
+    printf("EDGE %s UNKNOWN - %s\n", title, msg);
   }
-  doc = json_object_new_object();
-  json_object_object_add(doc, "check", json_object_new_string(check->kind_name));
-  json_object_object_add(doc, "state", json_object_new_string("UNKNOWN"));
-  json_object_object_add(doc, "exit_code", json_object_new_int(3));
-  json_object_object_add(doc, "summary", json_object_new_string(msg));
-  json_object_object_add(doc, "targets", json_object_new_array());
-  printf("%s\n", json_object_to_json_string_ext(
-                    doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-  json_object_put(doc);
   return EP_STATE_UNKNOWN;
 }
 
-static void
-help(const struct ep_nagios_check *check)
+void
+ep_nagios_help(const char *program, const char *synopsis, const char *own_help,
+               unsigned extras)
 {
   printf("%s %s - %s\n\nUsage: %s [options]\n\n%s\nOptions of every "
          "edgeprobe check:\n%s",
-         check->program, PACKAGE_VERSION, check->synopsis, check->program,
-         check->own_help, ep_cli_shared_help());
+         program, PACKAGE_VERSION, synopsis, program, own_help,
+         ep_cli_shared_help());
+  if (extras & EP_CLI_THRESHOLDS)
+    printf(" -w, --warning RANGE  -c, --critical RANGE\n"
+           "    thresholds on the check's main figure, Monitoring Plugins "
+           "ranges\n");
   printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or "
          "configuration error, and --help and --version).\n");
 }
 
 int
+ep_nagios_print(const char *text, int state)
+{
+  fputs(text, stdout);
+  return fflush(stdout) != 0 ? EP_STATE_UNKNOWN : state;
+}
+
+int
 ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
 {
-  struct ep_cli          cli;
-  struct ep_config       cfg;
-  struct ep_check_result result;
-  struct ep_err          err = EP_ERR_INIT;
-  char                  *text = NULL;
-  int                    state;
+  const struct ep_probe_kind *kinds[1] = {check->kind};
+  struct ep_settings          s;
+  struct ep_config            cfg;
+  struct ep_run_result        result;
+  struct ep_err               err = EP_ERR_INIT;
+  const struct ep_check_result *c = &result.checks[check->kind->check];
+  char                       *text = NULL;
+  int                         state;
+  bool                        inited = false;
 
-  ep_cli_init(&cli);
+  ep_settings_init(&s);
   ep_config_init(&cfg);
-  ep_check_result_init(&result);
-  if (ep_cli_parse(&cli, argc, argv, check->extras, &err) != EP_OK) {
-    state = unknown(check, cli.format, err.msg);
+  ep_run_result_init(&result);
+  if (ep_cli_parse(&s, argc, argv, check->kind->cli_extras, &err) != EP_OK) {
+    state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
+                              err.msg);
     goto done;
   }
   /* As the Monitoring Plugins do: help and version are not a check
    * result, so they exit UNKNOWN. */
-  if (cli.help) {
-    help(check);
+  if (s.help || s.version) {
+    if (s.help)
+      ep_nagios_help(check->program, check->synopsis, check->own_help,
+                     check->kind->cli_extras);
+    else
+      printf("%s %s\n", check->program, PACKAGE_VERSION);
     state = EP_STATE_UNKNOWN;
     goto done;
   }
-  if (cli.version) {
-    printf("%s %s\n", check->program, PACKAGE_VERSION);
-    state = EP_STATE_UNKNOWN;
+  inited = ep_global_init(kinds, 1, &err) == EP_OK;
+  if (!inited || ep_config_build(&cfg, &s, kinds, 1, &err) != EP_OK ||
+      ep_check_run(&cfg, kinds, 1, &result, &err) != EP_OK) {
+    state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
+                              err.msg);
     goto done;
   }
-  if (ep_global_init(&err) != EP_OK ||
-      ep_config_from_cli(&cfg, &cli, check->kind, &err) != EP_OK ||
-      ep_check_run(&cfg, check->factory, &result, &err) != EP_OK) {
-    state = unknown(check, cli.format, err.msg);
-    goto done;
-  }
-  text = cfg.format == EP_FORMAT_JSON ? ep_format_json(&result, &err)
-                                      : ep_format_nagios(&result, check->title,
-                                                         cfg.verbose, &err);
+  text = cfg.format == EP_FORMAT_JSON
+           ? ep_format_json(c, &err)
+           : ep_format_nagios(c, check->kind->title, cfg.verbose, &err);
   if (!text) {
-    state = unknown(check, cli.format, err.msg);
+    state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
+                              err.msg);
     goto done;
   }
-  fputs(text, stdout);
-  state = (int)result.state;
+  state = (int)c->state;
 done:
+  if (text)
+    state = ep_nagios_print(text, state);
   free(text);
-  ep_check_result_cleanup(&result);
+  ep_run_result_cleanup(&result);
   ep_config_cleanup(&cfg);
-  ep_cli_cleanup(&cli);
-  ep_global_cleanup();
+  ep_settings_cleanup(&s);
+  if (inited)
+    ep_global_cleanup(kinds, 1);
   if (fflush(stdout) != 0)
     state = EP_STATE_UNKNOWN;
   return state;

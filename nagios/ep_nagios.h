@@ -1,22 +1,33 @@
-/* The main() every check plugin shares: parse, run, print, exit with the
- * Monitoring Plugins codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). */
+/* What every check plugin's main() shares: parse, run, print, exit with
+ * the Monitoring Plugins codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN). */
 #ifndef EP_NAGIOS_H
 #define EP_NAGIOS_H
 
 #include "ep_check.h"
+#include "ep_cli.h"
 #include "ep_config.h"
 
 struct ep_nagios_check {
-  const char        *program;  /* "check_edge_dns" */
-  const char        *title;    /* "DNS", the first word after EDGE */
-  const char        *kind_name; /* "dns", as in JSON output */
-  enum ep_check_kind kind;
-  ep_probe_factory   factory;  /* its probe, ep_dns_probe_for, ... */
-  unsigned           extras;   /* enum ep_cli_extra */
-  const char        *synopsis; /* what the check does, for --help */
-  const char        *own_help; /* its own options, for --help */
+  const char                 *program;  /* "check_edge_dns" */
+  const struct ep_probe_kind *kind;     /* its probe: ep_dns_kind, ... */
+  const char                 *synopsis; /* what the check does, for --help */
+  const char                 *own_help; /* its own options, for --help */
 };
 
+/* A single check's main(). */
 int ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check);
+
+/* A run that could not happen: one line "EDGE TITLE UNKNOWN - msg", or
+ * one JSON document when JSON was asked for.  Returns 3. */
+int ep_nagios_unknown(const char *title, const char *name,
+                      enum ep_format format, const char *msg);
+
+/* --help: the program, what it does, its own options and the shared
+ * ones (with -w/-c when extras takes them). */
+void ep_nagios_help(const char *program, const char *synopsis,
+                    const char *own_help, unsigned extras);
+
+/* Prints text and flushes stdout; state, or 3 when stdout failed. */
+int ep_nagios_print(const char *text, int state);
 
 #endif

@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "dns.h"
+#include "ep_cause.h"
+#include "ep_cli.h"
 #include "ep_addr.h"
 #include "ep_buf.h"
 #include "ep_output.h"
@@ -246,6 +248,9 @@ ep_dns_evaluate(const struct ep_dns_name *name,
   static const enum ep_dns_outcome failure_kinds[] = {
     EP_DNS_NXDOMAIN, EP_DNS_SERVFAIL, EP_DNS_REFUSED, EP_DNS_NODATA,
     EP_DNS_BADREPLY};
+  static const char *const failure_causes[] = {
+    EP_CAUSE_DNS_NXDOMAIN, EP_CAUSE_DNS_SERVFAIL, EP_CAUSE_DNS_REFUSED,
+    EP_CAUSE_DNS_NODATA, EP_CAUSE_DNS_BAD_REPLY};
 
   if (!(t = ep_check_result_add(out, name->name, err)))
     return EP_ENOMEM;
@@ -322,6 +327,7 @@ ep_dns_evaluate(const struct ep_dns_name *name,
           answers[i].outcome != failure_kinds[k])
         continue;
       t->state = EP_STATE_CRITICAL;
+      ep_target_set_cause(t, failure_causes[k]);
       if (listed++ == 0)
         rc = ep_buf_printf(&b, "%s%s %s from %s", b.len ? "; " : "",
                            name->name, ep_dns_outcome_str(failure_kinds[k]),
@@ -338,6 +344,7 @@ ep_dns_evaluate(const struct ep_dns_name *name,
                        ep_buf_str(&addrs));
   if (rc == EP_OK && any_answer && mismatch) {
     t->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(t, EP_CAUSE_DNS_UNEXPECTED);
     rc = ep_buf_printf(&b, "%s%s resolved to ", b.len ? "; " : "", name->name);
     if (rc == EP_OK)
       rc = describe_off_list(&b, name, servers, answers, n_servers,
@@ -349,11 +356,14 @@ ep_dns_evaluate(const struct ep_dns_name *name,
   }
   if (rc == EP_OK && any_answer && truncated && !mismatch) {
     t->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(t, EP_CAUSE_DNS_TOO_MANY);
     rc = ep_buf_printf(&b, "%s%s has more than %d addresses: not all could be "
                        "checked against the expected ones",
                        b.len ? "; " : "", name->name, EP_DNS_MAX_ADDRS);
   } else if (rc == EP_OK && any_answer && t->state == EP_STATE_OK) {
     t->state = ep_state_from_ranges(best, warn, crit);
+    if (t->state != EP_STATE_OK)
+      ep_target_set_cause(t, EP_CAUSE_DNS_SLOW);
     ep_format_number(num, sizeof num, best);
     rc = ep_buf_printf(&b, "%s resolved to %s via %s%s in %ss", name->name,
                        ep_buf_str(&addrs), use_fallback ? "fallback " : "",
@@ -374,6 +384,8 @@ ep_dns_evaluate(const struct ep_dns_name *name,
       if (answers[i].outcome != EP_DNS_UNREACHABLE)
         unreachable = false;
     t->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(t, unreachable ? EP_CAUSE_DNS_UNREACHABLE
+                                       : EP_CAUSE_DNS_TIMEOUT);
     rc = ep_buf_printf(&b, "%s %s: no answer from ", name->name,
                        unreachable ? "not resolved" : "timed out");
     if (rc == EP_OK)
@@ -387,6 +399,7 @@ ep_dns_evaluate(const struct ep_dns_name *name,
       rc = ep_buf_printf(&b, " (unreachable)");
   } else if (rc == EP_OK && use_fallback && any_answer) {
     t->state = ep_state_worse(t->state, EP_STATE_WARNING);
+    ep_target_set_cause(t, EP_CAUSE_DNS_FALLBACK);
     rc = ep_buf_printf(&b, "; ");
     if (rc == EP_OK)
       rc = list_servers(&b, servers, answers, n_servers, false, is_silent);
@@ -399,6 +412,7 @@ ep_dns_evaluate(const struct ep_dns_name *name,
     rc = list_servers(&silent, servers, answers, n_servers, false, is_silent);
     if (rc == EP_OK && silent.len) {
       t->state = ep_state_worse(t->state, EP_STATE_WARNING);
+      ep_target_set_cause(t, EP_CAUSE_DNS_SILENT);
       rc = ep_buf_printf(&b, "; %s did not answer", ep_buf_str(&silent));
     }
     ep_buf_cleanup(&silent);
@@ -408,8 +422,14 @@ ep_dns_evaluate(const struct ep_dns_name *name,
   if (rc == EP_OK) {
     static const double zero = 0;
 
-    rc = ep_target_add_perf(t, name->name, best >= 0, best, "s", warn, crit,
-                            &zero, NULL);
+    rc = ep_target_add_perf(t,
+                            &(struct ep_figure){.figure = "response_time",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = name->name,
+                                                .warn = warn,
+                                                .crit = crit,
+                                                .min = &zero},
+                            best >= 0, best);
   }
   ep_strlist_free(&seen);
   ep_buf_cleanup(&b);
@@ -735,8 +755,8 @@ nomem:
   return NULL;
 }
 
-struct ep_probe *
-ep_dns_probe_for(const struct ep_config *cfg, struct ep_err *err)
+static struct ep_probe *
+dns_create(const struct ep_config *cfg, struct ep_err *err)
 {
   struct ep_dns_name *names;
   struct ep_probe    *p;
@@ -744,11 +764,79 @@ ep_dns_probe_for(const struct ep_config *cfg, struct ep_err *err)
 
   if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
     return NULL;
-  if (n == 0) {
-    ep_err_set(err, EP_EINVAL, "%s: no names to resolve", cfg->profile->name);
-    return NULL;
-  }
-  p = ep_dns_probe_new(names, n, &cfg->warn, &cfg->crit, err);
+  p = ep_dns_probe_new(names, n, &cfg->checks[EP_CHECK_DNS].warn,
+                       &cfg->checks[EP_CHECK_DNS].crit, err);
   ep_dns_names_free(names, n);
   return p;
 }
+
+/* -H: the names given are the whole target list, each expecting the -a
+ * addresses. */
+static enum ep_status
+dns_hosts(struct ep_profile *p, const struct ep_settings *s,
+          struct ep_err *err)
+{
+  const char         *what = ep_settings_names(s)->hosts;
+  struct ep_dns_name *names;
+  size_t              i, j;
+
+  for (i = 0; i < s->hosts.n; i++)
+    if (ep_hostname_check(s->hosts.v[i], what, err) != EP_OK)
+      return EP_EINVAL;
+  for (i = 0; i < s->expect_addresses.n; i++)
+    if (!ep_addr_is_literal(s->expect_addresses.v[i]))
+      return ep_err_set(err, EP_EINVAL, "%s: '%s' is not an IPv4 or IPv6 "
+                                        "address",
+                        ep_settings_names(s)->expect_addresses,
+                        s->expect_addresses.v[i]);
+  if (!(names = calloc(s->hosts.n, sizeof *names)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  ep_dns_names_free(p->dns.names, p->dns.n_names);
+  p->dns.names = names;
+  p->dns.n_names = s->hosts.n;
+  for (i = 0; i < s->hosts.n; i++) {
+    if (!(names[i].name = strdup(s->hosts.v[i])))
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+    for (j = 0; j < s->expect_addresses.n; j++)
+      if (ep_strlist_add(&names[i].expect, s->expect_addresses.v[j]) != EP_OK)
+        return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
+  ep_strlist_free(&p->ntp.servers);
+  ep_strlist_free(&p->https.targets);
+  ep_strlist_free(&p->nats.targets);
+  free(p->proxy.url);
+  p->proxy.url = NULL;
+  return EP_OK;
+}
+
+static enum ep_status
+dns_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
+              struct ep_err *err)
+{
+  struct ep_dns_name *names;
+  size_t              n;
+
+  if (only && s->hosts.n && dns_hosts(cfg->profile, s, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  if (ep_config_thresholds(cfg, EP_CHECK_DNS, s, only,
+                           cfg->profile->dns.warning,
+                           cfg->profile->dns.critical, err) != EP_OK)
+    return EP_EINVAL;
+  if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
+    return err ? err->code : EP_ENOMEM;
+  ep_dns_names_free(names, n);
+  if (n == 0 && only)
+    return ep_err_set(err, EP_EINVAL, "%s: no names to resolve",
+                      cfg->profile->name);
+  cfg->checks[EP_CHECK_DNS].wanted = n > 0;
+  return EP_OK;
+}
+
+const struct ep_probe_kind ep_dns_kind = {
+  .name = "dns",
+  .title = "DNS",
+  .check = EP_CHECK_DNS,
+  .cli_extras = EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS | EP_CLI_THRESHOLDS,
+  .configure = dns_configure,
+  .create = dns_create,
+};

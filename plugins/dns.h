@@ -26,10 +26,9 @@ struct ep_probe *ep_dns_probe_new(const struct ep_dns_name *names, size_t n,
                                   const struct ep_range *crit,
                                   struct ep_err *err);
 
-/* The probe of check_edge_dns: every name of cfg's profile (or its -H
- * names), with cfg's thresholds.  NULL with err set when there is none. */
-struct ep_probe *ep_dns_probe_for(const struct ep_config *cfg,
-                                  struct ep_err *err);
+/* The dns check: every name of the profile (or the settings' -H names
+ * with their -a addresses), thresholds on each name's response time. */
+extern const struct ep_probe_kind ep_dns_kind;
 
 /* Judges one name from each server's answer (answers[i] from servers[i])
  * and appends its result to out.  Pure: no I/O. */

@@ -12,7 +12,9 @@
 #include "ep_run.h"
 #include "ep_time.h"
 #include "ep_tls.h"
+#include "ep_cause.h"
 #include "https.h"
+#include "ep_cli.h"
 #include "https_report.h"
 
 #define TRACE_LINE_MAX 300
@@ -509,6 +511,7 @@ on_target_lookup(void *arg, const struct ep_lookup_result *res)
   note_lookup(t, res);
   if (res->outcome != EP_DNS_ANSWER) {
     fail_target(t, "not resolved: %s", res->failure);
+    t->failure_code = EP_CAUSE_UNRESOLVED;
     return;
   }
   if (!(t->resolve_list = resolve_entry(NULL, t->hp.host, t->hp.port, res))) {
@@ -530,9 +533,11 @@ on_proxy_lookup(void *arg, const struct ep_lookup_result *res)
     struct ep_https_target *t = &c->targets[i];
 
     note_lookup(t, res);
-    if (res->outcome != EP_DNS_ANSWER)
+    if (res->outcome != EP_DNS_ANSWER) {
       fail_target(t, "the proxy's name %s not resolved: %s", c->proxy_host,
                   res->failure);
+      t->failure_code = EP_CAUSE_PROXY_UNRESOLVED;
+    }
     else if (!(t->resolve_list = resolve_entry(NULL, c->proxy_host,
                                                c->proxy_port, res)))
       fail_target(t, "out of memory");
@@ -797,7 +802,6 @@ https_destroy(struct ep_probe *p)
     free(c->socks);
     free(c->targets);
     free(c);
-    curl_global_cleanup();
   }
   free(p);
 }
@@ -868,17 +872,10 @@ ep_https_probe_new(const struct ep_strlist *targets,
   void             *array;
   size_t            i;
 
-  /* Reference-counted, and thread-safe in curl >= 7.84. */
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    ep_err_set(err, EP_ELIB, "cannot initialise libcurl");
-    return NULL;
-  }
   p = ep_probe_alloc(&https_ops, sizeof *c, targets->n,
                      sizeof(struct ep_https_target), &array, err);
-  if (!p) {
-    curl_global_cleanup();
+  if (!p)
     return NULL;
-  }
   c = p->ctx;
   c->targets = array;
   c->opts = *opts;
@@ -934,8 +931,8 @@ ep_https_probe_new(const struct ep_strlist *targets,
   return p;
 }
 
-struct ep_probe *
-ep_https_probe_for(const struct ep_config *cfg, struct ep_err *err)
+static struct ep_probe *
+https_create(const struct ep_config *cfg, struct ep_err *err)
 {
   struct ep_https_options o;
   struct ep_secret        secret;
@@ -949,8 +946,8 @@ ep_https_probe_for(const struct ep_config *cfg, struct ep_err *err)
   o.cafile_what = cfg->cafile_what;
   o.proxy_cafile_what = cfg->proxy_cacert_what;
   o.expect_issuers = &cfg->profile->https.expect_issuers;
-  o.warn = cfg->warn;
-  o.crit = cfg->crit;
+  o.warn = cfg->checks[EP_CHECK_HTTPS].warn;
+  o.crit = cfg->checks[EP_CHECK_HTTPS].crit;
   o.cert_warn_days = cfg->cert_warn_days;
   o.cert_crit_days = cfg->cert_crit_days;
   o.proxy = cfg->proxy_url;
@@ -973,3 +970,67 @@ ep_https_probe_for(const struct ep_config *cfg, struct ep_err *err)
   ep_secret_wipe(&secret);
   return p;
 }
+
+static enum ep_status
+https_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
+                struct ep_err *err)
+{
+  struct ep_profile *p = cfg->profile;
+  size_t             i;
+
+  if (ep_config_hosts(&p->https.targets, s, only, 443, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  if (p->https.targets.n == 0) {
+    if (only)
+      return ep_err_set(err, EP_EINVAL, "%s: no HTTPS targets (https.targets "
+                                        "or %s)",
+                        p->name, ep_settings_names(s)->hosts);
+    return EP_OK;
+  }
+  if (s->expect_issuers.n) {
+    ep_strlist_free(&p->https.expect_issuers);
+    for (i = 0; i < s->expect_issuers.n; i++)
+      if (ep_strlist_add(&p->https.expect_issuers, s->expect_issuers.v[i]) !=
+          EP_OK)
+        return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
+  cfg->cert_warn_days = s->cert_warning_days >= 0
+                          ? s->cert_warning_days
+                          : p->https.cert_warning_days;
+  cfg->cert_crit_days = s->cert_critical_days >= 0
+                          ? s->cert_critical_days
+                          : p->https.cert_critical_days;
+  if (cfg->cert_crit_days > cfg->cert_warn_days)
+    return ep_err_set(err, EP_EINVAL,
+                      "certificate days: critical (%d) must not be more than "
+                      "warning (%d)", cfg->cert_crit_days, cfg->cert_warn_days);
+  if (ep_config_cacert(cfg, s, err) != EP_OK ||
+      ep_config_proxy(cfg, s, err) != EP_OK ||
+      ep_config_thresholds(cfg, EP_CHECK_HTTPS, s, only, p->https.warning,
+                           p->https.critical, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  cfg->checks[EP_CHECK_HTTPS].wanted = true;
+  return EP_OK;
+}
+
+static enum ep_status
+https_global_init(struct ep_err *err)
+{
+  CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  if (rc != CURLE_OK)
+    return ep_err_set(err, EP_ELIB, "cannot initialise libcurl: %s",
+                      curl_easy_strerror(rc));
+  return EP_OK;
+}
+
+const struct ep_probe_kind ep_https_kind = {
+  .name = "https",
+  .title = "HTTPS",
+  .check = EP_CHECK_HTTPS,
+  .cli_extras = EP_CLI_HOST | EP_CLI_HTTPS | EP_CLI_THRESHOLDS,
+  .configure = https_configure,
+  .create = https_create,
+  .global_init = https_global_init,
+  .global_cleanup = curl_global_cleanup,
+};

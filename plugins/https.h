@@ -67,10 +67,9 @@ struct ep_probe *ep_https_probe_new(const struct ep_strlist *targets,
                                     const struct ep_https_options *opts,
                                     struct ep_err *err);
 
-/* The probe of check_edge_https from the run's settings: it reads the
- * proxy credentials (--proxy-auth-file, proxy.auth_file, or
- * EDGEPROBE_PROXY_AUTH) itself. */
-struct ep_probe *ep_https_probe_for(const struct ep_config *cfg,
-                                    struct ep_err *err);
+/* The https check: the profile's domains (or -H), thresholds on the
+ * total time; its probe reads the proxy credentials (--proxy-auth-file,
+ * proxy.auth_file, or EDGEPROBE_PROXY_AUTH) and CA bundles itself. */
+extern const struct ep_probe_kind ep_https_kind;
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "ep_output.h"
 #include "ep_tls.h"
+#include "ep_cause.h"
 #include "https_report.h"
 
 #define TEXT_MAX 2048
@@ -23,19 +24,23 @@ struct verdict {
   bool          reachable; /* an HTTP status came back */
   long          verify_code; /* OpenSSL's, as judged */
   char          cause[480];
+  const char   *code;       /* the first cause's (ep_cause.h) */
   char          trust[200]; /* how the chain was trusted, for -v */
 };
 
 static void
-add_cause(struct verdict *v, enum ep_state st, const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
+add_cause(struct verdict *v, enum ep_state st, const char *code,
+          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-add_cause(struct verdict *v, enum ep_state st, const char *fmt, ...)
+add_cause(struct verdict *v, enum ep_state st, const char *code,
+          const char *fmt, ...)
 {
   size_t  len = strlen(v->cause);
   va_list ap;
 
+  if (!v->code)
+    v->code = code;
   if (len && len + 3 < sizeof v->cause) {
     memcpy(v->cause + len, "; ", 3);
     len += 2;
@@ -72,6 +77,29 @@ timed_out_text(const struct ep_https_target *t, bool proxy)
   if (t->status == 0)
     return "timed out waiting for the HTTP response";
   return "timed out reading the response";
+}
+
+/* The code of a timeout at the phase the target had reached. */
+static const char *
+timed_out_code(const struct ep_https_target *t, bool proxy)
+{
+  if (t->phase == EP_HTTPS_RESOLVE)
+    return EP_CAUSE_UNRESOLVED;
+  if (t->phase == EP_HTTPS_WAIT_PROXY)
+    return EP_CAUSE_PROXY_UNRESOLVED;
+  if (!t->seen.hello_sent && !t->have_tcp)
+    return proxy ? EP_CAUSE_PROXY_UNREACHABLE : EP_CAUSE_TCP_TIMEOUT;
+  return EP_CAUSE_TIMEOUT;
+}
+
+static const char *
+proxy_answer_code(long code)
+{
+  if (code == 407 || code == 401)
+    return EP_CAUSE_PROXY_AUTH;
+  if (code >= 500)
+    return EP_CAUSE_PROXY_UPSTREAM;
+  return EP_CAUSE_PROXY_FORBIDDEN;
 }
 
 static const char *
@@ -126,8 +154,8 @@ judge_verification(const struct ep_https_target *t, struct verdict *v)
     r.leaf_days = ps->leaf_days;
     ep_tls_judge(&r, ps->error_issuer[0] ? ps->error_issuer : NULL, ps->host);
     v->verify_code = r.verify_code;
-    add_cause(v, EP_STATE_CRITICAL, "the proxy's own certificate: %s",
-              r.problem);
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_TLS,
+              "the proxy's own certificate: %s", r.problem);
     return;
   }
   /* curl checks the name itself, after a chain OpenSSL accepted. */
@@ -137,7 +165,8 @@ judge_verification(const struct ep_https_target *t, struct verdict *v)
                       : X509_V_ERR_HOSTNAME_MISMATCH;
   v->verify_code = r.verify_code;
   if (r.verify_code == X509_V_OK) {
-    add_cause(v, EP_STATE_CRITICAL, "certificate not verified: %s",
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_UNTRUSTED,
+              "certificate not verified: %s",
               t->errbuf[0] ? t->errbuf : "no reason given");
     return;
   }
@@ -145,15 +174,16 @@ judge_verification(const struct ep_https_target *t, struct verdict *v)
   if (s->error_depth > 0 && (r.verify_code == X509_V_ERR_CERT_HAS_EXPIRED ||
                              r.verify_code == X509_V_ERR_CERT_NOT_YET_VALID)) {
     if (r.verify_code == X509_V_ERR_CERT_HAS_EXPIRED)
-      add_cause(v, EP_STATE_CRITICAL, "chain certificate %s expired %.0f "
-                "days ago", s->error_subject, -s->error_days);
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_EXPIRED,
+                "chain certificate %s expired %.0f days ago",
+                s->error_subject, -s->error_days);
     else
-      add_cause(v, EP_STATE_CRITICAL, "chain certificate %s not yet valid",
-                s->error_subject);
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_NOT_YET_VALID,
+                "chain certificate %s not yet valid", s->error_subject);
     return;
   }
   ep_tls_judge(&r, s->error_issuer[0] ? s->error_issuer : NULL, s->host);
-  add_cause(v, EP_STATE_CRITICAL, "%s", r.problem);
+  add_cause(v, EP_STATE_CRITICAL, r.cause, "%s", r.problem);
 }
 
 /* Whether each trust anchor of the run is public, looked up once: most
@@ -202,7 +232,7 @@ judge_trust(const struct ep_https_options *o,
       return;
     }
     snprintf(v->trust, sizeof v->trust, "no expected issuer in the chain");
-    add_cause(v, EP_STATE_WARNING,
+    add_cause(v, EP_STATE_WARNING, EP_CAUSE_TLS_UNEXPECTED_ISSUER,
               "TLS interception suspected (issuer: %s): not an expected "
               "issuer", s->issuer);
     return;
@@ -217,7 +247,7 @@ judge_trust(const struct ep_https_options *o,
   }
   snprintf(v->trust, sizeof v->trust, "anchor %s (not in the public set)",
            anchor);
-  add_cause(v, EP_STATE_WARNING,
+  add_cause(v, EP_STATE_WARNING, EP_CAUSE_TLS_LOCAL_CA,
             "TLS interception suspected (issuer: %s): verified only through "
             "%s, a CA outside the public web PKI",
             s->issuer, o->cafile ? "the --cacert CA" : "a locally added CA");
@@ -235,22 +265,25 @@ judge_reachable(const struct ep_https_options *o,
   if (!s->have_leaf) {
     /* curl got through, but no handshake was seen: say so rather than
      * print empty figures. */
-    add_cause(v, EP_STATE_WARNING, "certificate not seen");
+    add_cause(v, EP_STATE_WARNING, EP_CAUSE_TLS_FAILED,
+              "certificate not seen");
     return;
   }
   judge_trust(o, t, memo, v);
   if (s->have_leaf && s->soonest_days < o->cert_crit_days)
-    add_cause(v, EP_STATE_CRITICAL, "certificate expires in %.0f days "
-              "(critical below %d)", s->soonest_days, o->cert_crit_days);
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_EXPIRING,
+              "certificate expires in %.0f days (critical below %d)",
+              s->soonest_days, o->cert_crit_days);
   else if (s->have_leaf && s->soonest_days < o->cert_warn_days)
-    add_cause(v, EP_STATE_WARNING, "certificate expires in %.0f days "
-              "(warning below %d)", s->soonest_days, o->cert_warn_days);
+    add_cause(v, EP_STATE_WARNING, EP_CAUSE_TLS_EXPIRING,
+              "certificate expires in %.0f days (warning below %d)",
+              s->soonest_days, o->cert_warn_days);
   if (t->have_total) {
     enum ep_state st = ep_state_from_ranges(t->total_s, &o->warn, &o->crit);
 
     ep_format_number(num, sizeof num, t->total_s);
     if (st != EP_STATE_OK)
-      add_cause(v, st, "%ss total, over %s %s", num,
+      add_cause(v, st, EP_CAUSE_HTTPS_SLOW, "%ss total, over %s %s", num,
                 st == EP_STATE_CRITICAL ? "critical" : "warning",
                 st == EP_STATE_CRITICAL ? o->crit.text : o->warn.text);
   }
@@ -263,7 +296,9 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
   memset(v, 0, sizeof *v);
   v->state = EP_STATE_OK;
   if (t->failure[0]) {
-    add_cause(v, EP_STATE_CRITICAL, "%s", t->failure);
+    add_cause(v, EP_STATE_CRITICAL,
+              t->failure_code ? t->failure_code : EP_CAUSE_HTTPS_ERROR, "%s",
+              t->failure);
     return;
   }
   /* Any final status counts as reachable, whatever happened after it
@@ -273,7 +308,8 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     return;
   }
   if (!t->finished) {
-    add_cause(v, EP_STATE_CRITICAL, "%s", timed_out_text(t, proxy));
+    add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy), "%s",
+              timed_out_text(t, proxy));
     return;
   }
   if (t->curl_code == CURLE_OK) {
@@ -281,8 +317,9 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     return;
   }
   if (proxy && t->connect_code && t->connect_code / 100 != 2) {
-    add_cause(v, EP_STATE_CRITICAL, "the proxy answered CONNECT with %ld (%s)",
-              t->connect_code, proxy_answer(t->connect_code));
+    add_cause(v, EP_STATE_CRITICAL, proxy_answer_code(t->connect_code),
+              "the proxy answered CONNECT with %ld (%s)", t->connect_code,
+              proxy_answer(t->connect_code));
     return;
   }
   switch (t->curl_code) {
@@ -291,20 +328,26 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
       return;
     case CURLE_COULDNT_CONNECT:
       if (proxy)
-        add_cause(v, EP_STATE_CRITICAL, "cannot connect to the proxy: %s",
-                  t->os_errno ? ep_strerror((int)t->os_errno).text : curl_text(t));
+        add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_UNREACHABLE,
+                  "cannot connect to the proxy: %s",
+                  t->os_errno ? ep_strerror((int)t->os_errno).text
+                              : curl_text(t));
       else
-        add_cause(v, EP_STATE_CRITICAL, "%s",
+        add_cause(v, EP_STATE_CRITICAL,
+                  t->os_errno == ECONNREFUSED ? EP_CAUSE_TCP_REFUSED
+                                              : EP_CAUSE_TCP_UNREACHABLE,
+                  "%s",
                   t->os_errno == ECONNREFUSED ? "connection refused"
-                  : t->os_errno              ? ep_strerror((int)t->os_errno).text
-                                             : curl_text(t));
+                  : t->os_errno ? ep_strerror((int)t->os_errno).text
+                                : curl_text(t));
       return;
     case CURLE_INTERFACE_FAILED:
-      add_cause(v, EP_STATE_CRITICAL, "cannot send from the interface: %s",
-                curl_text(t));
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TCP_ERROR,
+                "cannot send from the interface: %s", curl_text(t));
       return;
     case CURLE_OPERATION_TIMEDOUT:
-      add_cause(v, EP_STATE_CRITICAL, "%s", timed_out_text(t, proxy));
+      add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy), "%s",
+                timed_out_text(t, proxy));
       return;
     default:
       break;
@@ -313,19 +356,23 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     /* Nothing but a ClientHello went out, and its SNI is what a filter
      * reads. */
     if (peer_reset(t))
-      add_cause(v, EP_STATE_CRITICAL, "SNI filtering suspected (connection "
-                "reset right after the ClientHello)");
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_SNI_FILTER,
+                "SNI filtering suspected (connection reset right after the "
+                "ClientHello)");
     else
-      add_cause(v, EP_STATE_CRITICAL, "TLS handshake failed: no ServerHello "
-                "(%s)", t->errbuf[0] ? t->errbuf : "connection closed");
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
+                "TLS handshake failed: no ServerHello (%s)",
+                t->errbuf[0] ? t->errbuf : "connection closed");
     return;
   }
   if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
-    add_cause(v, EP_STATE_CRITICAL, "TLS handshake failed: %s", curl_text(t));
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
+              "TLS handshake failed: %s", curl_text(t));
     return;
   }
-  add_cause(v, EP_STATE_CRITICAL, "%s%s%s",
-            curl_easy_strerror((CURLcode)t->curl_code),
+  add_cause(v, EP_STATE_CRITICAL,
+            peer_reset(t) ? EP_CAUSE_TCP_RESET : EP_CAUSE_HTTPS_ERROR,
+            "%s%s%s", curl_easy_strerror((CURLcode)t->curl_code),
             t->errbuf[0] ? ": " : "", t->errbuf);
 }
 
@@ -445,12 +492,22 @@ add_perf(const struct ep_https_options *o, const struct ep_https_target *t,
   enum ep_status      rc;
 
   snprintf(label, sizeof label, "%s_total", t->spec);
-  rc = ep_target_add_perf(r, label, t->have_total, t->total_s, "s", &o->warn,
-                          &o->crit, &zero, NULL);
+  rc = ep_target_add_perf(r,
+                          &(struct ep_figure){.figure = "total",
+                                              .unit = EP_UNIT_SECONDS,
+                                              .label = label,
+                                              .warn = &o->warn,
+                                              .crit = &o->crit,
+                                              .min = &zero},
+                          t->have_total, t->total_s);
   snprintf(label, sizeof label, "%s_tls", t->spec);
   if (rc == EP_OK)
-    rc = ep_target_add_perf(r, label, t->have_tls, t->tls_s, "s", NULL, NULL,
-                            &zero, NULL);
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "tls",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .min = &zero},
+                            t->have_tls, t->tls_s);
   /* Below N days alerts: the range "N:". */
   snprintf(text, sizeof text, "%d:", o->cert_warn_days);
   ep_range_parse(&dwarn, text, "cert days", NULL);
@@ -458,9 +515,13 @@ add_perf(const struct ep_https_options *o, const struct ep_https_target *t,
   ep_range_parse(&dcrit, text, "cert days", NULL);
   snprintf(label, sizeof label, "%s_cert_days", t->spec);
   if (rc == EP_OK)
-    rc = ep_target_add_perf(r, label, t->seen.have_leaf,
-                            t->seen.soonest_days, NULL, &dwarn, &dcrit, NULL,
-                            NULL);
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "cert_days",
+                                                .unit = EP_UNIT_DAYS,
+                                                .label = label,
+                                                .warn = &dwarn,
+                                                .crit = &dcrit},
+                            t->seen.have_leaf, t->seen.soonest_days);
   return rc;
 }
 
@@ -479,8 +540,15 @@ target_result(const struct ep_https_options *o,
   if (!(r = ep_check_result_add(out, t->spec, err)))
     return EP_ENOMEM;
   r->state = v->state;
+  if (v->state != EP_STATE_OK)
+    ep_target_set_cause(r, v->code ? v->code : EP_CAUSE_HTTPS_ERROR);
+  /* Behind a proxy the proxy resolves the name: no DNS failure of ours
+   * explains this target's. */
+  rc = !proxy && !t->hp.is_address ? ep_target_set_host(r, t->hp.host)
+                                   : EP_OK;
   ep_buf_init(&b, TEXT_MAX);
-  rc = ep_buf_printf(&b, "%s", t->spec);
+  if (rc == EP_OK)
+    rc = ep_buf_printf(&b, "%s", t->spec);
   if (rc == EP_OK && proxy)
     rc = ep_buf_printf(&b, " via proxy");
   else if (rc == EP_OK && t->addr[0] && !t->hp.is_address)

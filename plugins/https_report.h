@@ -29,6 +29,7 @@ struct ep_https_target {
   struct ep_hostport       hp;
   enum ep_https_phase      phase;
   char                     failure[400]; /* set when it failed outside curl */
+  const char              *failure_code; /* its cause (ep_cause.h) */
   /* The lookup of the name (direct) or of the proxy (behind one). */
   bool                     have_resolve;
   double                   resolve_s;

@@ -13,12 +13,14 @@
 
 #include "ep_addr.h"
 #include "ep_buf.h"
+#include "ep_cause.h"
 #include "ep_json.h"
 #include "ep_output.h"
 #include "ep_run.h"
 #include "ep_time.h"
 #include "ep_tls.h"
 #include "nats.h"
+#include "ep_cli.h"
 
 #define SAID_MAX 60 /* characters of a stranger's words we repeat */
 #define TEXT_MAX 2048
@@ -58,6 +60,7 @@ struct nats_target {
   struct ep_nats_info  info;
   bool                 have_tls;
   bool                 withheld; /* credentials kept from a plaintext server */
+  const char          *code; /* why it failed (ep_cause.h) */
   struct ep_tls_report tlsr;
 };
 
@@ -185,15 +188,17 @@ close_target(struct nats_target *t)
 }
 
 static void
-fail(struct nats_target *t, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+fail(struct nats_target *t, const char *code, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
 
+/* Ends t as failed: code (ep_cause.h) and words, unless it already ended. */
 static void
-fail(struct nats_target *t, const char *fmt, ...)
+fail(struct nats_target *t, const char *code, const char *fmt, ...)
 {
   va_list ap;
 
   if (t->outcome == R_NONE) {
+    t->code = code;
     va_start(ap, fmt);
     vsnprintf(t->problem, sizeof t->problem, fmt, ap);
     va_end(ap);
@@ -201,6 +206,18 @@ fail(struct nats_target *t, const char *fmt, ...)
   }
   t->phase = P_DONE;
   close_target(t);
+}
+
+static const char *
+connect_cause(int e)
+{
+  if (e == ECONNREFUSED)
+    return EP_CAUSE_TCP_REFUSED;
+  if (e == ENETUNREACH || e == EHOSTUNREACH || e == EADDRNOTAVAIL)
+    return EP_CAUSE_TCP_UNREACHABLE;
+  if (e == ETIMEDOUT)
+    return EP_CAUSE_TCP_TIMEOUT;
+  return EP_CAUSE_TCP_ERROR;
 }
 
 static void
@@ -233,17 +250,17 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
     t->sa.sin6_port = htons((uint16_t)t->hp.port);
     t->salen = sizeof t->sa;
   } else {
-    fail(t, "cannot use the address %s", ip);
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot use the address %s", ip);
     return;
   }
   t->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (t->fd < 0) {
-    fail(t, "cannot open a socket: %s", ep_strerror(errno).text);
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot open a socket: %s", ep_strerror(errno).text);
     return;
   }
   if (ifc && setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
                         (socklen_t)strlen(ifc->name)) != 0) {
-    fail(t, "cannot send from %s: %s", ifc->name, ep_strerror(errno).text);
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot send from %s: %s", ifc->name, ep_strerror(errno).text);
     return;
   }
   if (ifc && ifc->has_addr && ifc->family == family) {
@@ -263,7 +280,7 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
       srclen = sizeof src;
     }
     if (bind(t->fd, (struct sockaddr *)&src, srclen) != 0) {
-      fail(t, "cannot bind to the -I address: %s", ep_strerror(errno).text);
+      fail(t, EP_CAUSE_TCP_ERROR, "cannot bind to the -I address: %s", ep_strerror(errno).text);
       return;
     }
   }
@@ -272,14 +289,15 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
    * (40 ms on Linux) and the round trip would time our own stall.  Every
    * NATS client sets it. */
   if (setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
-    fail(t, "cannot set TCP_NODELAY: %s", ep_strerror(errno).text);
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot set TCP_NODELAY: %s", ep_strerror(errno).text);
     return;
   }
   t->t_start = now;
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
       errno != EINPROGRESS) {
-    fail(t, "%s", errno == ECONNREFUSED ? "connection refused"
+    fail(t, connect_cause(errno), "%s",
+         errno == ECONNREFUSED ? "connection refused"
                                         : ep_strerror(errno).text);
   }
 }
@@ -293,7 +311,7 @@ on_lookup(void *arg, const struct ep_lookup_result *res)
   if (res->outcome == EP_DNS_ANSWER)
     start_connect(sl->ctx, t, res->addrs[0], ep_time_now());
   else
-    fail(t, "not resolved: %s", res->failure);
+    fail(t, EP_CAUSE_UNRESOLVED, "not resolved: %s", res->failure);
   free(sl);
 }
 
@@ -349,7 +367,7 @@ queue_connect(struct nats_ctx *c, struct nats_target *t)
     rc = ep_buf_printf(b, "}\r\nPING\r\n");
   if (rc != EP_OK) {
     ep_buf_reset(b);
-    fail(t, "cannot build CONNECT: %s", ep_status_str(rc));
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot build CONNECT: %s", ep_status_str(rc));
     return;
   }
   t->phase = P_SEND;
@@ -368,13 +386,13 @@ after_info(struct nats_ctx *c, struct nats_target *t, struct timespec now)
     struct ep_err e = EP_ERR_INIT;
 
     if (!(c->tls_ctx = ep_tls_ctx_new(NULL, NULL, &e))) {
-      fail(t, "TLS required, but %s", e.msg);
+      fail(t, EP_CAUSE_TLS_FAILED, "TLS required, but %s", e.msg);
       return;
     }
   }
   t->tls = ep_tls_new(c->tls_ctx, t->fd, t->hp.host, NULL);
   if (!t->tls) {
-    fail(t, "cannot start TLS");
+    fail(t, EP_CAUSE_TLS_FAILED, "cannot start TLS");
     return;
   }
   t->phase = P_TLS;
@@ -391,14 +409,15 @@ step_tls(struct nats_ctx *c, struct nats_target *t)
     return;
   }
   if (st == EP_TLS_FAILED) {
-    fail(t, "%s", why);
+    fail(t, EP_CAUSE_TLS_FAILED, "%s", why);
     return;
   }
   ep_tls_describe(t->tls, &t->tlsr);
   t->have_tls = true;
   /* Credentials never go over a connection that did not verify. */
   if (!t->tlsr.verified) {
-    fail(t, "%s", t->tlsr.problem);
+    fail(t, t->tlsr.cause ? t->tlsr.cause : EP_CAUSE_TLS_UNTRUSTED, "%s",
+         t->tlsr.problem);
     return;
   }
   queue_connect(c, t);
@@ -423,7 +442,7 @@ send_pending(struct nats_target *t, struct timespec now)
     if (n == -2)
       return;
     if (n <= 0) {
-      fail(t, "%s", why);
+      fail(t, EP_CAUSE_TCP_ERROR, "%s", why);
       return;
     }
     memmove(t->out.data, t->out.data + n, t->out.len - (size_t)n);
@@ -461,7 +480,7 @@ after_connect_line(struct nats_target *t, const char *line, size_t len,
 
   if (len == 4 && memcmp(line, "PONG", 4) == 0) {
     if (early) {
-      fail(t, "not NATS: said PONG before our PING");
+      fail(t, EP_CAUSE_NATS_NOT_NATS, "not NATS: said PONG before our PING");
       return;
     }
     t->rtt_s = ep_time_diff(now, t->t_ping);
@@ -474,15 +493,17 @@ after_connect_line(struct nats_target *t, const char *line, size_t len,
     ep_nats_safe_text(line + 4 + (len > 4), len - 4 - (len > 4), 100,
                       t->server_err, sizeof t->server_err);
     if (early)
-      fail(t, "server error before our CONNECT: %s", t->server_err);
+      fail(t, EP_CAUSE_NATS_SERVER_ERROR,
+           "server error before our CONNECT: %s", t->server_err);
     else if (ep_nats_classify_err(t->server_err) == EP_NATS_ERR_AUTH)
       done(t, R_AUTH);
     else if (ep_nats_classify_err(t->server_err) ==
              EP_NATS_ERR_AUTH_TIMEOUT)
-      fail(t, "the server gave up waiting for our CONNECT (server: %s)",
+      fail(t, EP_CAUSE_NATS_SERVER_ERROR,
+           "the server gave up waiting for our CONNECT (server: %s)",
            t->server_err);
     else
-      fail(t, "server error after CONNECT: %s", t->server_err);
+      fail(t, EP_CAUSE_NATS_SERVER_ERROR, "server error after CONNECT: %s", t->server_err);
   }
   /* +OK, INFO updates and a leafnode's LS+ lines are expected noise. */
 }
@@ -504,14 +525,15 @@ process_lines(struct nats_ctx *c, struct nats_target *t, struct timespec now)
     if (t->phase == P_INFO) {
       if (ep_nats_parse_info(t->line, len, &t->info, why, sizeof why) !=
           EP_OK) {
-        fail(t, "%s", why);
+        fail(t, EP_CAUSE_NATS_NOT_NATS, "%s", why);
         return;
       }
       memmove(t->line, t->line + used, t->line_len - used);
       t->line_len -= used;
       after_info(c, t, now);
       if (t->phase == P_TLS && t->line_len) {
-        fail(t, "spoke after INFO before the TLS handshake");
+        fail(t, EP_CAUSE_NATS_NOT_NATS,
+             "spoke after INFO before the TLS handshake");
         return;
       }
       continue;
@@ -522,14 +544,14 @@ process_lines(struct nats_ctx *c, struct nats_target *t, struct timespec now)
   }
   if (t->phase != P_DONE && t->line_len >= EP_NATS_LINE_MAX) {
     if (t->phase == P_INFO && memcmp(t->line, "INFO ", 5) == 0)
-      fail(t, "INFO line exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
+      fail(t, EP_CAUSE_NATS_NOT_NATS, "INFO line exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
     else if (t->phase == P_INFO) {
       char said[SAID_MAX + 8];
 
       ep_nats_safe_text(t->line, t->line_len, SAID_MAX, said, sizeof said);
-      fail(t, "not NATS: said '%s'", said);
+      fail(t, EP_CAUSE_NATS_NOT_NATS, "not NATS: said '%s'", said);
     } else {
-      fail(t, "a line after CONNECT exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
+      fail(t, EP_CAUSE_NATS_NOT_NATS, "a line after CONNECT exceeds %u KiB", EP_NATS_LINE_MAX >> 10);
     }
   }
 }
@@ -554,26 +576,30 @@ read_some(struct nats_ctx *c, struct nats_target *t, struct timespec now)
   if (n == -2)
     return;
   if (n < 0) {
-    fail(t, "%s", why);
+    fail(t, strstr(why, "reset") ? EP_CAUSE_TCP_RESET : EP_CAUSE_TCP_ERROR,
+         "%s", why);
     return;
   }
   if (n == 0) {
     if (t->phase == P_INFO && t->line_len == 0)
-      fail(t, "not NATS: closed the connection without a word");
+      fail(t, EP_CAUSE_NATS_NOT_NATS,
+           "not NATS: closed the connection without a word");
     else if (t->phase == P_INFO) {
       char said[SAID_MAX + 8];
 
       ep_nats_safe_text(t->line, t->line_len, SAID_MAX, said, sizeof said);
-      fail(t, "not NATS: said '%s' and closed", said);
+      fail(t, EP_CAUSE_NATS_NOT_NATS, "not NATS: said '%s' and closed",
+           said);
     } else {
-      fail(t, "closed the connection after CONNECT");
+      fail(t, EP_CAUSE_NATS_SERVER_ERROR,
+           "closed the connection after CONNECT");
     }
     return;
   }
   t->line_len += (size_t)n;
   t->read_total += (size_t)n;
   if (t->read_total > EP_NATS_READ_MAX) {
-    fail(t, "more than %u KiB before PONG", EP_NATS_READ_MAX >> 10);
+    fail(t, EP_CAUSE_NATS_NOT_NATS, "more than %u KiB before PONG", EP_NATS_READ_MAX >> 10);
     return;
   }
   process_lines(c, t, now);
@@ -588,7 +614,8 @@ on_connected(struct nats_target *t, struct timespec now)
   if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
     e = errno;
   if (e) {
-    fail(t, "%s", e == ECONNREFUSED ? "connection refused" : ep_strerror(e).text);
+    fail(t, connect_cause(e), "%s",
+         e == ECONNREFUSED ? "connection refused" : ep_strerror(e).text);
     return;
   }
   t->t_connected = now;
@@ -725,6 +752,22 @@ timed_out_text(enum phase ph)
   return "timed out";
 }
 
+static const char *
+timed_out_code(enum phase ph)
+{
+  switch (ph) {
+    case P_RESOLVE:
+      return EP_CAUSE_UNRESOLVED;
+    case P_CONNECT:
+      return EP_CAUSE_TCP_TIMEOUT;
+    case P_INFO:
+      return EP_CAUSE_NATS_SILENT;
+    default:
+      break;
+  }
+  return EP_CAUSE_TIMEOUT;
+}
+
 /* "NATS 2.9.10 leafnode listener NABC.. (name), TLS required" */
 static enum ep_status
 describe_server(struct ep_buf *b, const struct nats_target *t)
@@ -756,6 +799,8 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
 
   if (!(r = ep_check_result_add(out, t->spec, err)))
     return EP_ENOMEM;
+  if (!t->hp.is_address && ep_target_set_host(r, t->hp.host) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
   ep_buf_init(&b, TEXT_MAX);
   rc = ep_buf_printf(&b, "%s", t->spec);
   if (rc == EP_OK && !t->hp.is_address && t->addr[0])
@@ -763,6 +808,8 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
   switch (t->outcome) {
     case R_PONG:
       r->state = ep_state_from_ranges(t->rtt_s, &c->opts.warn, &c->opts.crit);
+      if (r->state != EP_STATE_OK)
+        ep_target_set_cause(r, EP_CAUSE_NATS_SLOW);
       ep_format_number(num, sizeof num, t->rtt_s);
       if (rc == EP_OK)
         rc = describe_server(&b, t);
@@ -784,6 +831,8 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
        * from a server without TLS were never tried. */
       sent_secret = c->opts.secret && !t->withheld;
       r->state = sent_secret ? EP_STATE_WARNING : EP_STATE_OK;
+      if (sent_secret)
+        ep_target_set_cause(r, EP_CAUSE_NATS_AUTH_REFUSED);
       if (rc == EP_OK)
         rc = describe_server(&b, t);
       if (rc == EP_OK && t->withheld)
@@ -800,6 +849,8 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
     case R_NONE:
       /* Who it was, when it got as far as saying so. */
       r->state = EP_STATE_CRITICAL;
+      ep_target_set_cause(r, t->outcome == R_FAIL ? t->code
+                                                  : timed_out_code(t->phase));
       if (rc == EP_OK && t->have_info) {
         rc = describe_server(&b, t);
         if (rc == EP_OK)
@@ -833,16 +884,30 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
       t->info.auth_required ? "yes" : "no");
   snprintf(label, sizeof label, "%s_connect", t->spec);
   if (rc == EP_OK)
-    rc = ep_target_add_perf(r, label, t->have_connect, t->connect_s, "s",
-                            NULL, NULL, &zero, NULL);
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "connect",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .min = &zero},
+                            t->have_connect, t->connect_s);
   snprintf(label, sizeof label, "%s_info", t->spec);
   if (rc == EP_OK)
-    rc = ep_target_add_perf(r, label, t->have_info, t->info_s, "s", NULL,
-                            NULL, &zero, NULL);
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "info",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .min = &zero},
+                            t->have_info, t->info_s);
   snprintf(label, sizeof label, "%s_rtt", t->spec);
   if (rc == EP_OK)
-    rc = ep_target_add_perf(r, label, t->have_rtt, t->rtt_s, "s",
-                            &c->opts.warn, &c->opts.crit, &zero, NULL);
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "rtt",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .warn = &c->opts.warn,
+                                                .crit = &c->opts.crit,
+                                                .min = &zero},
+                            t->have_rtt, t->rtt_s);
   if (rc == EP_OK) {
     d = r->data;
     if (t->addr[0])
@@ -1018,8 +1083,8 @@ ep_nats_probe_new(const struct ep_strlist *targets,
   return p;
 }
 
-struct ep_probe *
-ep_nats_probe_for(const struct ep_config *cfg, struct ep_err *err)
+static struct ep_probe *
+nats_create(const struct ep_config *cfg, struct ep_err *err)
 {
   struct ep_nats_options o;
   struct ep_secret       secret;
@@ -1031,8 +1096,8 @@ ep_nats_probe_for(const struct ep_config *cfg, struct ep_err *err)
   o.secret = NULL;
   o.allow_plaintext_credentials =
     cfg->profile->nats.allow_plaintext_credentials;
-  o.warn = cfg->warn;
-  o.crit = cfg->crit;
+  o.warn = cfg->checks[EP_CHECK_NATS].warn;
+  o.crit = cfg->checks[EP_CHECK_NATS].crit;
   if (cfg->nats_auth_file) {
     if (ep_secret_load(cfg->nats_auth_file, "NATS credentials", &secret,
                        err) != EP_OK)
@@ -1043,3 +1108,42 @@ ep_nats_probe_for(const struct ep_config *cfg, struct ep_err *err)
   ep_secret_wipe(&secret);
   return p;
 }
+
+static enum ep_status
+nats_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
+               struct ep_err *err)
+{
+  struct ep_profile *p = cfg->profile;
+
+  if (ep_config_hosts(&p->nats.targets, s, only, 7422, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  if (p->nats.targets.n == 0) {
+    if (only)
+      return ep_err_set(err, EP_EINVAL, "%s: no NATS targets (nats.targets "
+                                        "or %s)",
+                        p->name, ep_settings_names(s)->hosts);
+    return EP_OK;
+  }
+  if (ep_config_cacert(cfg, s, err) != EP_OK)
+    return EP_ENOMEM;
+  if ((s->nats_auth_file || p->nats.auth_file) &&
+      ep_config_set_string(&cfg->nats_auth_file,
+                           s->nats_auth_file ? s->nats_auth_file
+                                             : p->nats.auth_file,
+                           err) != EP_OK)
+    return EP_ENOMEM;
+  if (ep_config_thresholds(cfg, EP_CHECK_NATS, s, only, p->nats.warning,
+                           p->nats.critical, err) != EP_OK)
+    return EP_EINVAL;
+  cfg->checks[EP_CHECK_NATS].wanted = true;
+  return EP_OK;
+}
+
+const struct ep_probe_kind ep_nats_kind = {
+  .name = "nats",
+  .title = "NATS",
+  .check = EP_CHECK_NATS,
+  .cli_extras = EP_CLI_HOST | EP_CLI_NATS_AUTH | EP_CLI_THRESHOLDS,
+  .configure = nats_configure,
+  .create = nats_create,
+};

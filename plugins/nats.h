@@ -59,9 +59,8 @@ struct ep_probe *ep_nats_probe_new(const struct ep_strlist *targets,
                                    const struct ep_nats_options *opts,
                                    struct ep_err *err);
 
-/* The probe of check_edge_nats from the run's settings: it reads the
- * credentials file, if any, itself. */
-struct ep_probe *ep_nats_probe_for(const struct ep_config *cfg,
-                                   struct ep_err *err);
+/* The nats check: the profile's endpoints (or -H), thresholds on the
+ * PING/PONG round trip; its probe reads the credentials file itself. */
+extern const struct ep_probe_kind ep_nats_kind;
 
 #endif

@@ -9,14 +9,19 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ep_addr.h"
 #include "ep_buf.h"
+#include "ep_cause.h"
+#include "ep_drift.h"
+#include "ep_offsets.h"
 #include "ep_output.h"
 #include "ep_run.h"
 #include "ep_time.h"
 #include "ntp.h"
+#include "ep_cli.h"
 #include "ntp_packet.h"
 
 #define TEXT_MAX 2048
@@ -41,6 +46,7 @@ struct ntp_addr {
   bool                prev_open; /* sent, not answered */
   bool                have_best;
   struct ep_ntp_sample best;
+  double              best_at;   /* Unix time the best reply was read */
   int                 trusted;   /* trusted samples */
   char                kiss[5];
   bool                unsync;
@@ -70,6 +76,8 @@ struct ntp_ctx {
   size_t                resolving;
   struct ep_run        *run;
   struct ep_err         late_err; /* errors from callbacks */
+  bool                  have_store; /* opts.state_dir's offsets */
+  struct ep_offset_store store;
 };
 
 struct lookup_slot {
@@ -285,8 +293,10 @@ judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
   switch (v) {
     case EP_NTP_TRUSTED:
       a->trusted++;
-      if (!a->have_best || s.delay < a->best.delay)
+      if (!a->have_best || s.delay < a->best.delay) {
         a->best = s;
+        a->best_at = (double)t4.sec + (double)t4.frac / 4294967296.0;
+      }
       a->have_best = true;
       *open = false;
       break;
@@ -491,9 +501,76 @@ line_name(const struct ntp_ctx *c, const struct ntp_addr *a, char *out,
     snprintf(out, size, "%s %s", t->hp.host, a->label);
 }
 
+/* The drift since this address's offset was last kept (--state-dir), in
+ * ppm; false on a first run or when too little or too much time passed. */
+static bool
+drift_of(const struct ntp_ctx *c, const char *key, const struct ntp_addr *a,
+         double *ppm)
+{
+  const struct ep_offset_record *prev;
+
+  if (!c->have_store || !(prev = ep_offsets_get(&c->store, key)))
+    return false;
+  return ep_drift_ppm(prev->offset, prev->time, a->best.offset, a->best_at,
+                      ppm);
+}
+
+/* Judges and words the drift: its state joins the offset's. */
+static enum ep_status
+drift_text(struct ep_buf *b, const struct ntp_ctx *c,
+           struct ep_target_result *t, double ppm)
+{
+  enum ep_state st = ep_state_from_ranges(ppm < 0 ? -ppm : ppm,
+                                          &c->opts.drift_warn,
+                                          &c->opts.drift_crit);
+  char          num[32];
+
+  ep_format_number(num, sizeof num, ppm);
+  if (st != EP_STATE_OK && t->state == EP_STATE_OK)
+    ep_target_set_cause(t, EP_CAUSE_NTP_DRIFT);
+  t->state = ep_state_worse(t->state, st);
+  if (st == EP_STATE_OK)
+    return ep_buf_printf(b, " drift %sppm", num);
+  return ep_buf_printf(b, " drift %sppm (over %s %s)", num,
+                       st == EP_STATE_CRITICAL ? "critical" : "warning",
+                       st == EP_STATE_CRITICAL ? c->opts.drift_crit.text
+                                               : c->opts.drift_warn.text);
+}
+
+/* Keeps the offset for the next run, unless the one kept is too recent
+ * to tell drift from noise. */
+static enum ep_status
+keep_offset(struct ntp_ctx *c, const char *key, const struct ntp_addr *a)
+{
+  const struct ep_offset_record *prev = ep_offsets_get(&c->store, key);
+
+  if (prev && a->best_at - prev->time < EP_DRIFT_MIN_INTERVAL &&
+      a->best_at >= prev->time)
+    return EP_OK;
+  return ep_offsets_put(&c->store, key, a->best.offset, a->best_at);
+}
+
+/* Writes the offsets kept for the next run; what could not be read or
+ * written is said in a note, not a failed run. */
+static enum ep_status
+save_offsets(struct ntp_ctx *c, struct ep_check_result *out)
+{
+  struct ep_err  e = EP_ERR_INIT;
+  enum ep_status rc = EP_OK;
+
+  if (c->store.note[0])
+    rc = ep_check_result_add_note(out, c->store.note);
+  if (rc == EP_OK && ep_offsets_save(&c->store, &e) != EP_OK)
+    rc = e.code == EP_ENOMEM
+           ? EP_ENOMEM
+           : ep_check_result_add_note(out, e.msg[0] ? e.msg
+                                                    : "state not saved");
+  return rc;
+}
+
 /* The address's state and line, and perfdata. */
 static enum ep_status
-address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
+address_result(struct ntp_ctx *c, const struct ntp_addr *a,
                struct ep_check_result *out, struct ep_err *err)
 {
   static const double      zero = 0, sixteen = 16;
@@ -503,16 +580,24 @@ address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
   char                     off[32], del[32];
   enum ep_status           rc = EP_OK;
   size_t                   i;
+  bool                     have_drift;
+  double                   drift = 0;
 
   line_name(c, a, name, sizeof name);
+  have_drift = a->have_best && drift_of(c, name, a, &drift);
   if (!(t = ep_check_result_add(out, name, err)))
     return EP_ENOMEM;
+  if (!c->targets[a->target].hp.is_address &&
+      ep_target_set_host(t, c->targets[a->target].hp.host) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
   ep_buf_init(&b, TEXT_MAX);
   if (a->have_best) {
     const struct ep_ntp_sample *s = &a->best;
 
     t->state = ep_state_from_ranges(s->offset < 0 ? -s->offset : s->offset,
                                     &c->opts.warn, &c->opts.crit);
+    if (t->state != EP_STATE_OK)
+      ep_target_set_cause(t, EP_CAUSE_NTP_OFFSET);
     ep_format_number(off, sizeof off, s->offset);
     ep_format_number(del, sizeof del, s->delay);
     rc = ep_buf_printf(&b, "%s offset %ss delay %ss stratum %d refid %s", name,
@@ -522,8 +607,15 @@ address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
                          t->state == EP_STATE_CRITICAL ? "critical" : "warning",
                          t->state == EP_STATE_CRITICAL ? c->opts.crit.text
                                                        : c->opts.warn.text);
+    if (rc == EP_OK && have_drift)
+      rc = drift_text(&b, c, t, drift);
   } else {
     t->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(t, a->error[0]  ? EP_CAUSE_NTP_UNREACHABLE
+                           : a->kiss[0] ? EP_CAUSE_NTP_KOD
+                           : a->unsync  ? EP_CAUSE_NTP_UNSYNC
+                           : a->discarded ? EP_CAUSE_NTP_UNTRUSTED
+                                          : EP_CAUSE_NTP_TIMEOUT);
     if (a->error[0])
       rc = ep_buf_printf(&b, "%s %s", name, a->error);
     else if (a->kiss[0])
@@ -563,16 +655,48 @@ address_result(const struct ntp_ctx *c, const struct ntp_addr *a,
   snprintf(label, sizeof label, "%s_offset", a->label);
   /* An alias's perfdata is already there, under the same label. */
   if (rc == EP_OK && !a->is_alias)
-    rc = ep_target_add_perf(t, label, a->have_best, a->best.offset, "s",
-                            &c->opts.warn, &c->opts.crit, NULL, NULL);
+    rc = ep_target_add_perf(t,
+                            &(struct ep_figure){.figure = "offset",
+                                                .instance = a->label,
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .warn = &c->opts.warn,
+                                                .crit = &c->opts.crit},
+                            a->have_best, a->best.offset);
   snprintf(label, sizeof label, "%s_delay", a->label);
   if (rc == EP_OK && !a->is_alias)
-    rc = ep_target_add_perf(t, label, a->have_best, a->best.delay, "s", NULL,
-                            NULL, &zero, NULL);
+    rc = ep_target_add_perf(t,
+                            &(struct ep_figure){.figure = "delay",
+                                                .instance = a->label,
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .min = &zero},
+                            a->have_best, a->best.delay);
   snprintf(label, sizeof label, "%s_stratum", a->label);
   if (rc == EP_OK && !a->is_alias)
-    rc = ep_target_add_perf(t, label, a->have_best, a->best.stratum, "", NULL,
-                            NULL, &zero, &sixteen);
+    rc = ep_target_add_perf(t,
+                            &(struct ep_figure){.figure = "stratum",
+                                                .instance = a->label,
+                                                .unit = EP_UNIT_COUNT,
+                                                .label = label,
+                                                .min = &zero,
+                                                .max = &sixteen},
+                            a->have_best, a->best.stratum);
+  snprintf(label, sizeof label, "%s_drift", a->label);
+  if (rc == EP_OK && !a->is_alias && c->have_store)
+    rc = ep_target_add_perf(t,
+                            &(struct ep_figure){.figure = "drift",
+                                                .instance = a->label,
+                                                .unit = EP_UNIT_PPM,
+                                                .label = label,
+                                                .warn = &c->opts.drift_warn,
+                                                .crit = &c->opts.drift_crit},
+                            have_drift, drift);
+  if (rc == EP_OK && c->have_store)
+    json_object_object_add(t->data, "drift_ppm",
+                           have_drift ? json_object_new_double(drift) : NULL);
+  if (rc == EP_OK && a->have_best && c->have_store)
+    rc = keep_offset(c, name, a);
   if (rc == EP_OK) {
     json_object_object_add(t->data, "address", json_object_new_string(a->label));
     json_object_object_add(t->data, "requests", json_object_new_int(a->sent));
@@ -640,7 +764,10 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
         break;
       }
       r->state = EP_STATE_CRITICAL;
-      rc = t->resolving
+      ep_target_set_cause(r, EP_CAUSE_UNRESOLVED);
+      rc = ep_target_set_host(r, t->hp.host);
+      if (rc == EP_OK)
+        rc = t->resolving
              ? ep_target_set_text(r, "%s timed out resolving the name",
                                   t->hp.host)
              : ep_target_set_text(r, "%s cannot be resolved: %s",
@@ -650,8 +777,13 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
         char label[EP_HOST_MAX + 16];
 
         snprintf(label, sizeof label, "%s_offset", t->hp.host);
-        rc = ep_target_add_perf(r, label, false, 0, "s", &c->opts.warn,
-                                &c->opts.crit, NULL, NULL);
+        rc = ep_target_add_perf(r,
+                                &(struct ep_figure){.figure = "offset",
+                                                    .unit = EP_UNIT_SECONDS,
+                                                    .label = label,
+                                                    .warn = &c->opts.warn,
+                                                    .crit = &c->opts.crit},
+                                false, 0);
       }
     }
     for (j = 0; j < c->n_addrs; j++) {
@@ -714,6 +846,8 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
   if (rc == EP_OK)
     rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);
+  if (rc == EP_OK && c->have_store)
+    rc = save_offsets(c, out);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the NTP result");
   return EP_OK;
@@ -722,6 +856,10 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
 static void
 ntp_destroy(struct ep_probe *p)
 {
+  struct ntp_ctx *dc = p ? p->ctx : NULL;
+
+  if (dc && dc->have_store)
+    ep_offsets_close(&dc->store);
   struct ntp_ctx *c;
   size_t          i;
 
@@ -764,6 +902,13 @@ ep_ntp_probe_new(const struct ep_strlist *servers,
   if (c->opts.max_addrs < 1)
     c->opts.max_addrs = EP_NTP_ADDRS_PER_NAME;
   ep_err_clear(&c->late_err);
+  if (opts->state_dir) {
+    if (ep_offsets_open(&c->store, opts->state_dir, err) != EP_OK) {
+      ntp_destroy(p);
+      return NULL;
+    }
+    c->have_store = true;
+  }
   c->n_targets = servers->n;
   for (i = 0; i < servers->n; i++) {
     snprintf(c->targets[i].spec, sizeof c->targets[i].spec, "%s",
@@ -777,15 +922,93 @@ ep_ntp_probe_new(const struct ep_strlist *servers,
   return p;
 }
 
-struct ep_probe *
-ep_ntp_probe_for(const struct ep_config *cfg, struct ep_err *err)
+static struct ep_probe *
+ntp_create(const struct ep_config *cfg, struct ep_err *err)
 {
   struct ep_ntp_options o;
 
   o.samples = cfg->samples;
   o.max_addrs = EP_NTP_ADDRS_PER_NAME;
   o.iface = cfg->has_iface ? &cfg->iface : NULL;
-  o.warn = cfg->warn;
-  o.crit = cfg->crit;
+  o.warn = cfg->checks[EP_CHECK_NTP].warn;
+  o.crit = cfg->checks[EP_CHECK_NTP].crit;
+  o.state_dir = cfg->state_dir;
+  o.drift_warn = cfg->drift_warn;
+  o.drift_crit = cfg->drift_crit;
   return ep_ntp_probe_new(&cfg->profile->ntp.servers, &o, err);
 }
+
+/* --state-dir (a directory we can write) and the drift's thresholds,
+ * from the settings or the profile. */
+static enum ep_status
+drift_settings(struct ep_config *cfg, const struct ep_settings *s,
+               struct ep_err *err)
+{
+  const struct ep_setting_names *n = ep_settings_names(s);
+  const struct ep_profile       *p = cfg->profile;
+  struct stat                    st;
+
+  if (ep_range_parse(&cfg->drift_warn,
+                     s->drift_warning ? s->drift_warning
+                                      : p->ntp.drift_warning,
+                     s->drift_warning ? n->drift_warning
+                                      : "profile ntp.drift_warning",
+                     err) != EP_OK ||
+      ep_range_parse(&cfg->drift_crit,
+                     s->drift_critical ? s->drift_critical
+                                       : p->ntp.drift_critical,
+                     s->drift_critical ? n->drift_critical
+                                       : "profile ntp.drift_critical",
+                     err) != EP_OK)
+    return EP_EINVAL;
+  if (!s->state_dir)
+    return EP_OK;
+  if (stat(s->state_dir, &st) != 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: %s", n->state_dir, s->state_dir,
+                      ep_strerror(errno).text);
+  if (!S_ISDIR(st.st_mode))
+    return ep_err_set(err, EP_EINVAL, "%s %s: not a directory", n->state_dir,
+                      s->state_dir);
+  if (access(s->state_dir, W_OK | X_OK) != 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: cannot write there: %s",
+                      n->state_dir, s->state_dir, ep_strerror(errno).text);
+  return ep_config_set_string(&cfg->state_dir, s->state_dir, err);
+}
+
+static enum ep_status
+ntp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
+              struct ep_err *err)
+{
+  struct ep_profile *p = cfg->profile;
+
+  if (ep_config_hosts(&p->ntp.servers, s, only, 123, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  if (p->ntp.servers.n == 0) {
+    if (only)
+      return ep_err_set(err, EP_EINVAL, "%s: no NTP servers (ntp.servers or "
+                                        "%s)",
+                        p->name, ep_settings_names(s)->hosts);
+    return EP_OK;
+  }
+  if (s->samples < 0 || s->samples > 8)
+    return ep_err_set(err, EP_EINVAL, "%s: %d: expected a whole number from "
+                                      "1 to 8",
+                      ep_settings_names(s)->samples, s->samples);
+  cfg->samples = s->samples ? s->samples : p->ntp.samples;
+  if (ep_config_thresholds(cfg, EP_CHECK_NTP, s, only, p->ntp.warning,
+                           p->ntp.critical, err) != EP_OK ||
+      drift_settings(cfg, s, err) != EP_OK)
+    return EP_EINVAL;
+  cfg->checks[EP_CHECK_NTP].wanted = true;
+  return EP_OK;
+}
+
+const struct ep_probe_kind ep_ntp_kind = {
+  .name = "ntp",
+  .title = "NTP",
+  .check = EP_CHECK_NTP,
+  .cli_extras = EP_CLI_HOST | EP_CLI_SAMPLES | EP_CLI_THRESHOLDS |
+                EP_CLI_DRIFT,
+  .configure = ntp_configure,
+  .create = ntp_create,
+};

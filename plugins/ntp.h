@@ -19,6 +19,11 @@ struct ep_ntp_options {
   int                    max_addrs; /* per name */
   const struct ep_iface *iface;     /* NULL: any */
   struct ep_range        warn, crit; /* on |offset| */
+  /* Where each address's last offset is kept between runs (NULL: drift
+   * is not told), and the drift's thresholds in ppm (on its absolute
+   * value). */
+  const char            *state_dir;
+  struct ep_range        drift_warn, drift_crit;
 };
 
 /* A probe asking servers ("HOST[:PORT]", port 123 by default). */
@@ -26,8 +31,8 @@ struct ep_probe *ep_ntp_probe_new(const struct ep_strlist *servers,
                                   const struct ep_ntp_options *opts,
                                   struct ep_err *err);
 
-/* The probe of check_edge_ntp from the run's settings. */
-struct ep_probe *ep_ntp_probe_for(const struct ep_config *cfg,
-                                  struct ep_err *err);
+/* The ntp check: the profile's servers (or -H), thresholds on the
+ * absolute offset. */
+extern const struct ep_probe_kind ep_ntp_kind;
 
 #endif

@@ -8,14 +8,13 @@
 #include "ep_cli.h"
 #include "ep_config.h"
 #include "ep_fuzz.h"
+#include "ep_probes.h"
 
 #define ARGS_MAX 32
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  static const enum ep_check_kind kinds[] = {EP_CHECK_DNS, EP_CHECK_NTP,
-                                             EP_CHECK_HTTPS, EP_CHECK_NATS};
   char  *copy = malloc(size + 1);
   char  *argv[ARGS_MAX + 2];
   int    argc = 1;
@@ -33,17 +32,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
   }
   argv[argc] = NULL;
-  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-    struct ep_cli    cli;
+  /* Each check alone, then all at once as check_edge runs them. */
+  for (i = 0; i <= ep_probe_kinds_n; i++) {
+    struct ep_settings    cli;
     struct ep_config cfg;
     struct ep_err    err = EP_ERR_INIT;
 
-    ep_cli_init(&cli);
+    ep_settings_init(&cli);
     ep_config_init(&cfg);
     if (ep_cli_parse(&cli, argc, argv, ~0u, &err) == EP_OK)
-      ep_config_from_cli(&cfg, &cli, kinds[i], &err);
+      ep_config_build(&cfg, &cli,
+                      i < ep_probe_kinds_n ? ep_probe_kinds + i
+                                           : ep_probe_kinds,
+                      i < ep_probe_kinds_n ? 1 : ep_probe_kinds_n, &err);
     ep_config_cleanup(&cfg);
-    ep_cli_cleanup(&cli);
+    ep_settings_cleanup(&cli);
   }
   free(copy);
   return 0;

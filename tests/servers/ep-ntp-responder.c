@@ -79,6 +79,8 @@ struct config
   enum mode mode;
   long stratum;
   int64_t offset_ns;
+  double drift_ppm;                     /* -r: the clock runs fast by this */
+  int64_t start_ns;                     /* when the drift began */
 };
 
 static unsigned long long n_requests;
@@ -89,7 +91,7 @@ usage(FILE *out)
 {
   fprintf(out,
           "usage: ep-ntp-responder -l ADDR -p PORT -m MODE [-s STRATUM] "
-          "[-o OFFSET_S] [-P PIDFILE]\n"
+          "[-o OFFSET_S] [-r DRIFT_PPM] [-P PIDFILE]\n"
           "  MODE: good | wrong-origin | kod-rate | kod-deny | leap3 | "
           "stratum16 |\n"
           "        stratum0-nokiss | short | long | other-port | flood | "
@@ -160,7 +162,7 @@ parse_args(int argc, char **argv, struct config *cfg)
   cfg->mode = MODE_NONE;
   cfg->stratum = DEFAULT_STRATUM;
   opterr = 0;
-  while ((c = getopt(argc, argv, ":l:p:m:s:o:P:h")) != -1) {
+  while ((c = getopt(argc, argv, ":l:p:m:s:o:r:P:h")) != -1) {
     switch (c) {
     case 'p':
       if (ep_common_opt(c, optarg, &cfg->common) < 0)
@@ -179,6 +181,16 @@ parse_args(int argc, char **argv, struct config *cfg)
       if (ep_parse_long(optarg, 0, 255, &cfg->stratum) < 0)
         return ep_bad_arg("-s", optarg, "stratum must be 0..255");
       break;
+    case 'r': {
+      char *end = NULL;
+
+      cfg->drift_ppm = strtod(optarg, &end);
+      if (end == optarg || *end != '\0' || !(cfg->drift_ppm >= -100000 &&
+                                             cfg->drift_ppm <= 100000))
+        return ep_bad_arg("-r", optarg,
+                          "drift must be a number of ppm within +-100000");
+      break;
+    }
     case 'o':
       if (parse_offset(optarg, &cfg->offset_ns) < 0)
         return ep_bad_arg("-o", optarg,
@@ -274,8 +286,10 @@ ntp_now(const struct config *cfg, int64_t adj_ns)
 
   if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
     return 0;
-  total = (int64_t)ts.tv_sec * NS_PER_S + (int64_t)ts.tv_nsec
-          + cfg->offset_ns + adj_ns;
+  total = (int64_t)ts.tv_sec * NS_PER_S + (int64_t)ts.tv_nsec;
+  /* A clock that gains drift_ppm: its offset grows from the start. */
+  total += (int64_t)((double)(total - cfg->start_ns) * cfg->drift_ppm / 1e6)
+           + cfg->offset_ns + adj_ns;
   sec = total / NS_PER_S;
   rem = total % NS_PER_S;
   if (rem < 0) {                       /* floor division for negatives */
@@ -469,6 +483,12 @@ main(int argc, char **argv)
   ep_util_init("ep-ntp-responder", usage);
   if (parse_args(argc, argv, &cfg) < 0)
     return 2;
+  {
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    cfg.start_ns = (int64_t)ts.tv_sec * NS_PER_S + (int64_t)ts.tv_nsec;
+  }
   rng_state = (uint64_t)ep_now_ns() ^ ((uint64_t)getpid() << 32);
   if (ep_signals_setup() < 0)
     return 1;

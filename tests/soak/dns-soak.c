@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "ep_check.h"
-#include "ep_cli.h"
 #include "dns.h"
 #include "ep_config.h"
 
@@ -35,57 +34,63 @@ count_fds(void)
   return n;
 }
 
+/* The settings a daemon fills for itself: no argv, no getopt, no lock. */
+static enum ep_status
+settings_for(struct ep_settings *s, const char *server, struct ep_err *err)
+{
+  static const char *const names[] = {"api.machinemetrics.com",
+                                      "app.machinemetrics.com",
+                                      "nosuch.example.com"};
+  size_t                   i;
+
+  ep_settings_init(s);
+  s->fallback = "none";
+  if (ep_strlist_add(&s->dns_servers, server) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  for (i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (ep_strlist_add(&s->hosts, names[i]) != EP_OK)
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
 static void *
 work(void *arg)
 {
-  struct worker *w = arg;
-  char          *argv[] = {"soak", "-D", (char *)w->server, "--fallback-dns",
-                           "none", "-H", "api.machinemetrics.com", "-H",
-                           "app.machinemetrics.com", "-H", "nosuch.example.com",
-                           NULL};
-  struct ep_cli  cli;
-  int            i;
+  const struct ep_probe_kind *kinds[] = {&ep_dns_kind};
+  struct worker              *w = arg;
+  struct ep_settings          s;
+  int                         i;
 
   for (i = 0; i < w->runs; i++) {
-    struct ep_config       cfg;
-    struct ep_check_result res;
-    struct ep_err          err = EP_ERR_INIT;
+    struct ep_config             cfg;
+    struct ep_run_result         run;
+    const struct ep_check_result *res = &run.checks[EP_CHECK_DNS];
+    struct ep_err                err = EP_ERR_INIT;
 
-    ep_cli_init(&cli);
     ep_config_init(&cfg);
-    /* getopt is not thread-safe: parse under a lock, run concurrently. */
-    {
-      static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-      enum ep_status         rc;
-
-      pthread_mutex_lock(&lock);
-      rc = ep_cli_parse(&cli, 11, argv, EP_CLI_HOST, &err);
-      if (rc == EP_OK)
-        rc = ep_config_from_cli(&cfg, &cli, EP_CHECK_DNS, &err);
-      pthread_mutex_unlock(&lock);
-      if (rc != EP_OK)
-        goto failed;
-    }
-    if (ep_check_run(&cfg, ep_dns_probe_for, &res, &err) != EP_OK)
+    ep_run_result_init(&run);
+    if (settings_for(&s, w->server, &err) != EP_OK ||
+        ep_config_build(&cfg, &s, kinds, 1, &err) != EP_OK ||
+        ep_check_run(&cfg, kinds, 1, &run, &err) != EP_OK)
       goto failed;
     /* Two names resolve, one is NXDOMAIN: CRITICAL, every time. */
-    if (res.state != EP_STATE_CRITICAL || res.n_targets != 3 ||
-        res.targets[0].state != EP_STATE_OK ||
-        res.targets[2].state != EP_STATE_CRITICAL) {
+    if (res->state != EP_STATE_CRITICAL || res->n_targets != 3 ||
+        res->targets[0].state != EP_STATE_OK ||
+        res->targets[2].state != EP_STATE_CRITICAL) {
       snprintf(err.msg, sizeof err.msg, "run %d: unexpected result: %s", i,
-               res.summary ? res.summary : "(none)");
-      ep_check_result_cleanup(&res);
+               res->summary ? res->summary : "(none)");
       goto failed;
     }
-    ep_check_result_cleanup(&res);
+    ep_run_result_cleanup(&run);
     ep_config_cleanup(&cfg);
-    ep_cli_cleanup(&cli);
+    ep_settings_cleanup(&s);
     continue;
   failed:
     if (!w->failures++)
       snprintf(w->first_error, sizeof w->first_error, "%s", err.msg);
+    ep_run_result_cleanup(&run);
     ep_config_cleanup(&cfg);
-    ep_cli_cleanup(&cli);
+    ep_settings_cleanup(&s);
   }
   return NULL;
 }
@@ -93,6 +98,7 @@ work(void *arg)
 int
 main(int argc, char **argv)
 {
+  const struct ep_probe_kind *kinds[] = {&ep_dns_kind};
   struct worker w[2];
   pthread_t     t[2];
   struct ep_err err = EP_ERR_INIT;
@@ -103,7 +109,7 @@ main(int argc, char **argv)
     fprintf(stderr, "usage: dns-soak DNS-SERVER [TOTAL-RUNS]\n");
     return 2;
   }
-  if (ep_global_init(&err) != EP_OK) {
+  if (ep_global_init(kinds, 1, &err) != EP_OK) {
     fprintf(stderr, "%s\n", err.msg);
     return 1;
   }
@@ -120,7 +126,7 @@ main(int argc, char **argv)
   for (i = 0; i < 2; i++)
     pthread_join(t[i], NULL);
   after = count_fds();
-  ep_global_cleanup();
+  ep_global_cleanup(kinds, 1);
   printf("%d runs in 2 threads: %d + %d failed; open fds %d before, %d after\n",
          runs, w[0].failures, w[1].failures, before, after);
   for (i = 0; i < 2; i++)

@@ -44,16 +44,16 @@ make_args(struct args *a, ...)
   a->argv[a->argc] = NULL;
 }
 
-#define DNS_EXTRAS (EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS)
+#define DNS_EXTRAS (EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS | EP_CLI_THRESHOLDS)
 
 START_TEST(cli_defaults)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   make_args(&a, (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_ptr_null(cli.profile);
   ck_assert_uint_eq(cli.dns_servers.n, 0);
@@ -67,20 +67,20 @@ START_TEST(cli_defaults)
   ck_assert(!cli.version);
   ck_assert_uint_eq(cli.hosts.n, 0);
   ck_assert_uint_eq(cli.expect_addresses.n, 0);
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
 START_TEST(cli_every_shared_option_short)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   make_args(&a, "-P", "govcloud", "-D", "8.8.8.8", "-t", "2.5", "-w", "0.5",
             "-c", "@1:2", "-I", "eth0", "-v", "-v", "-h", "-V",
             (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.profile, "govcloud");
   ck_assert_uint_eq(cli.dns_servers.n, 1);
@@ -92,14 +92,14 @@ START_TEST(cli_every_shared_option_short)
   ck_assert_int_eq(cli.verbose, 2);
   ck_assert(cli.help);
   ck_assert(cli.version);
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
 START_TEST(cli_every_shared_option_long)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   make_args(&a, "--profile=/etc/edgeprobe/site.json", "--dns-server",
@@ -109,7 +109,7 @@ START_TEST(cli_every_shared_option_long)
             "/etc/proxy.auth", "--proxy-cacert", "/etc/proxy-ca.pem",
             "--interface", "192.0.2.7", "--format", "json", "--verbose",
             "--help", "--version", (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.profile, "/etc/edgeprobe/site.json");
   ck_assert_uint_eq(cli.dns_servers.n, 1);
@@ -127,42 +127,42 @@ START_TEST(cli_every_shared_option_long)
   ck_assert_int_eq(cli.verbose, 1);
   ck_assert(cli.help);
   ck_assert(cli.version);
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
 START_TEST(cli_fallback_keywords_and_format_nagios)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   make_args(&a, "--fallback-dns", "none", "--format", "json", "--format",
             "nagios", (const char *)NULL);
-  ep_cli_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, 0, &err), EP_OK);
+  ep_settings_init(&cli);
+  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
   ck_assert_str_eq(cli.fallback, "none");
   ck_assert_int_eq(cli.format, EP_FORMAT_NAGIOS);
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
   make_args(&a, "--fallback-dns=system", (const char *)NULL);
-  ep_cli_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, 0, &err), EP_OK);
+  ep_settings_init(&cli);
+  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
   ck_assert_str_eq(cli.fallback, "system");
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
 START_TEST(cli_repeatable_dns_and_hosts)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   make_args(&a, "-D", "8.8.8.8", "-H", "api.example.com", "--dns-server",
             "8.8.4.4:53", "-D127.0.0.1:5353", "--hostname", "b.example.com",
             "-a", "192.0.2.1", "-H", "c.example.com", "--expect-address",
             "2001:db8::1", (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_uint_eq(cli.dns_servers.n, 3);
   ck_assert_str_eq(cli.dns_servers.v[0], "8.8.8.8");
@@ -175,7 +175,7 @@ START_TEST(cli_repeatable_dns_and_hosts)
   ck_assert_uint_eq(cli.expect_addresses.n, 2);
   ck_assert_str_eq(cli.expect_addresses.v[0], "192.0.2.1");
   ck_assert_str_eq(cli.expect_addresses.v[1], "2001:db8::1");
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
   ck_assert_uint_eq(cli.hosts.n, 0);
   ck_assert_ptr_null(cli.hosts.v);
 }
@@ -184,21 +184,21 @@ END_TEST
 START_TEST(cli_parses_twice)
 {
   struct args   a, b;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   /* getopt's position is global; each parse must start over. */
   make_args(&a, "-t", "3", "-v", (const char *)NULL);
-  ep_cli_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, 0, &err), EP_OK);
-  ep_cli_cleanup(&cli);
+  ep_settings_init(&cli);
+  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
+  ep_settings_cleanup(&cli);
   make_args(&b, "-w", "2", "-v", "-v", (const char *)NULL);
-  ep_cli_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, b.argc, b.argv, 0, &err), EP_OK);
+  ep_settings_init(&cli);
+  ck_assert_int_eq(ep_cli_parse(&cli, b.argc, b.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
   ck_assert_str_eq(cli.warning, "2");
   ck_assert_int_eq(cli.verbose, 2);
   ck_assert_double_eq(cli.timeout, 0);
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
@@ -253,23 +253,34 @@ static const struct bad_cli bad_cases[] = {
   {{"-H", "a.example.com", "b.example.com"}, DNS_EXTRAS,
    "unexpected argument 'b.example.com'"},
   {{"-v", "--", "-w"}, DNS_EXTRAS, "unexpected argument '-w'"},
+  /* check_edge: thresholds come from the profile; drift only with ntp */
+  {{"-w", "1"}, EP_CLI_HTTPS,
+   "-w is not an option of this check: its thresholds come from the "
+   "profile"},
+  {{"-c", "1"}, 0,
+   "-c is not an option of this check: its thresholds come from the "
+   "profile"},
+  {{"--state-dir", "/var/lib/edgeprobe"}, DNS_EXTRAS,
+   "--state-dir is not an option of this check"},
+  {{"--drift-warning", "100"}, DNS_EXTRAS,
+   "--drift-warning is not an option of this check"},
 };
 
 START_TEST(cli_usage_errors)
 {
   const struct bad_cli *c = &bad_cases[_i];
   struct args           a;
-  struct ep_cli         cli;
+  struct ep_settings         cli;
   struct ep_err         err = EP_ERR_INIT;
 
   make_args(&a, c->words[0], c->words[1], c->words[2], c->words[3],
             c->words[4], c->words[5], (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, c->extras, &err),
                    EP_EINVAL);
   ck_assert_int_eq(err.code, EP_EINVAL);
   ck_assert_str_eq(err.msg, c->msg);
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
@@ -278,15 +289,15 @@ END_TEST
 START_TEST(cli_argument_to_flag_names_the_option)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
   make_args(&a, "--verbose=2", (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err),
                    EP_EINVAL);
   ck_assert_str_eq(err.msg, "option --verbose takes no argument");
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 
@@ -298,17 +309,17 @@ START_TEST(cli_timeout_forms)
   } ok[] = {{"10", 10}, {"0.5", 0.5}, {"3600", 3600}, {"1e2", 100},
             {".25", 0.25}, {"0.001", 0.001}};
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
   size_t        i;
 
   for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     make_args(&a, "-t", ok[i].arg, (const char *)NULL);
-    ep_cli_init(&cli);
-    ck_assert_msg(ep_cli_parse(&cli, a.argc, a.argv, 0, &err) == EP_OK,
+    ep_settings_init(&cli);
+    ck_assert_msg(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err) == EP_OK,
                   "-t %s: %s", ok[i].arg, err.msg);
     ck_assert_double_eq(cli.timeout, ok[i].value);
-    ep_cli_cleanup(&cli);
+    ep_settings_cleanup(&cli);
   }
 }
 END_TEST
@@ -316,18 +327,18 @@ END_TEST
 START_TEST(cli_host_length_limit)
 {
   struct args   a;
-  struct ep_cli cli;
+  struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
   char          host[300];
 
   memset(host, 'a', 260);
   host[260] = '\0';
   make_args(&a, "-H", host, (const char *)NULL);
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_HOST, &err),
                    EP_EINVAL);
   ck_assert_str_eq(err.msg, "-H: host name is 260 characters, more than 253");
-  ep_cli_cleanup(&cli);
+  ep_settings_cleanup(&cli);
 }
 END_TEST
 

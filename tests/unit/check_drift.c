@@ -151,6 +151,28 @@ START_TEST(drift_uses_latest_pair)
 }
 END_TEST
 
+/* Between runs of a check plugin (--state-dir): ppm from two offsets and
+ * their Unix times; too close, too far apart or backwards is no figure. */
+START_TEST(drift_ppm_between_runs)
+{
+  double ppm = -1;
+
+  /* +1 ms over 10 s: this host falls behind by 100 ppm */
+  ck_assert(ep_drift_ppm(0.002, 1000.0, 0.003, 1010.0, &ppm));
+  ck_assert_double_eq_tol(ppm, 100.0, 1e-6);
+  ck_assert(ep_drift_ppm(0.5, 0.0, 0.4, 1000.0, &ppm));
+  ck_assert_double_eq_tol(ppm, -100.0, 1e-6);
+  ck_assert(ep_drift_ppm(0.0, 0.0, 0.0, EP_DRIFT_MIN_INTERVAL, &ppm));
+  ck_assert_double_eq(ppm, 0.0);
+  ppm = 7;
+  ck_assert(!ep_drift_ppm(0.0, 100.0, 1.0, 100.0 + EP_DRIFT_MIN_INTERVAL / 2,
+                          &ppm));
+  ck_assert(!ep_drift_ppm(0.0, 100.0, 1.0, 90.0, &ppm));
+  ck_assert(!ep_drift_ppm(0.0, 0.0, 1.0, EP_DRIFT_MAX_AGE + 1, &ppm));
+  ck_assert_double_eq(ppm, 7); /* untouched */
+}
+END_TEST
+
 static Suite *
 drift_suite(void)
 {
@@ -165,6 +187,7 @@ drift_suite(void)
   tcase_add_test(tc, drift_negative);
   tcase_add_test(tc, drift_fractional_interval);
   tcase_add_test(tc, drift_uses_latest_pair);
+  tcase_add_test(tc, drift_ppm_between_runs);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -179,18 +179,19 @@ END_TEST
 static enum ep_status
 configure(struct ep_config *cfg, struct ep_err *err, char **argv)
 {
-  struct ep_cli  cli;
+  const struct ep_probe_kind *kinds[] = {&ep_https_kind};
+  struct ep_settings  cli;
   enum ep_status rc;
   int            argc = 0;
 
   while (argv[argc])
     argc++;
-  ep_cli_init(&cli);
+  ep_settings_init(&cli);
   ep_config_init(cfg);
-  rc = ep_cli_parse(&cli, argc, argv, EP_CLI_HOST | EP_CLI_HTTPS, err);
+  rc = ep_cli_parse(&cli, argc, argv, ep_https_kind.cli_extras, err);
   if (rc == EP_OK)
-    rc = ep_config_from_cli(cfg, &cli, EP_CHECK_HTTPS, err);
-  ep_cli_cleanup(&cli);
+    rc = ep_config_build(cfg, &cli, kinds, 1, err);
+  ep_settings_cleanup(&cli);
   return rc;
 }
 
@@ -212,7 +213,7 @@ START_TEST(settings_from_profile_and_options)
   ck_assert_int_eq(cfg.cert_warn_days, 21);
   ck_assert_int_eq(cfg.cert_crit_days, 7);
   ck_assert_ptr_null(cfg.proxy_url);
-  ck_assert_str_eq(cfg.warn.text, "1");
+  ck_assert_str_eq(cfg.checks[EP_CHECK_HTTPS].warn.text, "1");
   ep_config_cleanup(&cfg);
 
   ck_assert_int_eq(configure(&cfg, &err, opts), EP_OK);

@@ -158,8 +158,15 @@ build_two(struct ep_check_result *c)
                                       "a.example", "192.0.2.1", "8.8.8.8",
                                       "0.0023"),
                    EP_OK);
-  ck_assert_int_eq(ep_target_add_perf(t, "a.example", true, 0.0023, "s", &warn,
-                                      &crit, &zero, NULL),
+  ck_assert_int_eq(ep_target_add_perf(t,
+                                      &(struct ep_figure){
+                                        .figure = "response_time",
+                                        .unit = EP_UNIT_SECONDS,
+                                        .label = "a.example",
+                                        .warn = &warn,
+                                        .crit = &crit,
+                                        .min = &zero},
+                                      true, 0.0023),
                    EP_OK);
   json_object_object_add(t->data, "response_time", json_object_new_double(0.0023));
   t = ep_check_result_add(c, "b.example", &err);
@@ -167,8 +174,15 @@ build_two(struct ep_check_result *c)
   t->state = EP_STATE_CRITICAL;
   ck_assert_int_eq(ep_target_set_text(t, "b.example NXDOMAIN from 8.8.8.8"),
                    EP_OK);
-  ck_assert_int_eq(ep_target_add_perf(t, "b.example", false, 123, "s", &warn,
-                                      &crit, &zero, NULL),
+  ck_assert_int_eq(ep_target_add_perf(t,
+                                      &(struct ep_figure){
+                                        .figure = "response_time",
+                                        .unit = EP_UNIT_SECONDS,
+                                        .label = "b.example",
+                                        .warn = &warn,
+                                        .crit = &crit,
+                                        .min = &zero},
+                                      false, 123),
                    EP_OK);
   ep_check_result_settle(c);
 }
@@ -265,14 +279,29 @@ START_TEST(nagios_label_quoting)
   c.check = strdup("ntp");
   c.summary = strdup("fine");
   t = ep_check_result_add(&c, "n", &err);
-  ck_assert_int_eq(ep_target_add_perf(t, "a=b'c d", true, 15, NULL, NULL, NULL,
-                                      NULL, NULL),
+  ck_assert_int_eq(ep_target_add_perf(t,
+                                      &(struct ep_figure){.figure = "count",
+                                                          .unit =
+                                                            EP_UNIT_COUNT,
+                                                          .label = "a=b'c d"},
+                                      true, 15),
                    EP_OK);
-  ck_assert_int_eq(ep_target_add_perf(t, "pct", true, 42.5, "%", NULL, NULL,
-                                      &min, &max),
+  ck_assert_int_eq(ep_target_add_perf(t,
+                                      &(struct ep_figure){.figure = "pct",
+                                                          .unit =
+                                                            EP_UNIT_PERCENT,
+                                                          .label = "pct",
+                                                          .min = &min,
+                                                          .max = &max},
+                                      true, 42.5),
                    EP_OK);
-  ck_assert_int_eq(ep_target_add_perf(t, "cap", true, -2.5, "B", NULL, NULL,
-                                      NULL, &max),
+  ck_assert_int_eq(ep_target_add_perf(t,
+                                      &(struct ep_figure){.figure = "cap",
+                                                          .unit =
+                                                            EP_UNIT_BYTES,
+                                                          .label = "cap",
+                                                          .max = &max},
+                                      true, -2.5),
                    EP_OK);
   out = ep_format_nagios(&c, "NTP", 0, &err);
   ck_assert_ptr_nonnull(out);
@@ -353,7 +382,23 @@ START_TEST(json_document)
   ck_assert_str_eq(json_object_get_string(v), "2");
   ck_assert(json_object_object_get_ex(p, "min", &v));
   ck_assert_double_eq(json_object_get_double(v), 0);
-  ck_assert(!json_object_object_get_ex(p, "max", &v));
+  /* every member is there, null when unknown */
+  ck_assert(json_object_object_get_ex(p, "max", &v));
+  ck_assert_ptr_null(v);
+  ck_assert(json_object_object_get_ex(p, "figure", &v));
+  ck_assert_str_eq(json_object_get_string(v), "response_time");
+  ck_assert(json_object_object_get_ex(p, "unit", &v));
+  ck_assert_str_eq(json_object_get_string(v), "seconds");
+  ck_assert(json_object_object_get_ex(p, "instance", &v));
+  ck_assert_ptr_null(v);
+  ck_assert(json_object_object_get_ex(t, "cause", &v));
+  ck_assert_ptr_null(v);
+  ck_assert(json_object_object_get_ex(doc, "schema_version", &v));
+  ck_assert_int_eq(json_object_get_int(v), EP_JSON_SCHEMA_VERSION);
+  ck_assert(json_object_object_get_ex(doc, "edgeprobe_version", &v));
+  ck_assert_str_eq(json_object_get_string(v), PACKAGE_VERSION);
+  ck_assert(json_object_object_get_ex(doc, "time", &v));
+  ck_assert_ptr_null(v); /* this result never ran */
   ck_assert(json_object_object_get_ex(t, "details", &d));
   ck_assert(json_object_object_get_ex(d, "response_time", &v));
   ck_assert_double_eq_tol(json_object_get_double(v), 0.0023, 1e-12);

@@ -1,0 +1,71 @@
+/* Stable codes for what went wrong with a target, beside the words: JSON
+ * output carries them ("cause"), and check_edge's root-cause rules read
+ * them instead of parsing text.  A code is never renamed once released;
+ * the README lists them. */
+#ifndef EP_CAUSE_H
+#define EP_CAUSE_H
+
+/* Names (the dns check, and every probe's own lookup). */
+#define EP_CAUSE_DNS_NXDOMAIN "dns.nxdomain"
+#define EP_CAUSE_DNS_SERVFAIL "dns.servfail"
+#define EP_CAUSE_DNS_REFUSED "dns.refused"
+#define EP_CAUSE_DNS_NODATA "dns.nodata"
+#define EP_CAUSE_DNS_BAD_REPLY "dns.bad_reply"
+#define EP_CAUSE_DNS_TIMEOUT "dns.timeout"         /* nobody answered */
+#define EP_CAUSE_DNS_UNREACHABLE "dns.unreachable" /* every resolver */
+#define EP_CAUSE_DNS_UNEXPECTED "dns.unexpected_address"
+#define EP_CAUSE_DNS_TOO_MANY "dns.too_many_addresses"
+#define EP_CAUSE_DNS_SLOW "dns.slow"
+#define EP_CAUSE_DNS_FALLBACK "dns.fallback_only"  /* resolvers silent */
+#define EP_CAUSE_DNS_SILENT "dns.resolver_silent"  /* one of them */
+/* A probe's target whose name did not resolve (the dns check says why). */
+#define EP_CAUSE_UNRESOLVED "unresolved"
+
+/* Connections. */
+#define EP_CAUSE_TCP_TIMEOUT "tcp.timeout"         /* no answer to SYN */
+#define EP_CAUSE_TCP_REFUSED "tcp.refused"
+#define EP_CAUSE_TCP_UNREACHABLE "tcp.unreachable" /* no route, ... */
+#define EP_CAUSE_TCP_RESET "tcp.reset"
+#define EP_CAUSE_TCP_ERROR "tcp.error"
+#define EP_CAUSE_TIMEOUT "timeout"                 /* later, by the deadline */
+
+/* TLS. */
+#define EP_CAUSE_TLS_INTERCEPTION "tls.interception" /* unknown issuer */
+#define EP_CAUSE_TLS_LOCAL_CA "tls.local_ca"  /* verified only through one */
+#define EP_CAUSE_TLS_UNEXPECTED_ISSUER "tls.unexpected_issuer"
+#define EP_CAUSE_TLS_EXPIRED "tls.expired"
+#define EP_CAUSE_TLS_NOT_YET_VALID "tls.not_yet_valid"
+#define EP_CAUSE_TLS_WRONG_NAME "tls.wrong_name"
+#define EP_CAUSE_TLS_SELF_SIGNED "tls.self_signed"
+#define EP_CAUSE_TLS_UNTRUSTED "tls.untrusted"    /* other verify errors */
+#define EP_CAUSE_TLS_EXPIRING "tls.expiring"      /* days under a threshold */
+#define EP_CAUSE_TLS_SNI_FILTER "tls.sni_filtering"
+#define EP_CAUSE_TLS_FAILED "tls.handshake_failed"
+
+/* HTTPS and its proxy. */
+#define EP_CAUSE_HTTPS_SLOW "https.slow"
+#define EP_CAUSE_HTTPS_ERROR "https.error"
+#define EP_CAUSE_PROXY_AUTH "proxy.auth"          /* 401, 407 */
+#define EP_CAUSE_PROXY_FORBIDDEN "proxy.forbidden" /* 403 and others */
+#define EP_CAUSE_PROXY_UPSTREAM "proxy.upstream"  /* 5xx: cannot reach */
+#define EP_CAUSE_PROXY_UNREACHABLE "proxy.unreachable"
+#define EP_CAUSE_PROXY_UNRESOLVED "proxy.unresolved"
+#define EP_CAUSE_PROXY_TLS "proxy.tls"
+
+/* NATS. */
+#define EP_CAUSE_NATS_NOT_NATS "nats.not_nats"
+#define EP_CAUSE_NATS_SILENT "nats.silent"        /* connected, no INFO */
+#define EP_CAUSE_NATS_AUTH_REFUSED "nats.auth_refused"
+#define EP_CAUSE_NATS_SERVER_ERROR "nats.server_error"
+#define EP_CAUSE_NATS_SLOW "nats.slow"
+
+/* NTP. */
+#define EP_CAUSE_NTP_OFFSET "ntp.offset"
+#define EP_CAUSE_NTP_TIMEOUT "ntp.timeout"
+#define EP_CAUSE_NTP_UNREACHABLE "ntp.unreachable"
+#define EP_CAUSE_NTP_KOD "ntp.kiss_of_death"
+#define EP_CAUSE_NTP_UNSYNC "ntp.unsynchronised"
+#define EP_CAUSE_NTP_UNTRUSTED "ntp.untrusted_reply"
+#define EP_CAUSE_NTP_DRIFT "ntp.drift"
+
+#endif
