@@ -36,8 +36,8 @@ ep_format_number(char *out, size_t size, double v)
 
 /* '|' starts perfdata and a newline ends the line: neither may come from
  * a target's text. */
-static enum ep_status
-add_text(struct ep_buf *b, const char *s)
+enum ep_status
+ep_output_text(struct ep_buf *b, const char *s)
 {
   enum ep_status rc = EP_OK;
   const char    *p;
@@ -55,8 +55,8 @@ add_text(struct ep_buf *b, const char *s)
 }
 
 /* Each detail line indented under its target; '|' kept out as above. */
-static enum ep_status
-add_detail(struct ep_buf *b, const char *detail)
+enum ep_status
+ep_output_detail(struct ep_buf *b, const char *detail)
 {
   enum ep_status rc = EP_OK;
   const char    *p = detail, *nl;
@@ -67,14 +67,14 @@ add_detail(struct ep_buf *b, const char *detail)
     snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
     rc = ep_buf_add(b, "\n    ", 5);
     if (rc == EP_OK)
-      rc = add_text(b, line);
+      rc = ep_output_text(b, line);
     p = nl ? nl + 1 : p + strlen(p);
   }
   return rc;
 }
 
-static enum ep_status
-add_perf(struct ep_buf *b, const struct ep_perf *p)
+enum ep_status
+ep_output_perf(struct ep_buf *b, const struct ep_perf *p)
 {
   char           num[64], lim[64];
   const char    *s;
@@ -118,28 +118,28 @@ ep_format_nagios(const struct ep_check_result *c, const char *title,
   ep_buf_init(&b, OUTPUT_MAX);
   rc = ep_buf_printf(&b, "EDGE %s %s - ", title, ep_state_str(c->state));
   if (rc == EP_OK)
-    rc = add_text(&b, c->summary);
+    rc = ep_output_text(&b, c->summary);
   for (i = 0; i < c->n_targets && rc == EP_OK; i++) {
     for (j = 0; j < c->targets[i].n_perf && rc == EP_OK; j++) {
       if (!any_perf)
         rc = ep_buf_add(&b, " |", 2);
       any_perf = true;
       if (rc == EP_OK)
-        rc = add_perf(&b, &c->targets[i].perf[j]);
+        rc = ep_output_perf(&b, &c->targets[i].perf[j]);
     }
   }
   for (i = 0; i < c->n_targets && rc == EP_OK; i++) {
     rc = ep_buf_printf(&b, "\n[%s] ", ep_state_str(c->targets[i].state));
     if (rc == EP_OK)
-      rc = add_text(&b, c->targets[i].text ? c->targets[i].text
+      rc = ep_output_text(&b, c->targets[i].text ? c->targets[i].text
                                            : c->targets[i].name);
     if (rc == EP_OK && verbose > 0 && c->targets[i].detail)
-      rc = add_detail(&b, c->targets[i].detail);
+      rc = ep_output_detail(&b, c->targets[i].detail);
   }
   for (i = 0; i < c->notes.n && rc == EP_OK; i++) {
     rc = ep_buf_add(&b, "\n", 1);
     if (rc == EP_OK)
-      rc = add_text(&b, c->notes.v[i]);
+      rc = ep_output_text(&b, c->notes.v[i]);
   }
   if (rc == EP_OK)
     rc = ep_buf_add(&b, "\n", 1);

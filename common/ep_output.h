@@ -11,6 +11,18 @@
  * trailing zeros ("0.0023", "15", "-2.5"). */
 void ep_format_number(char *out, size_t size, double v);
 
+struct ep_buf;
+
+/* Appends s as one line of plugin output: '|' (which starts perfdata)
+ * becomes '/', line ends become spaces. */
+enum ep_status ep_output_text(struct ep_buf *b, const char *s);
+
+/* Appends detail's lines, each on a line of its own, indented. */
+enum ep_status ep_output_detail(struct ep_buf *b, const char *detail);
+
+/* Appends " 'label'=value[uom];warn;crit[;min[;max]]". */
+enum ep_status ep_output_perf(struct ep_buf *b, const struct ep_perf *p);
+
 /* "EDGE <TITLE> <STATE> - summary | perfdata\n[STATE] target line\n...".
  * title is e.g. "DNS"; verbose > 0 adds each target's detail lines,
  * indented, after its line.  Returns a string to free(), or NULL with err

@@ -71,6 +71,7 @@ ep_check_result_cleanup(struct ep_check_result *c)
   for (i = 0; i < c->n_targets; i++) {
     free(c->targets[i].name);
     free(c->targets[i].host);
+    free(c->targets[i].why);
     free(c->targets[i].text);
     free(c->targets[i].detail);
     free(c->targets[i].perf);
@@ -152,6 +153,18 @@ ep_target_add_detail(struct ep_target_result *t, const char *fmt, ...)
   }
   ep_buf_cleanup(&b);
   return rc;
+}
+
+enum ep_status
+ep_target_set_why(struct ep_target_result *t, const char *why)
+{
+  char *w = strdup(why);
+
+  if (!w)
+    return EP_ENOMEM;
+  free(t->why);
+  t->why = w;
+  return EP_OK;
 }
 
 enum ep_status

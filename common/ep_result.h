@@ -84,6 +84,10 @@ struct ep_target_result {
   /* The host name it depends on resolving (NULL: an address, or a name
    * the proxy resolves): check_edge ties a name's DNS failure to it. */
   char          *host;
+  /* The cause in words, without the target's name ("TLS interception
+   * suspected (issuer: ...)"), for a summary that names a shared cause
+   * once; NULL when OK. */
+  char          *why;
   char          *text;  /* one line, without the state */
   char          *detail; /* more lines for -v (newline-separated), or NULL */
   struct ep_perf *perf;
@@ -117,6 +121,9 @@ struct ep_target_result *ep_check_result_add(struct ep_check_result *c,
 /* Sets t's cause (a static code from ep_cause.h) unless it has one: the
  * first, most serious finding names it. */
 void ep_target_set_cause(struct ep_target_result *t, const char *code);
+
+/* Sets t's why (copied); EP_ENOMEM on failure. */
+enum ep_status ep_target_set_why(struct ep_target_result *t, const char *why);
 
 /* Sets t's host (copied); EP_ENOMEM on failure. */
 enum ep_status ep_target_set_host(struct ep_target_result *t,

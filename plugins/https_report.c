@@ -546,6 +546,8 @@ target_result(const struct ep_https_options *o,
    * explains this target's. */
   rc = !proxy && !t->hp.is_address ? ep_target_set_host(r, t->hp.host)
                                    : EP_OK;
+  if (rc == EP_OK && v->state != EP_STATE_OK)
+    rc = ep_target_set_why(r, v->cause);
   ep_buf_init(&b, TEXT_MAX);
   if (rc == EP_OK)
     rc = ep_buf_printf(&b, "%s", t->spec);

@@ -860,6 +860,10 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
         rc = ep_buf_printf(&b, " %s", t->outcome == R_FAIL
                                         ? t->problem
                                         : timed_out_text(t->phase));
+      if (rc == EP_OK)
+        rc = ep_target_set_why(r, t->outcome == R_FAIL
+                                    ? t->problem
+                                    : timed_out_text(t->phase));
       break;
   }
   if (rc == EP_OK)

@@ -351,9 +351,19 @@ read_replies(struct ntp_addr *a)
       return;
     }
     clock_gettime(CLOCK_REALTIME, &wall);
-    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS)
-        memcpy(&wall, CMSG_DATA(cm), sizeof wall);
+    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+      struct timespec stamp;
+
+      if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS)
+        continue;
+      /* The kernel's stamp, unless the clock it was read against has
+       * moved since (stepped, or faked by LD_PRELOAD): T1 and T4 must
+       * come from the same clock. */
+      memcpy(&stamp, CMSG_DATA(cm), sizeof stamp);
+      if (ep_time_diff(wall, stamp) >= 0 &&
+          ep_time_diff(wall, stamp) < EP_TIME_STAMP_MAX_AGE)
+        wall = stamp;
+    }
     /* A datagram larger than the buffer is cut: judge its real length. */
     judge(a, buf, (msg.msg_flags & MSG_TRUNC) ? RECV_MAX + 1 : (size_t)n,
           ep_ntp_time_from_timespec(wall));
@@ -582,6 +592,7 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a,
   size_t                   i;
   bool                     have_drift;
   double                   drift = 0;
+  size_t                   why_end;
 
   line_name(c, a, name, sizeof name);
   have_drift = a->have_best && drift_of(c, name, a, &drift);
@@ -641,11 +652,17 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a,
     if (rc == EP_OK)
       rc = ep_buf_printf(&b, ")");
   }
+  why_end = b.len;
   if (rc == EP_OK && a->is_alias)
     rc = ep_buf_printf(&b, " (the same address as another server's, asked "
                            "once)");
   if (rc == EP_OK)
     rc = ep_target_set_text(t, "%s", ep_buf_str(&b));
+  /* The words without the address's name, for a cause shared by all. */
+  if (rc == EP_OK && t->state != EP_STATE_OK && why_end > strlen(name) + 1) {
+    b.data[why_end] = '\0';
+    rc = ep_target_set_why(t, b.data + strlen(name) + 1);
+  }
   if (rc == EP_OK && a->have_best)
     rc = ep_target_add_detail(
       t, "leap %d, version %d, root delay %gs, root dispersion %gs, %d of %d "
@@ -770,7 +787,7 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
         rc = t->resolving
              ? ep_target_set_text(r, "%s timed out resolving the name",
                                   t->hp.host)
-             : ep_target_set_text(r, "%s cannot be resolved: %s",
+             : ep_target_set_text(r, "%s not resolved: %s",
                                   t->hp.host, t->lookup.failure);
       problem = r->text;
       if (rc == EP_OK) {

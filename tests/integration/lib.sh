@@ -390,3 +390,103 @@ ep_done() {
   [ "$ep_failures" = 0 ]
   exit $?
 }
+
+CHECK_EDGE="$EP_BUILDDIR/check_edge"
+run_edge() { run_check "$CHECK_EDGE" "$@"; }
+
+# public_ca CA_PEM: makes CA_PEM a CA of the "public web PKI" for the
+# runs of run_public: a private /etc/ssl/certs and
+# /usr/share/ca-certificates/mozilla, bind-mounted in a mount namespace
+# of the run's own, hold it alone (nothing of the host's store changes).
+public_ca() {
+  mkdir -p "$TMP/pub/certs" "$TMP/pub/mozilla"
+  cp "$1" "$TMP/pub/mozilla/edgeprobe-test.crt"
+  ln -sf /usr/share/ca-certificates/mozilla/edgeprobe-test.crt \
+    "$TMP/pub/certs/$(openssl x509 -hash -noout -in "$1").0"
+}
+
+# run_public CHECK ARGS...: as run_check, where public_ca's CA is public;
+# EP_RUN_ENV (VAR=value ...) is set for the check alone.
+run_public() {
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  out=$(timeout -k 5 "${EP_RUN_LIMIT:-120}" ip netns exec "$NS" unshare -m sh -c \
+    'mount --bind "$0/mozilla" /usr/share/ca-certificates/mozilla &&
+     mount --bind "$0/certs" /etc/ssl/certs && exec "$@"' \
+    "$TMP/pub" env $EP_RUN_ENV $EP_WRAPPER "$@" 2>"$TMP/stderr")
+  rc=$?
+  t1=$(date +%s.%N)
+  elapsed=$(awk "BEGIN { printf \"%.3f\", $t1 - $t0 }")
+  first=$(printf '%s\n' "$out" | head -n 1)
+  [ "$rc" = 124 ] && fail "still running after ${EP_RUN_LIMIT:-120}s, killed: $*"
+  if [ "$rc" = 99 ]; then
+    fail "valgrind reported errors for: $*"
+    cat "$TMP/stderr" >&2
+  fi
+}
+
+# Addresses of the vendor's seed (network-requirements.txt).
+SEED_NATS="54.218.103.126 52.24.16.63 52.34.161.223 35.155.82.103"
+GOV_API="18.252.129.108 18.254.70.116 182.30.131.220"
+GOV_BALENA=18.253.182.20
+
+# start_nats_leaf ADDR: nats-server with a leafnode listener on ADDR:7422
+# (the vendor's NATS port is nats-server's leafnode port).
+start_nats_leaf() {
+  printf 'server_name: "seed-%s"\nlisten: "%s:4222"\nleafnodes { listen: "%s:7422" }\n' \
+    "$1" "$1" "$1" >"$TMP/leaf-$1.conf"
+  ns nats-server -c "$TMP/leaf-$1.conf" -P "$TMP/nats-$1.pid" -l "$TMP/nats-$1.log" \
+    </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp "$1" 7422
+}
+
+# seed_world: the vendor's whole standard and GovCloud world inside the
+# namespace, no packet leaving it: 8.8.8.8 and 8.8.4.4 with dnsmasq
+# mapping every seed name to local servers (the GovCloud names to their
+# static addresses), nginx on 127.0.0.10 and those addresses with one
+# certificate for every seed domain from a CA made public (public_ca),
+# chronyd for the pool names on 127.0.0.14, and nats-server leafnode
+# listeners on every seed NATS address.  Sets P (the PKI directory).
+seed_world() {
+  P="$TMP/pki"
+  mkdir -p "$P"
+  _names=$(jq -r '.https.targets[]' "$EP_SRCDIR/profiles/standard.json" \
+    "$EP_SRCDIR/profiles/govcloud.json")
+  _sans=""
+  for h in $_names stream.machinemetrics-us-gov.com; do _sans="${_sans:+$_sans,}DNS:$h"; done
+  https_ca "$P" ca "edgeprobe test public CA" && https_leaf "$P" seed ca 90 "$_sans" ||
+    { fail "cannot make the test PKI"; return 1; }
+  public_ca "$P/ca.pem"
+  for a in 8.8.8.8 8.8.4.4 $SEED_NATS $GOV_API $GOV_BALENA; do ns_addr "$a"; done
+  _servers=""
+  for a in 127.0.0.10 $GOV_API $GOV_BALENA; do
+    _servers="$_servers$(https_server "$a" seed 'location / { return 200 "ok\n"; }')
+"
+  done
+  start_https_nginx "$_servers"
+  wait_tcp 127.0.0.10 443
+  start_chronyd 127.0.0.14
+  for a in $SEED_NATS $GOV_API; do start_nats_leaf "$a"; done
+  SEED_ZONE="--address=/machinemetrics.com/127.0.0.10 --address=/balena-cloud.com/127.0.0.10
+ --address=/bugsnag.com/127.0.0.10 --address=/amazonaws.com/127.0.0.10
+ --address=/pool.ntp.org/127.0.0.14 --address=/app.machinemetrics-us-gov.com/127.0.0.10"
+  for h in api stream; do
+    for a in $GOV_API; do SEED_ZONE="$SEED_ZONE --host-record=$h.machinemetrics-us-gov.com,$a"; done
+  done
+  for h in api ca cloudlink logs ocsp registry2 s3 tunnel; do
+    SEED_ZONE="$SEED_ZONE --host-record=$h.balena.machinemetrics-us-gov.com,$GOV_BALENA"
+  done
+  # shellcheck disable=SC2086
+  start_dnsmasq 8.8.8.8 $SEED_ZONE
+  # shellcheck disable=SC2086
+  start_dnsmasq 8.8.4.4 $SEED_ZONE
+}
+
+# stop_pidfile FILE: stops the server whose pid FILE holds, and waits.
+stop_pidfile() {
+  _p=$(cat "$1" 2>/dev/null) || return 0
+  kill "$_p" 2>/dev/null
+  _w=0
+  while kill -0 "$_p" 2>/dev/null && [ $_w -lt 100 ]; do sleep 0.05; _w=$((_w + 1)); done
+}

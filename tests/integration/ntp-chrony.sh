@@ -89,5 +89,5 @@ expect_rc 0
 echo "# a pool name that does not resolve: CRITICAL naming the resolver"
 run_ntp -D 127.0.0.53 -H nosuch.example --fallback-dns none
 expect_rc 2
-expect_first "^EDGE NTP CRITICAL - nosuch\.example cannot be resolved: REFUSED from 127\.0\.0\.53 \| 'nosuch\.example_offset'=U;0\.5;1$"
+expect_first "^EDGE NTP CRITICAL - nosuch\.example not resolved: REFUSED from 127\.0\.0\.53 \| 'nosuch\.example_offset'=U;0\.5;1$"
 ep_done

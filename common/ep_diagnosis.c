@@ -1,0 +1,548 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ep_cause.h"
+#include "ep_diagnosis.h"
+#include "ep_output.h"
+
+static const char *const check_titles[EP_CHECK_KINDS] = {"DNS", "NTP",
+                                                         "HTTPS", "NATS"};
+/* What a check's targets are called. */
+static const char *const check_nouns[EP_CHECK_KINDS] = {"names", "servers",
+                                                        "targets",
+                                                        "endpoints"};
+
+static const struct ep_check_result *
+ran(const struct ep_run_result *run, int k)
+{
+  return run->checks[k].ran ? &run->checks[k] : NULL;
+}
+
+static bool
+failing(const struct ep_target_result *t)
+{
+  return t->state != EP_STATE_OK;
+}
+
+static bool
+cause_is(const struct ep_target_result *t, const char *code)
+{
+  return t->cause && strcmp(t->cause, code) == 0;
+}
+
+static bool
+cause_in(const struct ep_target_result *t, const char *const *codes)
+{
+  for (; *codes; codes++)
+    if (cause_is(t, *codes))
+      return true;
+  return false;
+}
+
+/* A new cause, or -1 when the list is full (it is then only counted). */
+static int
+vadd_cause(struct ep_diagnosis *d, bool rule, const char *code, int check,
+           const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static int
+vadd_cause(struct ep_diagnosis *d, bool rule, const char *code, int check,
+           const char *fmt, va_list ap)
+{
+  struct ep_root_cause *c;
+
+  if (d->n == EP_DIAGNOSIS_MAX) {
+    d->n_more++;
+    return -1;
+  }
+  c = &d->causes[d->n];
+  memset(c, 0, sizeof *c);
+  c->code = code;
+  c->check = check;
+  c->rule = rule;
+  c->state = EP_STATE_OK;
+  vsnprintf(c->text, sizeof c->text, fmt, ap);
+  return (int)d->n++;
+}
+
+/* A cause a rule found: it explains more than its own target. */
+static int
+add_cause(struct ep_diagnosis *d, const char *code, int check,
+          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+add_cause(struct ep_diagnosis *d, const char *code, int check,
+          const char *fmt, ...)
+{
+  va_list ap;
+  int     i;
+
+  va_start(ap, fmt);
+  i = vadd_cause(d, true, code, check, fmt, ap);
+  va_end(ap);
+  return i;
+}
+
+/* A check's own failures, which no rule explained. */
+static int
+add_symptom(struct ep_diagnosis *d, const char *code, int check,
+            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+add_symptom(struct ep_diagnosis *d, const char *code, int check,
+            const char *fmt, ...)
+{
+  va_list ap;
+  int     i;
+
+  va_start(ap, fmt);
+  i = vadd_cause(d, false, code, check, fmt, ap);
+  va_end(ap);
+  return i;
+}
+
+static void
+explain(struct ep_diagnosis *d, int cause, const struct ep_run_result *run,
+        int k, size_t i)
+{
+  if (cause < 0 || d->by[k][i] >= 0)
+    return;
+  d->by[k][i] = cause;
+  d->causes[cause].n_explained++;
+  d->causes[cause].state =
+    ep_state_worse(d->causes[cause].state, run->checks[k].targets[i].state);
+}
+
+static bool
+unexplained_failure(const struct ep_diagnosis *d,
+                    const struct ep_run_result *run, int k, size_t i)
+{
+  return d->by[k][i] < 0 && failing(&run->checks[k].targets[i]);
+}
+
+/* Every target of every check failing, each with one of codes, and DNS
+ * unreachable for every name: there is no network at all. */
+static void
+rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  static const char *const dead[] = {
+    EP_CAUSE_UNRESOLVED,      EP_CAUSE_DNS_UNREACHABLE,
+    EP_CAUSE_TCP_UNREACHABLE, EP_CAUSE_NTP_UNREACHABLE,
+    EP_CAUSE_PROXY_UNREACHABLE, EP_CAUSE_PROXY_UNRESOLVED, NULL};
+  const struct ep_check_result *dns = ran(run, EP_CHECK_DNS);
+  size_t                        i;
+  int                           k, c;
+
+  if (!dns || dns->n_targets == 0)
+    return;
+  for (k = 0; k < EP_CHECK_KINDS; k++) {
+    const struct ep_check_result *r = ran(run, k);
+
+    for (i = 0; r && i < r->n_targets; i++)
+      if (!failing(&r->targets[i]) || !cause_in(&r->targets[i], dead))
+        return;
+  }
+  for (i = 0; i < dns->n_targets; i++)
+    if (!cause_is(&dns->targets[i], EP_CAUSE_DNS_UNREACHABLE))
+      return;
+  c = add_cause(d, EP_ROOT_NO_NETWORK, EP_CHECK_DNS,
+                "no network: every resolver and endpoint is unreachable "
+                "(%s)",
+                dns->summary ? dns->summary : "DNS unreachable");
+  for (k = 0; k < EP_CHECK_KINDS; k++)
+    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
+      explain(d, c, run, k, i);
+}
+
+/* No name resolves because no resolver answers: that explains every
+ * target whose name did not resolve. */
+static void
+rule_no_resolver(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  static const char *const silent[] = {EP_CAUSE_DNS_TIMEOUT,
+                                       EP_CAUSE_DNS_UNREACHABLE, NULL};
+  const struct ep_check_result *dns = ran(run, EP_CHECK_DNS);
+  size_t                        i;
+  int                           k, c;
+
+  if (!dns || dns->n_targets == 0)
+    return;
+  for (i = 0; i < dns->n_targets; i++)
+    if (!unexplained_failure(d, run, EP_CHECK_DNS, i) ||
+        !cause_in(&dns->targets[i], silent))
+      return;
+  c = add_cause(d, EP_ROOT_NO_RESOLVER, EP_CHECK_DNS, "%s: no name resolves",
+                dns->summary ? dns->summary : "no resolver answers");
+  for (i = 0; i < dns->n_targets; i++)
+    explain(d, c, run, EP_CHECK_DNS, i);
+  for (k = 0; k < EP_CHECK_KINDS; k++)
+    for (i = 0; k != EP_CHECK_DNS && ran(run, k) &&
+                i < run->checks[k].n_targets;
+         i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_is(&run->checks[k].targets[i], EP_CAUSE_UNRESOLVED))
+        explain(d, c, run, k, i);
+}
+
+/* A name that does not resolve explains the checks of that name that
+ * failed for it (a proxy resolves names itself: those targets have no
+ * host). */
+static void
+rule_names(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  const struct ep_check_result *dns = ran(run, EP_CHECK_DNS);
+  size_t                        i, j;
+  int                           k, c;
+
+  for (i = 0; dns && i < dns->n_targets; i++) {
+    const struct ep_target_result *n = &dns->targets[i];
+    char                           which[64] = "";
+    size_t                         deps = 0;
+
+    if (!unexplained_failure(d, run, EP_CHECK_DNS, i) ||
+        n->state != EP_STATE_CRITICAL)
+      continue;
+    for (k = 0; k < EP_CHECK_KINDS; k++) {
+      bool used = false;
+
+      for (j = 0; k != EP_CHECK_DNS && ran(run, k) &&
+                  j < run->checks[k].n_targets;
+           j++) {
+        const struct ep_target_result *t = &run->checks[k].targets[j];
+
+        if (unexplained_failure(d, run, k, j) && t->host &&
+            cause_is(t, EP_CAUSE_UNRESOLVED) &&
+            strcasecmp(t->host, n->name) == 0) {
+          deps++;
+          used = true;
+        }
+      }
+      if (used)
+        snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s",
+                 which[0] ? " and " : "", check_titles[k]);
+    }
+    if (deps == 0)
+      continue;
+    c = add_cause(d, EP_ROOT_NAME, EP_CHECK_DNS, "%s: its %s check%s fail%s",
+                  n->text ? n->text : n->name, which,
+                  strstr(which, " and ") ? "s" : "",
+                  strstr(which, " and ") ? "" : "s");
+    explain(d, c, run, EP_CHECK_DNS, i);
+    for (k = 0; k < EP_CHECK_KINDS; k++)
+      for (j = 0; k != EP_CHECK_DNS && ran(run, k) &&
+                  j < run->checks[k].n_targets;
+           j++) {
+        const struct ep_target_result *t = &run->checks[k].targets[j];
+
+        if (unexplained_failure(d, run, k, j) && t->host &&
+            cause_is(t, EP_CAUSE_UNRESOLVED) &&
+            strcasecmp(t->host, n->name) == 0)
+          explain(d, c, run, k, j);
+      }
+  }
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+bool
+ep_diagnosis_clock_offset(const struct ep_run_result *run, double *offset)
+{
+  const struct ep_check_result *ntp = ran(run, EP_CHECK_NTP);
+  double                        v[64];
+  size_t                        i, j, n = 0;
+
+  for (i = 0; ntp && i < ntp->n_targets; i++)
+    for (j = 0; j < ntp->targets[i].n_perf && n < 64; j++)
+      if (strcmp(ntp->targets[i].perf[j].figure, "offset") == 0 &&
+          ntp->targets[i].perf[j].measured)
+        v[n++] = ntp->targets[i].perf[j].value;
+  if (n == 0)
+    return false;
+  qsort(v, n, sizeof v[0], compare_doubles);
+  *offset = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  return true;
+}
+
+/* "365 days", "3 hours", "12 minutes", "42 s" */
+static void
+span_text(double s, char *out, size_t size)
+{
+  s = fabs(s);
+  if (s >= 2 * 86400)
+    snprintf(out, size, "%.0f days", s / 86400);
+  else if (s >= 2 * 3600)
+    snprintf(out, size, "%.0f hours", s / 3600);
+  else if (s >= 120)
+    snprintf(out, size, "%.0f minutes", s / 60);
+  else
+    snprintf(out, size, "%.0f s", s);
+}
+
+/* This host's clock far off (the NTP servers agree) makes certificates
+ * look expired (clock ahead) or not yet valid (clock behind). */
+static void
+rule_clock(struct ep_diagnosis *d, const struct ep_run_result *run,
+           double far)
+{
+  const char *tls_cause;
+  double      offset;
+  char        span[32], num[32];
+  size_t      i, n = 0;
+  int         k, c;
+
+  if (!ep_diagnosis_clock_offset(run, &offset) || fabs(offset) < far)
+    return;
+  /* offset is the servers' clock minus ours: negative, ours is ahead. */
+  tls_cause = offset < 0 ? EP_CAUSE_TLS_EXPIRED : EP_CAUSE_TLS_NOT_YET_VALID;
+  for (k = EP_CHECK_HTTPS; k <= EP_CHECK_NATS; k++)
+    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_is(&run->checks[k].targets[i], tls_cause))
+        n++;
+  if (n == 0)
+    return;
+  span_text(offset, span, sizeof span);
+  ep_format_number(num, sizeof num, offset);
+  c = add_cause(d, EP_ROOT_CLOCK, EP_CHECK_NTP,
+                "this host's clock is %s %s (NTP offset %ss): certificates "
+                "look %s (%zu target%s)",
+                span, offset < 0 ? "ahead" : "behind", num,
+                offset < 0 ? "expired" : "not yet valid", n,
+                n == 1 ? "" : "s");
+  for (i = 0; i < run->checks[EP_CHECK_NTP].n_targets; i++)
+    if (unexplained_failure(d, run, EP_CHECK_NTP, i) &&
+        cause_is(&run->checks[EP_CHECK_NTP].targets[i], EP_CAUSE_NTP_OFFSET))
+      explain(d, c, run, EP_CHECK_NTP, i);
+  for (k = EP_CHECK_HTTPS; k <= EP_CHECK_NATS; k++)
+    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_is(&run->checks[k].targets[i], tls_cause))
+        explain(d, c, run, k, i);
+}
+
+/* Every target of check k failing unexplained with one code: that code,
+ * else NULL. */
+static const char *
+shared_code(const struct ep_diagnosis *d, const struct ep_run_result *run,
+            int k)
+{
+  const struct ep_check_result *r = ran(run, k);
+  const char                   *code = NULL;
+  size_t                        i;
+
+  if (!r || r->n_targets == 0)
+    return NULL;
+  for (i = 0; i < r->n_targets; i++) {
+    const struct ep_target_result *t = &r->targets[i];
+
+    if (!unexplained_failure(d, run, k, i) || !t->cause ||
+        (code && strcmp(code, t->cause) != 0))
+      return NULL;
+    code = t->cause;
+  }
+  return code;
+}
+
+static void
+explain_check(struct ep_diagnosis *d, int c, const struct ep_run_result *run,
+              int k)
+{
+  size_t i;
+
+  for (i = 0; i < run->checks[k].n_targets; i++)
+    explain(d, c, run, k, i);
+}
+
+/* A proxy that refuses explains every HTTPS failure behind it. */
+static void
+rule_proxy(struct ep_diagnosis *d, const struct ep_run_result *run,
+           const char *proxy)
+{
+  const char *code = shared_code(d, run, EP_CHECK_HTTPS);
+  const struct ep_target_result *t;
+
+  if (!proxy || !code || strncmp(code, "proxy.", 6) != 0)
+    return;
+  t = &run->checks[EP_CHECK_HTTPS].targets[0];
+  explain_check(d,
+                add_cause(d, EP_ROOT_PROXY, EP_CHECK_HTTPS,
+                          "proxy %s: %s (every HTTPS target behind it)",
+                          proxy, t->why ? t->why : t->text),
+                run, EP_CHECK_HTTPS);
+}
+
+/* The port of every target of check k ("443"), or "" when they differ. */
+static void
+shared_port(const struct ep_check_result *r, unsigned default_port,
+            char *out, size_t size)
+{
+  size_t i;
+  char   port[16] = "";
+
+  for (i = 0; i < r->n_targets; i++) {
+    const char *colon = strrchr(r->targets[i].name, ':');
+    char        p[16];
+
+    snprintf(p, sizeof p, "%u", default_port);
+    if (colon && !strchr(colon + 1, ']') && strlen(colon + 1) < sizeof p)
+      snprintf(p, sizeof p, "%s", colon + 1);
+    if (port[0] && strcmp(port, p) != 0) {
+      out[0] = '\0';
+      return;
+    }
+    snprintf(port, sizeof port, "%s", p);
+  }
+  snprintf(out, size, "%s", port);
+}
+
+/* Every endpoint of a check timing out its connect: the port is blocked
+ * on the way out, not N servers down. */
+static void
+rule_port_blocked(struct ep_diagnosis *d, const struct ep_run_result *run,
+                  int k, unsigned default_port)
+{
+  const char *code = shared_code(d, run, k);
+  char        port[16];
+  size_t      n;
+
+  if (!code || strcmp(code, EP_CAUSE_TCP_TIMEOUT) != 0)
+    return;
+  n = run->checks[k].n_targets;
+  shared_port(&run->checks[k], default_port, port, sizeof port);
+  explain_check(d,
+                add_cause(d, EP_ROOT_PORT_BLOCKED, k,
+                          "outbound %s%s blocked: %s %zu %s endpoint%s time%s "
+                          "out connecting (no answer to SYN)",
+                          port[0] ? "TCP " : "TCP ports of ",
+                          port[0] ? port : check_titles[k],
+                          n == 1 ? "the" : "all", n, check_titles[k],
+                          n == 1 ? "" : "s", n == 1 ? "s" : ""),
+                run, k);
+}
+
+/* Every target of a check failing the same way is one cause, said once
+ * (a symptom: the check's own failure, not another's). */
+static void
+rule_all_same(struct ep_diagnosis *d, const struct ep_run_result *run, int k)
+{
+  const char                    *code = shared_code(d, run, k);
+  const struct ep_target_result *t;
+  size_t                         n;
+
+  if (!code || (n = run->checks[k].n_targets) < 2)
+    return;
+  t = &run->checks[k].targets[0];
+  explain_check(d,
+                add_symptom(d, code, k, "all %zu %s %s: %s", n,
+                            check_titles[k], check_nouns[k],
+                            t->why ? t->why : t->text),
+                run, k);
+}
+
+static bool
+explained_any(const struct ep_diagnosis *d, const struct ep_check_result *r,
+              int k)
+{
+  size_t i;
+
+  for (i = 0; i < r->n_targets; i++)
+    if (d->by[k][i] >= 0)
+      return true;
+  return false;
+}
+
+/* What no rule explained: each check's remaining failures, as they are. */
+static void
+symptoms(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  size_t i, shown, n;
+  int    k, c;
+  char   text[480];
+
+  for (k = 0; k < EP_CHECK_KINDS; k++) {
+    const struct ep_check_result *r = ran(run, k);
+    const char                   *code = NULL;
+
+    for (i = 0, n = 0; r && i < r->n_targets; i++)
+      if (unexplained_failure(d, run, k, i) && n++ == 0)
+        code = r->targets[i].cause;
+    if (n == 0)
+      continue;
+    text[0] = '\0';
+    /* None of its failures explained elsewhere: the check's own first
+     * line already names what they share ("8.8.8.8 not answering"). */
+    if (!explained_any(d, r, k) && r->summary) {
+      c = add_symptom(d, code ? code : "failed", k, "%s", r->summary);
+      for (i = 0; i < r->n_targets; i++)
+        if (unexplained_failure(d, run, k, i))
+          explain(d, c, run, k, i);
+      continue;
+    }
+    for (i = 0, shown = 0; i < r->n_targets && shown < 2; i++)
+      if (unexplained_failure(d, run, k, i))
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s",
+                 shown++ ? "; " : "",
+                 r->targets[i].text ? r->targets[i].text : r->targets[i].name);
+    if (n > shown)
+      snprintf(text + strlen(text), sizeof text - strlen(text),
+               "; and %zu more %s", n - shown, check_titles[k]);
+    c = add_symptom(d, code ? code : "failed", k, "%s", text);
+    for (i = 0; i < r->n_targets; i++)
+      if (unexplained_failure(d, run, k, i))
+        explain(d, c, run, k, i);
+  }
+}
+
+enum ep_status
+ep_diagnose(const struct ep_run_result *run,
+            const struct ep_diagnosis_opts *opts, struct ep_diagnosis *d)
+{
+  size_t i;
+  int    k;
+
+  memset(d, 0, sizeof *d);
+  for (k = 0; k < EP_CHECK_KINDS; k++) {
+    size_t n = run->checks[k].n_targets;
+
+    if (!(d->by[k] = malloc((n ? n : 1) * sizeof *d->by[k]))) {
+      ep_diagnosis_free(d);
+      return EP_ENOMEM;
+    }
+    for (i = 0; i < n; i++)
+      d->by[k][i] = -1;
+  }
+  rule_no_network(d, run);
+  rule_no_resolver(d, run);
+  rule_names(d, run);
+  rule_clock(d, run, opts && opts->clock_far > 0 ? opts->clock_far
+                                                 : EP_CLOCK_FAR_S);
+  rule_proxy(d, run, opts ? opts->proxy_url : NULL);
+  rule_port_blocked(d, run, EP_CHECK_NATS, 7422);
+  rule_port_blocked(d, run, EP_CHECK_HTTPS, 443);
+  rule_all_same(d, run, EP_CHECK_NTP);
+  rule_all_same(d, run, EP_CHECK_HTTPS);
+  rule_all_same(d, run, EP_CHECK_NATS);
+  symptoms(d, run);
+  return EP_OK;
+}
+
+void
+ep_diagnosis_free(struct ep_diagnosis *d)
+{
+  int k;
+
+  for (k = 0; k < EP_CHECK_KINDS; k++)
+    free(d->by[k]);
+  memset(d, 0, sizeof *d);
+}

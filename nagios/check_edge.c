@@ -1,0 +1,93 @@
+/* check_edge: the vendor's whole network checklist in one run (DNS, NTP,
+ * HTTPS to every domain, no TLS inspection, NATS on 7422, the proxy),
+ * every probe at once under one deadline; the first line names the root
+ * cause of what failed. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ep_checklist.h"
+#include "ep_cli.h"
+#include "ep_nagios.h"
+#include "ep_probes.h"
+
+#define PROGRAM "check_edge"
+#define EXTRAS                                                                 \
+  (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT)
+
+static const char synopsis[] =
+  "checks the whole network checklist of the profile at once: DNS, NTP,\n"
+  "HTTPS to every domain, no TLS inspection, NATS on 7422 and the proxy,\n"
+  "each with its state and worst target, and names the root cause first";
+
+static const char own_help[] =
+  "Options of this check (each check's targets and thresholds come from\n"
+  "the profile; -H, -w and -c belong to the single checks):\n"
+  " --samples N            NTP samples per address (1 to 8)\n"
+  " --state-dir DIR        keep each NTP server's last offset there and\n"
+  "                        report the drift (ppm) between runs\n"
+  " --drift-warning RANGE  --drift-critical RANGE\n"
+  "                        thresholds on the drift, ppm\n"
+  " --nats-auth-file FILE  NATS credentials (user:password or a token)\n"
+  " --expect-issuer TEXT   an issuer the HTTPS chains should have\n"
+  " --cert-warning-days N  --cert-critical-days N\n"
+  " -v                     every target under its item (-vv: with "
+  "details)\n";
+
+int
+main(int argc, char **argv)
+{
+  struct ep_settings   s;
+  struct ep_config     cfg;
+  struct ep_run_result run;
+  struct ep_checklist  cl;
+  struct ep_err        err = EP_ERR_INIT;
+  char                *text = NULL;
+  bool                 inited = false, built = false;
+  int                  state;
+
+  ep_settings_init(&s);
+  ep_config_init(&cfg);
+  ep_run_result_init(&run);
+  if (ep_cli_parse(&s, argc, argv, EXTRAS, &err) != EP_OK) {
+    state = ep_nagios_unknown("CHECKLIST", "checklist", s.format, err.msg);
+    goto done;
+  }
+  if (s.help || s.version) {
+    if (s.help)
+      ep_nagios_help(PROGRAM, synopsis, own_help, EXTRAS);
+    else
+      printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
+    state = EP_STATE_UNKNOWN;
+    goto done;
+  }
+  inited = ep_global_init(ep_probe_kinds, ep_probe_kinds_n, &err) == EP_OK;
+  if (!inited ||
+      ep_config_build(&cfg, &s, ep_probe_kinds, ep_probe_kinds_n, &err) !=
+        EP_OK ||
+      ep_check_run(&cfg, ep_probe_kinds, ep_probe_kinds_n, &run, &err) !=
+        EP_OK ||
+      !(built = ep_checklist_build(&run, &cfg, &cl, &err) == EP_OK)) {
+    state = ep_nagios_unknown("CHECKLIST", "checklist", s.format, err.msg);
+    goto done;
+  }
+  text = cfg.format == EP_FORMAT_JSON
+           ? ep_checklist_json(&cl, &run, &err)
+           : ep_checklist_nagios(&cl, &run, &cfg, cfg.verbose, &err);
+  state = text ? ep_nagios_print(text, (int)cl.state)
+               : ep_nagios_unknown("CHECKLIST", "checklist", s.format,
+                                   err.msg);
+done:
+  free(text);
+  if (built)
+    ep_checklist_free(&cl);
+  ep_run_result_cleanup(&run);
+  ep_config_cleanup(&cfg);
+  ep_settings_cleanup(&s);
+  if (inited)
+    ep_global_cleanup(ep_probe_kinds, ep_probe_kinds_n);
+  if (fflush(stdout) != 0)
+    state = EP_STATE_UNKNOWN;
+  return state;
+}

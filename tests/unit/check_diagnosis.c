@@ -1,0 +1,370 @@
+/* Unit tests for the root-cause rules (ep_diagnosis) and the checklist
+ * built on them (ep_checklist): results are made by hand, as the probes
+ * would leave them, and the causes, what they explain and the first line
+ * are asserted exactly. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_cause.h"
+#include "ep_checklist.h"
+#include "ep_diagnosis.h"
+#include "ep_unit.h"
+
+static struct ep_run_result run;
+
+static void
+setup(void)
+{
+  ep_run_result_init(&run);
+}
+
+static void
+teardown(void)
+{
+  ep_run_result_cleanup(&run);
+}
+
+/* A check that ran, with its summary. */
+static struct ep_check_result *
+check(int k, const char *name, const char *summary)
+{
+  struct ep_check_result *c = &run.checks[k];
+
+  c->ran = true;
+  c->check = strdup(name);
+  c->summary = strdup(summary);
+  return c;
+}
+
+/* A target: cause NULL for OK; host and why may be NULL. */
+static struct ep_target_result *
+target(struct ep_check_result *c, const char *name, enum ep_state st,
+       const char *cause, const char *host, const char *why,
+       const char *text)
+{
+  struct ep_target_result *t = ep_check_result_add(c, name, NULL);
+
+  ck_assert_ptr_nonnull(t);
+  t->state = st;
+  t->cause = cause;
+  if (host)
+    ck_assert_int_eq(ep_target_set_host(t, host), EP_OK);
+  if (why)
+    ck_assert_int_eq(ep_target_set_why(t, why), EP_OK);
+  ck_assert_int_eq(ep_target_set_text(t, "%s", text), EP_OK);
+  c->state = ep_state_worse(c->state, st);
+  return t;
+}
+
+static void
+offset(struct ep_target_result *t, double value)
+{
+  ck_assert_int_eq(ep_target_add_perf(t,
+                                      &(struct ep_figure){
+                                        .figure = "offset",
+                                        .unit = EP_UNIT_SECONDS,
+                                        .label = "x_offset"},
+                                      true, value),
+                   EP_OK);
+}
+
+static void
+diagnose(struct ep_diagnosis *d, const char *proxy)
+{
+  struct ep_diagnosis_opts o = {proxy, 0};
+
+  ck_assert_int_eq(ep_diagnose(&run, &o, d), EP_OK);
+}
+
+/* Nothing answers, not even a resolver: one cause for everything. */
+START_TEST(no_network)
+{
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns",
+                                      "8.8.8.8 not answering (unreachable)");
+  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "x");
+  struct ep_diagnosis     d;
+
+  target(dns, "a.example", EP_STATE_CRITICAL, EP_CAUSE_DNS_UNREACHABLE, NULL,
+         NULL, "a.example not resolved");
+  target(nats, "192.0.2.1:7422", EP_STATE_CRITICAL, EP_CAUSE_TCP_UNREACHABLE,
+         NULL, "Network is unreachable", "192.0.2.1:7422 Network is unreachable");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_NO_NETWORK);
+  ck_assert_str_eq(d.causes[0].text,
+                   "no network: every resolver and endpoint is unreachable "
+                   "(8.8.8.8 not answering (unreachable))");
+  ck_assert_uint_eq(d.causes[0].n_explained, 2);
+  ck_assert_int_eq(d.by[EP_CHECK_NATS][0], 0);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+/* No resolver answers, but the NATS addresses do: the names' failures
+ * are DNS's, said once. */
+START_TEST(no_resolver)
+{
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns",
+                                      "8.8.8.8 not answering");
+  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "ok");
+  struct ep_diagnosis     d;
+
+  target(dns, "a.example", EP_STATE_CRITICAL, EP_CAUSE_DNS_TIMEOUT, NULL,
+         NULL, "a.example timed out");
+  target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_UNRESOLVED,
+         "a.example", "not resolved", "a.example: not resolved");
+  target(nats, "192.0.2.1:7422", EP_STATE_OK, NULL, NULL, NULL, "PONG");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_NO_RESOLVER);
+  ck_assert_str_eq(d.causes[0].text, "8.8.8.8 not answering: no name resolves");
+  ck_assert_int_eq(d.by[EP_CHECK_HTTPS][0], 0);
+  ck_assert_int_eq(d.by[EP_CHECK_NATS][0], -1);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+/* One name NXDOMAIN explains the HTTPS and NATS targets of that name,
+ * not another name's failure, nor a target behind a proxy (no host). */
+START_TEST(one_name)
+{
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns", "x");
+  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "x");
+  struct ep_diagnosis     d;
+
+  target(dns, "api.example", EP_STATE_CRITICAL, EP_CAUSE_DNS_NXDOMAIN, NULL,
+         NULL, "api.example NXDOMAIN from 8.8.8.8");
+  target(dns, "b.example", EP_STATE_OK, NULL, NULL, NULL, "b resolved");
+  target(https, "api.example", EP_STATE_CRITICAL, EP_CAUSE_UNRESOLVED,
+         "API.example", "not resolved", "api.example: not resolved");
+  target(https, "b.example", EP_STATE_CRITICAL, EP_CAUSE_TCP_REFUSED,
+         "b.example", "connection refused", "b.example: connection refused");
+  target(nats, "api.example:7422", EP_STATE_CRITICAL, EP_CAUSE_UNRESOLVED,
+         "api.example", "not resolved", "api.example:7422 not resolved");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 2);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_NAME);
+  ck_assert_str_eq(d.causes[0].text, "api.example NXDOMAIN from 8.8.8.8: its "
+                                     "HTTPS and NATS checks fail");
+  ck_assert_uint_eq(d.causes[0].n_explained, 3);
+  ck_assert(d.causes[0].rule);
+  /* b.example's refusal is its own: HTTPS's symptom. */
+  ck_assert_str_eq(d.causes[1].code, EP_CAUSE_TCP_REFUSED);
+  ck_assert(!d.causes[1].rule);
+  ck_assert_str_eq(d.causes[1].text, "b.example: connection refused");
+  ck_assert_int_eq(d.by[EP_CHECK_HTTPS][1], 1);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+/* The clock a year ahead explains certificates "expired", not "not yet
+ * valid" (the other direction), nor anything when it is close. */
+START_TEST(clock_far_off)
+{
+  struct ep_check_result  *ntp = check(EP_CHECK_NTP, "ntp", "x");
+  struct ep_check_result  *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_target_result *t;
+  struct ep_diagnosis      d;
+
+  t = target(ntp, "pool 192.0.2.5", EP_STATE_CRITICAL, EP_CAUSE_NTP_OFFSET,
+             "pool", NULL, "offset -31536000s");
+  offset(t, -31536000.25);
+  target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_EXPIRED,
+         "a.example", "certificate expired 275 days ago", "a: expired");
+  target(https, "b.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_NOT_YET_VALID,
+         "b.example", "certificate not yet valid", "b: not yet valid");
+  diagnose(&d, NULL);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_CLOCK);
+  ck_assert_str_eq(d.causes[0].text,
+                   "this host's clock is 365 days ahead (NTP offset "
+                   "-31536000.25s): certificates look expired (1 target)");
+  ck_assert_uint_eq(d.causes[0].n_explained, 2); /* NTP's own and a */
+  ck_assert_int_eq(d.by[EP_CHECK_HTTPS][0], 0);
+  ck_assert_int_ne(d.by[EP_CHECK_HTTPS][1], 0);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+START_TEST(clock_close_explains_nothing)
+{
+  struct ep_check_result  *ntp = check(EP_CHECK_NTP, "ntp", "ok");
+  struct ep_check_result  *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_target_result *t;
+  struct ep_diagnosis      d;
+  double                   median;
+
+  t = target(ntp, "192.0.2.5", EP_STATE_OK, NULL, NULL, NULL, "offset 30s");
+  offset(t, 30);
+  t = target(ntp, "192.0.2.6", EP_STATE_OK, NULL, NULL, NULL, "offset 40s");
+  offset(t, 40);
+  target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_NOT_YET_VALID,
+         "a.example", "certificate not yet valid", "a: not yet valid");
+  ck_assert(ep_diagnosis_clock_offset(&run, &median));
+  ck_assert_double_eq(median, 35);
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_CAUSE_TLS_NOT_YET_VALID);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+START_TEST(proxy_refuses)
+{
+  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_diagnosis     d;
+
+  target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_PROXY_AUTH, NULL,
+         "the proxy answered CONNECT with 407 (proxy authentication "
+         "required)",
+         "a.example via proxy: ...");
+  target(https, "b.example", EP_STATE_CRITICAL, EP_CAUSE_PROXY_AUTH, NULL,
+         "the proxy answered CONNECT with 407 (proxy authentication "
+         "required)",
+         "b.example via proxy: ...");
+  diagnose(&d, "http://proxy.plant:3128");
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_PROXY);
+  ck_assert_str_eq(d.causes[0].text,
+                   "proxy http://proxy.plant:3128: the proxy answered CONNECT "
+                   "with 407 (proxy authentication required) (every HTTPS "
+                   "target behind it)");
+  ck_assert_uint_eq(d.causes[0].n_explained, 2);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+/* Every NATS endpoint timing out its connect: the port, said once. */
+START_TEST(port_blocked)
+{
+  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "x");
+  struct ep_diagnosis     d;
+  const char             *eps[] = {"54.218.103.126:7422", "52.24.16.63",
+                                   "52.34.161.223:7422"};
+  size_t                  i;
+
+  for (i = 0; i < 3; i++)
+    target(nats, eps[i], EP_STATE_CRITICAL, EP_CAUSE_TCP_TIMEOUT, NULL,
+           "timed out connecting (no answer to SYN: filtered?)", eps[i]);
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_PORT_BLOCKED);
+  ck_assert_str_eq(d.causes[0].text,
+                   "outbound TCP 7422 blocked: all 3 NATS endpoints time out "
+                   "connecting (no answer to SYN)");
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+/* Every HTTPS target failing the same way: one cause; and the checklist's
+ * first line and items say it so. */
+START_TEST(all_the_same_and_the_checklist)
+{
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns", "2 names resolved");
+  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_config        cfg;
+  struct ep_checklist     cl;
+  struct ep_err           err = EP_ERR_INIT;
+
+  target(dns, "a.example", EP_STATE_OK, NULL, NULL, NULL, "a resolved");
+  target(dns, "b.example", EP_STATE_OK, NULL, NULL, NULL, "b resolved");
+  target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_INTERCEPTION,
+         "a.example", "TLS interception suspected (issuer: CN=Plant CA)",
+         "a.example (192.0.2.1): TLS interception suspected (issuer: "
+         "CN=Plant CA)");
+  target(https, "b.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_INTERCEPTION,
+         "b.example", "TLS interception suspected (issuer: CN=Plant CA)",
+         "b.example (192.0.2.2): TLS interception suspected (issuer: "
+         "CN=Plant CA)");
+  ep_config_init(&cfg);
+  ck_assert_int_eq(ep_checklist_build(&run, &cfg, &cl, &err), EP_OK);
+  ck_assert_int_eq(cl.state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(cl.summary, "all 2 HTTPS targets: TLS interception "
+                               "suspected (issuer: CN=Plant CA)");
+  ck_assert_uint_eq(cl.n_items, 3);
+  ck_assert_str_eq(cl.items[0].id, "dns");
+  ck_assert_int_eq(cl.items[0].state, EP_STATE_OK);
+  ck_assert_str_eq(cl.items[0].text, "2 names resolved");
+  ck_assert_str_eq(cl.items[1].id, "https");
+  ck_assert_str_eq(cl.items[1].text,
+                   "a.example (192.0.2.1): TLS interception suspected "
+                   "(issuer: CN=Plant CA) (2 of 2 failing)");
+  ck_assert_str_eq(cl.items[2].id, "tls_inspection");
+  ck_assert_int_eq(cl.items[2].state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(cl.items[2].text,
+                   "a.example (192.0.2.1): TLS interception suspected "
+                   "(issuer: CN=Plant CA) (2 of 2 certificate chains)");
+  ep_checklist_free(&cl);
+  ep_config_cleanup(&cfg);
+}
+END_TEST
+
+/* A check whose failures no rule explains speaks with its own first line
+ * (it already names what they share). */
+START_TEST(symptom_in_the_checks_words)
+{
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns",
+                                      "8.8.4.4 not answering");
+  struct ep_diagnosis     d;
+
+  target(dns, "a.example", EP_STATE_WARNING, EP_CAUSE_DNS_SILENT, NULL, NULL,
+         "a.example resolved to 192.0.2.1 via 8.8.8.8; 8.8.4.4 did not "
+         "answer");
+  target(dns, "b.example", EP_STATE_WARNING, EP_CAUSE_DNS_SILENT, NULL, NULL,
+         "b.example resolved ...");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].text, "8.8.4.4 not answering");
+  ck_assert_int_eq(d.causes[0].state, EP_STATE_WARNING);
+  ck_assert(!d.causes[0].rule);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+START_TEST(all_well)
+{
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns", "1 name");
+  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "ok");
+  struct ep_config        cfg;
+  struct ep_checklist     cl;
+  struct ep_err           err = EP_ERR_INIT;
+
+  target(dns, "a.example", EP_STATE_OK, NULL, NULL, NULL, "a resolved");
+  target(nats, "192.0.2.1:7422", EP_STATE_OK, NULL, NULL, NULL, "PONG");
+  ep_config_init(&cfg);
+  ck_assert_int_eq(ep_checklist_build(&run, &cfg, &cl, &err), EP_OK);
+  ck_assert_int_eq(cl.state, EP_STATE_OK);
+  ck_assert_str_eq(cl.summary, "every item of the checklist OK: 1 name "
+                               "resolves, 1 NATS endpoint answers");
+  ck_assert_uint_eq(cl.diag.n, 0);
+  ep_checklist_free(&cl);
+  ep_config_cleanup(&cfg);
+}
+END_TEST
+
+static Suite *
+diagnosis_suite(void)
+{
+  Suite *s = suite_create("diagnosis");
+  TCase *tc = tcase_create("rules");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, no_network);
+  tcase_add_test(tc, no_resolver);
+  tcase_add_test(tc, one_name);
+  tcase_add_test(tc, clock_far_off);
+  tcase_add_test(tc, clock_close_explains_nothing);
+  tcase_add_test(tc, proxy_refuses);
+  tcase_add_test(tc, port_blocked);
+  tcase_add_test(tc, all_the_same_and_the_checklist);
+  tcase_add_test(tc, symptom_in_the_checks_words);
+  tcase_add_test(tc, all_well);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+EP_UNIT_MAIN(diagnosis_suite)
