@@ -63,12 +63,13 @@ main(int argc, char **argv)
     goto done;
   }
   inited = ep_global_init(ep_probe_kinds, ep_probe_kinds_n, &err) == EP_OK;
-  if (!inited ||
-      ep_config_build(&cfg, &s, ep_probe_kinds, ep_probe_kinds_n, &err) !=
-        EP_OK ||
-      ep_check_run(&cfg, ep_probe_kinds, ep_probe_kinds_n, &run, &err) !=
-        EP_OK ||
-      !(built = ep_checklist_build(&run, &cfg, &cl, &err) == EP_OK)) {
+  if (inited &&
+      ep_config_build(&cfg, &s, ep_probe_kinds, ep_probe_kinds_n, &err) ==
+        EP_OK &&
+      ep_check_run(&cfg, ep_probe_kinds, ep_probe_kinds_n, &run, &err) ==
+        EP_OK)
+    built = ep_checklist_build(&run, &cfg, &cl, &err) == EP_OK;
+  if (!built) {
     state = ep_nagios_unknown("CHECKLIST", "checklist", s.format, err.msg);
     goto done;
   }
