@@ -46,11 +46,23 @@ ep_setup() {
 
 ep_cleanup() {
   for p in $ep_pids; do kill "$p" 2>/dev/null; done
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
+  for n in "$NS" $ep_extra_ns; do
+    for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null; done
+  done
   sleep 0.1
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-  ip netns del "$NS" 2>/dev/null
-  rm -rf "/etc/netns/$NS" "$TMP"
+  for n in "$NS" $ep_extra_ns; do
+    for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ip netns del "$n" 2>/dev/null
+    rm -rf "/etc/netns/$n"
+  done
+  rm -rf "$TMP"
+}
+
+# extra_ns SUFFIX: another namespace, "$NS-SUFFIX", removed with the test's.
+extra_ns() {
+  ip netns add "$NS-$1" || return 1
+  ep_extra_ns="$ep_extra_ns $NS-$1"
+  ip netns exec "$NS-$1" ip link set lo up
 }
 
 ns() { ip netns exec "$NS" "$@"; }
