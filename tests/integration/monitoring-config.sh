@@ -48,7 +48,7 @@ unset https_proxy HTTPS_PROXY
 
 # Every path Icinga writes or reads besides the config is in $TMP; it runs
 # as whoever runs the test.
-mkdir -p "$TMP/icinga/state" "$TMP/icinga/zones.d"
+mkdir -p "$TMP/icinga/state" "$TMP/icinga/zones.d" "$TMP/state"
 # Only in a subshell ($(...) or &): it execs.
 icinga() {
   exec "$ICINGA2" "$@" -DConfigDir="$TMP/icinga" -DDataDir="$TMP/icinga/state" \
@@ -99,6 +99,16 @@ object Service "edge-dns-profile" {
   check_interval = 1s
   vars.edge_dns_profile = "$TMP/local.json"
 }
+
+object Service "edge-checklist" {
+  host_name = "gw1"
+  check_command = "edge"
+  check_interval = 1s
+  vars.edge_profile = "$TMP/local.json"
+  vars.edge_state_dir = "$TMP/state"
+  vars.edge_timeout = 1
+  vars.edge_verbose = 1
+}
 EOF
 }
 
@@ -119,7 +129,7 @@ echo "# icinga2 daemon -C: our CheckCommand, a Host and two Services"
 icinga_config "$TMP/icinga/icinga2.conf" "$CONF"
 icinga_validate "$TMP/icinga/icinga2.conf"
 expect_rc 0
-expect_line "information/ConfigItem: Instantiated 2 Services\.$"
+expect_line "information/ConfigItem: Instantiated 3 Services\.$"
 expect_line "information/ConfigItem: Instantiated 1 Host\.$"
 expect_line "information/ConfigItem: Instantiated $((itl_commands + ours)) CheckCommands\.$"
 expect_line "information/cli: Finished validating the configuration file\(s\)\.$"
@@ -196,14 +206,18 @@ ${q}-H${q} ${q}a.example${q} ${q}-H${q} ${q}b.example${q} ${q}-I${q} ${q}lo${q} 
 ${q}-P${q} ${q}$TMP/local.json${q} ${q}-a${q} ${q}192.0.2.1${q} ${q}-c${q} ${q}2${q} \
 ${q}-t${q} ${q}1${q} ${q}-w${q} ${q}0.5${q}"
 profile_argv="${q}$EP_BUILDDIR/check_edge_dns${q} ${q}-P${q} ${q}$TMP/local.json${q}"
+edge_argv="${q}$EP_BUILDDIR/check_edge${q} ${q}--state-dir${q} ${q}$TMP/state${q} \
+${q}-P${q} ${q}$TMP/local.json${q} ${q}-t${q} ${q}1${q} ${q}-v${q}"
 # As a regular expression: the dots of the paths and addresses are literal.
 # shellcheck disable=SC2016
 re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 all_re=$(re "$all_argv")
 profile_re=$(re "$profile_argv")
+edge_re=$(re "$edge_argv")
 i=0
 while [ $i -lt 300 ]; do
-  icinga_ran "$all_re" >/dev/null && icinga_ran "$profile_re" >/dev/null && break
+  icinga_ran "$all_re" >/dev/null && icinga_ran "$profile_re" >/dev/null &&
+    icinga_ran "$edge_re" >/dev/null && break
   kill -0 "$icinga_pid" 2>/dev/null || break
   sleep 0.1
   i=$((i + 1))
@@ -223,11 +237,18 @@ else
   fail "only the profile set: no run of $profile_argv ending in exit 2"
   grep -E 'Process|critical|warning' "$TMP/icinga/daemon.log" | sed 's/^/    /'
 fi
+out=$(icinga_ran "$edge_re" | head -n 1)
+if printf '%s\n' "$out" | grep -q 'terminated with exit code 2$'; then
+  pass "check_edge from CheckCommand edge: $edge_argv: exit 2"
+else
+  fail "check_edge: no run of $edge_argv ending in exit 2"
+  grep -E 'Process|critical|warning' "$TMP/icinga/daemon.log" | sed 's/^/    /'
+fi
 # The check results Icinga kept (its state file, written when it stops).
 state="$TMP/icinga/state/icinga2.state"
 n=$(grep -o '"output":"EDGE DNS CRITICAL - [^"]*not answering' "$state" 2>/dev/null | wc -l)
-if [ "$n" = 2 ]; then
-  pass "Icinga's results of both Services: EDGE DNS CRITICAL - ... not answering"
+if [ "$n" = 2 ] && grep -q '"output":"EDGE CHECKLIST CRITICAL - ' "$state"; then
+  pass "Icinga's results: EDGE DNS CRITICAL - ... not answering (2), EDGE CHECKLIST CRITICAL"
 else
   fail "Icinga's state has $n results 'EDGE DNS CRITICAL - ... not answering', expected 2"
   grep -o '"output":"[^"]*"' "$state" 2>/dev/null | sed 's/^/    /'
@@ -359,6 +380,21 @@ define service {
 }
 define service {
     use                     edge
+    service_description     edge checklist
+    check_command           check_edge!standard
+}
+define service {
+    use                     edge
+    service_description     edge checklist uplink
+    check_command           check_edge_iface!standard!enp2s0
+}
+define service {
+    use                     edge
+    service_description     edge checklist drift
+    check_command           check_edge_drift!standard!/var/lib/edgeprobe
+}
+define service {
+    use                     edge
     service_description     edge https plant proxy
     check_command           check_edge_https_targets!-H api.example.com -H 10.20.0.80:8443 --expect-issuer Amazon --proxy http://proxy.plant.example:3128 --proxy-auth-file /etc/edgeprobe/proxy.auth
 }
@@ -379,7 +415,7 @@ expect_line "^Total Errors: +0$"
 expect_line "^Total Warnings: +0$"
 cmds=$(grep -c '^ *command_name ' "$CMDS")
 expect_line "^	Checked $((cmds + 1)) commands\.$"
-expect_line "^	Checked 10 services\.$"
+expect_line "^	Checked 13 services\.$"
 # shellcheck disable=SC2013
 for c in $(sed -n 's/^ *command_name *//p' "$CMDS"); do
   if grep -q "check_command *$c!" "$TMP/nagios/objects.cfg"; then
@@ -430,6 +466,9 @@ sample_args() {
   check_edge_nats_targets) echo "-H 127.0.0.1:9 -t 2" ;;
   check_edge_https) echo "$TMP/local.json" ;;
   check_edge_https_targets) echo "-H 127.0.0.1:9 -t 2" ;;
+  check_edge) echo "$TMP/local.json" ;;
+  check_edge_iface) echo "$TMP/local.json!lo" ;;
+  check_edge_drift) echo "$TMP/local.json!$TMP/state" ;;
   *) echo "" ;;
   esac
 }
@@ -479,7 +518,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused)'; then
+    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(unreachable\): no name resolves)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"
