@@ -20,7 +20,7 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
 # validate our definitions, and the tools the test scripts use.
 TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
-  nftables iproute2 jq valgrind cppcheck
+  nftables iproute2 jq valgrind cppcheck curl
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
   bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
   tinyproxy-bin libnginx-mod-stream"
