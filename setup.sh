@@ -1,7 +1,8 @@
 #!/bin/sh
 # edgeprobe's set-up on Debian 12, as root:
 #   ./setup.sh run    install what edgeprobe needs, build, install, and run
-#                     check_edge_dns on the built-in standard profile
+#                     check_edge (the whole checklist) on the built-in
+#                     standard profile
 #   ./setup.sh test   the same set-up plus the test servers, then the whole
 #                     test suite: unit and integration tests, then again
 #                     under AddressSanitizer/UBSan and under valgrind
@@ -136,7 +137,7 @@ case "$mode" in
       { tail -n 20 "$here/_build/install.out"; die "make install failed"; }
     plugindir=$(sed -n 's/^plugindir = //p' "$here/_build/Makefile")
     prefix=$(sed -n 's/^prefix = //p' "$here/_build/Makefile")
-    plugin=$(echo "$plugindir/check_edge_dns" |
+    plugin=$(echo "$plugindir/check_edge" |
       sed "s|\${libdir}|$prefix/lib|; s|\${exec_prefix}|$prefix|")
     say "running $plugin (built-in standard profile)"
     "$plugin"
