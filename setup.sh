@@ -123,6 +123,9 @@ run_suite() {
   label=$2
   shift 2
   say "make check in $dir ($label)"
+  # The test programs build in parallel; the tests then run as set below.
+  make -C "$here/$dir" -j"$jobs" check TESTS= >"$here/$dir/check-build.out" 2>&1 ||
+    { tail -n 40 "$here/$dir/check-build.out"; die "building the tests failed in $dir"; }
   make -C "$here/$dir" -j1 check "$@" >"$here/$dir/check.out" 2>&1
   grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS):' "$here/$dir/check.out"
   count "$dir" "$label"
