@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "ep_iface.h"
+#include "ep_offsets.h"
 #include "ep_profile.h"
 #include "ep_range.h"
 #include "ep_settings.h"
@@ -37,6 +38,9 @@ struct ep_config {
   /* ntp: where each server's last offset is kept between runs, for the
    * drift (NULL: nowhere), and the drift's thresholds, in ppm. */
   char                  *state_dir;
+  /* Or, in a long-lived front end, the offsets kept in memory between its
+   * runs (borrowed; not saved anywhere). */
+  struct ep_offset_store *ntp_offsets;
   struct ep_range        drift_warn, drift_crit;
   char                  *cafile; /* https, nats: NULL for the system store */
   /* Where each file came from, to name it in messages: "--cacert" or

@@ -76,8 +76,11 @@ struct ntp_ctx {
   size_t                resolving;
   struct ep_run        *run;
   struct ep_err         late_err; /* errors from callbacks */
-  bool                  have_store; /* opts.state_dir's offsets */
-  struct ep_offset_store store;
+  /* The offsets kept from the last run: opts.state_dir's file (owned,
+   * saved at the end), or the caller's store in memory (a daemon's). */
+  bool                   have_store, own_store;
+  struct ep_offset_store own;
+  struct ep_offset_store *store;
 };
 
 struct lookup_slot {
@@ -519,7 +522,7 @@ drift_of(const struct ntp_ctx *c, const char *key, const struct ntp_addr *a,
 {
   const struct ep_offset_record *prev;
 
-  if (!c->have_store || !(prev = ep_offsets_get(&c->store, key)))
+  if (!c->have_store || !(prev = ep_offsets_get(c->store, key)))
     return false;
   return ep_drift_ppm(prev->offset, prev->time, a->best.offset, a->best_at,
                       ppm);
@@ -552,12 +555,12 @@ drift_text(struct ep_buf *b, const struct ntp_ctx *c,
 static enum ep_status
 keep_offset(struct ntp_ctx *c, const char *key, const struct ntp_addr *a)
 {
-  const struct ep_offset_record *prev = ep_offsets_get(&c->store, key);
+  const struct ep_offset_record *prev = ep_offsets_get(c->store, key);
 
   if (prev && a->best_at - prev->time < EP_DRIFT_MIN_INTERVAL &&
       a->best_at >= prev->time)
     return EP_OK;
-  return ep_offsets_put(&c->store, key, a->best.offset, a->best_at);
+  return ep_offsets_put(c->store, key, a->best.offset, a->best_at);
 }
 
 /* Writes the offsets kept for the next run; what could not be read or
@@ -568,9 +571,11 @@ save_offsets(struct ntp_ctx *c, struct ep_check_result *out)
   struct ep_err  e = EP_ERR_INIT;
   enum ep_status rc = EP_OK;
 
-  if (c->store.note[0])
-    rc = ep_check_result_add_note(out, c->store.note);
-  if (rc == EP_OK && ep_offsets_save(&c->store, &e) != EP_OK)
+  if (!c->own_store)
+    return EP_OK; /* the caller keeps it in memory */
+  if (c->store->note[0])
+    rc = ep_check_result_add_note(out, c->store->note);
+  if (rc == EP_OK && ep_offsets_save(c->store, &e) != EP_OK)
     rc = e.code == EP_ENOMEM
            ? EP_ENOMEM
            : ep_check_result_add_note(out, e.msg[0] ? e.msg
@@ -875,8 +880,8 @@ ntp_destroy(struct ep_probe *p)
 {
   struct ntp_ctx *dc = p ? p->ctx : NULL;
 
-  if (dc && dc->have_store)
-    ep_offsets_close(&dc->store);
+  if (dc && dc->own_store)
+    ep_offsets_close(&dc->own);
   struct ntp_ctx *c;
   size_t          i;
 
@@ -919,12 +924,16 @@ ep_ntp_probe_new(const struct ep_strlist *servers,
   if (c->opts.max_addrs < 1)
     c->opts.max_addrs = EP_NTP_ADDRS_PER_NAME;
   ep_err_clear(&c->late_err);
-  if (opts->state_dir) {
-    if (ep_offsets_open(&c->store, opts->state_dir, err) != EP_OK) {
+  if (opts->offsets) {
+    c->store = opts->offsets;
+    c->have_store = true;
+  } else if (opts->state_dir) {
+    if (ep_offsets_open(&c->own, opts->state_dir, err) != EP_OK) {
       ntp_destroy(p);
       return NULL;
     }
-    c->have_store = true;
+    c->store = &c->own;
+    c->have_store = c->own_store = true;
   }
   c->n_targets = servers->n;
   for (i = 0; i < servers->n; i++) {
@@ -950,6 +959,7 @@ ntp_create(const struct ep_config *cfg, struct ep_err *err)
   o.warn = cfg->checks[EP_CHECK_NTP].warn;
   o.crit = cfg->checks[EP_CHECK_NTP].crit;
   o.state_dir = cfg->state_dir;
+  o.offsets = cfg->ntp_offsets;
   o.drift_warn = cfg->drift_warn;
   o.drift_crit = cfg->drift_crit;
   return ep_ntp_probe_new(&cfg->profile->ntp.servers, &o, err);

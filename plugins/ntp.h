@@ -7,6 +7,7 @@
 
 #include "ep_config.h"
 #include "ep_iface.h"
+#include "ep_offsets.h"
 #include "ep_probe.h"
 #include "ep_profile.h"
 #include "ep_range.h"
@@ -23,6 +24,7 @@ struct ep_ntp_options {
    * is not told), and the drift's thresholds in ppm (on its absolute
    * value). */
   const char            *state_dir;
+  struct ep_offset_store *offsets; /* or kept in memory by the caller */
   struct ep_range        drift_warn, drift_crit;
 };
 

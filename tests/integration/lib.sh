@@ -29,6 +29,13 @@ else
   EP_SLACK=1.5
 fi
 
+# The AddressSanitizer pass: slower, and its runtime must be loaded first.
+if ldd "$EP_BUILDDIR/check_edge_dns" 2>/dev/null | grep -q libasan; then
+  EP_SANITIZED=yes
+else
+  EP_SANITIZED=""
+fi
+
 skip() { echo "SKIP: $*"; exit 77; }
 
 ep_setup() {

@@ -112,12 +112,16 @@ echo "# TLS required: verified with the test CA, named as interception without i
 run_nats -H 127.0.0.75 --cacert "$TMP/pki/ca.pem"
 expect_rc 0
 expect_first "^EDGE NATS OK - 127\.0\.0\.75 NATS 2\.9\.[0-9]+ client listener N[A-Z0-9]+, TLSv1\.3, certificate (9|10) days left: PONG in [0-9.]+s \|"
-t=$(perf_value 127.0.0.75_rtt)
 # The round trip right after the handshake: on loopback a fraction of a
 # millisecond, never the 40 ms of a delayed ACK that Nagle's algorithm
-# would make us wait for (a sanitizer or a busy machine adds some; valgrind
-# slows us more: 20 ms).
-lim=0.01
+# would make us wait for.  The best of three runs, so that a busy machine's
+# moment does not count (valgrind slows us, not the network: 20 ms).
+t=$(perf_value 127.0.0.75_rtt)
+for i in 2 3; do
+  run_nats -H 127.0.0.75 --cacert "$TMP/pki/ca.pem"
+  t=$(awk -v a="$t" -v b="$(perf_value 127.0.0.75_rtt)" 'BEGIN { print (b != "" && b < a) ? b : a }')
+done
+lim=0.005
 [ -n "${EP_VALGRIND:-}" ] && lim=0.02
 awk "BEGIN { exit !($t > 0 && $t < $lim) }" && pass "TLS round trip $t s < $lim s" ||
   fail "TLS round trip '$t' s, expected under $lim s"

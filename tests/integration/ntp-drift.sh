@@ -14,8 +14,11 @@ state="$TMP/state"
 mkdir -p "$state"
 
 echo "# the first run keeps the offsets: no drift yet"
-run_ntp -H 127.0.0.41 -H 127.0.0.42 -H 127.0.0.43 --state-dir "$state" -t 3
+run_ntp -H 127.0.0.41 -H 127.0.0.42 -H 127.0.0.43 --state-dir "$state" -t 3 --format json
 expect_rc 0
+delay41=$(printf '%s\n' "$out" | jq '.targets[] | select(.name == "127.0.0.41") | .details.delay')
+delay42=$(printf '%s\n' "$out" | jq '.targets[] | select(.name == "127.0.0.42") | .details.delay')
+run_ntp -H 127.0.0.41 -H 127.0.0.42 -H 127.0.0.43 --state-dir "$state" -t 3
 expect_first "^EDGE NTP OK - offset -?[0-9.]+s from 127\.0\.0\.4[123], 3 servers answered \|.* '127\.0\.0\.41_drift'=U;100;500"
 jq -e '.format == "edgeprobe ntp offsets" and .version == 1 and (.servers | has("127.0.0.41") and has("127.0.0.42"))' \
   "$state/ntp-offsets.json" >/dev/null && pass "state file written: $(jq -c .servers "$state/ntp-offsets.json")" ||
@@ -31,12 +34,14 @@ sleep 4.5
 run_ntp -H 127.0.0.41 -H 127.0.0.42 --state-dir "$state" --drift-critical 1000 -t 3 --format json
 d41=$(printf '%s\n' "$out" | jq '.targets[] | select(.name == "127.0.0.41") | .details.drift_ppm')
 d42=$(printf '%s\n' "$out" | jq '.targets[] | select(.name == "127.0.0.42") | .details.drift_ppm')
-# Two offsets, each good to about 0.1 ms, 4.5 s apart: some 50 ppm of
-# noise on a busy machine (valgrind's slowness makes it more).
-tol=60
-[ -n "${EP_VALGRIND:-}" ] && tol=200
-expect_near "$d41" 400 "$tol" "drift of the +400 ppm server"
-expect_near "$d42" 0 "$tol" "drift of the steady server"
+# Each offset is good to half its round trip (RFC 5905): the drift's error
+# is at most the two half delays over the time between them, plus 10 ppm.
+tol() {
+  now_delay=$(printf '%s\n' "$out" | jq ".targets[] | select(.name == \"$1\") | .details.delay")
+  awk -v a="$2" -v b="$now_delay" 'BEGIN { printf "%.1f", (a + b) / 2 / 4.5 * 1e6 + 10 }'
+}
+expect_near "$d41" 400 "$(tol 127.0.0.41 "$delay41")" "drift of the +400 ppm server"
+expect_near "$d42" 0 "$(tol 127.0.0.42 "$delay42")" "drift of the steady server"
 printf '%s\n' "$out" | jq -e '.state == "WARNING" and (.targets[] | select(.name == "127.0.0.41") | .cause == "ntp.drift")' \
   >/dev/null && pass "WARNING, cause ntp.drift" || fail "state and cause: $out"
 run_ntp -H 127.0.0.43 --state-dir "$state" --drift-critical 150 -t 3

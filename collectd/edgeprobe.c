@@ -1,0 +1,525 @@
+/* edgeprobe.so: collectd's plugin for edgeprobe.  A thin front end: it
+ * reads <Plugin edgeprobe>, builds one configuration per check with the
+ * core's own validation and messages, registers a read callback per
+ * check (its own interval), and turns each run's typed figures into
+ * values and each target's change of state into a notification.  Probe
+ * logic stays in the core.
+ *
+ * collectd's headers want its own config.h or none: this translation
+ * unit includes none of ours and undefines HAVE_CONFIG_H. */
+#undef HAVE_CONFIG_H
+#define _GNU_SOURCE
+
+#include "core/daemon/collectd.h"
+#include "core/daemon/plugin.h"
+#include "core/utils/common/common.h"
+
+#include <pthread.h>
+
+#include "ep_check.h"
+#include "ep_config.h"
+#include "ep_probes.h"
+#include "ep_settings.h"
+
+#define PLUGIN "edgeprobe"
+#define NTP_MIN_INTERVAL 64.0 /* s: the NTP pool's politeness */
+#define TIMEOUT_SHARE 0.8     /* of the interval, when Timeout is not set */
+
+/* The <Plugin edgeprobe> block as read (config time, one thread). */
+struct check_block {
+  char             *name; /* "dns", "ntp", "https", "nats" */
+  struct ep_strlist targets;
+  double            interval; /* s; 0: collectd's */
+};
+
+static struct {
+  char              *profile, *fallback, *interface, *cacert, *proxy;
+  char              *proxy_auth_file, *nats_auth_file;
+  struct ep_strlist  dns_servers;
+  double             timeout; /* 0: unset */
+  struct check_block *blocks;
+  size_t              n_blocks;
+  bool                inited;
+} conf;
+
+/* What collectd's users write, for the core's messages. */
+static const struct ep_setting_names collectd_names = {
+  .hosts = "Target",
+  .expect_addresses = "Target",
+  .warning = "Warning",
+  .critical = "Critical",
+  .timeout = "Timeout",
+  .dns_servers = "DNSServer",
+  .fallback = "FallbackDNS",
+  .interface = "Interface",
+  .proxy = "Proxy",
+  .proxy_auth_file = "ProxyAuthFile",
+  .proxy_cacert = "ProxyCACert",
+  .cacert = "CACert",
+  .nats_auth_file = "NATSAuthFile",
+  .samples = "Samples",
+  .state_dir = "StateDir",
+  .drift_warning = "DriftWarning",
+  .drift_critical = "DriftCritical",
+};
+
+struct last_state {
+  char         *target;
+  enum ep_state state;
+};
+
+/* One read callback: one check, its configuration, what it last saw. */
+struct instance {
+  const struct ep_probe_kind *kind;
+  struct ep_config            cfg;
+  double                      interval;
+  struct ep_offset_store      offsets; /* NTP: the last offsets, for drift */
+  pthread_mutex_t             lock;
+  struct last_state          *last;
+  size_t                      n_last;
+};
+
+static void
+instance_free(void *arg)
+{
+  struct instance *in = arg;
+  size_t           i;
+
+  if (!in)
+    return;
+  ep_config_cleanup(&in->cfg);
+  ep_offsets_close(&in->offsets);
+  for (i = 0; i < in->n_last; i++)
+    free(in->last[i].target);
+  free(in->last);
+  pthread_mutex_destroy(&in->lock);
+  free(in);
+}
+
+/* ---------------------------------------------------------------- values */
+
+/* A target's name as a type instance: [A-Za-z0-9._-], others '_'. */
+static void
+instance_name(char *out, size_t size, const char *target, const char *suffix)
+{
+  size_t n = 0;
+  const char *s;
+
+  for (s = target; *s && n + 1 < size; s++)
+    out[n++] = (isalnum((unsigned char)*s) || *s == '.' || *s == '-' ||
+                *s == '_')
+                 ? *s
+                 : (*s == ' ' ? '-' : '_');
+  out[n] = '\0';
+  if (suffix && *suffix)
+    snprintf(out + n, size - n, "-%s", suffix);
+}
+
+static void
+dispatch_gauge(const struct instance *in, const char *type,
+               const char *type_instance, double v)
+{
+  value_list_t vl = VALUE_LIST_INIT;
+  value_t      value = {.gauge = v};
+
+  vl.values = &value;
+  vl.values_len = 1;
+  sstrncpy(vl.plugin, PLUGIN, sizeof vl.plugin);
+  sstrncpy(vl.plugin_instance, in->kind->name, sizeof vl.plugin_instance);
+  sstrncpy(vl.type, type, sizeof vl.type);
+  sstrncpy(vl.type_instance, type_instance, sizeof vl.type_instance);
+  plugin_dispatch_values(&vl);
+}
+
+/* The collectd type of a figure, and whether its target needs a suffix
+ * (several values of one type for one target). */
+static const struct {
+  const char *figure, *type;
+  bool        suffix;
+} figure_types[] = {
+  {"response_time", "response_time", false}, /* dns */
+  {"offset", "time_offset", false},          /* ntp */
+  {"delay", "delay", false},
+  {"drift", "frequency_offset", false},      /* ppm, as collectd's ntpd */
+  {"stratum", "gauge", true},
+  {"total", "response_time", true},          /* https */
+  {"tls", "response_time", true},
+  {"cert_days", "gauge", true},
+  {"connect", "response_time", true},        /* nats */
+  {"info", "response_time", true},
+  {"rtt", "response_time", true},
+};
+
+static void
+dispatch_target(const struct instance *in, const struct ep_target_result *t)
+{
+  char   ti[DATA_MAX_NAME_LEN];
+  size_t i, j;
+
+  for (i = 0; i < t->n_perf; i++) {
+    const struct ep_perf *p = &t->perf[i];
+
+    for (j = 0; j < STATIC_ARRAY_SIZE(figure_types); j++) {
+      if (strcmp(p->figure, figure_types[j].figure) != 0)
+        continue;
+      instance_name(ti, sizeof ti, t->name,
+                    figure_types[j].suffix ? p->figure : NULL);
+      /* Not measured: NaN, a gap in the graph, not a zero. */
+      dispatch_gauge(in, figure_types[j].type, ti,
+                     p->measured ? p->value : NAN);
+      break;
+    }
+  }
+  instance_name(ti, sizeof ti, t->name, "state");
+  dispatch_gauge(in, "gauge", ti, (double)t->state);
+}
+
+/* ---------------------------------------------------------- notifications */
+
+static int
+severity_of(enum ep_state s)
+{
+  return s == EP_STATE_OK        ? NOTIF_OKAY
+         : s == EP_STATE_WARNING ? NOTIF_WARNING
+                                 : NOTIF_FAILURE;
+}
+
+static void
+notify(const struct instance *in, const struct ep_target_result *t,
+       enum ep_state old)
+{
+  notification_t n = {0};
+  char           ti[DATA_MAX_NAME_LEN];
+
+  n.severity = severity_of(t->state);
+  n.time = cdtime();
+  sstrncpy(n.host, hostname_g, sizeof n.host);
+  sstrncpy(n.plugin, PLUGIN, sizeof n.plugin);
+  sstrncpy(n.plugin_instance, in->kind->name, sizeof n.plugin_instance);
+  sstrncpy(n.type, "gauge", sizeof n.type);
+  instance_name(ti, sizeof ti, t->name, "state");
+  sstrncpy(n.type_instance, ti, sizeof n.type_instance);
+  snprintf(n.message, sizeof n.message, "%s %s: %s -> %s%s%s%s: %s",
+           in->kind->name, t->name, ep_state_str(old),
+           ep_state_str(t->state), t->cause ? " (" : "",
+           t->cause ? t->cause : "", t->cause ? ")" : "",
+           t->text ? t->text : "");
+  plugin_notification_meta_add_string(&n, "check", in->kind->name);
+  plugin_notification_meta_add_string(&n, "target", t->name);
+  plugin_notification_meta_add_string(&n, "old_state", ep_state_str(old));
+  plugin_notification_meta_add_string(&n, "new_state",
+                                      ep_state_str(t->state));
+  if (t->cause)
+    plugin_notification_meta_add_string(&n, "cause", t->cause);
+  plugin_dispatch_notification(&n);
+  plugin_notification_meta_free(n.meta);
+}
+
+/* Notifies each target whose state changed since the last read, and
+ * remembers the new states (a target first seen is only remembered). */
+static void
+notify_changes(struct instance *in, const struct ep_check_result *r)
+{
+  size_t i, j;
+
+  for (i = 0; i < r->n_targets; i++) {
+    const struct ep_target_result *t = &r->targets[i];
+
+    for (j = 0; j < in->n_last; j++)
+      if (strcmp(in->last[j].target, t->name) == 0)
+        break;
+    if (j < in->n_last) {
+      if (in->last[j].state != t->state)
+        notify(in, t, in->last[j].state);
+      in->last[j].state = t->state;
+      continue;
+    }
+    {
+      struct last_state *v =
+        realloc(in->last, (in->n_last + 1) * sizeof *in->last);
+      char *name = strdup(t->name);
+
+      if (!v || !name) {
+        free(name);
+        if (v)
+          in->last = v;
+        continue;
+      }
+      in->last = v;
+      in->last[in->n_last].target = name;
+      in->last[in->n_last++].state = t->state;
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ read */
+
+static int
+edgeprobe_read(user_data_t *ud)
+{
+  struct instance     *in = ud->data;
+  struct ep_run_result run;
+  struct ep_err        err = EP_ERR_INIT;
+  size_t               i;
+  int                  rc = 0;
+
+  pthread_mutex_lock(&in->lock);
+  /* A failing target is data; only a run that could not happen (a file
+   * gone, no memory) is a failing read, which collectd backs off. */
+  if (ep_check_run(&in->cfg, &in->kind, 1, &run, &err) != EP_OK) {
+    ERROR(PLUGIN " plugin: %s check: %s", in->kind->name, err.msg);
+    rc = -1;
+  } else {
+    const struct ep_check_result *r = &run.checks[in->kind->check];
+
+    for (i = 0; i < r->n_targets; i++)
+      dispatch_target(in, &r->targets[i]);
+    notify_changes(in, r);
+    ep_run_result_cleanup(&run);
+  }
+  pthread_mutex_unlock(&in->lock);
+  return rc;
+}
+
+/* --------------------------------------------------------------- config */
+
+static int
+config_fail(const oconfig_item_t *ci, const char *why)
+{
+  ERROR(PLUGIN " plugin: %s: %s", ci->key, why);
+  return -1;
+}
+
+static int
+add_string(const oconfig_item_t *ci, struct ep_strlist *l)
+{
+  char *s = NULL;
+  int   rc = cf_util_get_string(ci, &s);
+
+  if (rc == 0 && ep_strlist_add(l, s) != EP_OK)
+    rc = config_fail(ci, "out of memory");
+  free(s);
+  return rc;
+}
+
+static int
+config_check(const oconfig_item_t *ci)
+{
+  struct check_block *b, *v;
+  size_t              i;
+  int                 rc = 0;
+
+  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING ||
+      !ep_probe_kind_named(ci->values[0].value.string))
+    return config_fail(ci, "expected <Check \"dns\">, \"ntp\", \"https\" or "
+                           "\"nats\"");
+  for (i = 0; i < conf.n_blocks; i++)
+    if (strcmp(conf.blocks[i].name, ci->values[0].value.string) == 0)
+      return config_fail(ci, "a second block for the same check");
+  if (!(v = realloc(conf.blocks, (conf.n_blocks + 1) * sizeof *v)))
+    return config_fail(ci, "out of memory");
+  conf.blocks = v;
+  b = &conf.blocks[conf.n_blocks++];
+  memset(b, 0, sizeof *b);
+  if (!(b->name = strdup(ci->values[0].value.string)))
+    return config_fail(ci, "out of memory");
+  for (i = 0; i < (size_t)ci->children_num && rc == 0; i++) {
+    const oconfig_item_t *c = &ci->children[i];
+
+    if (strcasecmp(c->key, "Target") == 0)
+      rc = add_string(c, &b->targets);
+    else if (strcasecmp(c->key, "Interval") == 0) {
+      rc = cf_util_get_double(c, &b->interval);
+      if (rc == 0 && !(b->interval > 0))
+        rc = config_fail(c, "expected a number of seconds above 0");
+    } else
+      rc = config_fail(c, "unknown option in a <Check> block (Target, "
+                          "Interval)");
+  }
+  return rc;
+}
+
+static int
+edgeprobe_config(oconfig_item_t *ci)
+{
+  int i, rc = 0;
+
+  for (i = 0; i < ci->children_num && rc == 0; i++) {
+    const oconfig_item_t *c = &ci->children[i];
+
+    if (strcasecmp(c->key, "Profile") == 0)
+      rc = cf_util_get_string(c, &conf.profile);
+    else if (strcasecmp(c->key, "DNSServer") == 0)
+      rc = add_string(c, &conf.dns_servers);
+    else if (strcasecmp(c->key, "FallbackDNS") == 0)
+      rc = cf_util_get_string(c, &conf.fallback);
+    else if (strcasecmp(c->key, "Timeout") == 0) {
+      rc = cf_util_get_double(c, &conf.timeout);
+      if (rc == 0 && !(conf.timeout > 0 && conf.timeout <= 3600))
+        rc = config_fail(c, "expected more than 0 and at most 3600 seconds");
+    } else if (strcasecmp(c->key, "Interface") == 0)
+      rc = cf_util_get_string(c, &conf.interface);
+    else if (strcasecmp(c->key, "CACert") == 0)
+      rc = cf_util_get_string(c, &conf.cacert);
+    else if (strcasecmp(c->key, "Proxy") == 0)
+      rc = cf_util_get_string(c, &conf.proxy);
+    else if (strcasecmp(c->key, "ProxyAuthFile") == 0)
+      rc = cf_util_get_string(c, &conf.proxy_auth_file);
+    else if (strcasecmp(c->key, "NATSAuthFile") == 0)
+      rc = cf_util_get_string(c, &conf.nats_auth_file);
+    else if (strcasecmp(c->key, "Check") == 0)
+      rc = config_check(c);
+    else
+      rc = config_fail(c, "unknown option (Profile, DNSServer, FallbackDNS, "
+                          "Timeout, Interface, CACert, Proxy, ProxyAuthFile, "
+                          "NATSAuthFile, <Check>)");
+  }
+  return rc;
+}
+
+/* The settings of one check, pointing into conf (which outlives the
+ * build); targets from its block. */
+static void
+settings_for(struct ep_settings *s, const struct check_block *b)
+{
+  ep_settings_init(s);
+  s->names = &collectd_names;
+  s->profile = conf.profile;
+  s->fallback = conf.fallback;
+  s->interface = conf.interface;
+  s->cacert = conf.cacert;
+  s->proxy = conf.proxy;
+  s->proxy_auth_file = conf.proxy_auth_file;
+  s->nats_auth_file = conf.nats_auth_file;
+  s->timeout = conf.timeout;
+  s->dns_servers = conf.dns_servers; /* borrowed: not freed with s */
+  if (b)
+    s->hosts = b->targets;
+}
+
+/* Builds one check's instance and registers its read callback. */
+static int
+add_instance(const struct ep_probe_kind *kind, const struct check_block *b)
+{
+  const struct ep_probe_kind *kinds[1] = {kind};
+  struct ep_settings          s;
+  struct ep_err               err = EP_ERR_INIT;
+  struct instance            *in = calloc(1, sizeof *in);
+  char                        name[64];
+  user_data_t                 ud = {0};
+  double                      interval;
+
+  if (!in) {
+    ERROR(PLUGIN " plugin: out of memory");
+    return -1;
+  }
+  in->kind = kind;
+  pthread_mutex_init(&in->lock, NULL);
+  interval = b && b->interval > 0 ? b->interval
+                                  : CDTIME_T_TO_DOUBLE(plugin_get_interval());
+  if (kind->check == EP_CHECK_NTP && interval < NTP_MIN_INTERVAL)
+    interval = NTP_MIN_INTERVAL;
+  in->interval = interval;
+  settings_for(&s, b);
+  ep_config_init(&in->cfg);
+  if (ep_config_build(&in->cfg, &s, kinds, 1, &err) != EP_OK) {
+    ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
+    instance_free(in);
+    return -1;
+  }
+  /* A read must end before the next is due. */
+  if (conf.timeout > 0 && conf.timeout >= interval) {
+    ERROR(PLUGIN " plugin: %s check: Timeout %g is not below its interval "
+                 "(%g s)",
+          kind->name, conf.timeout, interval);
+    instance_free(in);
+    return -1;
+  }
+  if (conf.timeout <= 0 && in->cfg.timeout > interval * TIMEOUT_SHARE)
+    in->cfg.timeout = interval * TIMEOUT_SHARE;
+  in->cfg.ntp_offsets = &in->offsets;
+  snprintf(name, sizeof name, PLUGIN "-%s", kind->name);
+  ud.data = in;
+  ud.free_func = instance_free;
+  if (plugin_register_complex_read(NULL, name, edgeprobe_read,
+                                   DOUBLE_TO_CDTIME_T(interval), &ud) != 0) {
+    ERROR(PLUGIN " plugin: cannot register the %s check's read", kind->name);
+    return -1;
+  }
+  INFO(PLUGIN " plugin: %s check every %g s, deadline %g s", kind->name,
+       interval, in->cfg.timeout);
+  return 0;
+}
+
+static int
+edgeprobe_init(void)
+{
+  const struct ep_probe_kind *kind;
+  struct ep_settings          s;
+  struct ep_config            all;
+  struct ep_err               err = EP_ERR_INIT;
+  size_t                      i;
+  int                         rc = 0;
+
+  if (conf.inited)
+    return 0;
+  if (ep_global_init(ep_probe_kinds, ep_probe_kinds_n, &err) != EP_OK) {
+    ERROR(PLUGIN " plugin: %s", err.msg);
+    return -1;
+  }
+  conf.inited = true;
+  if (conf.n_blocks) {
+    for (i = 0; i < conf.n_blocks && rc == 0; i++) {
+      kind = ep_probe_kind_named(conf.blocks[i].name);
+      rc = add_instance(kind, &conf.blocks[i]);
+    }
+    return rc;
+  }
+  /* No <Check> block: every check the profile has something for. */
+  settings_for(&s, NULL);
+  ep_config_init(&all);
+  if (ep_config_build(&all, &s, ep_probe_kinds, ep_probe_kinds_n, &err) !=
+      EP_OK) {
+    ERROR(PLUGIN " plugin: %s", err.msg);
+    ep_config_cleanup(&all);
+    return -1;
+  }
+  for (i = 0; i < ep_probe_kinds_n && rc == 0; i++)
+    if (all.checks[ep_probe_kinds[i]->check].wanted)
+      rc = add_instance(ep_probe_kinds[i], NULL);
+  ep_config_cleanup(&all);
+  return rc;
+}
+
+static int
+edgeprobe_shutdown(void)
+{
+  size_t i;
+
+  /* collectd has stopped the reads: nothing runs a probe any more. */
+  if (conf.inited)
+    ep_global_cleanup(ep_probe_kinds, ep_probe_kinds_n);
+  for (i = 0; i < conf.n_blocks; i++) {
+    free(conf.blocks[i].name);
+    ep_strlist_free(&conf.blocks[i].targets);
+  }
+  free(conf.blocks);
+  free(conf.profile);
+  free(conf.fallback);
+  free(conf.interface);
+  free(conf.cacert);
+  free(conf.proxy);
+  free(conf.proxy_auth_file);
+  free(conf.nats_auth_file);
+  ep_strlist_free(&conf.dns_servers);
+  memset(&conf, 0, sizeof conf);
+  return 0;
+}
+
+void
+module_register(void)
+{
+  plugin_register_complex_config(PLUGIN, edgeprobe_config);
+  plugin_register_init(PLUGIN, edgeprobe_init);
+  plugin_register_shutdown(PLUGIN, edgeprobe_shutdown);
+}
