@@ -19,12 +19,13 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # To test it: the unit-test framework, the servers the tests start (chrony
 # replaces systemd-timesyncd; its service is not started), the
 # Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
-# validate our definitions, and the tools the test scripts use.
+# validate our definitions, collectd and its headers (edgeprobe.so builds
+# only where they are), and the tools the test scripts use.
 TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
   nftables iproute2 jq valgrind cppcheck curl
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
   bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
-  tinyproxy-bin libnginx-mod-stream"
+  tinyproxy-bin libnginx-mod-stream collectd-core collectd-dev"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -41,9 +42,16 @@ missing_packages() {
   done
 }
 
+# The systemd services enabled on this machine, one per line.
+enabled_services() {
+  find /etc/systemd/system -path '*.wants/*' \( -name '*.service' -o -name '*.socket' \) \
+    -exec basename {} \; 2>/dev/null | sort -u
+}
+
 # apt-get starts and enables the daemons it installs (dnsmasq, nginx, ...);
 # a policy-rc.d that says no keeps the test servers from running as
-# services.  We remove it afterwards only if we created it.
+# services (we remove it afterwards only if we created it), and what the
+# install enabled is disabled again: the tests start their own servers.
 install_packages() {
   # shellcheck disable=SC2086
   need=$(missing_packages $*)
@@ -60,11 +68,17 @@ install_packages() {
     created_policy=yes
   fi
   export DEBIAN_FRONTEND=noninteractive
+  enabled_before=$(enabled_services)
   rc=0
   apt-get update -q || rc=$?
   # shellcheck disable=SC2086
   [ $rc = 0 ] && { apt-get install -y -q --no-install-recommends $need || rc=$?; }
   [ $created_policy = yes ] && rm -f /usr/sbin/policy-rc.d
+  for unit in $(enabled_services); do
+    printf '%s\n' "$enabled_before" | grep -qxF "$unit" && continue
+    say "disabling $unit, enabled by its package"
+    systemctl disable "$unit" >/dev/null 2>&1 || say "cannot disable $unit"
+  done
   [ $rc = 0 ] || die "apt-get failed ($rc)"
 }
 
