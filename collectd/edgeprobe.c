@@ -35,7 +35,7 @@ struct check_block {
 static struct {
   char              *profile, *fallback, *interface, *cacert, *proxy;
   char              *proxy_auth_file, *nats_auth_file;
-  struct ep_strlist  dns_servers;
+  struct ep_strlist  dns_servers, expect_issuers;
   double             timeout; /* 0: unset */
   struct check_block *blocks;
   size_t              n_blocks;
@@ -184,9 +184,10 @@ severity_of(enum ep_state s)
                                  : NOTIF_FAILURE;
 }
 
+/* OLD is NULL for a target's first read. */
 static void
 notify(const struct instance *in, const struct ep_target_result *t,
-       enum ep_state old)
+       const enum ep_state *old)
 {
   notification_t n = {0};
   char           ti[DATA_MAX_NAME_LEN];
@@ -199,14 +200,15 @@ notify(const struct instance *in, const struct ep_target_result *t,
   sstrncpy(n.type, "gauge", sizeof n.type);
   instance_name(ti, sizeof ti, t->name, "state");
   sstrncpy(n.type_instance, ti, sizeof n.type_instance);
-  snprintf(n.message, sizeof n.message, "%s %s: %s -> %s%s%s%s: %s",
-           in->kind->name, t->name, ep_state_str(old),
-           ep_state_str(t->state), t->cause ? " (" : "",
+  snprintf(n.message, sizeof n.message, "%s %s: %s%s%s%s%s%s: %s",
+           in->kind->name, t->name, old ? ep_state_str(*old) : "",
+           old ? " -> " : "", ep_state_str(t->state), t->cause ? " (" : "",
            t->cause ? t->cause : "", t->cause ? ")" : "",
            t->text ? t->text : "");
   plugin_notification_meta_add_string(&n, "check", in->kind->name);
   plugin_notification_meta_add_string(&n, "target", t->name);
-  plugin_notification_meta_add_string(&n, "old_state", ep_state_str(old));
+  if (old)
+    plugin_notification_meta_add_string(&n, "old_state", ep_state_str(*old));
   plugin_notification_meta_add_string(&n, "new_state",
                                       ep_state_str(t->state));
   if (t->cause)
@@ -216,7 +218,8 @@ notify(const struct instance *in, const struct ep_target_result *t,
 }
 
 /* Notifies each target whose state changed since the last read, and
- * remembers the new states (a target first seen is only remembered). */
+ * remembers the new states; a target first seen is notified only when it
+ * is not OK (a start with a failure is news, a start with none is not). */
 static void
 notify_changes(struct instance *in, const struct ep_check_result *r)
 {
@@ -230,10 +233,12 @@ notify_changes(struct instance *in, const struct ep_check_result *r)
         break;
     if (j < in->n_last) {
       if (in->last[j].state != t->state)
-        notify(in, t, in->last[j].state);
+        notify(in, t, &in->last[j].state);
       in->last[j].state = t->state;
       continue;
     }
+    if (t->state != EP_STATE_OK)
+      notify(in, t, NULL);
     {
       struct last_state *v =
         realloc(in->last, (in->n_last + 1) * sizeof *in->last);
@@ -274,6 +279,8 @@ edgeprobe_read(user_data_t *ud)
 
     for (i = 0; i < r->n_targets; i++)
       dispatch_target(in, &r->targets[i]);
+    /* The read's own wall time, as blackbox_exporter's probe duration. */
+    dispatch_gauge(in, "duration", "", run.seconds);
     notify_changes(in, r);
     ep_run_result_cleanup(&run);
   }
@@ -367,12 +374,14 @@ edgeprobe_config(oconfig_item_t *ci)
       rc = cf_util_get_string(c, &conf.proxy_auth_file);
     else if (strcasecmp(c->key, "NATSAuthFile") == 0)
       rc = cf_util_get_string(c, &conf.nats_auth_file);
+    else if (strcasecmp(c->key, "ExpectIssuer") == 0)
+      rc = add_string(c, &conf.expect_issuers);
     else if (strcasecmp(c->key, "Check") == 0)
       rc = config_check(c);
     else
       rc = config_fail(c, "unknown option (Profile, DNSServer, FallbackDNS, "
                           "Timeout, Interface, CACert, Proxy, ProxyAuthFile, "
-                          "NATSAuthFile, <Check>)");
+                          "NATSAuthFile, ExpectIssuer, <Check>)");
   }
   return rc;
 }
@@ -393,6 +402,7 @@ settings_for(struct ep_settings *s, const struct check_block *b)
   s->nats_auth_file = conf.nats_auth_file;
   s->timeout = conf.timeout;
   s->dns_servers = conf.dns_servers; /* borrowed: not freed with s */
+  s->expect_issuers = conf.expect_issuers;
   if (b)
     s->hosts = b->targets;
 }
@@ -422,7 +432,10 @@ add_instance(const struct ep_probe_kind *kind, const struct check_block *b)
   in->interval = interval;
   settings_for(&s, b);
   ep_config_init(&in->cfg);
-  if (ep_config_build(&in->cfg, &s, kinds, 1, &err) != EP_OK) {
+  /* Every file it names is read now: a bad one fails the start, with
+   * its line, rather than every read later. */
+  if (ep_config_build(&in->cfg, &s, kinds, 1, &err) != EP_OK ||
+      ep_check_validate(&in->cfg, kinds, 1, &err) != EP_OK) {
     ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
     instance_free(in);
     return -1;
@@ -512,6 +525,7 @@ edgeprobe_shutdown(void)
   free(conf.proxy_auth_file);
   free(conf.nats_auth_file);
   ep_strlist_free(&conf.dns_servers);
+  ep_strlist_free(&conf.expect_issuers);
   memset(&conf, 0, sizeof conf);
   return 0;
 }

@@ -58,6 +58,25 @@ ep_run_result_cleanup(struct ep_run_result *r)
 }
 
 enum ep_status
+ep_check_validate(const struct ep_config *cfg,
+                  const struct ep_probe_kind *const *kinds, size_t n,
+                  struct ep_err *err)
+{
+  struct ep_probe *p;
+  size_t           i;
+
+  for (i = 0; i < n; i++) {
+    if (kinds[i]->check < 0 || kinds[i]->check >= EP_CHECK_KINDS ||
+        !cfg->checks[kinds[i]->check].wanted)
+      continue;
+    if (!(p = kinds[i]->create(cfg, err)))
+      return err ? err->code : EP_ENOMEM;
+    p->ops->destroy(p);
+  }
+  return EP_OK;
+}
+
+enum ep_status
 ep_check_run(const struct ep_config *cfg,
              const struct ep_probe_kind *const *kinds, size_t n,
              struct ep_run_result *out, struct ep_err *err)

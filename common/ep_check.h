@@ -30,6 +30,14 @@ struct ep_run_result {
 void ep_run_result_init(struct ep_run_result *r);
 void ep_run_result_cleanup(struct ep_run_result *r);
 
+/* Makes (and unmakes) the probe of every kind cfg wants, so that each
+ * reads and checks the files it needs (CA bundles, credentials): what a
+ * long-lived front end calls once at start, so that a bad file is a
+ * configuration error then, not a failing run later.  Sends nothing. */
+enum ep_status ep_check_validate(const struct ep_config *cfg,
+                                 const struct ep_probe_kind *const *kinds,
+                                 size_t n, struct ep_err *err);
+
 /* Runs the probe of every kind cfg wants, all at once under cfg's
  * timeout, and fills out (ep_run_result_cleanup() it).  Returns an error
  * only when the run itself could not happen (a bad file, no memory);

@@ -223,6 +223,7 @@ judge_trust(const struct ep_https_options *o,
   const struct ep_https_tls_seen *s = &t->seen;
   const char                     *matched = NULL;
   char                            anchor[EP_HTTPS_NAME_MAX] = "";
+  char                            cafile_ca[64];
 
   if (s->anchor)
     ep_tls_name(X509_get_subject_name(s->anchor), anchor, sizeof anchor);
@@ -241,6 +242,8 @@ judge_trust(const struct ep_https_options *o,
     snprintf(v->trust, sizeof v->trust, "trust anchor not seen");
     return;
   }
+  snprintf(cafile_ca, sizeof cafile_ca, "the %s CA",
+           o->cafile_what ? o->cafile_what : "--cacert");
   if (anchor_is_public(memo, s->anchor)) {
     snprintf(v->trust, sizeof v->trust, "anchor %s (public web PKI)", anchor);
     return;
@@ -250,7 +253,7 @@ judge_trust(const struct ep_https_options *o,
   add_cause(v, EP_STATE_WARNING, EP_CAUSE_TLS_LOCAL_CA,
             "TLS interception suspected (issuer: %s): verified only through "
             "%s, a CA outside the public web PKI",
-            s->issuer, o->cafile ? "the --cacert CA" : "a locally added CA");
+            s->issuer, o->cafile ? cafile_ca : "a locally added CA");
 }
 
 static void
