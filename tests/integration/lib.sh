@@ -509,3 +509,102 @@ stop_pidfile() {
   _w=0
   while kill -0 "$_p" 2>/dev/null && [ $_w -lt 100 ]; do sleep 0.05; _w=$((_w + 1)); done
 }
+
+# ---- collectd: the real daemon with edgeprobe.so (collectd*.sh) ----------
+COLLECTD_TYPES=/usr/share/collectd/types.db
+
+# collectd_setup: skips without collectd or the plugin; copies the plugin
+# into $TMP/plugins (collectd refuses a symlinked one) and sets COLLECTD,
+# the command that runs the daemon: under the ASan pass its runtime is
+# preloaded (collectd itself is not instrumented; its own leaks are not
+# ours), under the valgrind pass valgrind runs it.
+collectd_setup() {
+  command -v collectd >/dev/null || skip "needs collectd (Debian: collectd-core)"
+  [ -f "$EP_BUILDDIR/.libs/edgeprobe.so" ] || skip "edgeprobe.so is not built (collectd-dev)"
+  # Its own plugins' directory, which ours is not in.
+  COLLECTD_PLUGINDIR=$(collectd -h | sed -n 's/^ *Plugin directory *//p')
+  mkdir -p "$TMP/plugins"
+  cp "$EP_BUILDDIR/.libs/edgeprobe.so" "$TMP/plugins/edgeprobe.so"
+  COLLECTD="collectd"
+  if [ -n "$EP_SANITIZED" ]; then
+    asan=$(ldd "$EP_BUILDDIR/check_edge_dns" | awk '/libasan/ { print $3 }')
+    COLLECTD="env LD_PRELOAD=$asan ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 collectd"
+  fi
+  [ -n "$EP_WRAPPER" ] && COLLECTD="$EP_WRAPPER collectd"
+}
+
+# collectd_conf FILE DIR HOST [PLUGIN-BLOCK-LINES [MORE-CONFIG]]: a
+# configuration with csv into DIR/csv, the log in DIR/collectd.log, our
+# plugin configured with the lines given (none: not loaded), then
+# MORE-CONFIG as it is.
+collectd_conf() {
+  mkdir -p "$2/csv"
+  cat >"$1" <<CONF
+Hostname "$3"
+FQDNLookup false
+Interval 1
+BaseDir "$2"
+PIDFile "$2/collectd.pid"
+TypesDB "$COLLECTD_TYPES"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$2/collectd.log"
+  PrintSeverity true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$2/csv"
+</Plugin>
+CONF
+  [ -n "${4:-}" ] && printf 'PluginDir "%s"\nLoadPlugin edgeprobe\n<Plugin edgeprobe>\n%s\n</Plugin>\n' \
+    "$TMP/plugins" "$4" >>"$1"
+  [ -n "${5:-}" ] && printf 'PluginDir "%s"\n%s\n' "$COLLECTD_PLUGINDIR" "$5" >>"$1"
+  return 0
+}
+
+# start_collectd CONF [NAMESPACE]: collectd in the foreground; its output
+# in CONF.out; its pid in collectd_pid.
+start_collectd() {
+  collectd_conf_used=$1
+  # shellcheck disable=SC2086
+  ip netns exec "${2:-$NS}" $COLLECTD -f -C "$1" </dev/null >"$1.out" 2>&1 &
+  collectd_pid=$!
+  ep_pids="$ep_pids $collectd_pid"
+}
+
+# stop_collectd: TERM, then its exit (its plugins shut down); a finding of
+# valgrind's (exit 99) or any other failed exit is the test's failure.
+stop_collectd() {
+  kill "$collectd_pid" 2>/dev/null
+  wait "$collectd_pid" 2>/dev/null
+  collectd_rc=$?
+  [ "$collectd_rc" = 0 ] && return 0
+  fail "collectd exited $collectd_rc: $(tail -n 40 "$collectd_conf_used.out" 2>/dev/null)"
+  return 1
+}
+
+# last_value DIR HOST/PLUGIN/TYPE-INSTANCE: the newest value in csv.
+last_value() {
+  tail -n 1 "$1/csv/$2"-* 2>/dev/null | cut -d, -f2
+}
+
+# values DIR HOST/PLUGIN/TYPE-INSTANCE: every value in csv, oldest first.
+values() {
+  cat "$1/csv/$2"-* 2>/dev/null | grep '^[0-9]' | cut -d, -f2
+}
+
+# collectd_alive: the last collectd started still runs.
+collectd_alive() { kill -0 "$collectd_pid" 2>/dev/null; }
+
+# wait_value DIR FILE SECONDS: until a value other than nan is there.
+wait_value() {
+  _i=0
+  while [ $_i -lt $(($3 * 10)) ] && collectd_alive; do
+    v=$(last_value "$1" "$2")
+    [ -n "$v" ] && [ "$v" != nan ] && [ "$v" != value ] && return 0
+    sleep 0.1
+    _i=$((_i + 1))
+  done
+  return 1
+}
