@@ -26,7 +26,7 @@ seed_world || ep_done
 echo "# the standard profile, no option: every item OK"
 run_public "$CHECK_EDGE"
 expect_rc 0
-expect_first "^EDGE CHECKLIST OK - every item of the checklist OK: 19 names resolve, clock within -?[0-9.]+s of NTP, 15 HTTPS targets reachable without TLS inspection, 4 NATS endpoints answer \| 'dns_slowest'=[0-9.]+s;0\.5;2;0 'ntp_offset'=-?[0-9.]+s;0\.5;1 'https_slowest'=[0-9.]+s;1;5;0 'https_cert_days'=(89|90)[0-9.]*;21:;7: 'nats_slowest_rtt'=[0-9.]+s;1;5;0 'dns_failing'=0;;;0;19 'ntp_failing'=0;;;0;4 'https_failing'=0;;;0;15 'nats_failing'=0;;;0;4$"
+expect_first "^EDGE CHECKLIST OK - every item of the checklist OK: 19 names resolve, clock within -?[0-9.]+s of NTP, 15 HTTPS targets reachable without TLS inspection, 4 NATS endpoints answer \| 'dns_slowest'=[0-9.]+s;0\.5;2;0 'ntp_offset'=-?[0-9.]+s;0\.5;1 'https_slowest'=[0-9.]+s;$EDGE_HTTPS_THRESHOLDS;0 'https_cert_days'=(89|90)[0-9.]*;21:;7: 'nats_slowest_rtt'=[0-9.]+s;$EDGE_NATS_THRESHOLDS;0 'dns_failing'=0;;;0;19 'ntp_failing'=0;;;0;4 'https_failing'=0;;;0;15 'nats_failing'=0;;;0;4$"
 expect_line "^\[OK\] DNS: 19 names resolved$"
 expect_line "^\[OK\] NTP: offset -?[0-9.]+s from [0-9].resinio\.pool\.ntp\.org 127\.0\.0\.14, 4 servers answered$"
 expect_line "^\[OK\] HTTPS: 15 HTTPS targets reachable, slowest [0-9.]+s \([a-z0-9.-]+\), certificates at least (89|90) days left$"
