@@ -31,7 +31,7 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  echo "usage: $0 run|test" >&2
+  echo "usage: $0 run|test|bench [ROUNDS]" >&2
   exit 2
 }
 
@@ -197,6 +197,16 @@ case "$mode" in
     echo "($skipped skipped)"
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
+    exit $?
+    ;;
+  bench)
+    # The checklist measured against the Monitoring Plugins (bench/).
+    install_packages $BUILD_PKGS $TEST_PKGS
+    [ "$(id -u)" = 0 ] || die "the benchmarks need root (network namespaces)"
+    build _build
+    make -C "$here/_build" -j"$jobs" bench/ep-measure >/dev/null 2>&1 ||
+      die "cannot build bench/ep-measure"
+    sh "$here/bench/bench-edge.sh" "$here/_build" "${2:-5}"
     exit $?
     ;;
   *)
