@@ -16,6 +16,12 @@
 #include "ep_time.h"
 
 #define SOCKS_PER_CHANNEL 16
+/* Queries outstanding per server.  A burst of a thousand replies
+ * overflows a UDP socket's receive buffer (about 200 KiB by default: 160
+ * small datagrams), ours or the server's, and what is dropped waits for
+ * c-ares's retry; the rest of a burst waits its turn here, and each query
+ * is timed from its own send. */
+#define IN_FLIGHT_MAX 64
 #define SERVERS_MAX EP_DNS_MAX_SERVERS
 
 struct sock_slot {
@@ -31,6 +37,10 @@ struct channel {
    * to its own read, not to the loop pass that handled it. */
   struct timespec  last_read;
   const struct ep_iface *iface; /* queries leave from it; NULL: any */
+  size_t           in_flight;
+  struct query    *waiting, *waiting_tail; /* not sent yet, in order */
+  bool             pumping;  /* in pump(): c-ares may call back at once */
+  bool             stopping; /* cancelled or freed: send nothing more */
 };
 
 struct query {
@@ -39,6 +49,8 @@ struct query {
   void               *arg;
   size_t              server;
   struct timespec     sent;
+  struct query       *next; /* while waiting */
+  char                name[]; /* while waiting */
 };
 
 struct lookup;
@@ -383,6 +395,8 @@ fail:
   return NULL;
 }
 
+static void answer_waiting(struct ep_resolver *r, struct channel *c);
+
 void
 ep_resolver_free(struct ep_resolver *r)
 {
@@ -390,9 +404,13 @@ ep_resolver_free(struct ep_resolver *r)
 
   if (!r)
     return;
-  /* ares_destroy() runs pending callbacks with ARES_EDESTRUCTION. */
-  for (i = 0; i < r->n; i++)
+  /* ares_destroy() runs pending callbacks with ARES_EDESTRUCTION; the
+   * queries still waiting get the same. */
+  for (i = 0; i < r->n; i++) {
+    r->chans[i].stopping = true;
     ares_destroy(r->chans[i].ch);
+    answer_waiting(r, &r->chans[i]);
+  }
   free(r);
 }
 
@@ -440,6 +458,8 @@ outcome_of(int status)
   }
 }
 
+static void pump(struct ep_resolver *r, size_t server);
+
 static void
 on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -476,8 +496,55 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     }
   }
   r->pending--;
+  r->chans[q->server].in_flight--;
   q->cb(q->arg, q->server, &a);
+  pump(r, q->server);
   free(q);
+}
+
+/* Sends waiting queries of one server while it has room.  c-ares may
+ * answer a query inside ares_query() (a send error): that on_reply()
+ * finds pumping set and leaves the sending to this loop. */
+static void
+pump(struct ep_resolver *r, size_t server)
+{
+  struct channel *c = &r->chans[server];
+  struct query   *q;
+
+  if (c->pumping || c->stopping)
+    return;
+  c->pumping = true;
+  while (c->waiting && c->in_flight < IN_FLIGHT_MAX && !c->stopping) {
+    q = c->waiting;
+    c->waiting = q->next;
+    if (!c->waiting)
+      c->waiting_tail = NULL;
+    c->in_flight++;
+    /* Each query is timed from its own send (ares_query() sends at
+     * once), not from the pass that asked for many. */
+    q->sent = ep_time_now();
+    /* ns_c_in = 1, ns_t_a = 1. */
+    ares_query(c->ch, q->name, 1, 1, on_reply, q);
+  }
+  c->pumping = false;
+}
+
+/* Queries that never went out, answered as cancelled. */
+static void
+answer_waiting(struct ep_resolver *r, struct channel *c)
+{
+  struct ep_dns_answer a;
+  struct query        *q;
+
+  while ((q = c->waiting)) {
+    c->waiting = q->next;
+    memset(&a, 0, sizeof a);
+    a.outcome = EP_DNS_CANCELLED;
+    r->pending--;
+    q->cb(q->arg, q->server, &a);
+    free(q);
+  }
+  c->waiting_tail = NULL;
 }
 
 enum ep_status
@@ -485,25 +552,30 @@ ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
                   ep_resolve_cb cb, void *arg, struct timespec now,
                   struct ep_err *err)
 {
-  struct query *q;
+  struct query   *q;
+  struct channel *c;
 
   if (server >= r->n)
     return ep_err_set(err, EP_EINVAL, "no DNS server %zu", server);
-  q = malloc(sizeof *q);
+  q = malloc(sizeof *q + strlen(name) + 1);
   if (!q)
     return ep_err_set(err, EP_ENOMEM, "out of memory querying %s", name);
   q->r = r;
   q->cb = cb;
   q->arg = arg;
   q->server = server;
+  q->next = NULL;
+  strcpy(q->name, name);
   r->now = now;
+  /* Counted before it is sent: c-ares may answer at once. */
   r->pending++;
-  /* Each query is timed from its own send (ares_query() sends at once),
-   * not from the pass that asked for many. */
-  q->sent = ep_time_now();
-  /* ns_c_in = 1, ns_t_a = 1.  c-ares may answer at once (a send error),
-   * which is why pending is counted first. */
-  ares_query(r->chans[server].ch, name, 1, 1, on_reply, q);
+  c = &r->chans[server];
+  if (c->waiting_tail)
+    c->waiting_tail->next = q;
+  else
+    c->waiting = q;
+  c->waiting_tail = q;
+  pump(r, server);
   return EP_OK;
 }
 
@@ -578,8 +650,11 @@ ep_resolver_cancel(struct ep_resolver *r)
 {
   size_t i;
 
-  for (i = 0; i < r->n; i++)
+  for (i = 0; i < r->n; i++) {
+    r->chans[i].stopping = true;
     ares_cancel(r->chans[i].ch);
+    answer_waiting(r, &r->chans[i]);
+  }
 }
 
 static void

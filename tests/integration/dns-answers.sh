@@ -7,7 +7,8 @@ big=""
 for i in $(seq 1 20); do big="$big --host-record=big.gov.example,18.252.130.$i"; done
 # shellcheck disable=SC2086
 start_dnsmasq 127.0.0.53 --address=/machinemetrics.com/127.0.0.10 \
-  --address=/gov.example/18.252.129.108 --local=/example.com/ $big
+  --address=/gov.example/18.252.129.108 --address=/bulk.example/127.0.0.20 \
+  --local=/example.com/ $big
 
 echo "# one name, resolved"
 run_dns -D 127.0.0.53 -H api.machinemetrics.com
@@ -58,6 +59,21 @@ expect_rc 2
 j=$(printf '%s' "$out" | jq -r '[.check, .state, (.exit_code|tostring), .targets[0].name, .targets[0].state, .targets[0].details.addresses[0], .targets[1].state, .targets[1].details.resolvers[0].outcome, (.targets[1].perfdata[0].value|tostring)] | join(" ")')
 if [ "$j" = "dns CRITICAL 2 api.machinemetrics.com OK 127.0.0.10 CRITICAL NXDOMAIN null" ]
 then pass "json: $j"; else fail "json: got '$j'"; fi
+
+echo "# a thousand names at once: every one answered, none lost to a full socket buffer"
+# (a burst of 1000 queries overflowed the receive buffers and waited for
+# c-ares's retry; the resolver keeps 64 in flight per server)
+names=""
+for i in $(seq 1 1000); do names="$names -H n$i.bulk.example"; done
+nsstat() { ns sed -n 's/^Udp: \([0-9].*\)/\1/p' /proc/net/snmp | awk '{ print $5 }'; }
+drops=$(nsstat)
+# shellcheck disable=SC2086
+run_dns -D 127.0.0.53 --fallback-dns none -t 20 $names
+expect_rc 0
+expect_first "^EDGE DNS OK - 1000 names resolved "
+[ "$(nsstat)" = "$drops" ] && pass "no datagram dropped for a full receive buffer" ||
+  fail "receive buffer errors: $drops before, $(nsstat) after"
+expect_within 3
 
 echo "# -I: an interface name and an address on it"
 run_dns -D 127.0.0.53 -H api.machinemetrics.com -I lo
