@@ -81,13 +81,17 @@ for a in $nats_addrs; do
   in_ns nats-server -c "$tmp/nats-$a.conf" </dev/null >/dev/null 2>&1 &
 done
 # The profile's resolvers and the system's (the Monitoring Plugins use
-# that one): every seed name, and the cost curve's *.bench.example.
+# that one): every seed name, and the cost curve's *.bench.example;
+# --local makes dnsmasq answer AAAA with no data, not REFUSED (check_dns's
+# nslookup asks for both).
 in_ns dnsmasq --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.53 \
   --listen-address=8.8.8.8 --listen-address=8.8.4.4 --port=53 -k --user=root \
   --pid-file="$tmp/dnsmasq.pid" --cache-size=10000 \
   --address=/machinemetrics.com/127.0.0.10 --address=/balena-cloud.com/127.0.0.10 \
   --address=/bugsnag.com/127.0.0.10 --address=/amazonaws.com/127.0.0.10 \
   --address=/bench.example/127.0.0.10 --address=/pool.ntp.org/127.0.0.14 \
+  --local=/machinemetrics.com/ --local=/balena-cloud.com/ --local=/bugsnag.com/ \
+  --local=/amazonaws.com/ --local=/bench.example/ --local=/pool.ntp.org/ \
   --server=/slow.example/127.0.0.99 </dev/null >/dev/null 2>&1 &
 wait_port t 127.0.0.10 443
 wait_port u 127.0.0.14 123
@@ -130,9 +134,9 @@ procs() {
   grep -c 'execve(' "$tmp/strace"
 }
 
-# run_rounds NAME CMD...: ROUNDS timed runs into $tmp/NAME.
+# run_rounds NAME CMD...: ROUNDS timed runs into $tmp/NAME.times.
 run_rounds() {
-  f="$tmp/$1"
+  f="$tmp/$1.times"
   shift
   : >"$f"
   r=0
@@ -164,9 +168,9 @@ run_rounds mp-par "$tmp/mp-par"
 ep=$(procs $edge)
 mps=$(procs "$tmp/mp-seq")
 mpp=$(procs "$tmp/mp-par")
-report4 "one after another" "$tmp/edge" "$ep" "$tmp/mp-seq" "$mps" \
+report4 "one after another" "$tmp/edge.times" "$ep" "$tmp/mp-seq.times" "$mps" \
   "Monitoring Plugins, $(wc -l <"$tmp/mp.list") checks one after another"
-report4 "all at once" "$tmp/edge" "$ep" "$tmp/mp-par" "$mpp" \
+report4 "all at once" "$tmp/edge.times" "$ep" "$tmp/mp-par.times" "$mpp" \
   "Monitoring Plugins, $(wc -l <"$tmp/mp.list") checks all at once"
 # (peak memory of a sequence or a burst: the largest process of it; all
 # at once, they are also all resident together.)
@@ -197,9 +201,9 @@ run_rounds mpb-seq "$tmp/mpb-seq"
 run_rounds mpb-par "$tmp/mpb-par"
 # shellcheck disable=SC2086
 ep=$(procs $edge -P "$tmp/blackholes.json")
-report4 "one after another" "$tmp/edgeb" "$ep" "$tmp/mpb-seq" "$(procs "$tmp/mpb-seq")" \
+report4 "one after another" "$tmp/edgeb.times" "$ep" "$tmp/mpb-seq.times" "$(procs "$tmp/mpb-seq")" \
   "Monitoring Plugins, $(wc -l <"$tmp/mpb.list") checks one after another"
-report4 "all at once" "$tmp/edgeb" "$ep" "$tmp/mpb-par" "$(procs "$tmp/mpb-par")" \
+report4 "all at once" "$tmp/edgeb.times" "$ep" "$tmp/mpb-par.times" "$(procs "$tmp/mpb-par")" \
   "Monitoring Plugins, $(wc -l <"$tmp/mpb.list") checks all at once"
 in_ns nft delete table inet bench
 
@@ -212,8 +216,8 @@ for n in 10 100 1000; do
   while [ $i -le "$n" ]; do args="$args -H t$i.bench.example"; i=$((i + 1)); done
   # shellcheck disable=SC2086
   run_rounds curve-$n "$bindir/check_edge_https" -D 8.8.8.8 --cacert "$tmp/ca.pem" \
-    --expect-issuer edgeprobe -t 60 $args
-  ok=$(awk '$4 == 0 { n++ } END { print n + 0 }' "$tmp/curve-$n")
-  printf '%-10s %9.4f %9.4f %12d %9s/%s\n' "$n" "$(col "$tmp/curve-$n" 1)" \
-    "$(col "$tmp/curve-$n" 2)" "$(col "$tmp/curve-$n" 3)" "$ok" "$rounds"
+    --expect-issuer edgeprobe -t 60 -w 30 -c 60 $args
+  ok=$(awk '$4 == 0 { n++ } END { print n + 0 }' "$tmp/curve-$n.times")
+  printf '%-10s %9.4f %9.4f %12d %9s/%s\n' "$n" "$(col "$tmp/curve-$n.times" 1)" \
+    "$(col "$tmp/curve-$n.times" 2)" "$(col "$tmp/curve-$n.times" 3)" "$ok" "$rounds"
 done
