@@ -43,9 +43,13 @@ struct channel {
   bool             stopping; /* cancelled or freed: send nothing more */
 };
 
+/* Told when a query that waited is really sent. */
+typedef void (*sent_cb)(void *arg, size_t server, struct timespec sent);
+
 struct query {
   struct ep_resolver *r;
   ep_resolve_cb       cb;
+  sent_cb             on_sent; /* or NULL */
   void               *arg;
   size_t              server;
   struct timespec     sent;
@@ -405,12 +409,14 @@ ep_resolver_free(struct ep_resolver *r)
   if (!r)
     return;
   /* ares_destroy() runs pending callbacks with ARES_EDESTRUCTION; the
-   * queries still waiting get the same. */
-  for (i = 0; i < r->n; i++) {
+   * queries still waiting get the same.  Every channel stops first, so
+   * that no callback can start a query on one still open. */
+  for (i = 0; i < r->n; i++)
     r->chans[i].stopping = true;
+  for (i = 0; i < r->n; i++)
     ares_destroy(r->chans[i].ch);
+  for (i = 0; i < r->n; i++)
     answer_waiting(r, &r->chans[i]);
-  }
   free(r);
 }
 
@@ -523,6 +529,8 @@ pump(struct ep_resolver *r, size_t server)
     /* Each query is timed from its own send (ares_query() sends at
      * once), not from the pass that asked for many. */
     q->sent = ep_time_now();
+    if (q->on_sent)
+      q->on_sent(q->arg, server, q->sent);
     /* ns_c_in = 1, ns_t_a = 1. */
     ares_query(c->ch, q->name, 1, 1, on_reply, q);
   }
@@ -538,30 +546,34 @@ answer_waiting(struct ep_resolver *r, struct channel *c)
 
   while ((q = c->waiting)) {
     c->waiting = q->next;
+    if (!c->waiting)
+      c->waiting_tail = NULL;
     memset(&a, 0, sizeof a);
     a.outcome = EP_DNS_CANCELLED;
     r->pending--;
     q->cb(q->arg, q->server, &a);
     free(q);
   }
-  c->waiting_tail = NULL;
 }
 
-enum ep_status
-ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
-                  ep_resolve_cb cb, void *arg, struct timespec now,
-                  struct ep_err *err)
+static enum ep_status
+query_start(struct ep_resolver *r, size_t server, const char *name,
+            ep_resolve_cb cb, sent_cb on_sent, void *arg, struct timespec now,
+            struct ep_err *err)
 {
   struct query   *q;
   struct channel *c;
 
   if (server >= r->n)
     return ep_err_set(err, EP_EINVAL, "no DNS server %zu", server);
+  if (r->chans[server].stopping)
+    return ep_err_set(err, EP_EINVAL, "the resolver was cancelled");
   q = malloc(sizeof *q + strlen(name) + 1);
   if (!q)
     return ep_err_set(err, EP_ENOMEM, "out of memory querying %s", name);
   q->r = r;
   q->cb = cb;
+  q->on_sent = on_sent;
   q->arg = arg;
   q->server = server;
   q->next = NULL;
@@ -577,6 +589,14 @@ ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
   c->waiting_tail = q;
   pump(r, server);
   return EP_OK;
+}
+
+enum ep_status
+ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
+                  ep_resolve_cb cb, void *arg, struct timespec now,
+                  struct ep_err *err)
+{
+  return query_start(r, server, name, cb, NULL, arg, now, err);
 }
 
 enum ep_status
@@ -650,11 +670,12 @@ ep_resolver_cancel(struct ep_resolver *r)
 {
   size_t i;
 
-  for (i = 0; i < r->n; i++) {
+  for (i = 0; i < r->n; i++)
     r->chans[i].stopping = true;
+  for (i = 0; i < r->n; i++)
     ares_cancel(r->chans[i].ch);
+  for (i = 0; i < r->n; i++)
     answer_waiting(r, &r->chans[i]);
-  }
 }
 
 static void
@@ -811,6 +832,18 @@ lookup_release(struct lookup *l)
   free(l);
 }
 
+/* The fallback waits for a primary's first try from when it really went
+ * out, not from when it was asked for (it may have waited its turn). */
+static void
+on_lookup_sent(void *arg, size_t server, struct timespec sent)
+{
+  struct lookup  *l = arg;
+  struct timespec grace = ep_time_add(sent, l->r->try_s);
+
+  if (!l->r->servers[server].fallback && !ep_time_reached(l->grace, grace))
+    l->grace = grace;
+}
+
 static void
 on_lookup_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
 {
@@ -840,8 +873,8 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
   /* Counted in full first: an answer may arrive during the loop below. */
   l->pending = r->n + 1;
   for (i = 0; i < r->n; i++) {
-    if (ep_resolver_query(r, i, name, on_lookup_answer, l, now, NULL) !=
-        EP_OK) {
+    if (query_start(r, i, name, on_lookup_answer, on_lookup_sent, l, now,
+                    NULL) != EP_OK) {
       l->answers[i].outcome = EP_DNS_BADREPLY;
       l->done[i] = true;
       l->pending--;

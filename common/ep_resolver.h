@@ -108,7 +108,8 @@ enum ep_status ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,
 void ep_resolver_process(struct ep_resolver *r, const struct ep_pollset *ps,
                          struct timespec now);
 
-/* Ends every pending query with EP_DNS_CANCELLED. */
+/* Ends every pending query with EP_DNS_CANCELLED, those still waiting
+ * their turn too; the resolver takes no query after. */
 void ep_resolver_cancel(struct ep_resolver *r);
 
 /* Queries still waiting for an answer. */

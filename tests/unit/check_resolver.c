@@ -190,6 +190,58 @@ START_TEST(resolver_wakes_for_no_grace_already_past)
 }
 END_TEST
 
+struct count_got {
+  int calls, cancelled;
+};
+
+static void
+on_count(void *arg, size_t server, const struct ep_dns_answer *a)
+{
+  struct count_got *g = arg;
+
+  (void)server;
+  g->calls++;
+  if (a->outcome == EP_DNS_CANCELLED)
+    g->cancelled++;
+}
+
+/* A burst of 200 queries to a silent server: 64 go out, the rest wait
+ * their turn (a burst overflows receive buffers); cancelling answers
+ * every one of them, and the resolver takes no query after. */
+START_TEST(resolver_keeps_64_in_flight_and_cancels_the_waiting)
+{
+  struct count_got    g = {0, 0};
+  struct ep_err       err = EP_ERR_INIT;
+  char                name[32], buf[512];
+  unsigned            port;
+  int                 fd = udp_server(&port), i, sent = 0;
+  struct ep_resolver *r = resolver_for(port);
+  struct timespec     pause = {0, 50000000L};
+
+  for (i = 0; i < 200; i++) {
+    snprintf(name, sizeof name, "n%d.example", i);
+    ck_assert_int_eq(ep_resolver_query(r, 0, name, on_count, &g,
+                                       ep_time_now(), &err),
+                     EP_OK);
+  }
+  nanosleep(&pause, NULL);
+  while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
+    sent++;
+  ck_assert_int_eq(sent, 64);
+  ck_assert_int_eq((int)ep_resolver_pending(r), 200);
+  ep_resolver_cancel(r);
+  ck_assert_int_eq(g.calls, 200);
+  ck_assert_int_eq(g.cancelled, 200);
+  ck_assert_int_eq((int)ep_resolver_pending(r), 0);
+  ck_assert_int_ne(ep_resolver_query(r, 0, "late.example", on_count, &g,
+                                     ep_time_now(), &err),
+                   EP_OK);
+  ck_assert_int_eq(g.calls, 200);
+  ep_resolver_free(r);
+  close(fd);
+}
+END_TEST
+
 /* c-ares writes TCP queries through our sendv: to a peer that has gone,
  * that is EPIPE, not a SIGPIPE that would kill the process (SIGPIPE is at
  * its default action here, as in a check plugin). */
@@ -248,6 +300,7 @@ resolver_suite(void)
   tcase_add_test(tc, resolver_times_answer_to_its_arrival);
   tcase_add_test(tc, resolver_wakes_for_no_grace_already_past);
   tcase_add_test(tc, resolver_sends_without_sigpipe);
+  tcase_add_test(tc, resolver_keeps_64_in_flight_and_cancels_the_waiting);
   tcase_add_test(tc, resolver_sockets_nonblocking_nodelay);
   suite_add_tcase(s, tc);
   return s;
