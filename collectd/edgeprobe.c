@@ -407,21 +407,20 @@ settings_for(struct ep_settings *s, const struct check_block *b)
     s->hosts = b->targets;
 }
 
-/* Builds one check's instance and registers its read callback. */
-static int
-add_instance(const struct ep_probe_kind *kind, const struct check_block *b)
+/* Builds one check's instance, every file read and checked; NULL (the
+ * reason logged) when it cannot be. */
+static struct instance *
+build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
 {
   const struct ep_probe_kind *kinds[1] = {kind};
   struct ep_settings          s;
   struct ep_err               err = EP_ERR_INIT;
   struct instance            *in = calloc(1, sizeof *in);
-  char                        name[64];
-  user_data_t                 ud = {0};
   double                      interval;
 
   if (!in) {
     ERROR(PLUGIN " plugin: out of memory");
-    return -1;
+    return NULL;
   }
   in->kind = kind;
   pthread_mutex_init(&in->lock, NULL);
@@ -438,7 +437,7 @@ add_instance(const struct ep_probe_kind *kind, const struct check_block *b)
       ep_check_validate(&in->cfg, kinds, 1, &err) != EP_OK) {
     ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
     instance_free(in);
-    return -1;
+    return NULL;
   }
   /* A read must end before the next is due. */
   if (conf.timeout > 0 && conf.timeout >= interval) {
@@ -446,21 +445,51 @@ add_instance(const struct ep_probe_kind *kind, const struct check_block *b)
                  "(%g s)",
           kind->name, conf.timeout, interval);
     instance_free(in);
-    return -1;
+    return NULL;
   }
   if (conf.timeout <= 0 && in->cfg.timeout > interval * TIMEOUT_SHARE)
     in->cfg.timeout = interval * TIMEOUT_SHARE;
   in->cfg.ntp_offsets = &in->offsets;
-  snprintf(name, sizeof name, PLUGIN "-%s", kind->name);
-  ud.data = in;
-  ud.free_func = instance_free;
-  if (plugin_register_complex_read(NULL, name, edgeprobe_read,
-                                   DOUBLE_TO_CDTIME_T(interval), &ud) != 0) {
-    ERROR(PLUGIN " plugin: cannot register the %s check's read", kind->name);
-    return -1;
+  return in;
+}
+
+static void
+read_name(char *out, size_t size, const struct instance *in)
+{
+  snprintf(out, size, PLUGIN "-%s", in->kind->name);
+}
+
+/* Registers every instance's read, or none: a configuration that fails
+ * in one check runs no check at all. */
+static int
+register_all(struct instance **ins, size_t n)
+{
+  char        name[64];
+  user_data_t ud = {0};
+  size_t      i, j;
+
+  for (i = 0; i < n; i++) {
+    read_name(name, sizeof name, ins[i]);
+    ud.data = ins[i];
+    ud.free_func = instance_free;
+    /* On failure collectd itself frees the user data (5.8 and later). */
+    if (plugin_register_complex_read(NULL, name, edgeprobe_read,
+                                     DOUBLE_TO_CDTIME_T(ins[i]->interval),
+                                     &ud) != 0) {
+      ERROR(PLUGIN " plugin: cannot register the %s check's read",
+            ins[i]->kind->name);
+      for (j = 0; j < i; j++) {
+        read_name(name, sizeof name, ins[j]);
+        plugin_unregister_read(name);
+      }
+      for (j = i + 1; j < n; j++)
+        instance_free(ins[j]);
+      return -1;
+    }
   }
-  INFO(PLUGIN " plugin: %s check every %g s, deadline %g s", kind->name,
-       interval, in->cfg.timeout);
+  for (i = 0; i < n; i++)
+    INFO(PLUGIN " plugin: %s check every %g s, deadline %g s",
+         ins[i]->kind->name, ins[i]->interval, ins[i]->cfg.timeout);
   return 0;
 }
 
@@ -471,7 +500,8 @@ edgeprobe_init(void)
   struct ep_settings          s;
   struct ep_config            all;
   struct ep_err               err = EP_ERR_INIT;
-  size_t                      i;
+  struct instance            *ins[EP_CHECK_KINDS];
+  size_t                      i, n = 0;
   int                         rc = 0;
 
   if (conf.inited)
@@ -484,24 +514,29 @@ edgeprobe_init(void)
   if (conf.n_blocks) {
     for (i = 0; i < conf.n_blocks && rc == 0; i++) {
       kind = ep_probe_kind_named(conf.blocks[i].name);
-      rc = add_instance(kind, &conf.blocks[i]);
+      if (!(ins[n++] = build_instance(kind, &conf.blocks[i])))
+        rc = -1;
     }
-    return rc;
-  }
-  /* No <Check> block: every check the profile has something for. */
-  settings_for(&s, NULL);
-  ep_config_init(&all);
-  if (ep_config_build(&all, &s, ep_probe_kinds, ep_probe_kinds_n, &err) !=
-      EP_OK) {
-    ERROR(PLUGIN " plugin: %s", err.msg);
+  } else {
+    /* No <Check> block: every check the profile has something for. */
+    settings_for(&s, NULL);
+    ep_config_init(&all);
+    if (ep_config_build(&all, &s, ep_probe_kinds, ep_probe_kinds_n, &err) !=
+        EP_OK) {
+      ERROR(PLUGIN " plugin: %s", err.msg);
+      rc = -1;
+    }
+    for (i = 0; i < ep_probe_kinds_n && rc == 0; i++)
+      if (all.checks[ep_probe_kinds[i]->check].wanted &&
+          !(ins[n++] = build_instance(ep_probe_kinds[i], NULL)))
+        rc = -1;
     ep_config_cleanup(&all);
-    return -1;
   }
-  for (i = 0; i < ep_probe_kinds_n && rc == 0; i++)
-    if (all.checks[ep_probe_kinds[i]->check].wanted)
-      rc = add_instance(ep_probe_kinds[i], NULL);
-  ep_config_cleanup(&all);
-  return rc;
+  if (rc == 0)
+    return register_all(ins, n);
+  for (i = 0; i < n; i++)
+    instance_free(ins[i]);
+  return -1;
 }
 
 static int
