@@ -17,7 +17,7 @@
 #include "ep_probes.h"
 
 struct worker {
-  int         runs, done;
+  int         runs;
   const char *profile, *cacert;
   int         failures;
   char        first_error[512];
@@ -66,6 +66,7 @@ one_run(struct worker *w, int i)
   struct ep_err        err = EP_ERR_INIT;
   bool                 built = false;
 
+  memset(&cl, 0, sizeof cl);
   ep_settings_init(&s);
   ep_config_init(&cfg);
   ep_run_result_init(&run);
