@@ -20,6 +20,7 @@
 #include "ep_config.h"
 #include "ep_probes.h"
 #include "ep_settings.h"
+#include "ep_states.h"
 
 #define PLUGIN "edgeprobe"
 #define NTP_MIN_INTERVAL 64.0 /* s: the NTP pool's politeness */
@@ -63,11 +64,6 @@ static const struct ep_setting_names collectd_names = {
   .drift_critical = "DriftCritical",
 };
 
-struct last_state {
-  char         *target;
-  enum ep_state state;
-};
-
 /* One read callback: one check, its configuration, what it last saw. */
 struct instance {
   const struct ep_probe_kind *kind;
@@ -75,23 +71,19 @@ struct instance {
   double                      interval;
   struct ep_offset_store      offsets; /* NTP: the last offsets, for drift */
   pthread_mutex_t             lock;
-  struct last_state          *last;
-  size_t                      n_last;
+  struct ep_state_memory      states; /* each target's last state */
 };
 
 static void
 instance_free(void *arg)
 {
   struct instance *in = arg;
-  size_t           i;
 
   if (!in)
     return;
   ep_config_cleanup(&in->cfg);
   ep_offsets_close(&in->offsets);
-  for (i = 0; i < in->n_last; i++)
-    free(in->last[i].target);
-  free(in->last);
+  ep_state_memory_free(&in->states);
   pthread_mutex_destroy(&in->lock);
   free(in);
 }
@@ -217,44 +209,11 @@ notify(const struct instance *in, const struct ep_target_result *t,
   plugin_notification_meta_free(n.meta);
 }
 
-/* Notifies each target whose state changed since the last read, and
- * remembers the new states; a target first seen is notified only when it
- * is not OK (a start with a failure is news, a start with none is not). */
+/* A target's change of state, or a first read that is not OK. */
 static void
-notify_changes(struct instance *in, const struct ep_check_result *r)
+notify_change(const struct ep_state_change *c, void *arg)
 {
-  size_t i, j;
-
-  for (i = 0; i < r->n_targets; i++) {
-    const struct ep_target_result *t = &r->targets[i];
-
-    for (j = 0; j < in->n_last; j++)
-      if (strcmp(in->last[j].target, t->name) == 0)
-        break;
-    if (j < in->n_last) {
-      if (in->last[j].state != t->state)
-        notify(in, t, &in->last[j].state);
-      in->last[j].state = t->state;
-      continue;
-    }
-    if (t->state != EP_STATE_OK)
-      notify(in, t, NULL);
-    {
-      struct last_state *v =
-        realloc(in->last, (in->n_last + 1) * sizeof *in->last);
-      char *name = strdup(t->name);
-
-      if (!v || !name) {
-        free(name);
-        if (v)
-          in->last = v;
-        continue;
-      }
-      in->last = v;
-      in->last[in->n_last].target = name;
-      in->last[in->n_last++].state = t->state;
-    }
-  }
+  notify(arg, c->target, c->first_seen ? NULL : &c->old);
 }
 
 /* ------------------------------------------------------------------ read */
@@ -281,7 +240,10 @@ edgeprobe_read(user_data_t *ud)
       dispatch_target(in, &r->targets[i]);
     /* The read's own wall time, as blackbox_exporter's probe duration. */
     dispatch_gauge(in, "duration", "", run.seconds);
-    notify_changes(in, r);
+    if (ep_state_memory_update(&in->states, r, &run.started, notify_change,
+                               in) != EP_OK)
+      WARNING(PLUGIN " plugin: %s check: out of memory remembering states",
+              in->kind->name);
     ep_run_result_cleanup(&run);
   }
   pthread_mutex_unlock(&in->lock);
