@@ -23,7 +23,51 @@ ep_config_cleanup(struct ep_config *cfg)
   free(cfg->proxy_auth_file);
   free(cfg->proxy_cacert);
   free(cfg->state_dir);
+  if (cfg->nats_secret)
+    ep_secret_wipe(cfg->nats_secret);
+  if (cfg->proxy_secret)
+    ep_secret_wipe(cfg->proxy_secret);
+  free(cfg->nats_secret);
+  free(cfg->proxy_secret);
   ep_config_init(cfg);
+}
+
+static enum ep_status
+keep_secret(struct ep_secret **kept, const char *path, const char *env,
+            const char *what, struct ep_err *err)
+{
+  struct ep_secret *s = calloc(1, sizeof *s);
+  enum ep_status    rc;
+
+  if (!s)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  rc = path ? ep_secret_load(path, what, s, err)
+            : ep_secret_parse(env, what, "EDGEPROBE_PROXY_AUTH", s, err);
+  if (rc != EP_OK) {
+    ep_secret_wipe(s);
+    free(s);
+    return rc;
+  }
+  *kept = s;
+  return EP_OK;
+}
+
+enum ep_status
+ep_config_keep_secrets(struct ep_config *cfg, struct ep_err *err)
+{
+  const char *env = getenv("EDGEPROBE_PROXY_AUTH");
+
+  if (cfg->checks[EP_CHECK_NATS].wanted && cfg->nats_auth_file &&
+      !cfg->nats_secret &&
+      keep_secret(&cfg->nats_secret, cfg->nats_auth_file, NULL,
+                  "NATS credentials", err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  if (cfg->checks[EP_CHECK_HTTPS].wanted && cfg->proxy_url &&
+      !cfg->proxy_secret && (cfg->proxy_auth_file || (env && *env)) &&
+      keep_secret(&cfg->proxy_secret, cfg->proxy_auth_file, env,
+                  "proxy credentials", err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  return EP_OK;
 }
 
 enum ep_status

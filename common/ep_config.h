@@ -12,6 +12,7 @@
 #include "ep_offsets.h"
 #include "ep_profile.h"
 #include "ep_range.h"
+#include "ep_secret.h"
 #include "ep_settings.h"
 
 /* The checks: one probe kind each. */
@@ -54,6 +55,10 @@ struct ep_config {
   bool                   proxy_from_env;
   bool                   proxy_env_credentials; /* stripped from https_proxy */
   char                  *proxy_auth_file, *proxy_cacert;
+  /* Credentials read once by ep_config_keep_secrets() (a front end that
+   * drops its privileges after start), used instead of reading the files
+   * on every run; NULL: read the file when the probe is made. */
+  struct ep_secret      *nats_secret, *proxy_secret;
   enum ep_format         format;
   int                    verbose;
 };
@@ -73,6 +78,14 @@ enum ep_status ep_config_build(struct ep_config *cfg,
                                const struct ep_settings *s,
                                const struct ep_probe_kind *const *kinds,
                                size_t n, struct ep_err *err);
+
+/* Reads the NATS and proxy credentials cfg names (files, or
+ * EDGEPROBE_PROXY_AUTH) into memory now, to be used by every later run:
+ * what the subagent does as root before it drops to an unprivileged
+ * user.  The secrets are wiped by ep_config_cleanup().  EP_EINVAL naming
+ * the file when one cannot be read. */
+enum ep_status ep_config_keep_secrets(struct ep_config *cfg,
+                                      struct ep_err *err);
 
 /* For the kinds' configure(): */
 

@@ -955,7 +955,9 @@ https_create(const struct ep_config *cfg, struct ep_err *err)
   o.proxy_env_credentials = cfg->proxy_env_credentials;
   o.proxy_cafile = cfg->proxy_cacert;
   o.verbose = cfg->verbose;
-  if (cfg->proxy_url && cfg->proxy_auth_file) {
+  if (cfg->proxy_url && cfg->proxy_secret) {
+    o.proxy_secret = cfg->proxy_secret;
+  } else if (cfg->proxy_url && cfg->proxy_auth_file) {
     if (ep_secret_load(cfg->proxy_auth_file, "proxy credentials", &secret,
                        err) != EP_OK)
       return NULL;

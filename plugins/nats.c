@@ -1109,7 +1109,10 @@ nats_create(const struct ep_config *cfg, struct ep_err *err)
     cfg->profile->nats.allow_plaintext_credentials;
   o.warn = cfg->checks[EP_CHECK_NATS].warn;
   o.crit = cfg->checks[EP_CHECK_NATS].crit;
-  if (cfg->nats_auth_file) {
+  memset(&secret, 0, sizeof secret);
+  if (cfg->nats_secret) {
+    o.secret = cfg->nats_secret;
+  } else if (cfg->nats_auth_file) {
     if (ep_secret_load(cfg->nats_auth_file, "NATS credentials", &secret,
                        err) != EP_OK)
       return NULL;
