@@ -272,6 +272,20 @@ ep_target_figure(const struct ep_target_result *t, const char *figure,
   return NULL;
 }
 
+const char *
+ep_target_lowest_instance(const struct ep_target_result *t,
+                          const char *figure)
+{
+  const struct ep_perf *best = NULL;
+  size_t                i;
+
+  for (i = 0; i < t->n_perf; i++)
+    if (t->perf[i].measured && strcmp(t->perf[i].figure, figure) == 0 &&
+        (!best || t->perf[i].value < best->value))
+      best = &t->perf[i];
+  return best ? best->instance : NULL;
+}
+
 enum ep_status
 ep_check_result_add_note(struct ep_check_result *c, const char *note)
 {

@@ -149,6 +149,12 @@ const struct ep_perf *ep_target_figure(const struct ep_target_result *t,
                                        const char *figure,
                                        const char *instance);
 
+/* The instance of t's measured figure named figure with the lowest value
+ * (NTP's "delay": the address with the shortest round trip, whose
+ * figures stand for the server), or NULL when none was measured. */
+const char *ep_target_lowest_instance(const struct ep_target_result *t,
+                                      const char *figure);
+
 struct ep_buf;
 
 /* Makes b's text the summary (b is reset); EP_ENOMEM on failure. */
