@@ -23,7 +23,8 @@ enum long_only {
   OPT_CERT_CRITICAL_DAYS,
   OPT_STATE_DIR,
   OPT_DRIFT_WARNING,
-  OPT_DRIFT_CRITICAL
+  OPT_DRIFT_CRITICAL,
+  OPT_PIDFILE
 };
 
 static const struct option long_options[] = {
@@ -52,6 +53,11 @@ static const struct option long_options[] = {
   {"state-dir", required_argument, NULL, OPT_STATE_DIR},
   {"drift-warning", required_argument, NULL, OPT_DRIFT_WARNING},
   {"drift-critical", required_argument, NULL, OPT_DRIFT_CRITICAL},
+  {"agentx-socket", required_argument, NULL, 'x'},
+  {"interval", required_argument, NULL, 'i'},
+  {"foreground", no_argument, NULL, 'f'},
+  {"user", required_argument, NULL, 'u'},
+  {"pidfile", required_argument, NULL, OPT_PIDFILE},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -128,6 +134,25 @@ not_here(const char *opt, struct ep_err *err)
   return ep_err_set(err, EP_EINVAL, "%s is not an option of this check", opt);
 }
 
+/* -i: from 1 s to a day; fractions are for the tests' soaks. */
+static enum ep_status
+parse_interval(const char *arg, double *out, struct ep_err *err)
+{
+  char  *end;
+  double v = strtod(arg, &end);
+
+  if (end == arg || *end || !isfinite(v) || strchr(arg, 'x') ||
+      strchr(arg, 'X'))
+    return ep_err_set(err, EP_EINVAL, "-i: '%s' is not a number of seconds",
+                      arg);
+  if (v < 0.01 || v > 86400)
+    return ep_err_set(err, EP_EINVAL,
+                      "-i: '%s': the interval must be from 0.01 to 86400 "
+                      "seconds", arg);
+  *out = v;
+  return EP_OK;
+}
+
 static enum ep_status
 parse_days(const char *opt, const char *arg, int *out, struct ep_err *err)
 {
@@ -153,7 +178,7 @@ ep_cli_parse(struct ep_settings *cli, int argc, char **argv, unsigned extras,
   /* getopt keeps its position in globals; a fresh parse starts over. */
   optind = 0;
   opterr = 0;
-  while (rc == EP_OK && (c = getopt_long(argc, argv, ":P:D:t:w:c:I:vhVH:a:",
+  while (rc == EP_OK && (c = getopt_long(argc, argv, ":P:D:t:w:c:I:vhVH:a:x:i:fu:",
                                          long_options, NULL)) != -1) {
     switch (c) {
       case 'P':
@@ -290,6 +315,27 @@ ep_cli_parse(struct ep_settings *cli, int argc, char **argv, unsigned extras,
           cli->drift_warning = optarg;
         else
           cli->drift_critical = optarg;
+        break;
+      case 'x':
+      case 'i':
+      case 'f':
+      case 'u':
+      case OPT_PIDFILE:
+        if (!(extras & EP_CLI_AGENT)) {
+          char opt[3] = {'-', (char)c, '\0'};
+
+          rc = not_here(c == OPT_PIDFILE ? "--pidfile" : opt, err);
+        } else if (c == 'x') {
+          cli->agentx_socket = optarg;
+        } else if (c == 'i') {
+          rc = parse_interval(optarg, &cli->interval, err);
+        } else if (c == 'f') {
+          cli->foreground = true;
+        } else if (c == 'u') {
+          cli->user = optarg;
+        } else {
+          cli->pidfile = optarg;
+        }
         break;
       case ':':
         rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",

@@ -17,7 +17,8 @@ enum ep_cli_extra {
   EP_CLI_NATS_AUTH = 1 << 3,      /* --nats-auth-file FILE (nats) */
   EP_CLI_HTTPS = 1 << 4, /* --expect-issuer, --cert-{warning,critical}-days */
   EP_CLI_DRIFT = 1 << 5, /* --state-dir, --drift-{warning,critical} (ntp) */
-  EP_CLI_THRESHOLDS = 1 << 6 /* -w, -c: the check's own main figure */
+  EP_CLI_THRESHOLDS = 1 << 6, /* -w, -c: the check's own main figure */
+  EP_CLI_AGENT = 1 << 7 /* -x, -i, -f, -u, --pidfile (edgeprobe-agentx) */
 };
 
 /* Parses argv into s (strings borrowed from argv).  extras: the

@@ -42,6 +42,11 @@ struct ep_settings {
   int               cert_warning_days, cert_critical_days; /* -1: unset */
   const char       *state_dir; /* ntp drift between runs; NULL: none */
   const char       *drift_warning, *drift_critical; /* ppm ranges */
+  /* The subagent's own (DESIGN.md): */
+  const char       *agentx_socket; /* NULL: net-snmp's default */
+  double            interval;      /* s between runs; 0: the default */
+  bool              foreground;
+  const char       *user, *pidfile;
 };
 
 void ep_settings_init(struct ep_settings *s);
