@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agentx_prober.h"
+#include "ep_checklist.h"
+#include "ep_probes.h"
+#include "ep_time.h"
+
+void
+agentx_update_free(struct agentx_update *u)
+{
+  size_t i;
+
+  if (!u)
+    return;
+  ep_snmp_view_free(&u->view);
+  for (i = 0; i < u->n_notices; i++) {
+    free(u->notices[i].target);
+    free(u->notices[i].cause);
+  }
+  free(u->notices);
+  free(u);
+}
+
+struct agentx_update *
+agentx_first_view(const char *profile_name, double interval)
+{
+  struct agentx_update     *u = calloc(1, sizeof *u);
+  struct ep_snmp_view_input in = {.version = PACKAGE_VERSION,
+                                  .profile = profile_name,
+                                  .interval = interval};
+
+  if (u && ep_snmp_view_build(&u->view, &in, NULL) != EP_OK) {
+    free(u);
+    return NULL;
+  }
+  return u;
+}
+
+/* ep_state_memory_update's callback: a notice per change. */
+static void
+collect_notice(const struct ep_state_change *c, void *arg)
+{
+  struct agentx_update *u = arg;
+  struct agentx_notice *v =
+    realloc(u->notices, (u->n_notices + 1) * sizeof *u->notices);
+  struct agentx_notice *n;
+
+  if (!v)
+    return; /* the view still shows the change */
+  u->notices = v;
+  n = &u->notices[u->n_notices];
+  n->check = ep_snmp_check_number(c->check);
+  n->target = strdup(c->target->name);
+  n->cause = strdup(c->target->cause ? c->target->cause : "");
+  n->old = c->first_seen ? EP_STATE_UNKNOWN : c->old;
+  n->now = c->target->state;
+  if (!n->target || !n->cause) {
+    free(n->target);
+    free(n->cause);
+    return;
+  }
+  u->n_notices++;
+}
+
+/* One run of the whole checklist, as an update; NULL on no memory. */
+static struct agentx_update *
+probe_once(struct agentx_prober *p)
+{
+  struct agentx_update     *u = calloc(1, sizeof *u);
+  struct ep_run_result      run;
+  struct ep_checklist       cl;
+  struct ep_err             err = EP_ERR_INIT;
+  struct ep_snmp_view_input in = {.version = PACKAGE_VERSION,
+                                  .profile = p->profile_name,
+                                  .interval = p->interval};
+  bool                      have_checklist = false;
+  size_t                    k;
+
+  if (!u)
+    return NULL;
+  ep_run_result_init(&run);
+  if (ep_check_run(p->cfg, ep_probe_kinds, ep_probe_kinds_n, &run, &err) ==
+        EP_OK &&
+      ep_checklist_build(&run, p->cfg, &cl, &err) == EP_OK)
+    have_checklist = true;
+  p->runs++;
+  in.runs = p->runs;
+  in.states = &p->states;
+  if (have_checklist) {
+    for (k = 0; k < EP_CHECK_KINDS; k++)
+      if (run.checks[k].ran)
+        ep_state_memory_update(&p->states, &run.checks[k], &run.started,
+                               collect_notice, u);
+    in.run = &run;
+    in.checklist = &cl;
+  } else {
+    u->failed = true;
+    snprintf(u->failure, sizeof u->failure, "%s", err.msg);
+    in.failure = u->failure;
+  }
+  if (ep_snmp_view_build(&u->view, &in, &err) != EP_OK) {
+    agentx_update_free(u);
+    u = NULL;
+  }
+  if (have_checklist)
+    ep_checklist_free(&cl);
+  ep_run_result_cleanup(&run);
+  return u;
+}
+
+/* Sleeps until due (monotonic) or until asked to stop: true to stop. */
+static bool
+wait_until(struct agentx_prober *p, const struct timespec *due)
+{
+  struct timespec now;
+  bool            stopping;
+
+  pthread_mutex_lock(&p->lock);
+  while (!p->stopping) {
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (ep_time_diff(*due, now) <= 0)
+      break;
+    pthread_cond_timedwait(&p->cond, &p->lock, due);
+  }
+  stopping = p->stopping;
+  pthread_mutex_unlock(&p->lock);
+  return stopping;
+}
+
+static void *
+prober_main(void *arg)
+{
+  struct agentx_prober *p = arg;
+  struct timespec       due, now;
+
+  clock_gettime(CLOCK_MONOTONIC, &due);
+  while (!wait_until(p, &due)) {
+    struct agentx_update *u = probe_once(p);
+    ssize_t               n;
+
+    if (u) {
+      do
+        n = write(p->wake_fd, &u, sizeof u);
+      while (n < 0 && errno == EINTR);
+      if (n != (ssize_t)sizeof u)
+        agentx_update_free(u); /* the agent thread is gone */
+    }
+    /* Starts keep their rhythm; a run longer than the interval delays
+     * the next one rather than queueing several. */
+    due = ep_time_add(due, p->interval);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (ep_time_diff(due, now) < 0)
+      due = now;
+  }
+  return NULL;
+}
+
+enum ep_status
+agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
+                    const char *profile_name, double interval, int wake_fd,
+                    struct ep_err *err)
+{
+  pthread_condattr_t ca;
+  sigset_t           all, old;
+  int                rc;
+
+  memset(p, 0, sizeof *p);
+  p->cfg = cfg;
+  p->profile_name = profile_name;
+  p->interval = interval;
+  p->wake_fd = wake_fd;
+  ep_state_memory_init(&p->states);
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&p->cond, &ca);
+  pthread_condattr_destroy(&ca);
+  /* Signals are the agent thread's. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  rc = pthread_create(&p->thread, NULL, prober_main, p);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0)
+    return ep_err_set(err, EP_ESYS, "cannot start the probe thread: %s",
+                      ep_strerror(rc).text);
+  p->started = true;
+  return EP_OK;
+}
+
+void
+agentx_prober_stop(struct agentx_prober *p)
+{
+  if (!p->started)
+    return;
+  pthread_mutex_lock(&p->lock);
+  p->stopping = true;
+  pthread_cond_signal(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+  pthread_join(p->thread, NULL);
+  p->started = false;
+  ep_state_memory_free(&p->states);
+  pthread_cond_destroy(&p->cond);
+  pthread_mutex_destroy(&p->lock);
+}

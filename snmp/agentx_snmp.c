@@ -1,0 +1,245 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "agentx_snmp.h"
+
+#define NAME "edgeprobe-agentx"
+
+_Static_assert(sizeof(oid) == sizeof(ep_oid), "ep_oid is net-snmp's oid");
+
+static struct {
+  struct agentx_update *current;
+  int                   wake_fd;
+  bool                  running;
+} agent;
+
+/* snmpTrapOID.0 (RFC 3418). */
+static const oid trap_oid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
+
+static void
+set_value(netsnmp_variable_list *vb, const struct ep_snmp_value *v)
+{
+  u_long unsigned_value = (u_long)v->number;
+
+  switch (v->type) {
+    case EP_SNMP_INTEGER:
+      snmp_set_var_typed_value(vb, ASN_INTEGER, &v->number, sizeof v->number);
+      break;
+    case EP_SNMP_UNSIGNED:
+      snmp_set_var_typed_value(vb, ASN_GAUGE, &unsigned_value,
+                               sizeof unsigned_value);
+      break;
+    case EP_SNMP_COUNTER:
+      snmp_set_var_typed_value(vb, ASN_COUNTER, &unsigned_value,
+                               sizeof unsigned_value);
+      break;
+    case EP_SNMP_OCTETS:
+      snmp_set_var_typed_value(vb, ASN_OCTET_STR, v->octets, v->len);
+      break;
+  }
+}
+
+/* Every request is a lookup in the latest view: never a probe. */
+static int
+handle_request(netsnmp_mib_handler *handler,
+               netsnmp_handler_registration *reginfo,
+               netsnmp_agent_request_info *reqinfo,
+               netsnmp_request_info *requests)
+{
+  const struct ep_snmp_view *view = &agent.current->view;
+  netsnmp_request_info      *r;
+
+  (void)handler;
+  (void)reginfo;
+  for (r = requests; r; r = r->next) {
+    netsnmp_variable_list      *vb = r->requestvb;
+    const struct ep_snmp_value *v;
+
+    if (r->processed)
+      continue;
+    switch (reqinfo->mode) {
+      case MODE_GET:
+        v = ep_snmp_view_get(view, vb->name, vb->name_length);
+        if (v)
+          set_value(vb, v);
+        else
+          netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+        break;
+      case MODE_GETNEXT:
+        v = ep_snmp_view_next(view, vb->name, vb->name_length,
+                              r->inclusive != 0);
+        /* Past our last instance: left unanswered, the agent moves on
+         * to the next registration. */
+        if (v) {
+          snmp_set_var_objid(vb, v->oid, v->oid_len);
+          set_value(vb, v);
+        }
+        break;
+      default:
+        netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
+        break;
+    }
+  }
+  return SNMP_ERR_NOERROR;
+}
+
+static void
+add_notify_var(netsnmp_variable_list **vars, enum ep_mib_notify which,
+               u_char type, const void *value, size_t len)
+{
+  oid name[EP_MIB_ROOT_LEN + 4];
+
+  memcpy(name, ep_mib_root, sizeof ep_mib_root);
+  name[EP_MIB_ROOT_LEN] = EP_MIB_OBJECTS;
+  name[EP_MIB_ROOT_LEN + 1] = EP_MIB_NOTIFY;
+  name[EP_MIB_ROOT_LEN + 2] = which;
+  name[EP_MIB_ROOT_LEN + 3] = 0;
+  snmp_varlist_add_variable(vars, name, OID_LENGTH(name), type, value, len);
+}
+
+static void
+send_notice(const struct agentx_notice *n)
+{
+  netsnmp_variable_list *vars = NULL;
+  oid                    change[EP_MIB_ROOT_LEN + 2];
+  long                   check = n->check, old = n->old, now = n->now;
+
+  memcpy(change, ep_mib_root, sizeof ep_mib_root);
+  change[EP_MIB_ROOT_LEN] = EP_MIB_NOTIFICATIONS;
+  change[EP_MIB_ROOT_LEN + 1] = EP_MIB_STATE_CHANGE;
+  snmp_varlist_add_variable(&vars, trap_oid_oid, OID_LENGTH(trap_oid_oid),
+                            ASN_OBJECT_ID, change, sizeof change);
+  add_notify_var(&vars, EP_MIB_NOTIFY_CHECK, ASN_INTEGER, &check,
+                 sizeof check);
+  add_notify_var(&vars, EP_MIB_NOTIFY_TARGET, ASN_OCTET_STR, n->target,
+                 ep_snmp_text_len(n->target));
+  add_notify_var(&vars, EP_MIB_NOTIFY_OLD_STATE, ASN_INTEGER, &old,
+                 sizeof old);
+  add_notify_var(&vars, EP_MIB_NOTIFY_NEW_STATE, ASN_INTEGER, &now,
+                 sizeof now);
+  add_notify_var(&vars, EP_MIB_NOTIFY_CAUSE, ASN_OCTET_STR, n->cause,
+                 ep_snmp_text_len(n->cause));
+  send_v2trap(vars);
+  snmp_free_varbind(vars);
+}
+
+static void
+take_update(struct agentx_update *u)
+{
+  size_t i;
+
+  if (u->failed)
+    snmp_log(LOG_ERR, "%s: a probe run could not happen: %s\n", NAME,
+             u->failure);
+  agentx_update_free(agent.current);
+  agent.current = u;
+  for (i = 0; i < u->n_notices; i++)
+    send_notice(&u->notices[i]);
+}
+
+/* The probe thread's updates, and the signal handler's NULL. */
+static void
+on_wake(int fd, void *data)
+{
+  struct agentx_update *u;
+  ssize_t               n;
+
+  (void)data;
+  while ((n = read(fd, &u, sizeof u)) == (ssize_t)sizeof u) {
+    if (!u)
+      agent.running = false;
+    else
+      take_update(u);
+  }
+}
+
+enum ep_status
+agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
+                  int wake_fd, struct agentx_update *first,
+                  struct ep_err *err)
+{
+  oid                           objects[EP_MIB_ROOT_LEN + 1];
+  netsnmp_handler_registration *reg;
+
+  if (foreground)
+    snmp_enable_stderrlog();
+  else
+    snmp_enable_syslog_ident(NAME, LOG_DAEMON);
+  /* It reads no MIB (values carry their types): none loaded, no noise
+   * about the base modules Debian does not ship. */
+  setenv("MIBS", "", 0);
+  netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+  if (socket)
+    netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+                          NETSNMP_DS_AGENT_X_SOCKET, socket);
+  /* Nothing of ours persists; after dropping privileges the default
+   * directory would not be writable anyway. */
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                         NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                         NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+  if (init_agent(NAME) != 0)
+    return ep_err_set(err, EP_ELIB, "net-snmp: cannot start the agent");
+  /* init_agent() sets its own; it must be ours before init_snmp(). */
+  netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+                     NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, ping_interval);
+  agent.current = first;
+  agent.wake_fd = wake_fd;
+  memcpy(objects, ep_mib_root, sizeof ep_mib_root);
+  objects[EP_MIB_ROOT_LEN] = EP_MIB_OBJECTS;
+  reg = netsnmp_create_handler_registration(NAME, handle_request, objects,
+                                            OID_LENGTH(objects),
+                                            HANDLER_CAN_RONLY);
+  if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)
+    return ep_err_set(err, EP_ELIB, "net-snmp: cannot register the MIB");
+  init_snmp(NAME);
+  if (register_readfd(wake_fd, on_wake, NULL) != 0)
+    return ep_err_set(err, EP_ELIB, "net-snmp: cannot watch the wake pipe");
+  agent.running = true;
+  return EP_OK;
+}
+
+void
+agentx_snmp_loop(void)
+{
+  while (agent.running)
+    agent_check_and_process(1);
+}
+
+void
+agentx_snmp_stop(void)
+{
+  struct agentx_update *u;
+
+  unregister_readfd(agent.wake_fd);
+  /* Updates written after the loop ended. */
+  while (read(agent.wake_fd, &u, sizeof u) == (ssize_t)sizeof u)
+    agentx_update_free(u);
+  snmp_shutdown(NAME);
+  shutdown_agent();
+  agentx_update_free(agent.current);
+  agent.current = NULL;
+}
+
+void
+agentx_log(int priority, const char *fmt, ...)
+{
+  char    line[512];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  snmp_log(priority, "%s\n", line);
+}

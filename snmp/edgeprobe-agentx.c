@@ -1,0 +1,278 @@
+/* edgeprobe-agentx: an AgentX subagent of the system snmpd that runs the
+ * whole checklist of its profile on its own schedule and answers every
+ * GET and GETNEXT for EDGEPROBE-MIB from the latest results at once.
+ * Started as root, it reads its secrets, connects to snmpd, then drops to
+ * an unprivileged user; probes run in a thread of their own. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "agentx_prober.h"
+#include "agentx_snmp.h"
+#include "ep_cli.h"
+#include "ep_probes.h"
+
+#define PROGRAM "edgeprobe-agentx"
+#define EXTRAS                                                                 \
+  (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT |          \
+   EP_CLI_AGENT)
+#define DEFAULT_INTERVAL 60.0
+#define TIMEOUT_SHARE 0.8 /* of the interval, when -t is not given */
+#define PING_INTERVAL 5   /* s: how soon a restarted snmpd is found again */
+#define EXIT_CONFIG 3     /* usage and configuration errors, as the checks */
+
+static int wake_write_fd = -1;
+
+static void
+usage_text(void)
+{
+  printf("%s %s - an AgentX subagent of snmpd serving EDGEPROBE-MIB: the\n"
+         "whole network checklist of the profile, run every interval, one\n"
+         "table per check and one row per target, answered from the latest\n"
+         "run at once\n\n"
+         "Usage: %s [options]\n\n"
+         "Options of the subagent:\n"
+         " -x, --agentx-socket ADDR  snmpd's AgentX socket (default: "
+         "net-snmp's,\n"
+         "                           /var/agentx/master)\n"
+         " -i, --interval SECONDS    time between probe runs (default 60)\n"
+         " -f, --foreground          do not daemonize; log to stderr\n"
+         " -u, --user USER           drop to USER after start (default:\n"
+         "                           edgeprobe, else nobody)\n"
+         " --pidfile FILE            write the daemon's pid there\n"
+         " --samples N  --nats-auth-file FILE  --expect-issuer TEXT\n"
+         " --cert-warning-days N  --cert-critical-days N\n"
+         " --state-dir DIR  --drift-warning RANGE  --drift-critical RANGE\n"
+         "                           as check_edge has them (without\n"
+         "                           --state-dir, NTP offsets are kept in\n"
+         "                           memory for the drift)\n\n"
+         "Options of every edgeprobe check:\n%s\n"
+         "The deadline of a run is the profile's timeout or -t, and at most\n"
+         "0.8 of the interval when -t is not given.  SIGTERM or SIGINT stop\n"
+         "it once a run under way has ended.\n",
+         PROGRAM, PACKAGE_VERSION, PROGRAM, ep_cli_shared_help());
+}
+
+/* Asks the agent loop to stop: a NULL update through its pipe. */
+static void
+on_signal(int sig)
+{
+  const void *stop = NULL;
+  int         saved = errno;
+  ssize_t     n;
+
+  (void)sig;
+  n = write(wake_write_fd, &stop, sizeof stop);
+  (void)n;
+  errno = saved;
+}
+
+static int
+set_signals(void)
+{
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
+    return -1;
+  sa.sa_handler = SIG_IGN;
+  return sigaction(SIGPIPE, &sa, NULL);
+}
+
+static enum ep_status
+write_pidfile(const char *path, struct ep_err *err)
+{
+  char buf[32];
+  int  fd, len;
+
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+            0644);
+  if (fd < 0)
+    return ep_err_set(err, EP_EIO, "--pidfile %s: %s", path,
+                      ep_strerror(errno).text);
+  len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+  if (write(fd, buf, (size_t)len) != len) {
+    close(fd);
+    return ep_err_set(err, EP_EIO, "--pidfile %s: cannot write it", path);
+  }
+  close(fd);
+  return EP_OK;
+}
+
+/* The user to drop to, checked before anything starts: -u, else the
+ * package's edgeprobe, else nobody.  NULL when not running as root. */
+static const char *
+choose_user(const char *user, struct ep_err *err)
+{
+  struct passwd *pw;
+
+  if (geteuid() != 0)
+    return NULL;
+  if (!user)
+    user = getpwnam("edgeprobe") ? "edgeprobe" : "nobody";
+  pw = getpwnam(user);
+  if (!pw) {
+    ep_err_set(err, EP_EINVAL, "-u %s: no such user", user);
+    return NULL;
+  }
+  if (pw->pw_uid == 0) {
+    ep_err_set(err, EP_EINVAL,
+               "-u %s: the subagent does not keep running as root", user);
+    return NULL;
+  }
+  return user;
+}
+
+/* Becomes user (its groups too) for good. */
+static enum ep_status
+drop_privileges(const char *user, struct ep_err *err)
+{
+  struct passwd *pw;
+
+  if (!user)
+    return EP_OK;
+  pw = getpwnam(user);
+  if (!pw || initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+      setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+    return ep_err_set(err, EP_ESYS, "cannot become %s: %s", user,
+                      ep_strerror(errno).text);
+  if (setuid(0) == 0)
+    return ep_err_set(err, EP_ESYS, "could become root again after "
+                                    "dropping to %s", user);
+  return EP_OK;
+}
+
+/* Settings into a configuration the probe thread can run for months. */
+static enum ep_status
+configure(struct ep_config *cfg, const struct ep_settings *s,
+          struct ep_offset_store *offsets, double interval, struct ep_err *err)
+{
+  if (ep_config_build(cfg, s, ep_probe_kinds, ep_probe_kinds_n, err) != EP_OK)
+    return err->code;
+  if (s->timeout <= 0 && cfg->timeout > interval * TIMEOUT_SHARE)
+    cfg->timeout = interval * TIMEOUT_SHARE;
+  if (!cfg->state_dir)
+    cfg->ntp_offsets = offsets;
+  if (ep_config_keep_secrets(cfg, err) != EP_OK)
+    return err->code;
+  return ep_check_validate(cfg, ep_probe_kinds, ep_probe_kinds_n, err);
+}
+
+static int
+fail(int code, const char *msg, bool logged)
+{
+  if (logged)
+    syslog(LOG_ERR, "%s", msg);
+  fprintf(stderr, "%s: %s\n", PROGRAM, msg);
+  return code;
+}
+
+int
+main(int argc, char **argv)
+{
+  struct ep_settings     s;
+  struct ep_config       cfg;
+  struct ep_offset_store offsets;
+  struct agentx_prober   prober;
+  struct ep_err          err = EP_ERR_INIT;
+  struct agentx_update  *first = NULL;
+  const char            *user;
+  double                 interval;
+  int                    wake[2] = {-1, -1};
+  int                    rc = 0;
+  bool                   inited = false, serving = false;
+
+  ep_settings_init(&s);
+  ep_config_init(&cfg);
+  memset(&offsets, 0, sizeof offsets);
+  memset(&prober, 0, sizeof prober);
+  if (ep_cli_parse(&s, argc, argv, EXTRAS, &err) != EP_OK) {
+    rc = fail(EXIT_CONFIG, err.msg, false);
+    goto done;
+  }
+  if (s.help || s.version) {
+    if (s.help)
+      usage_text();
+    else
+      printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
+    goto done;
+  }
+  interval = s.interval > 0 ? s.interval : DEFAULT_INTERVAL;
+  user = choose_user(s.user, &err);
+  if (err.code != EP_OK) {
+    rc = fail(EXIT_CONFIG, err.msg, false);
+    goto done;
+  }
+  inited = ep_global_init(ep_probe_kinds, ep_probe_kinds_n, &err) == EP_OK;
+  if (!inited || configure(&cfg, &s, &offsets, interval, &err) != EP_OK) {
+    rc = fail(inited ? EXIT_CONFIG : 1, err.msg, false);
+    goto done;
+  }
+  if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
+      !(first = agentx_first_view(cfg.profile->name, interval))) {
+    rc = fail(1, "cannot set up: out of resources", false);
+    goto done;
+  }
+  wake_write_fd = wake[1];
+  if (!s.foreground && daemon(0, 0) != 0) {
+    rc = fail(1, "cannot become a daemon", false);
+    goto done;
+  }
+  if ((s.pidfile && write_pidfile(s.pidfile, &err) != EP_OK) ||
+      set_signals() != 0) {
+    rc = fail(1, err.msg[0] ? err.msg : "cannot set signal handlers",
+              !s.foreground);
+    goto done;
+  }
+  if (agentx_snmp_start(s.agentx_socket, PING_INTERVAL, s.foreground, wake[0],
+                        first, &err) != EP_OK) {
+    rc = fail(1, err.msg, !s.foreground);
+    goto done;
+  }
+  serving = true;
+  first = NULL; /* the agent's now */
+  /* The files are checked again as the user the probes will run as. */
+  if (drop_privileges(user, &err) != EP_OK ||
+      ep_check_validate(&cfg, ep_probe_kinds, ep_probe_kinds_n, &err) !=
+        EP_OK ||
+      agentx_prober_start(&prober, &cfg, cfg.profile->name, interval, wake[1],
+                          &err) != EP_OK) {
+    agentx_log(LOG_ERR, "%s: %s", PROGRAM, err.msg);
+    rc = err.code == EP_EINVAL ? EXIT_CONFIG : 1;
+    goto done;
+  }
+  agentx_log(LOG_INFO,
+             "%s %s: profile %s, a run every %g s with a deadline of %g s",
+             PROGRAM, PACKAGE_VERSION, cfg.profile->name, interval,
+             cfg.timeout);
+  agentx_snmp_loop();
+  agentx_log(LOG_INFO, "%s: stopping", PROGRAM);
+done:
+  agentx_prober_stop(&prober);
+  if (serving)
+    agentx_snmp_stop();
+  agentx_update_free(first);
+  if (s.pidfile && serving)
+    unlink(s.pidfile); /* may fail once unprivileged: left for the init */
+  if (wake[0] >= 0) {
+    close(wake[0]);
+    close(wake[1]);
+  }
+  ep_offsets_close(&offsets);
+  ep_config_cleanup(&cfg);
+  ep_settings_cleanup(&s);
+  if (inited)
+    ep_global_cleanup(ep_probe_kinds, ep_probe_kinds_n);
+  return rc;
+}

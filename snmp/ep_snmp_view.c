@@ -1,0 +1,413 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_snmp_view.h"
+
+const ep_oid ep_mib_root[EP_MIB_ROOT_LEN] = {EP_MIB_ROOT};
+
+/* How a figure becomes an integer of the MIB. */
+enum conversion {
+  MICROSECONDS,        /* s -> Unsigned32 us */
+  SIGNED_MICROSECONDS, /* s -> Integer32 us */
+  PARTS_PER_BILLION,   /* ppm -> Integer32 ppb */
+  WHOLE,               /* count -> Unsigned32 */
+  WHOLE_DAYS           /* days -> Integer32, rounded as the summary */
+};
+
+struct column {
+  const char     *figure;
+  enum conversion conversion;
+};
+
+/* Each check's table: its number under edgeProbeObjects and its figure
+ * columns from 7 on, in the MIB's order. */
+static const struct {
+  unsigned      table;
+  const char   *lowest; /* the figure whose lowest instance stands for
+                           the target (NTP: delay), or NULL */
+  struct column columns[4];
+  size_t        n_columns;
+} tables[EP_CHECK_KINDS] = {
+  [EP_CHECK_DNS] = {2, NULL, {{"response_time", MICROSECONDS}}, 1},
+  [EP_CHECK_NTP] = {3,
+                    "delay",
+                    {{"offset", SIGNED_MICROSECONDS},
+                     {"delay", MICROSECONDS},
+                     {"stratum", WHOLE},
+                     {"drift", PARTS_PER_BILLION}},
+                    4},
+  [EP_CHECK_HTTPS] = {4,
+                      NULL,
+                      {{"total", MICROSECONDS},
+                       {"tls", MICROSECONDS},
+                       {"cert_days", WHOLE_DAYS}},
+                      3},
+  [EP_CHECK_NATS] = {5,
+                     NULL,
+                     {{"connect", MICROSECONDS},
+                      {"info", MICROSECONDS},
+                      {"rtt", MICROSECONDS}},
+                     3},
+};
+
+/* The columns every table shares. */
+enum row_column {
+  COLUMN_TARGET = 2,
+  COLUMN_STATE,
+  COLUMN_SUMMARY,
+  COLUMN_CAUSE,
+  COLUMN_LAST_CHANGE,
+  COLUMN_FIRST_FIGURE
+};
+
+#define INTEGER32_MIN (-2147483647L - 1)
+#define INTEGER32_MAX 2147483647L
+#define UNSIGNED32_MAX 4294967295L
+
+struct builder {
+  struct ep_snmp_view *view;
+  size_t               cap;
+  enum ep_status       rc;
+};
+
+/* A new instance root.1.a.b.c (c and d when not 0 too). */
+static struct ep_snmp_value *
+add(struct builder *b, const ep_oid *sub, size_t n_sub,
+    enum ep_snmp_type type)
+{
+  struct ep_snmp_value *v;
+
+  if (b->rc != EP_OK)
+    return NULL;
+  if (b->view->n == b->cap) {
+    size_t                cap = b->cap ? b->cap * 2 : 64;
+    struct ep_snmp_value *grown = realloc(b->view->v, cap * sizeof *grown);
+
+    if (!grown) {
+      b->rc = EP_ENOMEM;
+      return NULL;
+    }
+    b->view->v = grown;
+    b->cap = cap;
+  }
+  v = &b->view->v[b->view->n++];
+  memset(v, 0, sizeof *v);
+  memcpy(v->oid, ep_mib_root, sizeof ep_mib_root);
+  v->oid[EP_MIB_ROOT_LEN] = EP_MIB_OBJECTS;
+  memcpy(v->oid + EP_MIB_ROOT_LEN + 1, sub, n_sub * sizeof *sub);
+  v->oid_len = EP_MIB_ROOT_LEN + 1 + n_sub;
+  v->type = type;
+  return v;
+}
+
+static void
+add_number(struct builder *b, const ep_oid *sub, size_t n_sub,
+           enum ep_snmp_type type, long number)
+{
+  struct ep_snmp_value *v = add(b, sub, n_sub, type);
+
+  if (v)
+    v->number = number;
+}
+
+static void
+add_octets(struct builder *b, const ep_oid *sub, size_t n_sub,
+           const void *octets, size_t len)
+{
+  struct ep_snmp_value *v = add(b, sub, n_sub, EP_SNMP_OCTETS);
+
+  if (!v)
+    return;
+  v->octets = malloc(len ? len : 1);
+  if (!v->octets) {
+    b->view->n--;
+    b->rc = EP_ENOMEM;
+    return;
+  }
+  memcpy(v->octets, octets, len);
+  v->len = len;
+}
+
+static void
+add_text(struct builder *b, const ep_oid *sub, size_t n_sub, const char *text)
+{
+  text = text ? text : "";
+  add_octets(b, sub, n_sub, text, ep_snmp_text_len(text));
+}
+
+static void
+add_date(struct builder *b, const ep_oid *sub, size_t n_sub,
+         const struct timespec *t)
+{
+  unsigned char date[EP_MIB_DATE_LEN];
+
+  ep_snmp_date(t, date);
+  add_octets(b, sub, n_sub, date, sizeof date);
+}
+
+size_t
+ep_snmp_text_len(const char *text)
+{
+  size_t len = strlen(text);
+
+  if (len <= EP_MIB_TEXT_MAX)
+    return len;
+  len = EP_MIB_TEXT_MAX;
+  /* Back off continuation bytes so no character is cut in two. */
+  while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+    len--;
+  return len;
+}
+
+void
+ep_snmp_date(const struct timespec *t, unsigned char out[EP_MIB_DATE_LEN])
+{
+  struct tm tm;
+  time_t    s = t->tv_sec;
+  int       year;
+
+  gmtime_r(&s, &tm);
+  year = tm.tm_year + 1900;
+  out[0] = (unsigned char)(year >> 8);
+  out[1] = (unsigned char)(year & 0xFF);
+  out[2] = (unsigned char)(tm.tm_mon + 1);
+  out[3] = (unsigned char)tm.tm_mday;
+  out[4] = (unsigned char)tm.tm_hour;
+  out[5] = (unsigned char)tm.tm_min;
+  out[6] = (unsigned char)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+  out[7] = (unsigned char)(t->tv_nsec / 100000000L);
+  out[8] = '+';
+  out[9] = 0;
+  out[10] = 0;
+}
+
+int
+ep_snmp_check_number(const char *check)
+{
+  static const char *const names[] = {"dns", "ntp", "https", "nats"};
+  size_t                   i;
+
+  for (i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp(check, names[i]) == 0)
+      return (int)i + 1;
+  return 0;
+}
+
+static long
+clamp(double v, long lo, long hi)
+{
+  if (!(v >= (double)lo)) /* NaN too */
+    return lo;
+  if (v >= (double)hi)
+    return hi;
+  return (long)v;
+}
+
+static void
+add_figure(struct builder *b, ep_oid table, ep_oid column, ep_oid row,
+           const struct column *c, const struct ep_perf *p)
+{
+  const ep_oid sub[] = {table, 1, column, row};
+
+  if (!p || !p->measured || !isfinite(p->value))
+    return; /* absent: noSuchInstance, skipped by a walk */
+  switch (c->conversion) {
+    case MICROSECONDS:
+      add_number(b, sub, 4, EP_SNMP_UNSIGNED,
+                 clamp(round(p->value * 1e6), 0, UNSIGNED32_MAX));
+      break;
+    case SIGNED_MICROSECONDS:
+      add_number(b, sub, 4, EP_SNMP_INTEGER,
+                 clamp(round(p->value * 1e6), INTEGER32_MIN, INTEGER32_MAX));
+      break;
+    case PARTS_PER_BILLION:
+      add_number(b, sub, 4, EP_SNMP_INTEGER,
+                 clamp(round(p->value * 1e3), INTEGER32_MIN, INTEGER32_MAX));
+      break;
+    case WHOLE:
+      add_number(b, sub, 4, EP_SNMP_UNSIGNED,
+                 clamp(round(p->value), 0, UNSIGNED32_MAX));
+      break;
+    case WHOLE_DAYS:
+      add_number(b, sub, 4, EP_SNMP_INTEGER,
+                 clamp(round(p->value), INTEGER32_MIN, INTEGER32_MAX));
+      break;
+  }
+}
+
+/* One column of a check's table, every row, as the MIB orders them. */
+static void
+add_column(struct builder *b, const struct ep_snmp_view_input *in,
+           enum ep_check_kind k, ep_oid column)
+{
+  const struct ep_check_result *r = &in->run->checks[k];
+  const ep_oid                  table = tables[k].table;
+  size_t                        i;
+
+  /* An index is an Unsigned32 (1..65535). */
+  for (i = 0; i < r->n_targets && i < 65535; i++) {
+    const struct ep_target_result *t = &r->targets[i];
+    const ep_oid                   sub[] = {table, 1, column, i + 1};
+    const struct ep_state_entry   *e;
+    const char                    *instance;
+
+    switch (column) {
+      case COLUMN_TARGET:
+        add_text(b, sub, 4, t->name);
+        break;
+      case COLUMN_STATE:
+        add_number(b, sub, 4, EP_SNMP_INTEGER, (long)t->state);
+        break;
+      case COLUMN_SUMMARY:
+        add_text(b, sub, 4, t->text);
+        break;
+      case COLUMN_CAUSE:
+        add_text(b, sub, 4, t->cause);
+        break;
+      case COLUMN_LAST_CHANGE:
+        e = in->states ? ep_state_memory_find(in->states, r->check, t->name)
+                       : NULL;
+        if (e)
+          add_date(b, sub, 4, &e->since);
+        break;
+      default:
+        instance = tables[k].lowest
+                     ? ep_target_lowest_instance(t, tables[k].lowest)
+                     : NULL;
+        if (tables[k].lowest && !instance)
+          break; /* no address answered: nothing measured */
+        add_figure(b, table, column, i + 1,
+                   &tables[k].columns[column - COLUMN_FIRST_FIGURE],
+                   ep_target_figure(
+                     t, tables[k].columns[column - COLUMN_FIRST_FIGURE].figure,
+                     instance));
+        break;
+    }
+  }
+}
+
+static void
+add_general(struct builder *b, const struct ep_snmp_view_input *in)
+{
+  const struct ep_checklist *cl = in->checklist;
+  const ep_oid               g = EP_MIB_GENERAL;
+  enum ep_state              state = EP_STATE_UNKNOWN;
+  const char                *cause = "no probe run has ended yet";
+  const char                *code = "";
+
+  if (in->failure) {
+    cause = in->failure;
+  } else if (cl) {
+    state = cl->state;
+    cause = cl->summary;
+    code = cl->diag.n ? cl->diag.causes[0].code : "";
+  }
+  add_text(b, (ep_oid[]){g, EP_MIB_VERSION, 0}, 3, in->version);
+  add_text(b, (ep_oid[]){g, EP_MIB_PROFILE, 0}, 3, in->profile);
+  add_number(b, (ep_oid[]){g, EP_MIB_OVERALL_STATE, 0}, 3, EP_SNMP_INTEGER,
+             (long)state);
+  add_text(b, (ep_oid[]){g, EP_MIB_ROOT_CAUSE, 0}, 3, cause);
+  add_text(b, (ep_oid[]){g, EP_MIB_ROOT_CAUSE_CODE, 0}, 3, code);
+  if (in->run) {
+    add_date(b, (ep_oid[]){g, EP_MIB_LAST_RUN, 0}, 3, &in->run->started);
+    add_number(b, (ep_oid[]){g, EP_MIB_LAST_RUN_DURATION, 0}, 3,
+               EP_SNMP_UNSIGNED,
+               clamp(round(in->run->seconds * 1e3), 0, UNSIGNED32_MAX));
+  }
+  add_number(b, (ep_oid[]){g, EP_MIB_RUNS, 0}, 3, EP_SNMP_COUNTER,
+             (long)in->runs);
+  add_number(b, (ep_oid[]){g, EP_MIB_INTERVAL, 0}, 3, EP_SNMP_UNSIGNED,
+             clamp(ceil(in->interval), 0, UNSIGNED32_MAX));
+}
+
+enum ep_status
+ep_snmp_view_build(struct ep_snmp_view *view,
+                   const struct ep_snmp_view_input *in, struct ep_err *err)
+{
+  struct builder b = {view, 0, EP_OK};
+  size_t         k;
+  ep_oid         c;
+
+  view->v = NULL;
+  view->n = 0;
+  add_general(&b, in);
+  for (k = 0; in->run && k < EP_CHECK_KINDS; k++) {
+    if (!in->run->checks[k].ran)
+      continue;
+    for (c = COLUMN_TARGET; c < COLUMN_FIRST_FIGURE + tables[k].n_columns;
+         c++)
+      add_column(&b, in, (enum ep_check_kind)k, c);
+  }
+  if (b.rc != EP_OK) {
+    ep_snmp_view_free(view);
+    return ep_err_set(err, b.rc, "out of memory building the SNMP view");
+  }
+  return EP_OK;
+}
+
+void
+ep_snmp_view_free(struct ep_snmp_view *view)
+{
+  size_t i;
+
+  for (i = 0; i < view->n; i++)
+    free(view->v[i].octets);
+  free(view->v);
+  view->v = NULL;
+  view->n = 0;
+}
+
+static int
+compare(const ep_oid *a, size_t a_len, const ep_oid *b, size_t b_len)
+{
+  size_t i;
+
+  for (i = 0; i < a_len && i < b_len; i++)
+    if (a[i] != b[i])
+      return a[i] < b[i] ? -1 : 1;
+  return a_len < b_len ? -1 : a_len > b_len ? 1 : 0;
+}
+
+/* The index of the first instance at or after oid. */
+static size_t
+lower_bound(const struct ep_snmp_view *view, const ep_oid *oid, size_t len)
+{
+  size_t lo = 0, hi = view->n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+
+    if (compare(view->v[mid].oid, view->v[mid].oid_len, oid, len) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+const struct ep_snmp_value *
+ep_snmp_view_get(const struct ep_snmp_view *view, const ep_oid *oid,
+                 size_t len)
+{
+  size_t i = lower_bound(view, oid, len);
+
+  if (i < view->n &&
+      compare(view->v[i].oid, view->v[i].oid_len, oid, len) == 0)
+    return &view->v[i];
+  return NULL;
+}
+
+const struct ep_snmp_value *
+ep_snmp_view_next(const struct ep_snmp_view *view, const ep_oid *oid,
+                  size_t len, bool inclusive)
+{
+  size_t i = lower_bound(view, oid, len);
+
+  if (!inclusive && i < view->n &&
+      compare(view->v[i].oid, view->v[i].oid_len, oid, len) == 0)
+    i++;
+  return i < view->n ? &view->v[i] : NULL;
+}

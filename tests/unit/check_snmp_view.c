@@ -1,0 +1,293 @@
+/* Unit tests for the SNMP view (snmp/ep_snmp_view): results made by hand,
+ * as the probes leave them, become EDGEPROBE-MIB's instances in OID
+ * order, with the MIB's units; GET and GETNEXT find what snmpd's
+ * requests name. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_snmp_view.h"
+#include "ep_unit.h"
+
+#define OBJ(...)                                                               \
+  (const ep_oid[]){EP_MIB_ROOT, EP_MIB_OBJECTS, __VA_ARGS__},                  \
+    EP_MIB_ROOT_LEN + 1 +                                                      \
+      sizeof((ep_oid[]){__VA_ARGS__}) / sizeof(ep_oid)
+
+static struct ep_run_result   run;
+static struct ep_checklist    checklist;
+static struct ep_state_memory states;
+static struct ep_snmp_view    view;
+
+static void
+setup(void)
+{
+  ep_run_result_init(&run);
+  memset(&checklist, 0, sizeof checklist);
+  ep_state_memory_init(&states);
+  memset(&view, 0, sizeof view);
+  run.started.tv_sec = 1796137253; /* 2026-12-01 15:00:53 UTC */
+  run.started.tv_nsec = 250000000;
+  run.seconds = 0.3125;
+}
+
+static void
+teardown(void)
+{
+  ep_snmp_view_free(&view);
+  ep_state_memory_free(&states);
+  ep_run_result_cleanup(&run);
+}
+
+static struct ep_check_result *
+check(enum ep_check_kind k, const char *name)
+{
+  run.checks[k].ran = true;
+  run.checks[k].check = strdup(name);
+  return &run.checks[k];
+}
+
+static struct ep_target_result *
+target(struct ep_check_result *c, const char *name, enum ep_state state)
+{
+  struct ep_target_result *t = ep_check_result_add(c, name, NULL);
+
+  ck_assert_ptr_nonnull(t);
+  t->state = state;
+  ck_assert_int_eq(ep_target_set_text(t, "%s text", name), EP_OK);
+  return t;
+}
+
+static void
+figure(struct ep_target_result *t, const char *fig, const char *instance,
+       bool measured, double v)
+{
+  ck_assert_int_eq(ep_target_add_perf(
+                     t,
+                     &(struct ep_figure){.figure = fig,
+                                         .instance = instance,
+                                         .unit = EP_UNIT_SECONDS,
+                                         .label = fig},
+                     measured, v),
+                   EP_OK);
+}
+
+static void
+build(void)
+{
+  struct ep_snmp_view_input in = {.version = "9.9.9",
+                                  .profile = "standard",
+                                  .interval = 60,
+                                  .runs = 7,
+                                  .run = &run,
+                                  .checklist = &checklist,
+                                  .states = &states};
+  size_t                    k;
+
+  for (k = 0; k < EP_CHECK_KINDS; k++)
+    if (run.checks[k].ran)
+      ep_state_memory_update(&states, &run.checks[k], &run.started, NULL,
+                             NULL);
+  ck_assert_int_eq(ep_snmp_view_build(&view, &in, NULL), EP_OK);
+}
+
+static const struct ep_snmp_value *
+get(const ep_oid *oid, size_t len)
+{
+  return ep_snmp_view_get(&view, oid, len);
+}
+
+static long
+number(const ep_oid *oid, size_t len)
+{
+  const struct ep_snmp_value *v = get(oid, len);
+
+  ck_assert_ptr_nonnull(v);
+  ck_assert_int_ne(v->type, EP_SNMP_OCTETS);
+  return v->number;
+}
+
+static void
+ck_text(const ep_oid *oid, size_t len, const char *want)
+{
+  const struct ep_snmp_value *v = get(oid, len);
+
+  ck_assert_ptr_nonnull(v);
+  ck_assert_int_eq(v->type, EP_SNMP_OCTETS);
+  ck_assert_uint_eq(v->len, strlen(want));
+  ck_assert(memcmp(v->octets, want, v->len) == 0);
+}
+
+START_TEST(figures_in_the_mibs_units_and_order)
+{
+  struct ep_check_result  *ntp = check(EP_CHECK_NTP, "ntp");
+  struct ep_check_result  *dns = check(EP_CHECK_DNS, "dns");
+  struct ep_target_result *t;
+  size_t                   i;
+
+  t = target(dns, "api.example.com", EP_STATE_OK);
+  figure(t, "response_time", NULL, true, 0.3017584);
+  t = target(dns, "gone.example.com", EP_STATE_CRITICAL);
+  t->cause = "dns.nxdomain";
+  figure(t, "response_time", NULL, false, 0);
+  /* A pool: the address with the shortest delay stands for the server. */
+  t = target(ntp, "pool.ntp.org", EP_STATE_OK);
+  figure(t, "offset", "10.0.0.1", true, 0.5);
+  figure(t, "delay", "10.0.0.1", true, 0.020);
+  figure(t, "offset", "10.0.0.2", true, -0.0021);
+  figure(t, "delay", "10.0.0.2", true, 0.004);
+  figure(t, "stratum", "10.0.0.2", true, 2);
+  figure(t, "drift", "10.0.0.2", true, -12.3456);
+  t = target(ntp, "far.example", EP_STATE_CRITICAL);
+  figure(t, "offset", "10.0.0.3", true, 31536000.0); /* a year ahead */
+  figure(t, "delay", "10.0.0.3", true, 0.001);
+  checklist.state = EP_STATE_CRITICAL;
+  snprintf(checklist.summary, sizeof checklist.summary, "gone.example.com "
+                                                        "does not resolve");
+  checklist.diag.n = 1;
+  checklist.diag.causes[0].code = "dns.nxdomain";
+  build();
+
+  for (i = 1; i < view.n; i++) {
+    const struct ep_snmp_value *a = &view.v[i - 1], *b = &view.v[i];
+    size_t                      j = 0;
+
+    while (j < a->oid_len && j < b->oid_len && a->oid[j] == b->oid[j])
+      j++;
+    ck_assert_msg(j < a->oid_len &&
+                    (j == b->oid_len ? false : a->oid[j] < b->oid[j]),
+                  "instances %zu and %zu out of order", i - 1, i);
+  }
+  ck_text(OBJ(1, EP_MIB_VERSION, 0), "9.9.9");
+  ck_text(OBJ(1, EP_MIB_PROFILE, 0), "standard");
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_OVERALL_STATE, 0)), 2);
+  ck_text(OBJ(1, EP_MIB_ROOT_CAUSE, 0), "gone.example.com does not resolve");
+  ck_text(OBJ(1, EP_MIB_ROOT_CAUSE_CODE, 0), "dns.nxdomain");
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_LAST_RUN_DURATION, 0)), 313);
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_RUNS, 0)), 7);
+  ck_assert_int_eq(get(OBJ(1, EP_MIB_RUNS, 0))->type, EP_SNMP_COUNTER);
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_INTERVAL, 0)), 60);
+  /* epDnsTable: rows by position. */
+  ck_text(OBJ(2, 1, 2, 1), "api.example.com");
+  ck_text(OBJ(2, 1, 2, 2), "gone.example.com");
+  ck_assert_int_eq(number(OBJ(2, 1, 3, 2)), 2);
+  ck_text(OBJ(2, 1, 4, 1), "api.example.com text");
+  ck_text(OBJ(2, 1, 5, 1), "");
+  ck_text(OBJ(2, 1, 5, 2), "dns.nxdomain");
+  ck_assert_int_eq(number(OBJ(2, 1, 7, 1)), 301758);
+  ck_assert_int_eq(get(OBJ(2, 1, 7, 1))->type, EP_SNMP_UNSIGNED);
+  ck_assert_ptr_null(get(OBJ(2, 1, 7, 2))); /* not measured: absent */
+  ck_assert_ptr_null(get(OBJ(2, 1, 2, 3)));
+  /* epNtpTable: signed microseconds, ppb, from the nearest address. */
+  ck_assert_int_eq(number(OBJ(3, 1, 7, 1)), -2100);
+  ck_assert_int_eq(number(OBJ(3, 1, 8, 1)), 4000);
+  ck_assert_int_eq(number(OBJ(3, 1, 9, 1)), 2);
+  ck_assert_int_eq(number(OBJ(3, 1, 10, 1)), -12346);
+  ck_assert_int_eq(number(OBJ(3, 1, 7, 2)), 2147483647L);
+  ck_assert_ptr_null(get(OBJ(3, 1, 10, 2)));
+  /* No HTTPS or NATS run: no rows. */
+  ck_assert_ptr_null(get(OBJ(4, 1, 2, 1)));
+}
+END_TEST
+
+START_TEST(dates_are_utc_date_and_time)
+{
+  const struct ep_snmp_value *v;
+  const unsigned char         want[] = {0x07, 0xEA, 12, 1, 15, 0, 53, 2,
+                                        '+',  0,    0};
+
+  check(EP_CHECK_NATS, "nats");
+  target(&run.checks[EP_CHECK_NATS], "n:7422", EP_STATE_OK);
+  build();
+  v = get(OBJ(1, EP_MIB_LAST_RUN, 0));
+  ck_assert_ptr_nonnull(v);
+  ck_assert_uint_eq(v->len, EP_MIB_DATE_LEN);
+  ck_assert(memcmp(v->octets, want, sizeof want) == 0);
+  v = get(OBJ(5, 1, 6, 1));
+  ck_assert_ptr_nonnull(v);
+  ck_assert(memcmp(v->octets, want, sizeof want) == 0);
+}
+END_TEST
+
+START_TEST(getnext_walks_the_module_and_leaves_it)
+{
+  const ep_oid                before[] = {1, 3, 6, 1, 4, 1, 8072};
+  const ep_oid                after[] = {1, 3, 6, 1, 4, 1, 8073};
+  const struct ep_snmp_value *v;
+
+  check(EP_CHECK_DNS, "dns");
+  target(&run.checks[EP_CHECK_DNS], "a.example", EP_STATE_OK);
+  target(&run.checks[EP_CHECK_DNS], "b.example", EP_STATE_OK);
+  build();
+  v = ep_snmp_view_next(&view, before, 7, false);
+  ck_assert_ptr_eq(v, &view.v[0]); /* epVersion.0 */
+  v = ep_snmp_view_next(&view, OBJ(2, 1, 2, 1), false);
+  ck_assert_ptr_eq(v, get(OBJ(2, 1, 2, 2)));
+  v = ep_snmp_view_next(&view, OBJ(2, 1, 2, 1), true);
+  ck_assert_ptr_eq(v, get(OBJ(2, 1, 2, 1)));
+  /* A column prefix finds its first row; past the last row, the next
+   * column. */
+  v = ep_snmp_view_next(&view, OBJ(2, 1, 3), false);
+  ck_assert_ptr_eq(v, get(OBJ(2, 1, 3, 1)));
+  v = ep_snmp_view_next(&view, OBJ(2, 1, 2, 9), false);
+  ck_assert_ptr_eq(v, get(OBJ(2, 1, 3, 1)));
+  ck_assert_ptr_null(ep_snmp_view_next(&view, after, 7, false));
+  ck_assert_ptr_null(ep_snmp_view_next(&view, view.v[view.n - 1].oid,
+                                       view.v[view.n - 1].oid_len, false));
+}
+END_TEST
+
+START_TEST(before_the_first_run)
+{
+  struct ep_snmp_view_input in = {.version = "1", .profile = "p",
+                                  .interval = 0.5};
+
+  ck_assert_int_eq(ep_snmp_view_build(&view, &in, NULL), EP_OK);
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_OVERALL_STATE, 0)), 3);
+  ck_text(OBJ(1, EP_MIB_ROOT_CAUSE, 0), "no probe run has ended yet");
+  ck_assert_ptr_null(get(OBJ(1, EP_MIB_LAST_RUN, 0)));
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_RUNS, 0)), 0);
+  ck_assert_int_eq(number(OBJ(1, EP_MIB_INTERVAL, 0)), 1);
+  ck_assert_uint_eq(view.n, 7);
+}
+END_TEST
+
+START_TEST(text_is_cut_at_255_octets_between_characters)
+{
+  char   text[400];
+  size_t i;
+
+  memset(text, 'a', 254);
+  strcpy(text + 254, "\xc3\xa9tail"); /* e-acute across the limit */
+  ck_assert_uint_eq(ep_snmp_text_len(text), 254);
+  for (i = 0; i < 300; i++)
+    text[i] = 'b';
+  text[300] = '\0';
+  ck_assert_uint_eq(ep_snmp_text_len(text), 255);
+  ck_assert_uint_eq(ep_snmp_text_len("short"), 5);
+  ck_assert_int_eq(ep_snmp_check_number("https"), 3);
+  ck_assert_int_eq(ep_snmp_check_number("tcp"), 0);
+}
+END_TEST
+
+static Suite *
+snmp_view_suite(void)
+{
+  Suite *s = suite_create("snmp_view");
+  TCase *tc = tcase_create("core");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, figures_in_the_mibs_units_and_order);
+  tcase_add_test(tc, dates_are_utc_date_and_time);
+  tcase_add_test(tc, getnext_walks_the_module_and_leaves_it);
+  tcase_add_test(tc, before_the_first_run);
+  tcase_add_test(tc, text_is_cut_at_255_octets_between_characters);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+EP_UNIT_MAIN(snmp_view_suite)
