@@ -644,3 +644,118 @@ wait_value() {
   done
   return 1
 }
+
+# ---- snmpd, edgeprobe-agentx and snmptrapd (snmp*.sh) ---------------------
+AGENTX="$EP_BUILDDIR/edgeprobe-agentx"
+# Our base modules (Debian ships none), the MIB, net-snmp's own.
+SNMP_MIBDIRS="$EP_SRCDIR/tests/mibs:$EP_SRCDIR/snmp:/usr/share/snmp/mibs"
+EP_MIB=1.3.6.1.4.1.8072.9999.7422
+
+# snmp_setup: skips without net-snmp's daemons or the subagent; keeps
+# every file net-snmp writes in $TMP; lets the unprivileged subagent
+# (nobody) reach the AgentX socket under $TMP.
+snmp_setup() {
+  for c in snmpd snmpget snmpwalk snmptrapd; do
+    command -v $c >/dev/null || skip "needs $c (Debian: snmpd, snmp, snmptrapd)"
+  done
+  [ -x "$AGENTX" ] || skip "edgeprobe-agentx is not built (libsnmp-dev)"
+  SNMP_PERSISTENT_DIR="$TMP/snmp-state"
+  export SNMP_PERSISTENT_DIR
+  mkdir -p "$SNMP_PERSISTENT_DIR" "$TMP/agentx"
+  chmod 711 "$TMP"
+  AGENTX_SOCKET="$TMP/agentx/master"
+  AGENTX_RUN="$AGENTX"
+  if [ -n "$EP_SANITIZED" ]; then
+    AGENTX_RUN="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1 $AGENTX"
+  fi
+  [ -n "$EP_WRAPPER" ] && AGENTX_RUN="$EP_WRAPPER $AGENTX"
+  return 0
+}
+
+# start_snmpd [TRAP-PORT]: snmpd in the namespace, the AgentX master on
+# $AGENTX_SOCKET, SNMP on udp:127.0.0.1:161 with the community "public"
+# and the v3 user "noc" (SHA/AES, "noc-secret-1"); notifications to
+# snmptrapd on TRAP-PORT when given.
+start_snmpd() {
+  cat >"$TMP/snmpd.conf" <<CONF
+[snmp] mibs :
+[snmp] persistentDir $TMP/snmpd-state
+master agentx
+agentXSocket $AGENTX_SOCKET
+agentXPerms 0660 0711 nobody nogroup
+agentaddress udp:127.0.0.1:161
+rocommunity public 127.0.0.1
+createUser noc SHA noc-secret-1 AES noc-secret-1
+rouser noc priv
+CONF
+  [ -n "${1:-}" ] && echo "trap2sink 127.0.0.1:$1 public" >>"$TMP/snmpd.conf"
+  mkdir -p "$TMP/snmpd-state"
+  ip netns exec "$NS" snmpd -f -Lo -C -c "$TMP/snmpd.conf" -p "$TMP/snmpd.pid" >>"$TMP/snmpd.log" 2>&1 &
+  snmpd_pid=$!
+  ep_pids="$ep_pids $snmpd_pid"
+  _w=0
+  while [ ! -S "$AGENTX_SOCKET" ] && [ $_w -lt 100 ]; do sleep 0.05; _w=$((_w + 1)); done
+  [ -S "$AGENTX_SOCKET" ] || fail "snmpd did not open its AgentX socket: $(tail -n 5 "$TMP/snmpd.log")"
+}
+
+stop_snmpd() {
+  kill "$snmpd_pid" 2>/dev/null
+  wait "$snmpd_pid" 2>/dev/null
+}
+
+# start_snmptrapd PORT: every notification logged to $TMP/traps.log.
+start_snmptrapd() {
+  cat >"$TMP/snmptrapd.conf" <<CONF
+[snmp] mibs :
+authCommunity log public
+CONF
+  ns snmptrapd -f -Lf "$TMP/traps.log" -C -c "$TMP/snmptrapd.conf" -n -On \
+    "udp:127.0.0.1:$1" >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_udp 127.0.0.1 "$1"
+}
+
+# start_agentx ARGS...: the subagent in the foreground, against
+# $AGENTX_SOCKET, dropping to nobody; its log in $TMP/agentx.log, its pid
+# in agentx_pid.
+start_agentx() {
+  # shellcheck disable=SC2086
+  ip netns exec "$NS" $AGENTX_RUN -f -x "$AGENTX_SOCKET" -u nobody "$@" >>"$TMP/agentx.log" 2>&1 &
+  agentx_pid=$!
+  ep_pids="$ep_pids $agentx_pid"
+}
+
+# stop_agentx: TERM and its exit; a failed exit (valgrind's 99, ASan's
+# report) is the test's failure.
+stop_agentx() {
+  kill "$agentx_pid" 2>/dev/null
+  wait "$agentx_pid" 2>/dev/null
+  agentx_rc=$?
+  [ "$agentx_rc" = 0 ] && return 0
+  fail "edgeprobe-agentx exited $agentx_rc: $(tail -n 40 "$TMP/agentx.log")"
+  return 1
+}
+
+# snmp OP ARGS...: snmpget, snmpwalk, ... over v2c inside the namespace,
+# with EDGEPROBE-MIB loaded; values only (-Oqv) unless ARGS say otherwise.
+snmp() {
+  _op=$1
+  shift
+  ns "$_op" -v2c -c public -t 2 -r 0 -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 "$@"
+}
+sget() { snmp snmpget -Oqv "$@"; }
+
+# wait_runs N SECONDS: until epRuns is at least N.
+wait_runs() {
+  _w=0
+  while [ $_w -lt $(($2 * 10)) ]; do
+    _r=$(sget EDGEPROBE-MIB::epRuns.0 2>/dev/null)
+    case "$_r" in
+      '' | *[!0-9]*) ;;
+      *) [ "$_r" -ge "$1" ] && return 0 ;;
+    esac
+    sleep 0.1
+    _w=$((_w + 1))
+  done
+  return 1
+}

@@ -1,0 +1,84 @@
+#!/bin/sh
+# edgeprobe-agentx runs 1000 whole checklists (DNS, NTP, HTTPS, NATS) back
+# to back in one process while snmpd polls it: every run OK, open
+# descriptors and memory flat once warm.  Under the ASan pass 300 runs and
+# no memory figure (ASan's quarantine holds freed memory on purpose);
+# under the valgrind pass 50 runs under valgrind: no error, no leak.
+. "${EP_SRCDIR:-.}/tests/integration/lib.sh"
+ep_setup
+snmp_setup
+for c in nginx nats-server dnsmasq; do command -v $c >/dev/null || skip "needs $c"; done
+P="$TMP/pki"
+mkdir -p "$P"
+https_ca "$P" ca "edgeprobe test CA" && https_leaf "$P" good ca 90 "DNS:good.example" ||
+  { fail "cannot make the test PKI"; ep_done; }
+chmod 755 "$P"
+chmod 644 "$P/ca.pem"
+start_https_nginx "$(https_server 127.0.0.10 good 'location / { return 200 "ok\n"; }')"
+wait_tcp 127.0.0.10 443
+start_dnsmasq 127.0.0.53 --host-record=good.example,127.0.0.10 --local=/example/
+start_ntp_responder 127.0.0.41 good
+start_nats soak 127.0.0.71 7422
+cat >"$TMP/soak.json" <<JSON
+{ "timeout": 5,
+  "dns": { "servers": ["127.0.0.53"], "fallback": "none",
+           "names": [ { "name": "good.example" } ] },
+  "ntp": { "servers": ["127.0.0.41"] },
+  "https": { "targets": ["good.example"], "expect_issuers": ["edgeprobe test CA"] },
+  "nats": { "targets": ["127.0.0.71:7422"] } }
+JSON
+chmod 644 "$TMP/soak.json"
+
+n=1000
+warm=200
+if [ -n "$EP_SANITIZED" ]; then
+  n=300
+  warm=60
+elif [ -n "${EP_VALGRIND:-}" ]; then
+  n=50
+  warm=0
+fi
+
+# usage: "FDS RSS-KiB" of the subagent, the fewest descriptors of 40
+# looks: a run under way holds its sockets.
+usage() {
+  fds=999999
+  for _l in $(seq 40); do
+    _n=$(ls "/proc/$agentx_pid/fd" | wc -l)
+    [ "$_n" -lt "$fds" ] && fds=$_n
+    sleep 0.005
+  done
+  echo "$fds $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$agentx_pid/status")"
+}
+
+start_snmpd
+echo "# $n runs back to back (-i 0.01), each with a deadline of 2 s"
+start_agentx -P "$TMP/soak.json" --cacert "$P/ca.pem" -i 0.01 -t 2
+if [ "$warm" -gt 0 ]; then
+  wait_runs "$warm" 120 || fail "not $warm runs: $(sget EDGEPROBE-MIB::epRuns.0)"
+  before=$(usage)
+fi
+wait_runs "$n" 900 || fail "not $n runs: $(sget EDGEPROBE-MIB::epRuns.0)"
+after=$(usage)
+runs=$(sget EDGEPROBE-MIB::epRuns.0)
+state=$(sget EDGEPROBE-MIB::epOverallState.0)
+snmp snmpwalk -Oqv EDGEPROBE-MIB::epNatsState >"$TMP/states"
+for c in Dns Ntp Https; do snmp snmpwalk -Oqv "EDGEPROBE-MIB::ep${c}State" >>"$TMP/states"; done
+stop_agentx && pass "the subagent stopped cleanly after $runs runs (exit 0${EP_WRAPPER:+, valgrind: no error, no leak})"
+[ "$state" = ok ] && [ "$(sort -u "$TMP/states")" = ok ] && [ "$(wc -l <"$TMP/states")" = 4 ] &&
+  pass "the last run: every target ok" || fail "state $state, targets: $(cat "$TMP/states")"
+grep -E "could not happen|ERROR|rror" "$TMP/agentx.log" && fail "errors in the subagent's log"
+if [ "$warm" -gt 0 ]; then
+  echo "# descriptors and RSS (KiB) after $warm runs: $before; after $runs: $after"
+  [ "${before% *}" = "${after% *}" ] && pass "open descriptors flat: ${after% *}" ||
+    fail "open descriptors: ${before% *} after $warm runs, ${after% *} after $runs"
+  grow=$((${after#* } - ${before#* }))
+  if [ -n "$EP_SANITIZED" ]; then
+    echo "# memory not judged under ASan (grew $grow KiB)"
+  elif [ "$grow" -le 1024 ]; then
+    pass "memory flat: $grow KiB more after $runs runs than after $warm"
+  else
+    fail "memory grew $grow KiB between $warm and $runs runs"
+  fi
+fi
+ep_done

@@ -1,0 +1,213 @@
+#!/bin/sh
+# edgeprobe-agentx with the real snmpd (AgentX master on a test socket,
+# SNMP on 127.0.0.1 with a community and a v3 user) against real servers
+# in the namespace: the tables read with snmpwalk and snmpget and their
+# values asserted (the DNS time through a 300 ms relay, the offset of a
+# chronyd +3 s, certificate days, ...); the subagent runs as nobody;
+# snmptrapd receives edgeProbeStateChange when NATS stops mid-run; snmpd
+# restarted, the subagent reattaches; daemon mode with a pidfile; bad
+# options refused.
+. "${EP_SRCDIR:-.}/tests/integration/lib.sh"
+ep_setup
+snmp_setup
+for c in nginx nats-server chronyd dnsmasq; do command -v $c >/dev/null || skip "needs $c"; done
+
+echo "# servers: DNS behind a 300 ms relay, chronyd +3 s, nginx, nats"
+start_dnsmasq 127.0.0.54 --host-record=api.example.com,127.0.0.10 \
+  --host-record=good.example,127.0.0.10 --local=/example.com/ --local=/example/
+start_relay 127.0.0.53 127.0.0.54 300
+start_chronyd 127.0.0.14 +3s
+P="$TMP/pki"
+mkdir -p "$P"
+https_ca "$P" ca "edgeprobe test CA" && https_leaf "$P" good ca 90 "DNS:good.example" ||
+  fail "cannot make the test PKI"
+chmod 755 "$P"
+chmod 644 "$P/ca.pem"
+start_https_nginx "$(https_server 127.0.0.10 good 'location / { return 200 "ok\n"; }')"
+wait_tcp 127.0.0.10 443
+start_nats c 127.0.0.71 7422
+cat >"$TMP/site.json" <<JSON
+{ "timeout": 5,
+  "dns": { "servers": ["127.0.0.53"], "fallback": "none",
+           "names": [ { "name": "api.example.com" }, { "name": "good.example" } ] },
+  "ntp": { "servers": ["127.0.0.14"] },
+  "https": { "targets": ["good.example"], "expect_issuers": ["edgeprobe test CA"] },
+  "nats": { "targets": ["127.0.0.71:7422"] } }
+JSON
+chmod 644 "$TMP/site.json"
+
+echo "# snmpd, snmptrapd and the subagent"
+start_snmptrapd 1162
+start_snmpd 1162
+start_agentx -P "$TMP/site.json" --cacert "$P/ca.pem" -i 2
+wait_runs 1 30 || fail "no run ended: $(tail -n 20 "$TMP/agentx.log")"
+snmp snmpwalk -OQ EDGEPROBE-MIB::edgeProbeMIB >"$TMP/walk" 2>&1
+[ "$(grep -c '^EDGEPROBE-MIB::' "$TMP/walk")" = "$(wc -l <"$TMP/walk")" ] &&
+  [ "$(wc -l <"$TMP/walk")" -ge 40 ] &&
+  pass "snmpwalk: $(wc -l <"$TMP/walk") instances, each named by the MIB" ||
+  fail "walk: $(cat "$TMP/walk")"
+walked() { sed -n "s/^EDGEPROBE-MIB::$1 = //p" "$TMP/walk"; }
+expect_walked() {
+  [ "$(walked "$1")" = "$2" ] && pass "$1 = $2" || fail "$1 = '$(walked "$1")', expected '$2'"
+}
+expect_walked epVersion.0 "$(sed -n 's/^PACKAGE_VERSION = //p' "$EP_BUILDDIR/Makefile")"
+expect_walked epProfile.0 "$TMP/site.json"
+expect_walked epOverallState.0 ok
+expect_walked epRootCauseCode.0 ""
+expect_walked epInterval.0 "2 seconds"
+expect_walked epDnsTarget.1 api.example.com
+expect_walked epDnsTarget.2 good.example
+expect_walked epDnsState.1 ok
+expect_walked epNtpTarget.1 127.0.0.14
+expect_walked epNtpStratum.1 3
+expect_walked epHttpsTarget.1 good.example
+expect_walked epHttpsCertDays.1 "90 days"
+expect_walked epNatsTarget.1 127.0.0.71:7422
+expect_walked epNatsCause.1 ""
+us() { walked "$1" | sed -n 's/^\(-\{0,1\}[0-9]*\) microseconds$/\1/p'; }
+expect_near "$(us epDnsResponseTime.1)" 300000 50000 "epDnsResponseTime.1 through the 300 ms relay, microseconds"
+expect_near "$(us epNtpOffset.1)" 3000000 20000 "epNtpOffset.1 of the +3 s chronyd, microseconds"
+expect_near "$(us epNatsRtt.1)" 25000 25000 "epNatsRtt.1, microseconds"
+expect_near "$(us epHttpsTotalTime.1)" 500000 500000 "epHttpsTotalTime.1, microseconds"
+walked epDnsSummary.1 | grep -q "^api.example.com resolved to 127.0.0.10 via 127.0.0.53 in 0.3" &&
+  pass "epDnsSummary.1: $(walked epDnsSummary.1)" || fail "epDnsSummary.1: $(walked epDnsSummary.1)"
+walked epNtpLastChange.1 | grep -Eq "^20[0-9]{2}-[0-9]{1,2}-[0-9]{1,2},[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}\.[0-9],\+0:0$" &&
+  pass "epNtpLastChange.1 is a DateAndTime in UTC: $(walked epNtpLastChange.1)" ||
+  fail "epNtpLastChange.1: $(walked epNtpLastChange.1)"
+[ "$(walked epNtpLastChange.1)" = "$(walked epLastRun.0)" ] ||
+  [ "$(walked epRuns.0)" != 1 ] &&
+  pass "a target's last change is the start of the first run" ||
+  fail "last change $(walked epNtpLastChange.1), run $(walked epLastRun.0)"
+
+echo "# GET: by position; absent rows and unmeasured figures are noSuchInstance"
+v=$(sget EDGEPROBE-MIB::epDnsTarget.2)
+[ "$v" = good.example ] && pass "GET epDnsTarget.2 = $v" || fail "GET epDnsTarget.2 = '$v'"
+v=$(sget EDGEPROBE-MIB::epDnsTarget.3 2>&1)
+case "$v" in *"No Such Instance"*) pass "GET epDnsTarget.3: $v" ;; *) fail "GET epDnsTarget.3: '$v'" ;; esac
+v=$(snmp snmpgetnext -On EDGEPROBE-MIB::epNatsRtt.1 2>&1)
+case "$v" in ".$EP_MIB".*) fail "GETNEXT past the last instance: '$v'" ;;
+  .*) pass "GETNEXT past the last instance leaves the module: ${v%% *}" ;;
+  *) fail "GETNEXT past the last instance: '$v'" ;; esac
+v=$(ns snmpget -v3 -l authPriv -u noc -a SHA -A noc-secret-1 -x AES -X noc-secret-1 -t 2 -r 0 \
+  -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB -Oqv 127.0.0.1 EDGEPROBE-MIB::epOverallState.0 2>&1)
+[ "$v" = ok ] && pass "SNMPv3 authPriv GET epOverallState.0 = $v" || fail "v3 GET: '$v'"
+v=$(ns snmpget -v3 -l authPriv -u noc -a SHA -A wrong-secret -x AES -X wrong-secret -t 2 -r 0 \
+  -Oqv 127.0.0.1 $EP_MIB.1.1.3.0 2>&1)
+case "$v" in *"Authentication failure"* | *"uthentication"*) pass "v3 with a wrong password refused" ;;
+  *) fail "v3 with a wrong password: '$v'" ;; esac
+uid=$(awk '/^Uid:/ { print $2 }' "/proc/$agentx_pid/status")
+[ "$uid" = "$(id -u nobody)" ] && pass "the subagent runs as nobody (uid $uid)" || fail "uid '$uid'"
+
+echo "# 4 s later (the drift's shortest interval): the drift, from offsets kept in memory"
+wait_runs 4 20 || fail "no fourth run"
+v=$(sget EDGEPROBE-MIB::epNtpDrift.1)
+case "$v" in *ppb* | *"parts per billion"*) pass "epNtpDrift.1 = $v" ;;
+  *) fail "epNtpDrift.1 = '$v'" ;; esac
+
+echo "# NATS stops mid-run: edgeProbeStateChange, and the row says why"
+runs=$(sget EDGEPROBE-MIB::epRuns.0)
+stop_pidfile "$TMP/nats-c.pid"
+wait_runs $((runs + 2)) 20 || fail "runs stopped"
+expect_snmp() {
+  v=$(sget "EDGEPROBE-MIB::$1" 2>&1)
+  [ "$v" = "$2" ] && pass "$1 = $v" || fail "$1 = '$v', expected '$2'"
+}
+expect_snmp epNatsState.1 critical
+expect_snmp epNatsCause.1 tcp.refused
+expect_snmp epOverallState.0 critical
+expect_snmp epRootCauseCode.0 tcp.refused
+expect_snmp epDnsState.1 ok
+v=$(sget EDGEPROBE-MIB::epNatsRtt.1 2>&1)
+case "$v" in *"No Such Instance"*) pass "epNatsRtt.1 not measured: noSuchInstance" ;;
+  *) fail "epNatsRtt.1 = '$v'" ;; esac
+[ "$(sget EDGEPROBE-MIB::epNatsLastChange.1)" != "$(sget EDGEPROBE-MIB::epDnsLastChange.1)" ] &&
+  pass "epNatsLastChange.1 moved: $(sget EDGEPROBE-MIB::epNatsLastChange.1)" || fail "epNatsLastChange.1 did not move"
+trap_line() { grep -F "$EP_MIB.0.1" "$TMP/traps.log" | grep -F "$1"; }
+i=0
+while [ $i -lt 50 ] && [ -z "$(trap_line 'INTEGER: 2')" ]; do sleep 0.1; i=$((i + 1)); done
+t=$(trap_line "$EP_MIB.1.6.4.0 = INTEGER: 2")
+printf '%s\n' "$t" | grep -F "$EP_MIB.1.6.1.0 = INTEGER: 4" | grep -F "$EP_MIB.1.6.2.0 = STRING: \"127.0.0.71:7422\"" |
+  grep -F "$EP_MIB.1.6.3.0 = INTEGER: 0" | grep -qF "$EP_MIB.1.6.5.0 = STRING: \"tcp.refused\"" &&
+  pass "snmptrapd: edgeProbeStateChange nats 127.0.0.71:7422 ok -> critical (tcp.refused)" ||
+  fail "traps: $(cat "$TMP/traps.log")"
+[ "$(grep -cF "$EP_MIB.0.1" "$TMP/traps.log")" = 1 ] && pass "one notification, for the one change" ||
+  fail "notifications: $(grep -F "$EP_MIB.0.1" "$TMP/traps.log")"
+start_nats c 127.0.0.71 7422
+i=0
+while [ $i -lt 100 ] && [ -z "$(trap_line "$EP_MIB.1.6.4.0 = INTEGER: 0")" ]; do sleep 0.1; i=$((i + 1)); done
+trap_line "$EP_MIB.1.6.4.0 = INTEGER: 0" | grep -F "$EP_MIB.1.6.3.0 = INTEGER: 2" |
+  grep -qF "$EP_MIB.1.6.5.0 = \"\"" && pass "and back: critical -> ok, no cause" ||
+  fail "traps: $(cat "$TMP/traps.log")"
+
+echo "# snmpd restarts: the subagent reattaches (pinging every 5 s) and answers again"
+stop_snmpd
+t0=$(date +%s.%N)
+start_snmpd 1162
+i=0
+while [ $i -lt 200 ]; do
+  v=$(sget EDGEPROBE-MIB::epOverallState.0 2>/dev/null)
+  case "$v" in ok | warning | critical | unknown) break ;; esac
+  sleep 0.1
+  i=$((i + 1))
+done
+t1=$(date +%s.%N)
+case "$v" in ok | warning | critical) pass "answered again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after snmpd restarted: epOverallState.0 = $v" ;;
+  *) fail "no answer after snmpd restarted: '$v'; $(tail -n 5 "$TMP/agentx.log")" ;; esac
+kill -0 "$agentx_pid" && pass "the same subagent, unprivileged, reconnected" || fail "the subagent died"
+stop_agentx && pass "SIGTERM: exit 0"
+
+echo "# as a daemon with a pidfile"
+mkdir -p "$TMP/run"
+chown nobody "$TMP/run"
+ns "$AGENTX" -x "$AGENTX_SOCKET" -P "$TMP/site.json" --cacert "$P/ca.pem" -i 2 \
+  --pidfile "$TMP/run/agentx.pid" >"$TMP/daemon.out" 2>&1
+rc=$?
+[ $rc = 0 ] && [ ! -s "$TMP/daemon.out" ] && pass "returned at once, exit 0, nothing printed" ||
+  fail "daemon start: exit $rc: $(cat "$TMP/daemon.out")"
+i=0
+while [ $i -lt 50 ] && [ ! -s "$TMP/run/agentx.pid" ]; do sleep 0.1; i=$((i + 1)); done
+dpid=$(cat "$TMP/run/agentx.pid" 2>/dev/null)
+[ -n "$dpid" ] && kill -0 "$dpid" && pass "pidfile names the running daemon ($dpid)" || fail "pidfile: '$dpid'"
+ep_pids="$ep_pids $dpid"
+wait_runs 1 30 && pass "the daemon answers: epRuns.0 = $(sget EDGEPROBE-MIB::epRuns.0)" || fail "the daemon does not answer"
+kill "$dpid"
+i=0
+while [ $i -lt 100 ] && kill -0 "$dpid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+! kill -0 "$dpid" 2>/dev/null && [ ! -e "$TMP/run/agentx.pid" ] &&
+  pass "SIGTERM: the daemon ended and removed its pidfile" || fail "daemon still there or pidfile left"
+
+echo "# bad options and files: exit 3, one line naming what is wrong, nothing started"
+bad() {
+  want=$1
+  shift
+  out=$(ns "$AGENTX" -f -x "$AGENTX_SOCKET" "$@" 2>&1)
+  rc=$?
+  [ $rc = 3 ] && [ "$out" = "$want" ] && pass "$* -> $out" || fail "$*: exit $rc: '$out', expected '$want'"
+}
+bad "edgeprobe-agentx: -i: 'often' is not a number of seconds" -i often
+bad "edgeprobe-agentx: -i: '0': the interval must be from 0.01 to 86400 seconds" -i 0
+bad "edgeprobe-agentx: -u nosuchuser: no such user" -u nosuchuser
+bad "edgeprobe-agentx: -u root: the subagent does not keep running as root" -u root
+bad "edgeprobe-agentx: -H is not an option of this check" -H example.com
+bad "edgeprobe-agentx: --cacert /nonexistent.pem: cannot open: No such file or directory" -P "$TMP/site.json" --cacert /nonexistent.pem
+printf 'user:pw\n' >"$TMP/nats.auth"
+chmod 644 "$TMP/nats.auth"
+out=$(ns "$AGENTX" -f -x "$AGENTX_SOCKET" -P "$TMP/site.json" --nats-auth-file "$TMP/nats.auth" 2>&1)
+[ $? = 3 ] && printf '%s\n' "$out" | grep -q "nats.auth" && ! printf '%s\n' "$out" | grep -q "user:pw" &&
+  pass "a credentials file others can read: $out" || fail "auth file: $out"
+
+echo "# the systemd unit"
+if command -v systemd-analyze >/dev/null; then
+  sed "s|^ExecStart=[^ ]*|ExecStart=$AGENTX|" "$EP_BUILDDIR/edgeprobe-agentx.service" >"$TMP/edgeprobe-agentx.service"
+  out=$(systemd-analyze verify --man=no "$TMP/edgeprobe-agentx.service" 2>&1)
+  [ $? = 0 ] && pass "systemd-analyze verify: clean${out:+ ($out)}" || fail "systemd-analyze verify: $out"
+  sed 's/^Type=simple/Type=sometimes/; s/^ExecStart=.*/ExecStart=relative-path/' \
+    "$TMP/edgeprobe-agentx.service" >"$TMP/broken.service"
+  systemd-analyze verify --man=no "$TMP/broken.service" >/dev/null 2>&1 &&
+    fail "systemd-analyze accepts a broken unit: the check above proves nothing" ||
+    pass "(a broken unit is refused by the same check)"
+  grep -q "^WantedBy=multi-user.target" "$EP_BUILDDIR/edgeprobe-agentx.service" &&
+    grep -q -- "-f$" "$EP_BUILDDIR/edgeprobe-agentx.service" && pass "unit: foreground under systemd, installable" ||
+    fail "unit: $(cat "$EP_BUILDDIR/edgeprobe-agentx.service")"
+fi
+ep_done
