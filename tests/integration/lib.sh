@@ -488,7 +488,10 @@ GOV_BALENA=18.253.182.20
 # start_nats_leaf ADDR: nats-server with a leafnode listener on ADDR:7422
 # (the vendor's NATS port is nats-server's leafnode port).
 start_nats_leaf() {
-  printf 'server_name: "seed-%s"\nlisten: "%s:4222"\nleafnodes { listen: "%s:7422" }\n' \
+  # A leafnode listener closes a connection that has not authenticated
+  # within 2 s ("Authentication Timeout"); under valgrind on a loaded
+  # machine our CONNECT can come later than that.
+  printf 'server_name: "seed-%s"\nlisten: "%s:4222"\nleafnodes { listen: "%s:7422"\n  authorization { timeout: 30 } }\n' \
     "$1" "$1" "$1" >"$TMP/leaf-$1.conf"
   ns nats-server -c "$TMP/leaf-$1.conf" -P "$TMP/nats-$1.pid" -l "$TMP/nats-$1.log" \
     </dev/null >/dev/null 2>&1 &
