@@ -15,17 +15,20 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # To build and run edgeprobe.
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
-  libc-ares-dev libjson-c-dev libssl-dev libcurl4-openssl-dev ca-certificates"
+  libc-ares-dev libjson-c-dev libssl-dev libcurl4-openssl-dev ca-certificates
+  libsnmp-dev"
 # To test it: the unit-test framework, the servers the tests start (chrony
 # replaces systemd-timesyncd; its service is not started), the
 # Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
 # validate our definitions, collectd and its headers (edgeprobe.so builds
-# only where they are), and the tools the test scripts use.
+# only where they are), snmpd, its clients and snmptrapd, smilint for the
+# MIB, and the tools the test scripts use.
 TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
   nftables iproute2 jq valgrind cppcheck curl strace
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
   bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
-  tinyproxy-bin libnginx-mod-stream collectd-core collectd-dev"
+  tinyproxy-bin libnginx-mod-stream collectd-core collectd-dev
+  snmpd snmp snmptrapd smitools"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -174,7 +177,7 @@ case "$mode" in
     if cppcheck --quiet --std=c11 --enable=warning,style,performance,portability \
       --suppress=variableScope --inline-suppr --error-exitcode=1 \
       -I "$here/common" -I "$here/plugins" "$here/common" "$here/plugins" \
-      "$here/nagios" "$here/collectd" "$here/tests/servers" "$here/tests/soak" "$here/bench" \
+      -I "$here/snmp" "$here/nagios" "$here/collectd" "$here/snmp" "$here/tests/servers" "$here/tests/soak" "$here/bench" \
       "$here/tests/fuzz" \
       >"$here/_build/cppcheck.out" 2>&1; then
       echo "PASS: cppcheck"
