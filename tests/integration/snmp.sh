@@ -99,8 +99,15 @@ uid=$(awk '/^Uid:/ { print $2 }' "/proc/$agentx_pid/status")
 [ "$uid" = "$(id -u nobody)" ] && pass "the subagent runs as nobody (uid $uid)" || fail "uid '$uid'"
 
 echo "# 4 s later (the drift's shortest interval): the drift, from offsets kept in memory"
-wait_runs 4 20 || fail "no fourth run"
-v=$(sget EDGEPROBE-MIB::epNtpDrift.1)
+# A run within 4 s of the offset kept reports none: with -i 2, every
+# other run has one.
+i=0
+while [ $i -lt 100 ]; do
+  v=$(sget EDGEPROBE-MIB::epNtpDrift.1 2>&1)
+  case "$v" in *"parts per billion"*) break ;; esac
+  sleep 0.1
+  i=$((i + 1))
+done
 case "$v" in *ppb* | *"parts per billion"*) pass "epNtpDrift.1 = $v" ;;
   *) fail "epNtpDrift.1 = '$v'" ;; esac
 
@@ -112,6 +119,7 @@ expect_snmp() {
   v=$(sget "EDGEPROBE-MIB::$1" 2>&1)
   [ "$v" = "$2" ] && pass "$1 = $v" || fail "$1 = '$v', expected '$2'"
 }
+snmp snmpwalk EDGEPROBE-MIB::edgeProbeMIB 2>&1 | sed 's/^/#   /'
 expect_snmp epNatsState.1 critical
 expect_snmp epNatsCause.1 tcp.refused
 expect_snmp epOverallState.0 critical
