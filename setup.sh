@@ -203,13 +203,15 @@ case "$mode" in
     exit $?
     ;;
   bench)
-    # The checklist measured against the Monitoring Plugins (bench/).
+    # The checklist, and SNMP polling of it, measured against the
+    # Monitoring Plugins (bench/).
     install_packages $BUILD_PKGS $TEST_PKGS
     [ "$(id -u)" = 0 ] || die "the benchmarks need root (network namespaces)"
     build _build
     make -C "$here/_build" -j"$jobs" bench/ep-measure >/dev/null 2>&1 ||
       die "cannot build bench/ep-measure"
-    sh "$here/bench/bench-edge.sh" "$here/_build" "${2:-5}"
+    sh "$here/bench/bench-edge.sh" "$here/_build" "${2:-5}" || exit $?
+    sh "$here/bench/bench-snmp.sh" "$here/_build" "${2:-5}"
     exit $?
     ;;
   *)

@@ -47,7 +47,7 @@ main(int argc, char **argv)
   session.version = SNMP_VERSION_2c;
   session.community = (u_char *)argv[2];
   session.community_len = strlen(argv[2]);
-  session.timeout = 2000000; /* us */
+  session.timeout = 10000000; /* us: longer than any deadline measured */
   session.retries = 0;
   if (!read_objid(argv[3], name, &name_len) || !(ss = snmp_open(&session))) {
     fprintf(stderr, "%s: cannot set up (%s)\n", argv[0], argv[3]);
