@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,92 @@ ep_target_lowest_instance(const struct ep_target_result *t,
         (!best || t->perf[i].value < best->value))
       best = &t->perf[i];
   return best ? best->instance : NULL;
+}
+
+static enum ep_status
+copy_string(char **to, const char *from)
+{
+  *to = NULL;
+  if (from && !(*to = strdup(from)))
+    return EP_ENOMEM;
+  return EP_OK;
+}
+
+/* Adds a copy of t named name to out (its JSON data is not copied). */
+static enum ep_status
+copy_target(struct ep_check_result *out, const struct ep_target_result *t,
+            const char *name)
+{
+  struct ep_target_result *c = ep_check_result_add(out, name, NULL);
+
+  if (!c)
+    return EP_ENOMEM;
+  c->state = t->state;
+  c->cause = t->cause;
+  if (copy_string(&c->host, t->host) != EP_OK ||
+      copy_string(&c->why, t->why) != EP_OK ||
+      copy_string(&c->text, t->text) != EP_OK ||
+      copy_string(&c->detail, t->detail) != EP_OK)
+    return EP_ENOMEM;
+  if (t->n_perf) {
+    if (!(c->perf = malloc(t->n_perf * sizeof *c->perf)))
+      return EP_ENOMEM;
+    memcpy(c->perf, t->perf, t->n_perf * sizeof *c->perf);
+    c->n_perf = t->n_perf;
+  }
+  return EP_OK;
+}
+
+static const char *
+server_of(const struct ep_target_result *t)
+{
+  return t->host ? t->host : t->name;
+}
+
+/* The lowest measured figure named by among t's, or +inf. */
+static double
+lowest(const struct ep_target_result *t, const char *by)
+{
+  double v = HUGE_VAL;
+  size_t i;
+
+  for (i = 0; i < t->n_perf; i++)
+    if (t->perf[i].measured && strcmp(t->perf[i].figure, by) == 0 &&
+        t->perf[i].value < v)
+      v = t->perf[i].value;
+  return v;
+}
+
+enum ep_status
+ep_check_result_by_host(const struct ep_check_result *r, const char *by,
+                        struct ep_check_result *out)
+{
+  size_t i, j;
+
+  out->ran = r->ran;
+  out->started = r->started;
+  out->seconds = r->seconds;
+  out->state = r->state;
+  if (copy_string(&out->check, r->check) != EP_OK ||
+      copy_string(&out->summary, r->summary) != EP_OK)
+    return EP_ENOMEM;
+  for (i = 0; i < r->n_targets; i++) {
+    const struct ep_target_result *best = &r->targets[i];
+    const char                    *server = server_of(best);
+    bool                           first = true;
+
+    for (j = 0; j < i && first; j++)
+      first = strcmp(server_of(&r->targets[j]), server) != 0;
+    if (!first)
+      continue;
+    for (j = i + 1; j < r->n_targets; j++)
+      if (strcmp(server_of(&r->targets[j]), server) == 0 &&
+          lowest(&r->targets[j], by) < lowest(best, by))
+        best = &r->targets[j];
+    if (copy_target(out, best, server) != EP_OK)
+      return EP_ENOMEM;
+  }
+  return EP_OK;
 }
 
 enum ep_status

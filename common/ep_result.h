@@ -155,6 +155,17 @@ const struct ep_perf *ep_target_figure(const struct ep_target_result *t,
 const char *ep_target_lowest_instance(const struct ep_target_result *t,
                                       const char *figure);
 
+/* r's targets one per server: those that share a host (NTP's addresses of
+ * one pool name) become one target named after it, standing for the
+ * group as the check judged it: its target with the lowest measured
+ * figure named by (NTP: "delay"), else its first.  A target without a
+ * host stands for itself.  A copy into out (init'ed; cleanup it), for a
+ * front end that keeps a row per configured server whatever addresses
+ * the names resolve to this time.  EP_ENOMEM. */
+enum ep_status ep_check_result_by_host(const struct ep_check_result *r,
+                                       const char *by,
+                                       struct ep_check_result *out);
+
 struct ep_buf;
 
 /* Makes b's text the summary (b is reset); EP_ENOMEM on failure. */

@@ -70,6 +70,82 @@ START_TEST(state_from_ranges)
 }
 END_TEST
 
+/* An NTP-like result: a target per address, the host naming the pool. */
+static void
+address_target(struct ep_check_result *c, const char *name, const char *host,
+               enum ep_state st, bool measured, double delay)
+{
+  struct ep_target_result *t = ep_check_result_add(c, name, NULL);
+
+  ck_assert_ptr_nonnull(t);
+  t->state = st;
+  t->cause = st == EP_STATE_OK ? NULL : "ntp.silent";
+  if (host)
+    ck_assert_int_eq(ep_target_set_host(t, host), EP_OK);
+  ck_assert_int_eq(ep_target_set_text(t, "%s text", name), EP_OK);
+  ck_assert_int_eq(ep_target_add_perf(
+                     t,
+                     &(struct ep_figure){.figure = "delay",
+                                         .instance = name,
+                                         .unit = EP_UNIT_SECONDS,
+                                         .label = name},
+                     measured, delay),
+                   EP_OK);
+}
+
+START_TEST(result_by_host_keeps_a_target_per_server)
+{
+  struct ep_check_result c, by;
+
+  ep_check_result_init(&c);
+  ep_check_result_init(&by);
+  c.check = strdup("ntp");
+  c.ran = true;
+  address_target(&c, "pool.example 10.0.0.1", "pool.example", EP_STATE_CRITICAL,
+                 false, 0);
+  address_target(&c, "10.9.9.9", NULL, EP_STATE_OK, true, 0.002);
+  address_target(&c, "pool.example 10.0.0.2", "pool.example", EP_STATE_OK, true,
+                 0.030);
+  address_target(&c, "pool.example 10.0.0.3", "pool.example", EP_STATE_WARNING,
+                 true, 0.010);
+  address_target(&c, "dead.example 10.1.0.1", "dead.example", EP_STATE_CRITICAL,
+                 false, 0);
+  address_target(&c, "dead.example 10.1.0.2", "dead.example", EP_STATE_UNKNOWN,
+                 false, 0);
+  ck_assert_int_eq(ep_check_result_by_host(&c, "delay", &by), EP_OK);
+  ck_assert_uint_eq(by.n_targets, 3);
+  ck_assert(by.ran);
+  ck_assert_str_eq(by.check, "ntp");
+  /* The pool: its address with the shortest delay, named after it. */
+  ck_assert_str_eq(by.targets[0].name, "pool.example");
+  ck_assert_int_eq(by.targets[0].state, EP_STATE_WARNING);
+  ck_assert_str_eq(by.targets[0].text, "pool.example 10.0.0.3 text");
+  ck_assert_str_eq(ep_target_lowest_instance(&by.targets[0], "delay"),
+                   "pool.example 10.0.0.3");
+  ck_assert_str_eq(by.targets[1].name, "10.9.9.9");
+  /* Nothing measured: the first address speaks for the server. */
+  ck_assert_str_eq(by.targets[2].name, "dead.example");
+  ck_assert_int_eq(by.targets[2].state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(by.targets[2].cause, "ntp.silent");
+  ck_assert_ptr_null(ep_target_lowest_instance(&by.targets[2], "delay"));
+  ep_check_result_cleanup(&by);
+  ep_check_result_init(&by);
+  /* A result already by server copies as it is. */
+  {
+    struct ep_check_result again;
+
+    ep_check_result_init(&again);
+    ck_assert_int_eq(ep_check_result_by_host(&c, "delay", &by), EP_OK);
+    ck_assert_int_eq(ep_check_result_by_host(&by, "delay", &again), EP_OK);
+    ck_assert_uint_eq(again.n_targets, 3);
+    ck_assert_str_eq(again.targets[0].text, "pool.example 10.0.0.3 text");
+    ep_check_result_cleanup(&again);
+  }
+  ep_check_result_cleanup(&by);
+  ep_check_result_cleanup(&c);
+}
+END_TEST
+
 START_TEST(result_settle_takes_worst)
 {
   struct ep_check_result   c;
@@ -480,6 +556,7 @@ output_suite(void)
   tcase_add_test(tr, state_worse_order);
   tcase_add_test(tr, state_from_ranges);
   tcase_add_test(tr, result_settle_takes_worst);
+  tcase_add_test(tr, result_by_host_keeps_a_target_per_server);
   suite_add_tcase(s, tr);
 
   tcase_add_loop_test(to, format_number, 0,
