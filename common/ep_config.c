@@ -32,17 +32,10 @@ ep_config_cleanup(struct ep_config *cfg)
   ep_config_init(cfg);
 }
 
+/* Keeps s (read with status rc) in *kept, or wipes and frees it. */
 static enum ep_status
-keep_secret(struct ep_secret **kept, const char *path, const char *env,
-            const char *what, struct ep_err *err)
+keep_secret(struct ep_secret **kept, struct ep_secret *s, enum ep_status rc)
 {
-  struct ep_secret *s = calloc(1, sizeof *s);
-  enum ep_status    rc;
-
-  if (!s)
-    return ep_err_set(err, EP_ENOMEM, "out of memory");
-  rc = path ? ep_secret_load(path, what, s, err)
-            : ep_secret_parse(env, what, "EDGEPROBE_PROXY_AUTH", s, err);
   if (rc != EP_OK) {
     ep_secret_wipe(s);
     free(s);
@@ -55,18 +48,30 @@ keep_secret(struct ep_secret **kept, const char *path, const char *env,
 enum ep_status
 ep_config_keep_secrets(struct ep_config *cfg, struct ep_err *err)
 {
-  const char *env = getenv("EDGEPROBE_PROXY_AUTH");
+  const char       *env = getenv("EDGEPROBE_PROXY_AUTH");
+  struct ep_secret *s;
+  enum ep_status    rc;
 
   if (cfg->checks[EP_CHECK_NATS].wanted && cfg->nats_auth_file &&
-      !cfg->nats_secret &&
-      keep_secret(&cfg->nats_secret, cfg->nats_auth_file, NULL,
-                  "NATS credentials", err) != EP_OK)
-    return err ? err->code : EP_EINVAL;
+      !cfg->nats_secret) {
+    if (!(s = calloc(1, sizeof *s)))
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+    rc = ep_secret_load(cfg->nats_auth_file, "NATS credentials", s, err);
+    if (keep_secret(&cfg->nats_secret, s, rc) != EP_OK)
+      return rc;
+  }
   if (cfg->checks[EP_CHECK_HTTPS].wanted && cfg->proxy_url &&
-      !cfg->proxy_secret && (cfg->proxy_auth_file || (env && *env)) &&
-      keep_secret(&cfg->proxy_secret, cfg->proxy_auth_file, env,
-                  "proxy credentials", err) != EP_OK)
-    return err ? err->code : EP_EINVAL;
+      !cfg->proxy_secret && (cfg->proxy_auth_file || (env && *env))) {
+    if (!(s = calloc(1, sizeof *s)))
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
+    if (cfg->proxy_auth_file)
+      rc = ep_secret_load(cfg->proxy_auth_file, "proxy credentials", s, err);
+    else
+      rc = ep_secret_parse(env, "proxy credentials", "EDGEPROBE_PROXY_AUTH",
+                           s, err);
+    if (keep_secret(&cfg->proxy_secret, s, rc) != EP_OK)
+      return rc;
+  }
   return EP_OK;
 }
 
