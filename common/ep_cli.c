@@ -24,7 +24,8 @@ enum long_only {
   OPT_STATE_DIR,
   OPT_DRIFT_WARNING,
   OPT_DRIFT_CRITICAL,
-  OPT_PIDFILE
+  OPT_PIDFILE,
+  OPT_NTP_INTERVAL
 };
 
 static const struct option long_options[] = {
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
   {"foreground", no_argument, NULL, 'f'},
   {"user", required_argument, NULL, 'u'},
   {"pidfile", required_argument, NULL, OPT_PIDFILE},
+  {"ntp-interval", required_argument, NULL, OPT_NTP_INTERVAL},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -134,21 +136,23 @@ not_here(const char *opt, struct ep_err *err)
   return ep_err_set(err, EP_EINVAL, "%s is not an option of this check", opt);
 }
 
-/* -i: from 1 s to a day; fractions are for the tests' soaks. */
+/* -i (from 0.01 s: the tests' soaks run back to back) and
+ * --ntp-interval (from 1 s) up to a day. */
 static enum ep_status
-parse_interval(const char *arg, double *out, struct ep_err *err)
+parse_interval(const char *opt, const char *arg, double min, double *out,
+               struct ep_err *err)
 {
   char  *end;
   double v = strtod(arg, &end);
 
   if (end == arg || *end || !isfinite(v) || strchr(arg, 'x') ||
       strchr(arg, 'X'))
-    return ep_err_set(err, EP_EINVAL, "-i: '%s' is not a number of seconds",
-                      arg);
-  if (v < 0.01 || v > 86400)
+    return ep_err_set(err, EP_EINVAL, "%s: '%s' is not a number of seconds",
+                      opt, arg);
+  if (v < min || v > 86400)
     return ep_err_set(err, EP_EINVAL,
-                      "-i: '%s': the interval must be from 0.01 to 86400 "
-                      "seconds", arg);
+                      "%s: '%s': the interval must be from %g to 86400 "
+                      "seconds", opt, arg, min);
   *out = v;
   return EP_OK;
 }
@@ -321,14 +325,21 @@ ep_cli_parse(struct ep_settings *cli, int argc, char **argv, unsigned extras,
       case 'f':
       case 'u':
       case OPT_PIDFILE:
+      case OPT_NTP_INTERVAL:
         if (!(extras & EP_CLI_AGENT)) {
           char opt[3] = {'-', (char)c, '\0'};
 
-          rc = not_here(c == OPT_PIDFILE ? "--pidfile" : opt, err);
+          rc = not_here(c == OPT_PIDFILE        ? "--pidfile"
+                        : c == OPT_NTP_INTERVAL ? "--ntp-interval"
+                                                : opt,
+                        err);
         } else if (c == 'x') {
           cli->agentx_socket = optarg;
         } else if (c == 'i') {
-          rc = parse_interval(optarg, &cli->interval, err);
+          rc = parse_interval("-i", optarg, 0.01, &cli->interval, err);
+        } else if (c == OPT_NTP_INTERVAL) {
+          rc = parse_interval("--ntp-interval", optarg, 1, &cli->ntp_interval,
+                              err);
         } else if (c == 'f') {
           cli->foreground = true;
         } else if (c == 'u') {

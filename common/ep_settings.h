@@ -45,6 +45,7 @@ struct ep_settings {
   /* The subagent's own (DESIGN.md): */
   const char       *agentx_socket; /* NULL: net-snmp's default */
   double            interval;      /* s between runs; 0: the default */
+  double            ntp_interval;  /* s between NTP queries; 0: default */
   bool              foreground;
   const char       *user, *pidfile;
 };
