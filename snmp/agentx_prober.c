@@ -69,27 +69,83 @@ collect_notice(const struct ep_state_change *c, void *arg)
   u->n_notices++;
 }
 
+/* Whether this run asks the NTP servers: not more often than
+ * ntp_interval, the public pool's politeness (NTP's results are shown from
+ * the last run that asked). */
+static bool
+ntp_due(const struct agentx_prober *p, const struct timespec *now)
+{
+  return p->ntp.check == NULL ||
+         ep_time_diff(*now, p->ntp_at) >= p->ntp_interval - 0.001;
+}
+
+/* The kinds of this run into kinds; their count. */
+static size_t
+kinds_of_run(const struct agentx_prober *p, bool with_ntp,
+             const struct ep_probe_kind **kinds)
+{
+  size_t i, n = 0;
+
+  (void)p;
+  for (i = 0; i < ep_probe_kinds_n; i++)
+    if (with_ntp || ep_probe_kinds[i]->check != EP_CHECK_NTP)
+      kinds[n++] = ep_probe_kinds[i];
+  return n;
+}
+
+/* NTP's results as rows per configured server: kept from a run that
+ * asked, copied into one that did not.  false on no memory. */
+static bool
+settle_ntp(struct agentx_prober *p, struct ep_run_result *run,
+           const struct timespec *now)
+{
+  struct ep_check_result *ntp = &run->checks[EP_CHECK_NTP];
+  struct ep_check_result  fresh;
+
+  if (ntp->ran) {
+    ep_check_result_init(&fresh);
+    if (ep_check_result_by_host(ntp, "delay", &fresh) != EP_OK) {
+      ep_check_result_cleanup(&fresh);
+      return false;
+    }
+    ep_check_result_cleanup(&p->ntp);
+    p->ntp = fresh;
+    p->ntp_at = *now;
+    ep_check_result_cleanup(ntp);
+    ep_check_result_init(ntp);
+  }
+  if (!p->ntp.check)
+    return true;
+  return ep_check_result_by_host(&p->ntp, "delay", ntp) == EP_OK;
+}
+
 /* One run of the whole checklist, as an update; NULL on no memory. */
 static struct agentx_update *
 probe_once(struct agentx_prober *p)
 {
-  struct agentx_update     *u = calloc(1, sizeof *u);
-  struct ep_run_result      run;
-  struct ep_checklist       cl;
-  struct ep_err             err = EP_ERR_INIT;
-  struct ep_snmp_view_input in = {.version = PACKAGE_VERSION,
-                                  .profile = p->profile_name,
-                                  .interval = p->interval};
-  bool                      have_checklist = false;
-  size_t                    k;
+  struct agentx_update      *u = calloc(1, sizeof *u);
+  struct ep_run_result       run;
+  struct ep_checklist        cl;
+  struct ep_err              err = EP_ERR_INIT;
+  struct ep_snmp_view_input  in = {.version = PACKAGE_VERSION,
+                                   .profile = p->profile_name,
+                                   .interval = p->interval};
+  const struct ep_probe_kind *kinds[EP_CHECK_KINDS + 1];
+  struct timespec            now;
+  bool                       have_checklist = false;
+  size_t                     k, n;
 
   if (!u)
     return NULL;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  n = kinds_of_run(p, ntp_due(p, &now), kinds);
   ep_run_result_init(&run);
-  if (ep_check_run(p->cfg, ep_probe_kinds, ep_probe_kinds_n, &run, &err) ==
-        EP_OK &&
-      ep_checklist_build(&run, p->cfg, &cl, &err) == EP_OK)
-    have_checklist = true;
+  if (ep_check_run(p->cfg, kinds, n, &run, &err) == EP_OK) {
+    if (!settle_ntp(p, &run, &now))
+      ep_err_set(&err, EP_ENOMEM, "out of memory keeping NTP's results");
+    else if (ep_checklist_build(&run, p->cfg, &cl, &err) == EP_OK)
+      have_checklist = true;
+  }
   p->runs++;
   in.runs = p->runs;
   in.states = &p->states;
@@ -164,8 +220,8 @@ prober_main(void *arg)
 
 enum ep_status
 agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
-                    const char *profile_name, double interval, int wake_fd,
-                    struct ep_err *err)
+                    const char *profile_name, double interval,
+                    double ntp_interval, int wake_fd, struct ep_err *err)
 {
   pthread_condattr_t ca;
   sigset_t           all, old;
@@ -175,8 +231,10 @@ agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
   p->cfg = cfg;
   p->profile_name = profile_name;
   p->interval = interval;
+  p->ntp_interval = ntp_interval;
   p->wake_fd = wake_fd;
   ep_state_memory_init(&p->states);
+  ep_check_result_init(&p->ntp);
   pthread_mutex_init(&p->lock, NULL);
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -206,6 +264,16 @@ agentx_prober_stop(struct agentx_prober *p)
   pthread_join(p->thread, NULL);
   p->started = false;
   ep_state_memory_free(&p->states);
+  ep_check_result_cleanup(&p->ntp);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
+}
+
+void
+agentx_prober_drain(int fd)
+{
+  struct agentx_update *u;
+
+  while (read(fd, &u, sizeof u) == (ssize_t)sizeof u)
+    agentx_update_free(u);
 }

@@ -35,6 +35,7 @@ struct agentx_prober {
   const struct ep_config *cfg; /* borrowed; outlives the thread */
   const char             *profile_name;
   double                  interval;
+  double                  ntp_interval; /* NTP is asked at most this often */
   int                     wake_fd; /* write end: struct agentx_update * */
   pthread_t               thread;
   pthread_mutex_t         lock;
@@ -43,6 +44,10 @@ struct agentx_prober {
   /* The probe thread's own: */
   struct ep_state_memory  states;
   uint32_t                runs;
+  /* The last NTP results, a target per configured server, shown by the
+   * runs between two NTP queries. */
+  struct ep_check_result  ntp;
+  struct timespec         ntp_at; /* monotonic */
 };
 
 /* The view before the first run ends, for the agent thread to serve at
@@ -54,8 +59,12 @@ struct agentx_update *agentx_first_view(const char *profile_name,
 enum ep_status agentx_prober_start(struct agentx_prober *p,
                                    const struct ep_config *cfg,
                                    const char *profile_name, double interval,
-                                   int wake_fd, struct ep_err *err);
+                                   double ntp_interval, int wake_fd,
+                                   struct ep_err *err);
 /* Stops it: a run under way ends by its deadline first. */
 void agentx_prober_stop(struct agentx_prober *p);
+/* Frees the updates still in the pipe (read end), once the thread is
+ * stopped. */
+void agentx_prober_drain(int fd);
 
 #endif

@@ -30,11 +30,13 @@ static const oid trap_oid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 static void
 set_value(netsnmp_variable_list *vb, const struct ep_snmp_value *v)
 {
-  u_long unsigned_value = (u_long)v->number;
+  long   signed_value = (long)v->number;    /* Integer32 */
+  u_long unsigned_value = (u_long)v->number; /* Gauge32, Counter32 */
 
   switch (v->type) {
     case EP_SNMP_INTEGER:
-      snmp_set_var_typed_value(vb, ASN_INTEGER, &v->number, sizeof v->number);
+      snmp_set_var_typed_value(vb, ASN_INTEGER, &signed_value,
+                               sizeof signed_value);
       break;
     case EP_SNMP_UNSIGNED:
       snmp_set_var_typed_value(vb, ASN_GAUGE, &unsigned_value,
@@ -74,7 +76,11 @@ handle_request(netsnmp_mib_handler *handler,
         if (v)
           set_value(vb, v);
         else
-          netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+          netsnmp_set_request_error(reqinfo, r,
+                                    ep_snmp_is_object(vb->name,
+                                                      vb->name_length)
+                                      ? SNMP_NOSUCHINSTANCE
+                                      : SNMP_NOSUCHOBJECT);
         break;
       case MODE_GETNEXT:
         v = ep_snmp_view_next(view, vb->name, vb->name_length,
@@ -114,6 +120,7 @@ send_notice(const struct agentx_notice *n)
   netsnmp_variable_list *vars = NULL;
   oid                    change[EP_MIB_ROOT_LEN + 2];
   long                   check = n->check, old = n->old, now = n->now;
+  char                   target[EP_MIB_TEXT_MAX], cause[EP_MIB_TEXT_MAX];
 
   memcpy(change, ep_mib_root, sizeof ep_mib_root);
   change[EP_MIB_ROOT_LEN] = EP_MIB_NOTIFICATIONS;
@@ -122,14 +129,14 @@ send_notice(const struct agentx_notice *n)
                             ASN_OBJECT_ID, change, sizeof change);
   add_notify_var(&vars, EP_MIB_NOTIFY_CHECK, ASN_INTEGER, &check,
                  sizeof check);
-  add_notify_var(&vars, EP_MIB_NOTIFY_TARGET, ASN_OCTET_STR, n->target,
-                 ep_snmp_text_len(n->target));
+  add_notify_var(&vars, EP_MIB_NOTIFY_TARGET, ASN_OCTET_STR, target,
+                 ep_snmp_text(n->target, target));
   add_notify_var(&vars, EP_MIB_NOTIFY_OLD_STATE, ASN_INTEGER, &old,
                  sizeof old);
   add_notify_var(&vars, EP_MIB_NOTIFY_NEW_STATE, ASN_INTEGER, &now,
                  sizeof now);
-  add_notify_var(&vars, EP_MIB_NOTIFY_CAUSE, ASN_OCTET_STR, n->cause,
-                 ep_snmp_text_len(n->cause));
+  add_notify_var(&vars, EP_MIB_NOTIFY_CAUSE, ASN_OCTET_STR, cause,
+                 ep_snmp_text(n->cause, cause));
   send_v2trap(vars);
   snmp_free_varbind(vars);
 }
@@ -220,12 +227,9 @@ agentx_snmp_loop(void)
 void
 agentx_snmp_stop(void)
 {
-  struct agentx_update *u;
-
   unregister_readfd(agent.wake_fd);
-  /* Updates written after the loop ended. */
-  while (read(agent.wake_fd, &u, sizeof u) == (ssize_t)sizeof u)
-    agentx_update_free(u);
+  /* Closing the session first: snmpd stops sending us requests that
+   * would wait for the probe thread's last run to end. */
   snmp_shutdown(NAME);
   shutdown_agent();
   agentx_update_free(agent.current);

@@ -20,6 +20,9 @@ enum ep_status agentx_snmp_start(const char *socket, int ping_interval,
 /* Handles requests and updates until a NULL update arrives on wake_fd
  * (what the signal handler writes). */
 void agentx_snmp_loop(void);
+/* Leaves snmpd (before the probe thread is joined, so that no request
+ * waits on a run) and frees the view; the pipe is drained by the caller
+ * once the thread has stopped. */
 void agentx_snmp_stop(void);
 /* A line to the agent's log (printf-style, no newline). */
 void agentx_log(int priority, const char *fmt, ...)

@@ -26,6 +26,7 @@
   (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT |          \
    EP_CLI_AGENT)
 #define DEFAULT_INTERVAL 60.0
+#define DEFAULT_NTP_INTERVAL 64.0 /* s: the public NTP pool's politeness */
 #define TIMEOUT_SHARE 0.8 /* of the interval, when -t is not given */
 #define PING_INTERVAL 5   /* s: how soon a restarted snmpd is found again */
 #define EXIT_CONFIG 3     /* usage and configuration errors, as the checks */
@@ -48,7 +49,13 @@ usage_text(void)
          " -f, --foreground          do not daemonize; log to stderr\n"
          " -u, --user USER           drop to USER after start (default:\n"
          "                           edgeprobe, else nobody)\n"
-         " --pidfile FILE            write the daemon's pid there\n"
+         " --pidfile FILE            write the daemon's pid there (written\n"
+         "                           as root; removed at exit if the user\n"
+         "                           may)\n"
+         " --ntp-interval SECONDS    ask the NTP servers at most this often\n"
+         "                           (default 64, the public pool's\n"
+         "                           politeness); runs between show the\n"
+         "                           last answers\n"
          " --samples N  --nats-auth-file FILE  --expect-issuer TEXT\n"
          " --cert-warning-days N  --cert-critical-days N\n"
          " --state-dir DIR  --drift-warning RANGE  --drift-critical RANGE\n"
@@ -57,8 +64,8 @@ usage_text(void)
          "                           memory for the drift)\n\n"
          "Options of every edgeprobe check:\n%s\n"
          "The deadline of a run is the profile's timeout or -t, and at most\n"
-         "0.8 of the interval when -t is not given.  SIGTERM or SIGINT stop\n"
-         "it once a run under way has ended.\n",
+         "0.8 of the interval when -t is not given.  On SIGTERM or SIGINT\n"
+         "it leaves snmpd at once and ends when a run under way has ended.\n",
          PROGRAM, PACKAGE_VERSION, PROGRAM, ep_cli_shared_help());
 }
 
@@ -86,7 +93,11 @@ set_signals(void)
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
     return -1;
+  /* SIGHUP's default would end the daemon when a log rotation or a
+   * closed terminal sends it; it reloads nothing (restart to reload). */
   sa.sa_handler = SIG_IGN;
+  if (sigaction(SIGHUP, &sa, NULL) != 0)
+    return -1;
   return sigaction(SIGPIPE, &sa, NULL);
 }
 
@@ -117,8 +128,13 @@ choose_user(const char *user, struct ep_err *err)
 {
   struct passwd *pw;
 
-  if (geteuid() != 0)
+  if (geteuid() != 0) {
+    if (user)
+      ep_err_set(err, EP_EINVAL,
+                 "-u %s: only root can change user; started as another, "
+                 "it runs as that one", user);
     return NULL;
+  }
   if (!user)
     user = getpwnam("edgeprobe") ? "edgeprobe" : "nobody";
   pw = getpwnam(user);
@@ -188,10 +204,11 @@ main(int argc, char **argv)
   struct ep_err          err = EP_ERR_INIT;
   struct agentx_update  *first = NULL;
   const char            *user;
-  double                 interval;
+  double                 interval, ntp_interval;
   int                    wake[2] = {-1, -1};
   int                    rc = 0;
   bool                   inited = false, serving = false;
+  bool                   pidfile_written = false;
 
   ep_settings_init(&s);
   ep_config_init(&cfg);
@@ -209,6 +226,7 @@ main(int argc, char **argv)
     goto done;
   }
   interval = s.interval > 0 ? s.interval : DEFAULT_INTERVAL;
+  ntp_interval = s.ntp_interval > 0 ? s.ntp_interval : DEFAULT_NTP_INTERVAL;
   user = choose_user(s.user, &err);
   if (err.code != EP_OK) {
     rc = fail(EXIT_CONFIG, err.msg, false);
@@ -225,14 +243,21 @@ main(int argc, char **argv)
     goto done;
   }
   wake_write_fd = wake[1];
-  if (!s.foreground && daemon(0, 0) != 0) {
+  /* Stays in its directory, so that relative paths mean in every run
+   * what they meant at start, daemon or not. */
+  if (!s.foreground && daemon(1, 0) != 0) {
     rc = fail(1, "cannot become a daemon", false);
     goto done;
   }
-  if ((s.pidfile && write_pidfile(s.pidfile, &err) != EP_OK) ||
-      set_signals() != 0) {
-    rc = fail(1, err.msg[0] ? err.msg : "cannot set signal handlers",
-              !s.foreground);
+  if (s.pidfile) {
+    if (write_pidfile(s.pidfile, &err) != EP_OK) {
+      rc = fail(1, err.msg, !s.foreground);
+      goto done;
+    }
+    pidfile_written = true;
+  }
+  if (set_signals() != 0) {
+    rc = fail(1, "cannot set signal handlers", !s.foreground);
     goto done;
   }
   if (agentx_snmp_start(s.agentx_socket, PING_INTERVAL, s.foreground, wake[0],
@@ -246,8 +271,8 @@ main(int argc, char **argv)
   if (drop_privileges(user, &err) != EP_OK ||
       ep_check_validate(&cfg, ep_probe_kinds, ep_probe_kinds_n, &err) !=
         EP_OK ||
-      agentx_prober_start(&prober, &cfg, cfg.profile->name, interval, wake[1],
-                          &err) != EP_OK) {
+      agentx_prober_start(&prober, &cfg, cfg.profile->name, interval,
+                          ntp_interval, wake[1], &err) != EP_OK) {
     agentx_log(LOG_ERR, "%s: %s", PROGRAM, err.msg);
     rc = err.code == EP_EINVAL ? EXIT_CONFIG : 1;
     goto done;
@@ -259,13 +284,14 @@ main(int argc, char **argv)
   agentx_snmp_loop();
   agentx_log(LOG_INFO, "%s: stopping", PROGRAM);
 done:
-  agentx_prober_stop(&prober);
   if (serving)
     agentx_snmp_stop();
+  agentx_prober_stop(&prober);
   agentx_update_free(first);
-  if (s.pidfile && serving)
-    unlink(s.pidfile); /* may fail once unprivileged: left for the init */
+  if (pidfile_written)
+    unlink(s.pidfile); /* fails once unprivileged in root's directory */
   if (wake[0] >= 0) {
+    agentx_prober_drain(wake[0]);
     close(wake[0]);
     close(wake[1]);
   }

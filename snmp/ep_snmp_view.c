@@ -13,7 +13,7 @@ enum conversion {
   MICROSECONDS,        /* s -> Unsigned32 us */
   SIGNED_MICROSECONDS, /* s -> Integer32 us */
   PARTS_PER_BILLION,   /* ppm -> Integer32 ppb */
-  WHOLE,               /* count -> Unsigned32 */
+  STRATUM,             /* count -> Unsigned32 (0..16) */
   WHOLE_DAYS           /* days -> Integer32, rounded as the summary */
 };
 
@@ -36,7 +36,7 @@ static const struct {
                     "delay",
                     {{"offset", SIGNED_MICROSECONDS},
                      {"delay", MICROSECONDS},
-                     {"stratum", WHOLE},
+                     {"stratum", STRATUM},
                      {"drift", PARTS_PER_BILLION}},
                     4},
   [EP_CHECK_HTTPS] = {4,
@@ -63,9 +63,9 @@ enum row_column {
   COLUMN_FIRST_FIGURE
 };
 
-#define INTEGER32_MIN (-2147483647L - 1)
-#define INTEGER32_MAX 2147483647L
-#define UNSIGNED32_MAX 4294967295L
+#define INTEGER32_MIN (-2147483648.0)
+#define INTEGER32_MAX 2147483647.0
+#define UNSIGNED32_MAX 4294967295.0
 
 struct builder {
   struct ep_snmp_view *view;
@@ -105,7 +105,7 @@ add(struct builder *b, const ep_oid *sub, size_t n_sub,
 
 static void
 add_number(struct builder *b, const ep_oid *sub, size_t n_sub,
-           enum ep_snmp_type type, long number)
+           enum ep_snmp_type type, int64_t number)
 {
   struct ep_snmp_value *v = add(b, sub, n_sub, type);
 
@@ -134,8 +134,9 @@ add_octets(struct builder *b, const ep_oid *sub, size_t n_sub,
 static void
 add_text(struct builder *b, const ep_oid *sub, size_t n_sub, const char *text)
 {
-  text = text ? text : "";
-  add_octets(b, sub, n_sub, text, ep_snmp_text_len(text));
+  char ascii[EP_MIB_TEXT_MAX];
+
+  add_octets(b, sub, n_sub, ascii, ep_snmp_text(text ? text : "", ascii));
 }
 
 static void
@@ -149,16 +150,12 @@ add_date(struct builder *b, const ep_oid *sub, size_t n_sub,
 }
 
 size_t
-ep_snmp_text_len(const char *text)
+ep_snmp_text(const char *text, char out[EP_MIB_TEXT_MAX])
 {
-  size_t len = strlen(text);
+  size_t len = strnlen(text, EP_MIB_TEXT_MAX), n;
 
-  if (len <= EP_MIB_TEXT_MAX)
-    return len;
-  len = EP_MIB_TEXT_MAX;
-  /* Back off continuation bytes so no character is cut in two. */
-  while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-    len--;
+  for (n = 0; n < len; n++)
+    out[n] = text[n] >= 0x20 && text[n] < 0x7F ? text[n] : '?';
   return len;
 }
 
@@ -196,14 +193,15 @@ ep_snmp_check_number(const char *check)
   return 0;
 }
 
-static long
-clamp(double v, long lo, long hi)
+/* In double, so that the bounds hold where long has 32 bits. */
+static int64_t
+clamp(double v, double lo, double hi)
 {
-  if (!(v >= (double)lo)) /* NaN too */
-    return lo;
-  if (v >= (double)hi)
-    return hi;
-  return (long)v;
+  if (!(v >= lo)) /* NaN too */
+    return (int64_t)lo;
+  if (v >= hi)
+    return (int64_t)hi;
+  return (int64_t)v;
 }
 
 static void
@@ -227,9 +225,8 @@ add_figure(struct builder *b, ep_oid table, ep_oid column, ep_oid row,
       add_number(b, sub, 4, EP_SNMP_INTEGER,
                  clamp(round(p->value * 1e3), INTEGER32_MIN, INTEGER32_MAX));
       break;
-    case WHOLE:
-      add_number(b, sub, 4, EP_SNMP_UNSIGNED,
-                 clamp(round(p->value), 0, UNSIGNED32_MAX));
+    case STRATUM:
+      add_number(b, sub, 4, EP_SNMP_UNSIGNED, clamp(round(p->value), 0, 16));
       break;
     case WHOLE_DAYS:
       add_number(b, sub, 4, EP_SNMP_INTEGER,
@@ -259,7 +256,7 @@ add_column(struct builder *b, const struct ep_snmp_view_input *in,
         add_text(b, sub, 4, t->name);
         break;
       case COLUMN_STATE:
-        add_number(b, sub, 4, EP_SNMP_INTEGER, (long)t->state);
+        add_number(b, sub, 4, EP_SNMP_INTEGER, (int64_t)t->state);
         break;
       case COLUMN_SUMMARY:
         add_text(b, sub, 4, t->text);
@@ -308,7 +305,7 @@ add_general(struct builder *b, const struct ep_snmp_view_input *in)
   add_text(b, (ep_oid[]){g, EP_MIB_VERSION, 0}, 3, in->version);
   add_text(b, (ep_oid[]){g, EP_MIB_PROFILE, 0}, 3, in->profile);
   add_number(b, (ep_oid[]){g, EP_MIB_OVERALL_STATE, 0}, 3, EP_SNMP_INTEGER,
-             (long)state);
+             (int64_t)state);
   add_text(b, (ep_oid[]){g, EP_MIB_ROOT_CAUSE, 0}, 3, cause);
   add_text(b, (ep_oid[]){g, EP_MIB_ROOT_CAUSE_CODE, 0}, 3, code);
   if (in->run) {
@@ -318,7 +315,7 @@ add_general(struct builder *b, const struct ep_snmp_view_input *in)
                clamp(round(in->run->seconds * 1e3), 0, UNSIGNED32_MAX));
   }
   add_number(b, (ep_oid[]){g, EP_MIB_RUNS, 0}, 3, EP_SNMP_COUNTER,
-             (long)in->runs);
+             (int64_t)in->runs);
   add_number(b, (ep_oid[]){g, EP_MIB_INTERVAL, 0}, 3, EP_SNMP_UNSIGNED,
              clamp(ceil(in->interval), 0, UNSIGNED32_MAX));
 }
@@ -410,4 +407,23 @@ ep_snmp_view_next(const struct ep_snmp_view *view, const ep_oid *oid,
       compare(view->v[i].oid, view->v[i].oid_len, oid, len) == 0)
     i++;
   return i < view->n ? &view->v[i] : NULL;
+}
+
+bool
+ep_snmp_is_object(const ep_oid *oid, size_t len)
+{
+  const size_t at = EP_MIB_ROOT_LEN + 1; /* below edgeProbeObjects */
+  size_t       k;
+
+  if (len < at + 3 || memcmp(oid, ep_mib_root, sizeof ep_mib_root) != 0 ||
+      oid[EP_MIB_ROOT_LEN] != EP_MIB_OBJECTS)
+    return false;
+  if (oid[at] == EP_MIB_GENERAL)
+    return oid[at + 1] >= EP_MIB_VERSION && oid[at + 1] <= EP_MIB_INTERVAL;
+  for (k = 0; k < EP_CHECK_KINDS; k++)
+    if (oid[at] == tables[k].table)
+      return len >= at + 4 && oid[at + 1] == 1 &&
+             oid[at + 2] >= COLUMN_TARGET &&
+             oid[at + 2] < COLUMN_FIRST_FIGURE + tables[k].n_columns;
+  return false;
 }

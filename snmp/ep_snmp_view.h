@@ -71,7 +71,7 @@ struct ep_snmp_value {
   ep_oid            oid[EP_MIB_OID_MAX];
   size_t            oid_len;
   enum ep_snmp_type type;
-  long              number;
+  int64_t           number; /* within its type's range */
   char             *octets; /* EP_SNMP_OCTETS; not NUL-terminated */
   size_t            len;
 };
@@ -115,8 +115,13 @@ void ep_snmp_date(const struct timespec *t, unsigned char out[EP_MIB_DATE_LEN]);
  * 0 when unknown. */
 int ep_snmp_check_number(const char *check);
 
-/* The prefix of text (NUL-terminated) that fits a DisplayString: at most
- * 255 octets, not cutting a UTF-8 sequence in two. */
-size_t ep_snmp_text_len(const char *text);
+/* text as a DisplayString (NVT ASCII, RFC 2579): at most 255 octets,
+ * each octet outside printable ASCII as '?'.  Its length. */
+size_t ep_snmp_text(const char *text, char out[EP_MIB_TEXT_MAX]);
+
+/* Whether oid names an instance of an object of the MIB that the view
+ * may lack (noSuchInstance), rather than no object at all
+ * (noSuchObject). */
+bool ep_snmp_is_object(const ep_oid *oid, size_t len);
 
 #endif
