@@ -52,8 +52,8 @@ usage() {
 }
 
 start_snmpd
-echo "# $n runs back to back (-i 0.01), each with a deadline of 2 s"
-start_agentx -P "$TMP/soak.json" --cacert "$P/ca.pem" -i 0.01 -t 2
+echo "# $n runs back to back (-i 0.01), each with a deadline of 2 s; NTP asked every second"
+start_agentx -P "$TMP/soak.json" --cacert "$P/ca.pem" -i 0.01 -t 2 --ntp-interval 1
 if [ "$warm" -gt 0 ]; then
   wait_runs "$warm" 120 || fail "not $warm runs: $(sget EDGEPROBE-MIB::epRuns.0)"
   before=$(usage)
@@ -70,7 +70,9 @@ stop_agentx && pass "the subagent stopped cleanly after $runs runs (exit 0${EP_W
 grep -E "could not happen|ERROR|rror" "$TMP/agentx.log" && fail "errors in the subagent's log"
 if [ "$warm" -gt 0 ]; then
   echo "# descriptors and RSS (KiB) after $warm runs: $before; after $runs: $after"
-  [ "${before% *}" = "${after% *}" ] && pass "open descriptors flat: ${after% *}" ||
+  # The fewest of 40 looks may still catch a run holding a socket or two;
+  # a descriptor lost per run would show hundreds.
+  [ "${after% *}" -le $((${before% *} + 2)) ] && pass "open descriptors flat: ${before% *} -> ${after% *}" ||
     fail "open descriptors: ${before% *} after $warm runs, ${after% *} after $runs"
   grow=$((${after#* } - ${before#* }))
   if [ -n "$EP_SANITIZED" ]; then

@@ -101,7 +101,7 @@ get(const ep_oid *oid, size_t len)
   return ep_snmp_view_get(&view, oid, len);
 }
 
-static long
+static int64_t
 number(const ep_oid *oid, size_t len)
 {
   const struct ep_snmp_value *v = get(oid, len);
@@ -145,6 +145,7 @@ START_TEST(figures_in_the_mibs_units_and_order)
   t = target(ntp, "far.example", EP_STATE_CRITICAL);
   figure(t, "offset", "10.0.0.3", true, 31536000.0); /* a year ahead */
   figure(t, "delay", "10.0.0.3", true, 0.001);
+  figure(t, "stratum", "10.0.0.3", true, 99);
   checklist.state = EP_STATE_CRITICAL;
   snprintf(checklist.summary, sizeof checklist.summary, "gone.example.com "
                                                         "does not resolve");
@@ -158,8 +159,8 @@ START_TEST(figures_in_the_mibs_units_and_order)
 
     while (j < a->oid_len && j < b->oid_len && a->oid[j] == b->oid[j])
       j++;
-    ck_assert_msg(j < a->oid_len &&
-                    (j == b->oid_len ? false : a->oid[j] < b->oid[j]),
+    /* a before b: a is a proper prefix of b, or smaller where they differ. */
+    ck_assert_msg(j < b->oid_len && (j == a->oid_len || a->oid[j] < b->oid[j]),
                   "instances %zu and %zu out of order", i - 1, i);
   }
   ck_text(OBJ(1, EP_MIB_VERSION, 0), "9.9.9");
@@ -188,6 +189,7 @@ START_TEST(figures_in_the_mibs_units_and_order)
   ck_assert_int_eq(number(OBJ(3, 1, 9, 1)), 2);
   ck_assert_int_eq(number(OBJ(3, 1, 10, 1)), -12346);
   ck_assert_int_eq(number(OBJ(3, 1, 7, 2)), 2147483647L);
+  ck_assert_int_eq(number(OBJ(3, 1, 9, 2)), 16); /* a stratum over 16 */
   ck_assert_ptr_null(get(OBJ(3, 1, 10, 2)));
   /* No HTTPS or NATS run: no rows. */
   ck_assert_ptr_null(get(OBJ(4, 1, 2, 1)));
@@ -256,21 +258,38 @@ START_TEST(before_the_first_run)
 }
 END_TEST
 
-START_TEST(text_is_cut_at_255_octets_between_characters)
+START_TEST(text_is_ascii_cut_at_255_octets)
 {
-  char   text[400];
+  char   text[400], out[EP_MIB_TEXT_MAX];
   size_t i;
 
-  memset(text, 'a', 254);
-  strcpy(text + 254, "\xc3\xa9tail"); /* e-acute across the limit */
-  ck_assert_uint_eq(ep_snmp_text_len(text), 254);
   for (i = 0; i < 300; i++)
     text[i] = 'b';
   text[300] = '\0';
-  ck_assert_uint_eq(ep_snmp_text_len(text), 255);
-  ck_assert_uint_eq(ep_snmp_text_len("short"), 5);
+  ck_assert_uint_eq(ep_snmp_text(text, out), 255);
+  ck_assert_uint_eq(ep_snmp_text("issuer: Caf\xc3\xa9\tCA", out), 16);
+  ck_assert(memcmp(out, "issuer: Caf???CA", 16) == 0);
   ck_assert_int_eq(ep_snmp_check_number("https"), 3);
   ck_assert_int_eq(ep_snmp_check_number("tcp"), 0);
+}
+END_TEST
+
+START_TEST(objects_and_instances)
+{
+  /* A missing instance of an object: noSuchInstance. */
+  ck_assert(ep_snmp_is_object(OBJ(1, EP_MIB_VERSION, 0)));
+  ck_assert(ep_snmp_is_object(OBJ(1, EP_MIB_INTERVAL, 0)));
+  ck_assert(ep_snmp_is_object(OBJ(2, 1, 7, 9)));
+  ck_assert(ep_snmp_is_object(OBJ(3, 1, 10, 1)));
+  ck_assert(ep_snmp_is_object(OBJ(5, 1, 9, 3)));
+  /* No such object: noSuchObject. */
+  ck_assert(!ep_snmp_is_object(OBJ(1, EP_MIB_INTERVAL + 1, 0)));
+  ck_assert(!ep_snmp_is_object(OBJ(2, 1, 8, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(3, 1, 11, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(2, 1, 1, 1))); /* the index */
+  ck_assert(!ep_snmp_is_object(OBJ(EP_MIB_NOTIFY, 1, 0)));
+  ck_assert(!ep_snmp_is_object(OBJ(7, 1, 2, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(2, 1)));
 }
 END_TEST
 
@@ -285,7 +304,8 @@ snmp_view_suite(void)
   tcase_add_test(tc, dates_are_utc_date_and_time);
   tcase_add_test(tc, getnext_walks_the_module_and_leaves_it);
   tcase_add_test(tc, before_the_first_run);
-  tcase_add_test(tc, text_is_cut_at_255_octets_between_characters);
+  tcase_add_test(tc, text_is_ascii_cut_at_255_octets);
+  tcase_add_test(tc, objects_and_instances);
   suite_add_tcase(s, tc);
   return s;
 }
