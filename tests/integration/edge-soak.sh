@@ -7,22 +7,7 @@
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 ep_setup
 for c in nginx nats-server dnsmasq; do command -v $c >/dev/null || skip "needs $c"; done
-P="$TMP/pki"
-mkdir -p "$P"
-https_ca "$P" ca "edgeprobe test CA" && https_leaf "$P" good ca 90 "DNS:good.example" ||
-  { fail "cannot make the test PKI"; ep_done; }
-start_https_nginx "$(https_server 127.0.0.10 good 'location / { return 200 "ok\n"; }')"
-wait_tcp 127.0.0.10 443
-start_dnsmasq 127.0.0.53 --host-record=good.example,127.0.0.10 --local=/example/
-start_ntp_responder 127.0.0.41 good
-start_nats soak 127.0.0.71 7422
-cat >"$TMP/soak.json" <<JSON
-{ "timeout": 5,
-  "dns": { "servers": ["127.0.0.53"], "fallback": "none" },
-  "ntp": { "servers": ["127.0.0.41"] },
-  "https": { "targets": ["good.example"] },
-  "nats": { "targets": ["127.0.0.71:7422"] } }
-JSON
+start_soak_world
 runs=400
 [ -n "${EP_VALGRIND:-}" ] && runs=40
 # shellcheck disable=SC2086

@@ -762,3 +762,31 @@ wait_runs() {
   done
   return 1
 }
+
+# ---- the soaks' world (edge-soak.sh, collectd-soak.sh, snmp-soak.sh) -----
+# start_soak_world: one server of each kind in the namespace (nginx with
+# good.example's certificate from the test CA in $P, dnsmasq, our NTP
+# responder, nats-server) and $TMP/soak.json, a profile of them all; the
+# CA and the profile readable by an unprivileged subagent.
+start_soak_world() {
+  P="$TMP/pki"
+  mkdir -p "$P"
+  https_ca "$P" ca "edgeprobe test CA" && https_leaf "$P" good ca 90 "DNS:good.example" ||
+    { fail "cannot make the test PKI"; ep_done; }
+  chmod 755 "$P"
+  chmod 644 "$P/ca.pem"
+  start_https_nginx "$(https_server 127.0.0.10 good 'location / { return 200 "ok\n"; }')"
+  wait_tcp 127.0.0.10 443
+  start_dnsmasq 127.0.0.53 --host-record=good.example,127.0.0.10 --local=/example/
+  start_ntp_responder 127.0.0.41 good
+  start_nats soak 127.0.0.71 7422
+  cat >"$TMP/soak.json" <<JSON
+{ "timeout": 5,
+  "dns": { "servers": ["127.0.0.53"], "fallback": "none",
+           "names": [ { "name": "good.example" } ] },
+  "ntp": { "servers": ["127.0.0.41"] },
+  "https": { "targets": ["good.example"], "expect_issuers": ["edgeprobe test CA"] },
+  "nats": { "targets": ["127.0.0.71:7422"] } }
+JSON
+  chmod 644 "$TMP/soak.json"
+}
