@@ -22,13 +22,15 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
 # Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
 # validate our definitions, collectd and its headers (edgeprobe.so builds
 # only where they are), snmpd, its clients and snmptrapd, smilint for the
-# MIB, and the tools the test scripts use.
+# MIB, what builds and checks the Debian package, and the tools the test
+# scripts use.
 TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
   nftables iproute2 jq valgrind cppcheck curl strace
   monitoring-plugins-basic monitoring-plugins-standard liburiparser1
   bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
   tinyproxy-bin libnginx-mod-stream collectd-core collectd-dev
-  snmpd snmp snmptrapd smitools"
+  snmpd snmp snmptrapd smitools
+  debhelper dpkg-dev lintian"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -103,6 +105,24 @@ build() {
     { tail -n 40 "$here/$dir/make.out"; die "build failed in $dir"; }
 }
 
+# build_package: the Debian package from the files git tracks (or, in a
+# tree without git, everything but the build directories), built in
+# _deb/src so that the tree stays clean; the .deb and .changes in _deb/.
+build_package() {
+  say "dpkg-buildpackage in _deb"
+  rm -rf "$here/_deb"
+  mkdir -p "$here/_deb/src/edgeprobe"
+  if [ -d "$here/.git" ]; then
+    (cd "$here" && git ls-files -z | tar --null -cf - -T -) | tar -xf - -C "$here/_deb/src/edgeprobe"
+  else
+    (cd "$here" && tar --exclude='./_build*' --exclude=./_deb -cf - .) | tar -xf - -C "$here/_deb/src/edgeprobe"
+  fi
+  (cd "$here/_deb/src/edgeprobe" && dpkg-buildpackage -us -uc -b) >"$here/_deb/build.out" 2>&1 ||
+    { tail -n 30 "$here/_deb/build.out"; die "dpkg-buildpackage failed"; }
+  mv "$here"/_deb/src/*.deb "$here"/_deb/src/*.changes "$here"/_deb/src/*.buildinfo "$here/_deb/"
+  rm -rf "$here/_deb/src"
+}
+
 passed=0
 failed=0
 skipped=0
@@ -169,6 +189,7 @@ case "$mode" in
     install_packages $BUILD_PKGS $TEST_PKGS
     [ "$(id -u)" = 0 ] || die "the integration tests need root (network namespaces)"
     build _build --enable-werror
+    build_package
     run_suite _build "unit and integration tests"
 
     # variableScope is off: declarations open each function, as in c-ares
