@@ -6,6 +6,7 @@
 #   ./setup.sh test   the same set-up plus the test servers, then the whole
 #                     test suite: unit and integration tests, then again
 #                     under AddressSanitizer/UBSan and under valgrind
+#   ./setup.sh package  the Debian package, into _deb/
 # Idempotent: packages already installed are not fetched again.
 set -u
 
@@ -36,7 +37,7 @@ say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  echo "usage: $0 run|test|bench [ROUNDS]" >&2
+  echo "usage: $0 run|test|package|bench [ROUNDS]" >&2
   exit 2
 }
 
@@ -222,6 +223,13 @@ case "$mode" in
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
     exit $?
+    ;;
+  package)
+    # The Debian package alone, into _deb/ (README, "Debian package").
+    install_packages $BUILD_PKGS collectd-dev debhelper dpkg-dev
+    build_package
+    say "built: $(cd "$here/_deb" && ls ./*.deb)"
+    exit 0
     ;;
   bench)
     # The checklist, and SNMP polling of it, measured against the
