@@ -235,7 +235,14 @@ edgeprobe_read(user_data_t *ud)
     rc = -1;
   } else {
     const struct ep_check_result *r = &run.checks[in->kind->check];
+    struct ep_check_result        by_server;
 
+    /* NTP: a value series per configured server, from its best address,
+     * whatever addresses a pool name has this time. */
+    ep_check_result_init(&by_server);
+    if (in->kind->check == EP_CHECK_NTP &&
+        ep_check_result_by_host(r, "delay", &by_server) == EP_OK)
+      r = &by_server;
     for (i = 0; i < r->n_targets; i++)
       dispatch_target(in, &r->targets[i]);
     /* The read's own wall time, as blackbox_exporter's probe duration. */
@@ -244,6 +251,7 @@ edgeprobe_read(user_data_t *ud)
                                in) != EP_OK)
       WARNING(PLUGIN " plugin: %s check: out of memory remembering states",
               in->kind->name);
+    ep_check_result_cleanup(&by_server);
     ep_run_result_cleanup(&run);
   }
   pthread_mutex_unlock(&in->lock);

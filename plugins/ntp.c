@@ -583,15 +583,19 @@ save_offsets(struct ntp_ctx *c, struct ep_check_result *out)
   return rc;
 }
 
-/* The address's state and line, and perfdata. */
+/* The address's state and line; and, for the address that stands for
+ * its server (with_perf), the server's perfdata, labelled by the server
+ * as configured so that a pool's rotating addresses keep one series. */
 static enum ep_status
-address_result(struct ntp_ctx *c, const struct ntp_addr *a,
+address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
                struct ep_check_result *out, struct ep_err *err)
 {
+  const struct ntp_target *server = &c->targets[a->target];
+  const char *series = server->hp.is_address ? a->label : server->hp.host;
   static const double      zero = 0, sixteen = 16;
   struct ep_target_result *t;
   struct ep_buf            b;
-  char                     name[EP_HOST_MAX + 80], label[96];
+  char                     name[EP_HOST_MAX + 80], label[EP_HOST_MAX + 16];
   char                     off[32], del[32];
   enum ep_status           rc = EP_OK;
   size_t                   i;
@@ -674,9 +678,8 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a,
          "samples trusted",
       a->best.leap, a->best.version, a->best.root_delay,
       a->best.root_dispersion, a->trusted, a->sent);
-  snprintf(label, sizeof label, "%s_offset", a->label);
-  /* An alias's perfdata is already there, under the same label. */
-  if (rc == EP_OK && !a->is_alias)
+  snprintf(label, sizeof label, "%s_offset", series);
+  if (rc == EP_OK && with_perf)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "offset",
                                                 .instance = a->label,
@@ -685,8 +688,8 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a,
                                                 .warn = &c->opts.warn,
                                                 .crit = &c->opts.crit},
                             a->have_best, a->best.offset);
-  snprintf(label, sizeof label, "%s_delay", a->label);
-  if (rc == EP_OK && !a->is_alias)
+  snprintf(label, sizeof label, "%s_delay", series);
+  if (rc == EP_OK && with_perf)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "delay",
                                                 .instance = a->label,
@@ -694,8 +697,8 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a,
                                                 .label = label,
                                                 .min = &zero},
                             a->have_best, a->best.delay);
-  snprintf(label, sizeof label, "%s_stratum", a->label);
-  if (rc == EP_OK && !a->is_alias)
+  snprintf(label, sizeof label, "%s_stratum", series);
+  if (rc == EP_OK && with_perf)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "stratum",
                                                 .instance = a->label,
@@ -704,8 +707,8 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a,
                                                 .min = &zero,
                                                 .max = &sixteen},
                             a->have_best, a->best.stratum);
-  snprintf(label, sizeof label, "%s_drift", a->label);
-  if (rc == EP_OK && !a->is_alias && c->have_store)
+  snprintf(label, sizeof label, "%s_drift", series);
+  if (rc == EP_OK && with_perf && c->have_store)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "drift",
                                                 .instance = a->label,
@@ -822,7 +825,12 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
 
       if (a->target != i)
         continue;
-      rc = address_result(c, a, out, err);
+      /* The best address carries the server's perfdata; without one, the
+       * first (its figures unmeasured), unless the name failed above. */
+      rc = address_result(c, a,
+                          a == best || (!best && !problem &&
+                                        !t->resolving && !t->lookup_failed),
+                          out, err);
       if (rc != EP_OK)
         break;
       line = out->n_targets - 1;

@@ -44,7 +44,7 @@ expect_first "^EDGE NTP CRITICAL - 127\.0\.0\.34 timed out \(1 request, no reply
 expect_line '^\[OK\] 127\.0\.0\.31 offset '
 expect_within 2
 
-echo "# a pool name: every address on its own line, the best one decides"
+echo "# a pool name: every address on its own line, the best one decides and names the perfdata"
 start_chronyd 127.0.0.35
 start_chronyd 127.0.0.36
 start_dnsmasq 127.0.0.53 --host-record=pool.example,127.0.0.31 \
@@ -65,6 +65,11 @@ expect_first "^EDGE NTP OK - offset -?[0-9.]+s from pool\.example 127\.0\.0\.3[1
 for a in 31 35 36; do
   expect_line "^\[OK\] pool\.example 127\.0\.0\.$a offset -?[0-9.]+s delay "
 done
+# Graphs: one series per configured server, named after it, from its
+# best address; the pool's addresses rotate, its labels do not.
+labels=$(printf '%s\n' "$first" | sed 's/^[^|]*|//' | grep -o "'[^']*'=" | tr '\n' ' ')
+[ "$labels" = "'pool.example_offset'= 'pool.example_delay'= 'pool.example_stratum'= " ] &&
+  pass "perfdata: one series for the pool, named after it: $labels" || fail "perfdata labels: $labels"
 
 echo "# the resolver blocked, the fallback answers: the probe goes on after one try"
 blackhole 127.0.0.52
