@@ -91,6 +91,8 @@ object Service "edge-dns-all" {
   vars.edge_dns_critical = "2"
   vars.edge_dns_timeout = 1
   vars.edge_dns_interface = "lo"
+  vars.edge_dns_format = "nagios"
+  vars.edge_dns_verbose = 2
 }
 
 object Service "edge-dns-profile" {
@@ -134,6 +136,15 @@ expect_line "information/ConfigItem: Instantiated 1 Host\.$"
 expect_line "information/ConfigItem: Instantiated $((itl_commands + ours)) CheckCommands\.$"
 expect_line "information/cli: Finished validating the configuration file\(s\)\.$"
 expect_no_line "warning/|critical/"
+
+echo "# every CheckCommand maps --format and -v alike"
+for c in $(sed -n 's/^object CheckCommand "\([a-z_]*\)".*/\1/p' "$CONF"); do
+  body=$(sed -n "/^object CheckCommand \"$c\"/,/^}/p" "$CONF")
+  v=${c#edge}
+  printf '%s\n' "$body" | grep -q "value = \"\$edge${v}_format\\$\"" &&
+    printf '%s\n' "$body" | grep -q "macro(\"\$edge${v}_verbose\\$\") == 1" &&
+    pass "$c: edge${v}_format and edge${v}_verbose" || fail "$c lacks edge${v}_format or edge${v}_verbose"
+done
 
 echo "# icinga2 daemon -C: a syntax error in our file fails"
 sed '$ s/^}$//' "$CONF" >"$TMP/icinga/broken-syntax.conf"
@@ -201,10 +212,11 @@ icinga daemon -x notice -c "$TMP/icinga/run.conf" >"$TMP/icinga/daemon.log" 2>&1
 icinga_pid=$!
 q="'"
 all_argv="${q}$EP_BUILDDIR/check_edge_dns${q} ${q}--fallback-dns${q} ${q}none${q} \
+${q}--format${q} ${q}nagios${q} \
 ${q}-D${q} ${q}127.0.0.1:9${q} ${q}-D${q} ${q}127.0.0.2:9${q} \
 ${q}-H${q} ${q}a.example${q} ${q}-H${q} ${q}b.example${q} ${q}-I${q} ${q}lo${q} \
 ${q}-P${q} ${q}$TMP/local.json${q} ${q}-a${q} ${q}192.0.2.1${q} ${q}-c${q} ${q}2${q} \
-${q}-t${q} ${q}1${q} ${q}-w${q} ${q}0.5${q}"
+${q}-t${q} ${q}1${q} ${q}-vv${q} ${q}-w${q} ${q}0.5${q}"
 profile_argv="${q}$EP_BUILDDIR/check_edge_dns${q} ${q}-P${q} ${q}$TMP/local.json${q}"
 edge_argv="${q}$EP_BUILDDIR/check_edge${q} ${q}--state-dir${q} ${q}$TMP/state${q} \
 ${q}-P${q} ${q}$TMP/local.json${q} ${q}-t${q} ${q}1${q} ${q}-v${q}"
