@@ -21,6 +21,21 @@ static const char synopsis[] =
   "HTTPS to every domain, no TLS inspection, NATS on 7422 and the proxy,\n"
   "each with its state and worst target, and names the root cause first";
 
+static const char usage[] =
+  "[-P PROFILE] [-D ADDR[:PORT]]... [--fallback-dns system|none|ADDR]\n"
+  "   [-t SECONDS] [-I IFACE] [--cacert FILE] [--proxy URL\n"
+  "   [--proxy-auth-file FILE]] [--nats-auth-file FILE] [--expect-issuer TEXT]...\n"
+  "   [--state-dir DIR] [--format nagios|json] [-v|-vv]";
+
+static const char examples[] =
+  " check_edge\n"
+  "    the vendor's whole checklist, the built-in standard profile\n"
+  " check_edge -P govcloud -I enp2s0 -v\n"
+  "    the GovCloud checklist from the gateway's second interface, every\n"
+  "    target listed under its item\n"
+  " check_edge -P /etc/edgeprobe/plant4.json --state-dir /var/lib/nagios/edgeprobe\n"
+  "    the site's own profile, with the NTP drift between runs\n";
+
 static const char own_help[] =
   "Options of this check (each check's targets and thresholds come from\n"
   "the profile; -H, -w and -c belong to the single checks):\n"
@@ -56,7 +71,7 @@ main(int argc, char **argv)
   }
   if (s.help || s.version) {
     if (s.help)
-      ep_nagios_help(PROGRAM, synopsis, own_help, EXTRAS);
+      ep_nagios_help(PROGRAM, synopsis, usage, own_help, examples, EXTRAS);
     else
       printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
     state = EP_STATE_UNKNOWN;

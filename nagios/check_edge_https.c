@@ -12,6 +12,10 @@ static const struct ep_nagios_check https_check = {
   "fetches https://HOST/ from every HTTPS target of the profile (or -H) at\n"
   "once: TLS with SNI, the certificate verified and described, any HTTP\n"
   "status counted as reachable, TLS interception and SNI filtering named",
+  "[-P PROFILE] [-H HOST[:PORT]]... [--expect-issuer TEXT]...\n"
+  "   [--cacert FILE] [--proxy URL [--proxy-auth-file FILE]]\n"
+  "   [--cert-warning-days N] [--cert-critical-days N] [-w RANGE] [-c RANGE]\n"
+  "   [-t SECONDS] [-I IFACE] [--format nagios|json] [-v]",
   "Options of this check:\n"
   " -H, --hostname HOST[:PORT]\n"
   "    an HTTPS target (port 443); repeatable; replaces the profile's\n"
@@ -32,6 +36,13 @@ static const struct ep_nagios_check https_check = {
   " -w/-c apply to each target's total time in seconds (profile default\n"
   "    1 and 5)\n"
   " -vvv adds curl's trace to each target, credentials hidden\n",
+  " check_edge_https\n"
+  "    every HTTPS target of the standard profile at once\n"
+  " check_edge_https --proxy http://proxy.plant.local:3128 \\\n"
+  "     --proxy-auth-file /etc/edgeprobe/proxy.auth\n"
+  "    the same through the plant's proxy\n"
+  " check_edge_https -H api.machinemetrics.com -vv\n"
+  "    one target with its certificate chain described\n"
 };
 
 int

@@ -11,6 +11,9 @@ static const struct ep_nagios_check ntp_check = {
   &ep_ntp_kind,
   "asks each NTP server of the profile (or -H) for the time with SNTP, every\n"
   "address of a pool name up to 4, and reports this host's clock offset",
+  "[-P PROFILE] [-H HOST[:PORT]]... [--samples N] [-D ADDR[:PORT]]...\n"
+  "   [--state-dir DIR [--drift-warning RANGE] [--drift-critical RANGE]]\n"
+  "   [-w RANGE] [-c RANGE] [-t SECONDS] [-I IFACE] [--format nagios|json] [-v]",
   "Options of this check:\n"
   " -H, --hostname HOST[:PORT]\n"
   "    an NTP server or pool name (port 123); repeatable; replaces the "
@@ -19,6 +22,12 @@ static const struct ep_nagios_check ntp_check = {
   " -w/-c apply to the absolute offset in seconds of each server's best\n"
   "    address (profile default 0.5 and 1).  The offset is the server's\n"
   "    clock minus this host's: positive means this host is behind.\n",
+  " check_edge_ntp\n"
+  "    the standard profile's pool servers, every address up to 4 each\n"
+  " check_edge_ntp -H ntp.plant.local -w 0.1 -c 0.5\n"
+  "    the plant's own NTP server, tighter thresholds\n"
+  " check_edge_ntp --state-dir /var/lib/nagios/edgeprobe\n"
+  "    also the drift between runs, in ppm\n"
 };
 
 int

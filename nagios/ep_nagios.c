@@ -25,19 +25,25 @@ ep_nagios_unknown(const char *title, const char *name, enum ep_format format,
 }
 
 void
-ep_nagios_help(const char *program, const char *synopsis, const char *own_help,
-               unsigned extras)
+ep_nagios_help(const char *program, const char *synopsis, const char *usage,
+               const char *own_help, const char *examples, unsigned extras)
 {
-  printf("%s %s - %s\n\nUsage: %s [options]\n\n%s\nOptions of every "
+  printf("%s %s (edgeprobe)\n%s\n\nUsage:\n %s %s\n\n%s\nOptions of every "
          "edgeprobe check:\n%s",
-         program, PACKAGE_VERSION, synopsis, program, own_help,
+         program, PACKAGE_VERSION, synopsis, program, usage, own_help,
          ep_cli_shared_help());
   if (extras & EP_CLI_THRESHOLDS)
     printf(" -w, --warning RANGE  -c, --critical RANGE\n"
            "    thresholds on the check's main figure, Monitoring Plugins "
            "ranges\n");
-  printf("\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or "
-         "configuration error, and --help and --version).\n");
+  printf("\nExamples:\n%s"
+         "\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or "
+         "configuration error, and --help and --version).\n"
+         "\nRun it from the edge gateway's own network position (an Icinga "
+         "agent or\nNRPE there), not from the monitoring server.  Report "
+         "problems on edgeprobe's\nissue tracker, with the output of -vv "
+         "and --version.\n",
+         examples);
 }
 
 int
@@ -72,7 +78,8 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
    * result, so they exit UNKNOWN. */
   if (s.help || s.version) {
     if (s.help)
-      ep_nagios_help(check->program, check->synopsis, check->own_help,
+      ep_nagios_help(check->program, check->synopsis, check->usage,
+                     check->own_help, check->examples,
                      check->kind->cli_extras);
     else
       printf("%s %s\n", check->program, PACKAGE_VERSION);

@@ -11,7 +11,9 @@ struct ep_nagios_check {
   const char                 *program;  /* "check_edge_dns" */
   const struct ep_probe_kind *kind;     /* its probe: ep_dns_kind, ... */
   const char                 *synopsis; /* what the check does, for --help */
+  const char                 *usage;    /* its options in one line */
   const char                 *own_help; /* its own options, for --help */
+  const char                 *examples; /* command lines and what they do */
 };
 
 /* A single check's main(). */
@@ -22,10 +24,12 @@ int ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check);
 int ep_nagios_unknown(const char *title, const char *name,
                       enum ep_format format, const char *msg);
 
-/* --help: the program, what it does, its own options and the shared
- * ones (with -w/-c when extras takes them). */
+/* --help in the Monitoring Plugins' manner: the program and version,
+ * what it does, a usage line, its own options and the shared ones (with
+ * -w/-c when extras takes them), examples, exit codes, where to report. */
 void ep_nagios_help(const char *program, const char *synopsis,
-                    const char *own_help, unsigned extras);
+                    const char *usage, const char *own_help,
+                    const char *examples, unsigned extras);
 
 /* Prints text and flushes stdout; state, or 3 when stdout failed. */
 int ep_nagios_print(const char *text, int state);
