@@ -20,7 +20,7 @@ parts="/usr/lib/nagios/plugins/check_edge /usr/lib/nagios/plugins/check_edge_dns
 /usr/lib/nagios/plugins/check_edge_ntp /usr/lib/nagios/plugins/check_edge_https
 /usr/lib/nagios/plugins/check_edge_nats /usr/sbin/edgeprobe-agentx
 /usr/share/icinga2/include/plugins-contrib.d/edgeprobe.conf
-/etc/nagios-plugins/config/edgeprobe-commands.cfg
+/etc/nagios-plugins/config/edgeprobe-commands.cfg /etc/nagios/nrpe.d/edgeprobe-nrpe.cfg
 /usr/share/edgeprobe/profiles/standard.json /usr/share/edgeprobe/profiles/govcloud.json
 /usr/lib/collectd/edgeprobe.so /usr/share/snmp/mibs/EDGEPROBE-MIB.txt
 /lib/systemd/system/edgeprobe-agentx.service /usr/share/man/man8/edgeprobe-agentx.8.gz"
@@ -65,6 +65,8 @@ esac
 e=$(systemctl is-enabled edgeprobe-agentx.service 2>&1)
 [ "$e" = disabled ] && pass "edgeprobe-agentx.service installed, not enabled" ||
   fail "edgeprobe-agentx.service: $e"
+grep -q "^command\[check_edge\]=/usr/lib/nagios/plugins/check_edge$" /etc/nagios/nrpe.d/edgeprobe-nrpe.cfg &&
+  pass "NRPE's commands name the installed plugins" || fail "nrpe: $(grep check_edge /etc/nagios/nrpe.d/edgeprobe-nrpe.cfg)"
 grep -q "^ExecStart=/usr/sbin/edgeprobe-agentx -f$" /lib/systemd/system/edgeprobe-agentx.service &&
   pass "the unit runs /usr/sbin/edgeprobe-agentx" || fail "unit: $(grep ExecStart /lib/systemd/system/edgeprobe-agentx.service)"
 out=$(/usr/sbin/edgeprobe-agentx -u nosuchuser 2>&1)
@@ -80,6 +82,7 @@ getent passwd edgeprobe >/dev/null && pass "the user is still there" || fail "us
 echo "# removed: only the conffile stays"
 dpkg -r edgeprobe >"$TMP/remove" 2>&1 && pass "dpkg -r" || fail "remove: $(tail -n 5 "$TMP/remove")"
 left=$(leftovers | grep -v "^/etc/nagios-plugins/config/edgeprobe-commands.cfg$" |
+  grep -v "^/etc/nagios/nrpe.d/edgeprobe-nrpe.cfg$" |
   grep -v "^edgeprobe:" | grep -v "deinstall ok config-files")
 [ -z "$left" ] && [ -e /etc/nagios-plugins/config/edgeprobe-commands.cfg ] &&
   pass "removed; the conffile, the user and the package's config state remain" || fail "after remove: $left"
