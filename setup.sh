@@ -1,8 +1,8 @@
 #!/bin/sh
 # edgeprobe's set-up on Debian 12, as root:
-#   ./setup.sh run    install what edgeprobe needs, build, install, and run
-#                     check_edge (the whole checklist) on the built-in
-#                     standard profile
+#   ./setup.sh run    install what edgeprobe needs, build its Debian
+#                     package, install it with apt-get, and run check_edge
+#                     (the whole checklist) on the built-in standard profile
 #   ./setup.sh test   the same set-up plus the test servers, then the whole
 #                     test suite: unit and integration tests, then again
 #                     under AddressSanitizer/UBSan and under valgrind
@@ -18,6 +18,10 @@ jobs=$(nproc 2>/dev/null || echo 2)
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
   libc-ares-dev libjson-c-dev libssl-dev libcurl4-openssl-dev ca-certificates
   libsnmp-dev"
+# To build its Debian package: debhelper, and the collectd plugin's
+# headers (collectd-dev, which brings collectd-core; its service is
+# disabled again).
+PACKAGE_PKGS="debhelper dpkg-dev collectd-dev"
 # To test it: the unit-test framework, the servers the tests start (chrony
 # replaces systemd-timesyncd; its service is not started), the
 # Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
@@ -173,17 +177,17 @@ run_suite() {
 
 case "$mode" in
   run)
-    install_packages $BUILD_PKGS
-    build _build
-    say "make install"
-    make -C "$here/_build" install >"$here/_build/install.out" 2>&1 ||
-      { tail -n 20 "$here/_build/install.out"; die "make install failed"; }
-    plugindir=$(sed -n 's/^plugindir = //p' "$here/_build/Makefile")
-    prefix=$(sed -n 's/^prefix = //p' "$here/_build/Makefile")
-    plugin=$(echo "$plugindir/check_edge" |
-      sed "s|\${libdir}|$prefix/lib|; s|\${exec_prefix}|$prefix|")
-    say "running $plugin (built-in standard profile)"
-    "$plugin"
+    # The Debian package, built here and installed with apt-get: every
+    # part where its daemon looks (README, "Debian package").
+    install_packages $BUILD_PKGS $PACKAGE_PKGS
+    build_package
+    deb=$(ls "$here"/_deb/edgeprobe_[0-9]*.deb | head -n 1)
+    say "apt-get install $deb"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      --reinstall "$deb" >"$here/_deb/install.out" 2>&1 ||
+      { tail -n 20 "$here/_deb/install.out"; die "installing the package failed"; }
+    say "running /usr/lib/nagios/plugins/check_edge (built-in standard profile)"
+    /usr/lib/nagios/plugins/check_edge
     exit $?
     ;;
   test)
@@ -226,7 +230,7 @@ case "$mode" in
     ;;
   package)
     # The Debian package alone, into _deb/ (README, "Debian package").
-    install_packages $BUILD_PKGS collectd-dev debhelper dpkg-dev
+    install_packages $BUILD_PKGS $PACKAGE_PKGS
     build_package
     say "built: $(cd "$here/_deb" && ls ./*.deb)"
     exit 0
