@@ -402,6 +402,11 @@ define service {
 }
 define service {
     use                     edge
+    service_description     edge checklist through nrpe
+    check_command           check_edge_nrpe!check_edge
+}
+define service {
+    use                     edge
     service_description     edge checklist drift
     check_command           check_edge_drift!standard!/var/lib/edgeprobe
 }
@@ -427,7 +432,7 @@ expect_line "^Total Errors: +0$"
 expect_line "^Total Warnings: +0$"
 cmds=$(grep -c '^ *command_name ' "$CMDS")
 expect_line "^	Checked $((cmds + 1)) commands\.$"
-expect_line "^	Checked 13 services\.$"
+expect_line "^	Checked 14 services\.$"
 # shellcheck disable=SC2013
 for c in $(sed -n 's/^ *command_name *//p' "$CMDS"); do
   if grep -q "check_command *$c!" "$TMP/nagios/objects.cfg"; then
@@ -481,6 +486,7 @@ sample_args() {
   check_edge) echo "$TMP/local.json" ;;
   check_edge_iface) echo "$TMP/local.json!lo" ;;
   check_edge_drift) echo "$TMP/local.json!$TMP/state" ;;
+  check_edge_nrpe) echo "check_edge" ;;
   *) echo "" ;;
   esac
 }
@@ -503,7 +509,12 @@ while IFS='	' read -r name line; do
       '{ while ((i = index($0, m)) > 0) $0 = substr($0, 1, i - 1) v substr($0, i + length(m)); print }')
     n=$((n + 1))
   done
-  cmd=$(printf '%s\n' "$cmd" | awk -v b="$EP_BUILDDIR" -v h="127.0.0.1:9" '
+  # check_nrpe is the Monitoring Plugins' own, asking the host's nrpe
+  # (nrpe.sh runs a real one): here nothing listens on 127.0.0.1:5666.
+  plugins=$EP_BUILDDIR
+  host=127.0.0.1:9
+  [ "$name" = check_edge_nrpe ] && plugins=/usr/lib/nagios/plugins && host=127.0.0.1
+  cmd=$(printf '%s\n' "$cmd" | awk -v b="$plugins" -v h="$host" '
     { while ((i = index($0, "$USER1$")) > 0) $0 = substr($0, 1, i - 1) b substr($0, i + 7)
       while ((i = index($0, "$HOSTADDRESS$")) > 0) $0 = substr($0, 1, i - 1) h substr($0, i + 13)
       print }')
@@ -517,6 +528,7 @@ while IFS='	' read -r name line; do
   # the option or by our profile, and its resolvers on 127.0.0.0/8.
   case $cmd in
   *"--fallback-dns none"* | *"-P $TMP/local.json"* | *check_edge_ntp" -H 127.0.0."* | \
+    */check_nrpe" -H 127.0.0.1 "* | \
     *check_edge_nats" -H 127.0.0."* | *check_edge_https" -H 127.0.0."*) ;;
   *)
     fail "$name: the expanded command might ask the system's resolver: $cmd"
@@ -530,7 +542,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(unreachable\): no name resolves)'; then
+    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(unreachable\): no name resolves)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"
