@@ -612,16 +612,19 @@ start_collectd() {
   ep_pids="$ep_pids $collectd_pid"
 }
 
-# stop_collectd: TERM, then its exit (its plugins shut down); a finding of
-# valgrind's (exit 99) or any other failed exit is the test's failure.
-stop_collectd() {
-  kill "$collectd_pid" 2>/dev/null
-  wait "$collectd_pid" 2>/dev/null
-  collectd_rc=$?
-  [ "$collectd_rc" = 0 ] && return 0
-  fail "collectd exited $collectd_rc: $(tail -n 40 "$collectd_conf_used.out" 2>/dev/null)"
+# stop_daemon PID NAME LOG: TERM, then its exit (a daemon's shutdown runs);
+# a finding of valgrind's (exit 99), ASan's report or any other failed
+# exit is the test's failure, with the end of LOG.
+stop_daemon() {
+  kill "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  _rc=$?
+  [ "$_rc" = 0 ] && return 0
+  fail "$2 exited $_rc: $(tail -n 40 "$3" 2>/dev/null)"
   return 1
 }
+
+stop_collectd() { stop_daemon "$collectd_pid" collectd "$collectd_conf_used.out"; }
 
 # last_value DIR HOST/PLUGIN/TYPE-INSTANCE: the newest value in csv.
 last_value() {
@@ -728,16 +731,7 @@ start_agentx() {
   ep_pids="$ep_pids $agentx_pid"
 }
 
-# stop_agentx: TERM and its exit; a failed exit (valgrind's 99, ASan's
-# report) is the test's failure.
-stop_agentx() {
-  kill "$agentx_pid" 2>/dev/null
-  wait "$agentx_pid" 2>/dev/null
-  agentx_rc=$?
-  [ "$agentx_rc" = 0 ] && return 0
-  fail "edgeprobe-agentx exited $agentx_rc: $(tail -n 40 "$TMP/agentx.log")"
-  return 1
-}
+stop_agentx() { stop_daemon "$agentx_pid" edgeprobe-agentx "$TMP/agentx.log"; }
 
 # snmp OP ARGS...: snmpget, snmpwalk, ... over v2c inside the namespace,
 # with EDGEPROBE-MIB loaded; values only (-Oqv) unless ARGS say otherwise.
