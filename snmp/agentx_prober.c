@@ -81,12 +81,10 @@ ntp_due(const struct agentx_prober *p, const struct timespec *now)
 
 /* The kinds of this run into kinds; their count. */
 static size_t
-kinds_of_run(const struct agentx_prober *p, bool with_ntp,
-             const struct ep_probe_kind **kinds)
+kinds_of_run(bool with_ntp, const struct ep_probe_kind **kinds)
 {
   size_t i, n = 0;
 
-  (void)p;
   for (i = 0; i < ep_probe_kinds_n; i++)
     if (with_ntp || ep_probe_kinds[i]->check != EP_CHECK_NTP)
       kinds[n++] = ep_probe_kinds[i];
@@ -138,7 +136,7 @@ probe_once(struct agentx_prober *p)
   if (!u)
     return NULL;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  n = kinds_of_run(p, ntp_due(p, &now), kinds);
+  n = kinds_of_run(ntp_due(p, &now), kinds);
   ep_run_result_init(&run);
   if (ep_check_run(p->cfg, kinds, n, &run, &err) == EP_OK) {
     if (!settle_ntp(p, &run, &now))
