@@ -94,18 +94,21 @@ for h in plant-a plant-b; do
   v=$(last_value "$C" "$h/edgeprobe-dns/gauge-api.example.com-state")
   [ "$v" = 0.000000 ] && pass "$h: dns state 0 at the centre" || fail "$h: dns state '$v'"
 done
-expect_near "$(last_value "$C" plant-a/edgeprobe-dns/response_time-api.example.com)" 0 0.02 \
-  "plant-a: dns response_time at the centre, its resolver's"
-# The median of three reads: one late wake-up of the relay on a loaded
-# machine (valgrind beside it) is the relay's, not the figure's.
-i=0
-while [ $i -lt 100 ] &&
-  [ "$(values "$C" plant-b/edgeprobe-dns/response_time-api.example.com | grep -vc nan)" -lt 3 ]; do
-  sleep 0.1
-  i=$((i + 1))
-done
-expect_near "$(values "$C" plant-b/edgeprobe-dns/response_time-api.example.com | grep -v nan |
-  head -n 3 | sort -n | sed -n 2p)" 0.2 0.02 \
+# The median of three reads: one late wake-up of a resolver or the relay
+# on a loaded machine (valgrind beside it) is theirs, not the figure's.
+median_dns() {
+  _i=0
+  while [ $_i -lt 100 ] &&
+    [ "$(values "$C" "$1/edgeprobe-dns/response_time-api.example.com" | grep -vc nan)" -lt 3 ]; do
+    sleep 0.1
+    _i=$((_i + 1))
+  done
+  values "$C" "$1/edgeprobe-dns/response_time-api.example.com" | grep -v nan |
+    head -n 3 | sort -n | sed -n 2p
+}
+expect_near "$(median_dns plant-a)" 0 0.02 \
+  "plant-a: dns response_time at the centre, its resolver's (median of 3 reads)"
+expect_near "$(median_dns plant-b)" 0.2 0.02 \
   "plant-b: dns response_time at the centre, its 200 ms relay's (median of 3 reads)"
 wait_value "$C" plant-b/edgeprobe-nats/gauge-127.0.0.71_7422-state 10
 [ "$(last_value "$C" plant-a/edgeprobe-nats/gauge-127.0.0.71_7422-state)" = 0.000000 ] &&
