@@ -150,10 +150,10 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
   for (i = 0; i < dns->n_targets; i++)
     if (!cause_is(&dns->targets[i], EP_CAUSE_DNS_UNREACHABLE))
       return;
+  /* The system's words ("network unreachable") are on the DNS item's
+   * line, below: the first line stays short. */
   c = add_cause(d, EP_ROOT_NO_NETWORK, EP_CHECK_DNS,
-                "no network: every resolver and endpoint is unreachable "
-                "(%s)",
-                dns->summary ? dns->summary : "DNS unreachable");
+                "no network: every resolver and endpoint is unreachable");
   for (k = 0; k < EP_CHECK_KINDS; k++)
     for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
       explain(d, c, run, k, i);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <ares.h>
+#include <errno.h>
 #include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "ep_addr.h"
+#include "ep_neterr.h"
 #include "ep_resolver.h"
 #include "ep_time.h"
 
@@ -37,6 +39,9 @@ struct channel {
    * to its own read, not to the loop pass that handled it. */
   struct timespec  last_read;
   const struct ep_iface *iface; /* queries leave from it; NULL: any */
+  /* The last socket error with this server, which c-ares reports only as
+   * ECONNREFUSED: "network unreachable" is not "nothing listening". */
+  int              last_errno;
   size_t           in_flight;
   struct query    *waiting, *waiting_tail; /* not sent yet, in order */
   bool             pumping;  /* in pump(): c-ares may call back at once */
@@ -104,7 +109,7 @@ ep_dns_outcome_str(enum ep_dns_outcome o)
     case EP_DNS_TIMEOUT:
       return "timed out";
     case EP_DNS_UNREACHABLE:
-      return "unreachable (connection refused)";
+      return "unreachable";
     case EP_DNS_CANCELLED:
       return "timed out";
   }
@@ -197,8 +202,12 @@ static int
 sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len,
              void *data)
 {
-  (void)data;
-  return connect(fd, sa, len);
+  struct channel *c = data;
+  int             rc = connect(fd, sa, len);
+
+  if (c && rc != 0 && errno != EINPROGRESS)
+    c->last_errno = errno;
+  return rc;
 }
 
 static ares_ssize_t
@@ -232,6 +241,9 @@ sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
       }
     }
     c->last_read = stamped ? ep_time_mono_of_wall(wall) : ep_time_now();
+  } else if (c && n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+             errno != EINTR) {
+    c->last_errno = errno;
   }
   if (from_len)
     *from_len = msg.msg_namelen;
@@ -241,13 +253,17 @@ sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
 static ares_ssize_t
 sock_sendv(ares_socket_t fd, const struct iovec *iov, int n_iov, void *data)
 {
-  struct msghdr msg;
+  struct channel *c = data;
+  struct msghdr   msg;
+  ssize_t         n;
 
-  (void)data;
   memset(&msg, 0, sizeof msg);
   msg.msg_iov = (struct iovec *)(uintptr_t)iov;
   msg.msg_iovlen = (size_t)n_iov;
-  return sendmsg(fd, &msg, MSG_NOSIGNAL);
+  n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+  if (c && n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+    c->last_errno = errno;
+  return n;
 }
 
 static const struct ares_socket_functions sock_functions = {
@@ -478,6 +494,8 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   (void)timeouts;
   memset(&a, 0, sizeof a);
   a.outcome = outcome_of(status);
+  if (a.outcome == EP_DNS_UNREACHABLE)
+    a.os_errno = r->chans[q->server].last_errno;
   /* A reply is timed to the moment it was read; silence and errors to
    * the moment they were noticed. */
   if (abuf && ep_time_reached(r->chans[q->server].last_read, q->sent))
@@ -678,9 +696,34 @@ ep_resolver_cancel(struct ep_resolver *r)
     answer_waiting(r, &r->chans[i]);
 }
 
-static void
-describe_failure(const struct ep_resolver *r, struct ep_lookup_result *res)
+struct ep_errtext
+ep_dns_silence_words(const struct ep_dns_answer *const *answers, size_t n)
 {
+  struct ep_errtext t;
+  size_t            i;
+  int               e = -1;
+
+  for (i = 0; i < n; i++) {
+    if (answers[i]->outcome != EP_DNS_UNREACHABLE) {
+      snprintf(t.text, sizeof t.text, "timed out");
+      return t;
+    }
+    if (e == -1)
+      e = answers[i]->os_errno;
+    else if (e != answers[i]->os_errno)
+      e = 0;
+  }
+  if (e > 0)
+    return ep_net_strerror(e, true);
+  snprintf(t.text, sizeof t.text, "unreachable");
+  return t;
+}
+
+static void
+describe_failure(const struct ep_resolver *r, struct ep_lookup_result *res,
+                 const struct ep_dns_answer *answers)
+{
+  const struct ep_dns_answer *row[SERVERS_MAX];
   char  *out = res->failure;
   size_t size = sizeof res->failure, i, len = 0;
   int    n;
@@ -690,6 +733,8 @@ describe_failure(const struct ep_resolver *r, struct ep_lookup_result *res)
              res->via_fallback ? "fallback " : "", res->server);
     return;
   }
+  for (i = 0; i < r->n; i++)
+    row[i] = &answers[i];
   n = snprintf(out, size, "no answer from ");
   len = n > 0 && (size_t)n < size ? (size_t)n : 0;
   for (i = 0; i < r->n && len < size; i++) {
@@ -705,7 +750,7 @@ describe_failure(const struct ep_resolver *r, struct ep_lookup_result *res)
   }
   if (len < size)
     snprintf(out + len, size - len, " (%s)",
-             res->outcome == EP_DNS_UNREACHABLE ? "unreachable" : "timed out");
+             ep_dns_silence_words(row, r->n).text);
 }
 
 static void
@@ -725,7 +770,7 @@ decide(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
     res.n_addrs = a->n_addrs;
     memcpy(res.addrs, a->addrs, sizeof res.addrs);
   } else {
-    describe_failure(l->r, &res);
+    describe_failure(l->r, &res, l->answers);
   }
   l->decided = true;
   l->cb(l->arg, &res);
@@ -756,7 +801,7 @@ decide_silent(struct lookup *l, size_t server, enum ep_dns_outcome outcome)
   res.nobody_answered = true;
   if (server < l->r->n)
     memcpy(res.server, l->r->servers[server].label, sizeof res.server);
-  describe_failure(l->r, &res);
+  describe_failure(l->r, &res, l->answers);
   l->decided = true;
   l->cb(l->arg, &res);
 }

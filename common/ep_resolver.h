@@ -36,10 +36,18 @@ const char *ep_dns_outcome_str(enum ep_dns_outcome o);
 struct ep_dns_answer {
   enum ep_dns_outcome outcome;
   double              seconds; /* from sending to the reply being read */
+  int                 os_errno; /* EP_DNS_UNREACHABLE: the socket's error */
   bool                truncated; /* more addresses than EP_DNS_MAX_ADDRS */
   size_t              n_addrs;
   char                addrs[EP_DNS_MAX_ADDRS][EP_DNS_ADDR_TEXT];
 };
+
+/* How the resolvers of answers stayed silent, in words: "timed out"
+ * unless every one was unreachable, then why ("network unreachable",
+ * "port unreachable: nothing listening", or "unreachable" when they
+ * differ). */
+struct ep_errtext ep_dns_silence_words(const struct ep_dns_answer *const *answers,
+                                       size_t n);
 
 struct ep_dns_server {
   char label[80]; /* "8.8.8.8" or "127.0.0.1:5353" */

@@ -10,8 +10,10 @@
 #include "ep_cli.h"
 #include "ep_addr.h"
 #include "ep_buf.h"
+#include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_run.h"
+#include "ep_summary.h"
 #include "ep_time.h"
 
 #define TEXT_MAX (64u << 10)
@@ -395,8 +397,13 @@ ep_dns_evaluate(const struct ep_dns_name *name,
       if (rc == EP_OK)
         rc = list_servers(&b, servers, answers, n_servers, true, is_silent);
     }
-    if (rc == EP_OK && unreachable)
-      rc = ep_buf_printf(&b, " (unreachable)");
+    if (rc == EP_OK && unreachable) {
+      const struct ep_dns_answer *row[EP_DNS_MAX_SERVERS];
+
+      for (i = 0; i < n_servers && i < EP_DNS_MAX_SERVERS; i++)
+        row[i] = &answers[i];
+      rc = ep_buf_printf(&b, " (%s)", ep_dns_silence_words(row, i).text);
+    }
   } else if (rc == EP_OK && use_fallback && any_answer) {
     t->state = ep_state_worse(t->state, EP_STATE_WARNING);
     ep_target_set_cause(t, EP_CAUSE_DNS_FALLBACK);
@@ -454,28 +461,39 @@ server_all(const struct ep_dns_answer *answers, size_t n_names,
   return n_names > 0;
 }
 
-/* Every answer of the group's silent servers was "unreachable". */
+/* Every answer of the group's silent servers was "unreachable": why, in
+ * words, into *why ("network unreachable" when they agree). */
 static bool
 all_unreachable(const struct ep_dns_answer *answers, size_t n_names,
                 size_t n_servers, const struct ep_dns_server *servers,
-                bool fallback)
+                bool fallback, struct ep_errtext *why)
 {
   size_t i, s;
-  bool   any = false;
+  int    e = -1;
 
   for (s = 0; s < n_servers; s++) {
     if (servers[s].fallback != fallback)
       continue;
     for (i = 0; i < n_names; i++) {
-      enum ep_dns_outcome o = answers[i * n_servers + s].outcome;
+      const struct ep_dns_answer *a = &answers[i * n_servers + s];
 
-      if (is_silent(o) && o != EP_DNS_UNREACHABLE)
+      if (is_silent(a->outcome) && a->outcome != EP_DNS_UNREACHABLE)
         return false;
-      if (o == EP_DNS_UNREACHABLE)
-        any = true;
+      if (a->outcome != EP_DNS_UNREACHABLE)
+        continue;
+      if (e == -1)
+        e = a->os_errno;
+      else if (e != a->os_errno)
+        e = 0;
     }
   }
-  return any;
+  if (e == -1)
+    return false;
+  if (e > 0)
+    *why = ep_net_strerror(e, true);
+  else
+    snprintf(why->text, sizeof why->text, "unreachable");
+  return true;
 }
 
 static bool
@@ -528,8 +546,9 @@ ep_dns_summarize(struct ep_check_result *out,
                  const struct ep_dns_answer *answers, size_t n_names,
                  struct ep_err *err)
 {
-  struct ep_buf  b, silent, fb_silent, refusing, fb_refusing;
-  enum ep_status rc = EP_OK;
+  struct ep_buf      b, silent, fb_silent, refusing, fb_refusing;
+  struct ep_problem *own = NULL; /* the names' troubles not said above */
+  enum ep_status     rc = EP_OK;
   size_t         i, s, shown = 0, problems = 0, fb_answers = 0;
   size_t         n_primary = 0, n_primary_silent = 0;
   bool           fallback_used;
@@ -564,18 +583,21 @@ ep_dns_summarize(struct ep_check_result *out,
   /* The fallback matters only once every configured resolver is silent. */
   fallback_used = n_primary > 0 && n_primary_silent == n_primary;
   if (rc == EP_OK && silent.len) {
-    rc = ep_buf_printf(&b, "%s not answering%s", ep_buf_str(&silent),
-                       all_unreachable(answers, n_names, n_servers, servers,
-                                       false)
-                         ? " (unreachable)"
-                         : "");
-    if (rc == EP_OK && fallback_used && fb_silent.len)
-      rc = ep_buf_printf(&b, ", fallback %s not answering either%s",
-                         ep_buf_str(&fb_silent),
-                         all_unreachable(answers, n_names, n_servers, servers,
-                                         true)
-                           ? " (unreachable)"
-                           : "");
+    struct ep_errtext why;
+
+    if (all_unreachable(answers, n_names, n_servers, servers, false, &why))
+      rc = ep_buf_printf(&b, "%s not answering (%s)", ep_buf_str(&silent),
+                         why.text);
+    else
+      rc = ep_buf_printf(&b, "%s not answering", ep_buf_str(&silent));
+    if (rc == EP_OK && fallback_used && fb_silent.len) {
+      if (all_unreachable(answers, n_names, n_servers, servers, true, &why))
+        rc = ep_buf_printf(&b, ", fallback %s not answering either (%s)",
+                           ep_buf_str(&fb_silent), why.text);
+      else
+        rc = ep_buf_printf(&b, ", fallback %s not answering either",
+                           ep_buf_str(&fb_silent));
+    }
     else if (rc == EP_OK && fallback_used && fb_refusing.len)
       rc = ep_buf_printf(&b, ", fallback %s refuses queries",
                          ep_buf_str(&fb_refusing));
@@ -585,8 +607,11 @@ ep_dns_summarize(struct ep_check_result *out,
   if (rc == EP_OK && refusing.len)
     rc = ep_buf_printf(&b, "%s%s refuses queries", b.len ? "; " : "",
                        ep_buf_str(&refusing));
+  if (rc == EP_OK && !(own = calloc(out->n_targets + 1, sizeof *own)))
+    rc = EP_ENOMEM;
   for (i = 0; i < out->n_targets && rc == EP_OK; i++) {
     const struct ep_target_result *t = &out->targets[i];
+    size_t                         len = strlen(t->name);
 
     if (t->state == EP_STATE_OK)
       continue;
@@ -594,20 +619,31 @@ ep_dns_summarize(struct ep_check_result *out,
     if (explained(t, servers, &answers[i * n_servers], n_servers, answers,
                   n_names))
       continue;
-    if (shown < 3)
-      rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", t->text);
-    shown++;
+    own[shown].text = t->text;
+    own[shown++].why = strncmp(t->text, t->name, len) == 0 &&
+                           t->text[len] == ' '
+                         ? t->text + len + 1
+                         : NULL;
   }
-  if (rc == EP_OK && shown > 3)
-    rc = ep_buf_printf(&b, "; and %zu more", shown - 3);
+  if (rc == EP_OK && shown) {
+    if (b.len)
+      rc = ep_buf_printf(&b, "; ");
+    if (rc == EP_OK)
+      rc = ep_summary_problems(&b, own, shown, out->n_targets,
+                               out->n_targets - problems, "names",
+                               b.len < EP_SUMMARY_BUDGET
+                                 ? EP_SUMMARY_BUDGET - b.len
+                                 : 0);
+  } else if (rc == EP_OK && b.len && problems < out->n_targets) {
+    rc = ep_buf_printf(&b, " (%zu of %zu names fine)",
+                       out->n_targets - problems, out->n_targets);
+  }
+  free(own);
   if (rc == EP_OK && !b.len) {
     if (out->n_targets == 1)
       rc = ep_buf_printf(&b, "%s", out->targets[0].text);
     else
       rc = ep_buf_printf(&b, "%zu names resolved", out->n_targets);
-  } else if (rc == EP_OK && problems < out->n_targets) {
-    rc = ep_buf_printf(&b, " (%zu of %zu names fine)",
-                       out->n_targets - problems, out->n_targets);
   }
   if (rc == EP_OK)
     rc = ep_check_result_take_summary(out, &b);

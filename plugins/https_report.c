@@ -9,13 +9,14 @@
 #include <curl/curl.h>
 #include <openssl/x509_vfy.h>
 
+#include "ep_neterr.h"
 #include "ep_output.h"
+#include "ep_summary.h"
 #include "ep_tls.h"
 #include "ep_cause.h"
 #include "https_report.h"
 
 #define TEXT_MAX 2048
-#define SHOWN_MAX 3 /* targets named in the summary */
 
 /* A target's verdict: its state and why, in words that do not name the
  * target, so that one cause shared by many is said once. */
@@ -333,16 +334,15 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
       if (proxy)
         add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_UNREACHABLE,
                   "cannot connect to the proxy: %s",
-                  t->os_errno ? ep_strerror((int)t->os_errno).text
+                  t->os_errno ? ep_net_strerror((int)t->os_errno, false).text
                               : curl_text(t));
       else
         add_cause(v, EP_STATE_CRITICAL,
-                  t->os_errno == ECONNREFUSED ? EP_CAUSE_TCP_REFUSED
-                                              : EP_CAUSE_TCP_UNREACHABLE,
+                  t->os_errno ? ep_net_connect_cause((int)t->os_errno)
+                              : EP_CAUSE_TCP_UNREACHABLE,
                   "%s",
-                  t->os_errno == ECONNREFUSED ? "connection refused"
-                  : t->os_errno ? ep_strerror((int)t->os_errno).text
-                                : curl_text(t));
+                  t->os_errno ? ep_net_strerror((int)t->os_errno, false).text
+                              : curl_text(t));
       return;
     case CURLE_INTERFACE_FAILED:
       add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TCP_ERROR,
@@ -583,20 +583,21 @@ target_result(const struct ep_https_options *o,
   return EP_OK;
 }
 
-/* The first line: every target fine, one cause shared by all that are
- * not, or the first few targets' own lines. */
+/* The first line: every target fine, or what is wrong, a cause shared
+ * by several said once. */
 static enum ep_status
 summarize(const struct ep_https_target *targets, const struct verdict *v,
           size_t n, const char *proxy, bool env_credentials,
           struct ep_check_result *out)
 {
-  struct ep_buf  b;
-  enum ep_status rc = EP_OK;
-  size_t         i, bad = 0, shown = 0, first_bad = n, slowest = n;
-  size_t         soonest = n;
-  bool           shared = true;
-  char           num[32];
+  struct ep_buf      b;
+  struct ep_problem *problems = calloc(n + 1, sizeof *problems);
+  enum ep_status     rc = EP_OK;
+  size_t             i, bad = 0, slowest = n, soonest = n;
+  char               num[32];
 
+  if (!problems)
+    return EP_ENOMEM;
   for (i = 0; i < n; i++) {
     if (v[i].reachable && (slowest == n ||
                            targets[i].total_s > targets[slowest].total_s))
@@ -607,30 +608,14 @@ summarize(const struct ep_https_target *targets, const struct verdict *v,
       soonest = i;
     if (v[i].state == EP_STATE_OK)
       continue;
-    if (bad++ == 0)
-      first_bad = i;
-    else if (strcmp(v[i].cause, v[first_bad].cause) != 0)
-      shared = false;
+    problems[bad].name = out->targets[i].name;
+    problems[bad].text = out->targets[i].text;
+    problems[bad++].why = out->targets[i].why;
   }
   ep_buf_init(&b, TEXT_MAX);
-  if (bad > 1 && shared) {
-    rc = ep_buf_printf(&b, "%s: %zu of %zu targets (", v[first_bad].cause,
-                       bad, n);
-    for (i = 0; i < n && rc == EP_OK; i++)
-      if (v[i].state != EP_STATE_OK && shown++ < SHOWN_MAX)
-        rc = ep_buf_printf(&b, "%s%s", shown > 1 ? ", " : "",
-                           targets[i].spec);
-    if (rc == EP_OK)
-      rc = ep_buf_printf(&b, "%s)", shown > SHOWN_MAX ? ", ..." : "");
-  } else if (bad) {
-    for (i = 0; i < n && rc == EP_OK; i++)
-      if (v[i].state != EP_STATE_OK && shown++ < SHOWN_MAX)
-        rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "",
-                           out->targets[i].text);
-    if (rc == EP_OK && shown > SHOWN_MAX)
-      rc = ep_buf_printf(&b, "; and %zu more", shown - SHOWN_MAX);
-    if (rc == EP_OK && bad < n)
-      rc = ep_buf_printf(&b, " (%zu of %zu targets fine)", n - bad, n);
+  if (bad) {
+    rc = ep_summary_problems(&b, problems, bad, n, n - bad, "HTTPS targets",
+                             EP_SUMMARY_BUDGET);
   } else if (n == 1) {
     rc = ep_buf_printf(&b, "%s", out->targets[0].text);
   } else {
@@ -643,6 +628,7 @@ summarize(const struct ep_https_target *targets, const struct verdict *v,
       rc = ep_buf_printf(&b, ", certificates at least %.0f days left",
                          targets[soonest].seen.soonest_days);
   }
+  free(problems);
   if (rc == EP_OK && proxy)
     rc = ep_buf_printf(&b, " [through proxy %s%s, which resolves the names]",
                        proxy, env_credentials

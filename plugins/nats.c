@@ -15,8 +15,10 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_json.h"
+#include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_run.h"
+#include "ep_summary.h"
 #include "ep_time.h"
 #include "ep_tls.h"
 #include "nats.h"
@@ -208,18 +210,6 @@ fail(struct nats_target *t, const char *code, const char *fmt, ...)
   close_target(t);
 }
 
-static const char *
-connect_cause(int e)
-{
-  if (e == ECONNREFUSED)
-    return EP_CAUSE_TCP_REFUSED;
-  if (e == ENETUNREACH || e == EHOSTUNREACH || e == EADDRNOTAVAIL)
-    return EP_CAUSE_TCP_UNREACHABLE;
-  if (e == ETIMEDOUT)
-    return EP_CAUSE_TCP_TIMEOUT;
-  return EP_CAUSE_TCP_ERROR;
-}
-
 static void
 done(struct nats_target *t, enum outcome o)
 {
@@ -296,9 +286,9 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
       errno != EINPROGRESS) {
-    fail(t, connect_cause(errno), "%s",
-         errno == ECONNREFUSED ? "connection refused"
-                                        : ep_strerror(errno).text);
+    int e = errno;
+
+    fail(t, ep_net_connect_cause(e), "%s", ep_net_strerror(e, false).text);
   }
 }
 
@@ -437,7 +427,7 @@ send_pending(struct nats_target *t)
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         n = -2;
       else if (n < 0)
-        snprintf(why, sizeof why, "cannot send: %s", ep_strerror(errno).text);
+        snprintf(why, sizeof why, "cannot send: %s", ep_net_strerror(errno, false).text);
     }
     if (n == -2)
       return;
@@ -574,7 +564,7 @@ read_some(struct nats_ctx *c, struct nats_target *t, struct timespec now)
       n = -2;
     else if (n < 0)
       snprintf(why, sizeof why, "%s",
-               errno == ECONNRESET ? "connection reset" : ep_strerror(errno).text);
+               ep_net_strerror(errno, false).text);
   }
   if (n == -2)
     return;
@@ -621,8 +611,8 @@ on_connected(struct nats_target *t, struct timespec now)
   if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
     e = errno;
   if (e) {
-    fail(t, connect_cause(e), "%s",
-         e == ECONNREFUSED ? "connection refused" : ep_strerror(e).text);
+    fail(t, ep_net_connect_cause(e), "%s",
+         ep_net_strerror(e, false).text);
     return;
   }
   t->t_connected = now;
@@ -970,7 +960,8 @@ nats_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
   struct nats_ctx *c = p->ctx;
   struct ep_buf    b;
   enum ep_status   rc = EP_OK;
-  size_t           i, bad = 0, shown = 0, pongs = 0;
+  struct ep_problem *problems;
+  size_t           i, bad = 0, pongs = 0;
   double           slowest = -1;
 
   if (!(out->check = strdup("nats")))
@@ -981,7 +972,11 @@ nats_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
     return rc;
   ep_check_result_settle(out);
   ep_buf_init(&b, TEXT_MAX);
-  for (i = 0; i < out->n_targets && rc == EP_OK; i++) {
+  if (!(problems = calloc(out->n_targets + 1, sizeof *problems))) {
+    ep_buf_cleanup(&b);
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
+  for (i = 0; i < out->n_targets; i++) {
     if (c->targets[i].have_rtt) {
       pongs++;
       if (c->targets[i].rtt_s > slowest)
@@ -989,15 +984,15 @@ nats_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
     }
     if (out->targets[i].state == EP_STATE_OK)
       continue;
-    bad++;
-    if (shown++ < 3)
-      rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", out->targets[i].text);
+    problems[bad].name = out->targets[i].name;
+    problems[bad].text = out->targets[i].text;
+    problems[bad++].why = out->targets[i].why;
   }
-  if (rc == EP_OK && shown > 3)
-    rc = ep_buf_printf(&b, "; and %zu more", shown - 3);
-  if (rc == EP_OK && bad && bad < out->n_targets)
-    rc = ep_buf_printf(&b, " (%zu of %zu endpoints fine)",
-                       out->n_targets - bad, out->n_targets);
+  if (bad)
+    rc = ep_summary_problems(&b, problems, bad, out->n_targets,
+                             out->n_targets - bad, "NATS endpoints",
+                             EP_SUMMARY_BUDGET);
+  free(problems);
   if (rc == EP_OK && !bad) {
     if (out->n_targets == 1) {
       rc = ep_buf_printf(&b, "%s", out->targets[0].text);

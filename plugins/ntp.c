@@ -16,9 +16,11 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_drift.h"
+#include "ep_neterr.h"
 #include "ep_offsets.h"
 #include "ep_output.h"
 #include "ep_run.h"
+#include "ep_summary.h"
 #include "ep_time.h"
 #include "ntp.h"
 #include "ep_cli.h"
@@ -157,9 +159,12 @@ close_addr(struct ntp_addr *a)
 static void
 fail_addr(struct ntp_addr *a, const char *what, int errnum)
 {
-  if (!a->error[0])
+  if (!a->error[0] && what)
     snprintf(a->error, sizeof a->error, "%.60s: %s", what,
-             ep_strerror(errnum).text);
+             ep_net_strerror(errnum, true).text);
+  else if (!a->error[0])
+    snprintf(a->error, sizeof a->error, "%s",
+             ep_net_strerror(errnum, true).text);
   a->awaiting = false;
   a->finished = true;
   close_addr(a);
@@ -224,7 +229,12 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
   struct timespec wall;
 
   if (a->fd < 0 && (a->fd = open_socket(c, a)) < 0) {
-    fail_addr(a, "cannot open a socket", errno);
+    /* A connect() without a route fails here: say it as a send would. */
+    fail_addr(a, errno == ENETUNREACH || errno == EHOSTUNREACH ||
+                   errno == ENETDOWN
+                 ? NULL
+                 : "cannot open a socket",
+              errno);
     return;
   }
   a->prev_xmt = a->xmt_wire;
@@ -238,7 +248,11 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
                 random32();
   ep_ntp_build_request(pkt, a->xmt_wire);
   if (send(a->fd, pkt, sizeof pkt, MSG_NOSIGNAL) != (ssize_t)sizeof pkt) {
-    fail_addr(a, "cannot send", errno);
+    fail_addr(a, errno == ENETUNREACH || errno == EHOSTUNREACH ||
+                   errno == ECONNREFUSED || errno == ENETDOWN
+                 ? NULL
+                 : "cannot send",
+              errno);
     return;
   }
   a->sent++;
@@ -350,7 +364,7 @@ read_replies(struct ntp_addr *a)
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
         return;
       /* ICMP port unreachable comes back as ECONNREFUSED here. */
-      fail_addr(a, "unreachable", errno);
+      fail_addr(a, NULL, errno);
       return;
     }
     clock_gettime(CLOCK_REALTIME, &wall);
@@ -756,7 +770,8 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
   struct ntp_ctx *c = p->ctx;
   struct ep_buf   b;
   enum ep_status  rc = EP_OK;
-  size_t          i, j, line, shown = 0, bad = 0;
+  struct ep_problem *problems = NULL;
+  size_t          i, j, line, bad = 0;
 
   if (c->late_err.code != EP_OK)
     return ep_err_set(err, c->late_err.code, "%s", c->late_err.msg);
@@ -772,14 +787,15 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
     a->alias_of = keep.alias_of;
     a->fd = -1;
   }
-  if (!(out->check = strdup("ntp")))
+  if (!(out->check = strdup("ntp")) ||
+      !(problems = calloc(c->n_targets + 1, sizeof *problems)))
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   ep_buf_init(&b, TEXT_MAX);
   for (i = 0; i < c->n_targets && rc == EP_OK; i++) {
     const struct ntp_target *t = &c->targets[i];
     const struct ntp_addr   *best = NULL;
     enum ep_state            state = EP_STATE_CRITICAL;
-    const char              *problem = NULL;
+    const char              *problem = NULL, *problem_why = NULL;
 
     if (t->resolving || t->lookup_failed) {
       struct ep_target_result *r = ep_check_result_add(out, t->spec, err);
@@ -797,7 +813,10 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
                                   t->hp.host)
              : ep_target_set_text(r, "%s not resolved: %s",
                                   t->hp.host, t->lookup.failure);
+      if (rc == EP_OK)
+        rc = ep_target_set_why(r, r->text + strlen(t->hp.host) + 1);
       problem = r->text;
+      problem_why = r->why;
       if (rc == EP_OK) {
         char label[EP_HOST_MAX + 16];
 
@@ -837,8 +856,10 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
       if (a == best) {
         state = out->targets[line].state;
         problem = state != EP_STATE_OK ? out->targets[line].text : NULL;
+        problem_why = problem ? out->targets[line].why : NULL;
       } else if (!best && !problem) {
         problem = out->targets[line].text;
+        problem_why = out->targets[line].why;
       }
     }
     if (rc != EP_OK)
@@ -847,16 +868,15 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
       problem = t->spec;
     out->state = ep_state_worse(out->state, state);
     if (state != EP_STATE_OK) {
-      bad++;
-      if (shown++ < 3)
-        rc = ep_buf_printf(&b, "%s%s", b.len ? "; " : "", problem);
+      problems[bad].name = t->spec;
+      problems[bad].text = problem;
+      problems[bad++].why = problem_why;
     }
   }
-  if (rc == EP_OK && shown > 3)
-    rc = ep_buf_printf(&b, "; and %zu more", shown - 3);
-  if (rc == EP_OK && bad && bad < c->n_targets)
-    rc = ep_buf_printf(&b, " (%zu of %zu servers fine)", c->n_targets - bad,
-                       c->n_targets);
+  if (rc == EP_OK && bad)
+    rc = ep_summary_problems(&b, problems, bad, c->n_targets,
+                             c->n_targets - bad, "NTP servers",
+                             EP_SUMMARY_BUDGET);
   if (rc == EP_OK && !bad) {
     const struct ntp_addr *best = NULL;
 
@@ -876,6 +896,7 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
   if (rc == EP_OK)
     rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);
+  free(problems);
   if (rc == EP_OK && c->have_store)
     rc = save_offsets(c, out);
   if (rc != EP_OK)

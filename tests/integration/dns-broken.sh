@@ -49,7 +49,7 @@ expect_line '^\[WARNING\] api\.machinemetrics\.com resolved to 127\.0\.0\.10 via
 echo "# a resolver with nothing listening: unreachable, at once"
 run_dns -D 127.0.0.70 -H api.machinemetrics.com --fallback-dns none -t 5
 expect_rc 2
-expect_first "^EDGE DNS CRITICAL - 127\.0\.0\.70 not answering \(unreachable\) \|"
-expect_line '^\[CRITICAL\] api\.machinemetrics\.com not resolved: no answer from 127\.0\.0\.70 \(unreachable\)$'
+expect_first "^EDGE DNS CRITICAL - 127\.0\.0\.70 not answering \(port unreachable: nothing listening\) \|"
+expect_line '^\[CRITICAL\] api\.machinemetrics\.com not resolved: no answer from 127\.0\.0\.70 \(port unreachable: nothing listening\)$'
 expect_within 1
 ep_done

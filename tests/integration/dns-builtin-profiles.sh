@@ -7,7 +7,7 @@ ep_setup
 echo "# nothing but loopback: every packet fails at once"
 run_dns -t 5
 expect_rc 2
-expect_first "^EDGE DNS CRITICAL - 8\.8\.8\.8, 8\.8\.4\.4 not answering \(unreachable\), fallback 127\.0\.0\.53 not answering either \(unreachable\) \|"
+expect_first "^EDGE DNS CRITICAL - 8\.8\.8\.8, 8\.8\.4\.4 not answering \(network unreachable\), fallback 127\.0\.0\.53 not answering either \(port unreachable: nothing listening\) \|"
 expect_line '^\[CRITICAL\] api\.machinemetrics\.com not resolved: no answer from 8\.8\.8\.8, 8\.8\.4\.4 nor fallback 127\.0\.0\.53 \(unreachable\)$'
 expect_within 1
 

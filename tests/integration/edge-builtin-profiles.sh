@@ -14,12 +14,23 @@ done
 echo "# nothing but loopback: CRITICAL at once, the cause said once"
 run_edge -t 5
 expect_rc 2
-expect_first "^EDGE CHECKLIST CRITICAL - no network: every resolver and endpoint is unreachable \(8\.8\.8\.8, 8\.8\.4\.4 not answering \(unreachable\), fallback 127\.0\.0\.53 not answering either \(unreachable\)\) \|"
-expect_line "^\[CRITICAL\] NATS: 54\.218\.103\.126:7422 Network is unreachable \(4 of 4 failing; root cause: network\.unreachable\)$"
+expect_first "^EDGE CHECKLIST CRITICAL - no network: every resolver and endpoint is unreachable \|"
+expect_first_shorter_than 200
+expect_line "^\[CRITICAL\] NATS: 54\.218\.103\.126:7422 network unreachable \(4 of 4 failing; root cause: network\.unreachable\)$"
 expect_line "^\[UNKNOWN\] TLS inspection: not checked: no HTTPS handshake got as far as a certificate$"
 expect_within 5
 awk "BEGIN { exit !($elapsed < 1 + $EP_SLACK) }" && pass "no waiting for the deadline: ${elapsed}s" ||
   fail "took ${elapsed}s with nothing to wait for"
+
+echo "# the single checks there: one cause for every target said once, short"
+run_ntp -t 5
+expect_first "^EDGE NTP CRITICAL - 4 of 4 NTP servers: not resolved: no answer from 8\.8\.8\.8, 8\.8\.4\.4 nor fallback 127\.0\.0\.53 \(unreachable\) \|"
+expect_first_shorter_than 200
+run_nats -t 5
+expect_first "^EDGE NATS CRITICAL - 4 of 4 NATS endpoints: network unreachable \|"
+expect_line "^\[CRITICAL\] 52\.24\.16\.63:7422 network unreachable$"
+run_dns -t 5
+expect_first_shorter_than 200
 
 seed_world || ep_done
 
@@ -52,12 +63,12 @@ echo "# one Google resolver gone: WARNING naming it"
 stop_pidfile "$TMP/dnsmasq-8.8.8.8.pid"
 run_public "$CHECK_EDGE"
 expect_rc 1
-expect_first "^EDGE CHECKLIST WARNING - 8\.8\.8\.8 not answering \(unreachable\) \|"
+expect_first "^EDGE CHECKLIST WARNING - 8\.8\.8\.8 not answering \(port unreachable: nothing listening\) \|"
 echo "# both gone: CRITICAL, nothing resolves, said once"
 stop_pidfile "$TMP/dnsmasq-8.8.4.4.pid"
 run_public "$CHECK_EDGE" -t 3
 expect_rc 2
-expect_first "^EDGE CHECKLIST CRITICAL - 8\.8\.8\.8, 8\.8\.4\.4 not answering \(unreachable\), fallback 127\.0\.0\.53 not answering either \(unreachable\): no name resolves \|"
+expect_first "^EDGE CHECKLIST CRITICAL - 8\.8\.8\.8, 8\.8\.4\.4 not answering \(port unreachable: nothing listening\), fallback 127\.0\.0\.53 not answering either \(port unreachable: nothing listening\): no name resolves \|"
 expect_line "^\[CRITICAL\] HTTPS: .* \(15 of 15 failing; root cause: dns\.no_resolver\)$"
 # shellcheck disable=SC2086
 start_dnsmasq 8.8.8.8 $SEED_ZONE
@@ -68,8 +79,8 @@ echo "# the NTP server gone"
 stop_pidfile "$TMP/chronyd-127.0.0.14.pid"
 run_public "$CHECK_EDGE" -t 3
 expect_rc 2
-expect_first "^EDGE CHECKLIST CRITICAL - all 4 NTP servers: unreachable: Connection refused \|"
-expect_line "^\[CRITICAL\] NTP: 0\.resinio\.pool\.ntp\.org 127\.0\.0\.14 unreachable: Connection refused \(4 of 4 failing\)$"
+expect_first "^EDGE CHECKLIST CRITICAL - all 4 NTP servers: port unreachable: nothing listening \|"
+expect_line "^\[CRITICAL\] NTP: 0\.resinio\.pool\.ntp\.org 127\.0\.0\.14 port unreachable: nothing listening \(4 of 4 failing\)$"
 start_chronyd 127.0.0.14
 
 echo "# the HTTPS server gone: one cause for all 15"
@@ -85,7 +96,7 @@ echo "# one NATS endpoint gone"
 stop_pidfile "$TMP/nats-52.24.16.63.pid"
 run_public "$CHECK_EDGE" -t 3
 expect_rc 2
-expect_first "^EDGE CHECKLIST CRITICAL - 52\.24\.16\.63:7422 connection refused \(3 of 4 endpoints fine\) \|"
+expect_first "^EDGE CHECKLIST CRITICAL - 52\.24\.16\.63:7422 connection refused \(3 of 4 NATS endpoints fine\) \|"
 start_nats_leaf 52.24.16.63
 
 echo "# 7422 blackholed: outbound 7422 blocked, not four symptoms, by the deadline"

@@ -17,7 +17,8 @@ n_standard=$(printf '%s\n' "$standard" | wc -l)
 echo "# nothing but loopback: every target fails at once, one cause named once"
 run_https -t 5
 expect_rc 2
-expect_first "^EDGE HTTPS CRITICAL - not resolved: no answer from 8\.8\.8\.8, 8\.8\.4\.4 nor fallback 127\.0\.0\.53 \(unreachable\): 15 of 15 targets \(api\.machinemetrics\.com, app\.machinemetrics\.com, api\.balena-cloud\.com, \.\.\.\) \|"
+expect_first "^EDGE HTTPS CRITICAL - 15 of 15 HTTPS targets: not resolved: no answer from 8\.8\.8\.8, 8\.8\.4\.4 nor fallback 127\.0\.0\.53 \(unreachable\) \|"
+expect_first_shorter_than 200
 expect_within 1
 
 P="$TMP/pki"
@@ -61,11 +62,11 @@ expect_line "^\[OK\] 139811071765\.dkr\.ecr\.us-gov-east-1\.amazonaws\.com \(127
 echo "# the test CA given but not expected: every chain outside the public web PKI"
 run_https --cacert "$P/ca.pem"
 expect_rc 1
-expect_first "^EDGE HTTPS WARNING - TLS interception suspected \(issuer: CN=edgeprobe test CA\): verified only through the --cacert CA, a CA outside the public web PKI: 15 of 15 targets \("
+expect_first "^EDGE HTTPS WARNING - 15 of 15 HTTPS targets: TLS interception suspected \(issuer: CN=edgeprobe test CA\): verified only through the --cacert CA, a CA outside the public web PKI \|"
 
 echo "# the system store alone: every chain's issuer unknown"
 run_https
 expect_rc 2
-expect_first "^EDGE HTTPS CRITICAL - TLS interception suspected \(issuer: CN=edgeprobe test CA\): 15 of 15 targets \("
+expect_first "^EDGE HTTPS CRITICAL - 15 of 15 HTTPS targets: TLS interception suspected \(issuer: CN=edgeprobe test CA\) \|"
 
 ep_done

@@ -105,7 +105,7 @@ expect_first "^EDGE HTTPS OK - good\.example via proxy: HTTP 200"
 echo "# wrong credentials (401) and none (407): the proxy named as the cause"
 run_https $DNS $TLS $PROXY --proxy-auth-file "$TMP/wrong.auth" -H good.example -H inspected.example
 expect_rc 2
-expect_first "^EDGE HTTPS CRITICAL - the proxy answered CONNECT with 401 \(credentials refused\): 2 of 2 targets \(good\.example, inspected\.example\) \[through proxy http://127\.0\.0\.60:8888, which resolves the names\] \|"
+expect_first "^EDGE HTTPS CRITICAL - 2 of 2 HTTPS targets: the proxy answered CONNECT with 401 \(credentials refused\) \[through proxy http://127\.0\.0\.60:8888, which resolves the names\] \|"
 run_https $DNS $TLS $PROXY -H good.example
 expect_rc 2
 expect_first "^EDGE HTTPS CRITICAL - good\.example via proxy: the proxy answered CONNECT with 407 \(proxy authentication required\) \["
@@ -129,7 +129,7 @@ expect_rc 0
 expect_line "^    resolve [0-9.]+s \(the proxy's name, by 127\.0\.0\.53\), connect "
 run_https $DNS $TLS --proxy http://127.0.0.61:8888 --proxy-auth-file "$TMP/proxy.auth" -H good.example
 expect_rc 2
-expect_first "^EDGE HTTPS CRITICAL - good\.example via proxy: cannot connect to the proxy: Connection refused \["
+expect_first "^EDGE HTTPS CRITICAL - good\.example via proxy: cannot connect to the proxy: connection refused \["
 
 echo "# an https:// proxy: its certificate verified with --proxy-cacert, told apart from the target's"
 if [ -f "$stream_mod" ]; then

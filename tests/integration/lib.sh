@@ -233,6 +233,16 @@ expect_first() {
   fi
 }
 
+# expect_first_shorter_than N: the first line's text, before its perfdata,
+# has fewer than N characters (a NOC screen, an SMS).
+expect_first_shorter_than() {
+  n=$(printf '%s\n' "$first" | sed 's/ | .*//' | awk '{ print length($0) }')
+  if [ "$n" -lt "$1" ]; then pass "first line's text is $n characters (< $1)"; else
+    fail "first line's text is $n characters, not under $1"
+    echo "    got: $first"
+  fi
+}
+
 # expect_line REGEX: some line of the output matches.
 expect_line() {
   if printf '%s\n' "$out" | grep -Eq -- "$1"; then pass "a line ~ $1"; else

@@ -542,7 +542,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - 127\.0\.0\.1:9 unreachable|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(unreachable\): no name resolves)'; then
+    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - (127\.0\.0\.1:9|2 of 2 NTP servers:) port unreachable: nothing listening|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(port unreachable: nothing listening\): no name resolves)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"
