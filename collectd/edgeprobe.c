@@ -35,6 +35,7 @@ struct check_block {
 
 static struct {
   char              *profile, *fallback, *interface, *cacert, *proxy;
+  char              *machine_interface;
   char              *proxy_auth_file, *nats_auth_file;
   struct ep_strlist  dns_servers, expect_issuers;
   double             timeout; /* 0: unset */
@@ -62,6 +63,7 @@ static const struct ep_setting_names collectd_names = {
   .state_dir = "StateDir",
   .drift_warning = "DriftWarning",
   .drift_critical = "DriftCritical",
+  .machine_interface = "MachineInterface",
 };
 
 /* One read callback: one check, its configuration, what it last saw. */
@@ -137,9 +139,10 @@ static const struct {
   {"total", "response_time", true},          /* https */
   {"tls", "response_time", true},
   {"cert_days", "gauge", true},
-  {"connect", "response_time", true},        /* nats */
+  {"connect", "response_time", true},        /* nats, machines */
   {"info", "response_time", true},
   {"rtt", "response_time", true},
+  {"hello", "response_time", true},          /* machines */
 };
 
 static void
@@ -336,6 +339,8 @@ edgeprobe_config(oconfig_item_t *ci)
         rc = config_fail(c, "expected more than 0 and at most 3600 seconds");
     } else if (strcasecmp(c->key, "Interface") == 0)
       rc = cf_util_get_string(c, &conf.interface);
+    else if (strcasecmp(c->key, "MachineInterface") == 0)
+      rc = cf_util_get_string(c, &conf.machine_interface);
     else if (strcasecmp(c->key, "CACert") == 0)
       rc = cf_util_get_string(c, &conf.cacert);
     else if (strcasecmp(c->key, "Proxy") == 0)
@@ -350,7 +355,8 @@ edgeprobe_config(oconfig_item_t *ci)
       rc = config_check(c);
     else
       rc = config_fail(c, "unknown option (Profile, DNSServer, FallbackDNS, "
-                          "Timeout, Interface, CACert, Proxy, ProxyAuthFile, "
+                          "Timeout, Interface, MachineInterface, CACert, "
+                          "Proxy, ProxyAuthFile, "
                           "NATSAuthFile, ExpectIssuer, <Check>)");
   }
   return rc;
@@ -366,6 +372,9 @@ settings_for(struct ep_settings *s, const struct check_block *b)
   s->profile = conf.profile;
   s->fallback = conf.fallback;
   s->interface = conf.interface;
+  /* The machines are reached from the machine network's interface, not
+   * from Interface (the cloud side's). */
+  s->machine_interface = conf.machine_interface;
   s->cacert = conf.cacert;
   s->proxy = conf.proxy;
   s->proxy_auth_file = conf.proxy_auth_file;
@@ -525,6 +534,7 @@ edgeprobe_shutdown(void)
   free(conf.profile);
   free(conf.fallback);
   free(conf.interface);
+  free(conf.machine_interface);
   free(conf.cacert);
   free(conf.proxy);
   free(conf.proxy_auth_file);

@@ -59,6 +59,15 @@
 #define EP_CAUSE_NATS_SERVER_ERROR "nats.server_error"
 #define EP_CAUSE_NATS_SLOW "nats.slow"
 
+/* Machines (the plant side). */
+#define EP_CAUSE_MACHINE_BAD_HELLO "machine.bad_hello" /* open, wrong answer */
+#define EP_CAUSE_MACHINE_SILENT "machine.silent"   /* open, no answer */
+#define EP_CAUSE_MACHINE_SLOW "machine.slow"       /* connect over -w/-c */
+#define EP_CAUSE_IFACE_DOWN "iface.down"           /* the machine NIC */
+#define EP_CAUSE_IFACE_NO_ADDRESS "iface.no_address"
+#define EP_CAUSE_IFACE_DHCP "iface.dhcp_address"   /* not static */
+#define EP_CAUSE_IFACE_UNKNOWN "iface.unknown"     /* netlink failed */
+
 /* NTP. */
 #define EP_CAUSE_NTP_OFFSET "ntp.offset"
 #define EP_CAUSE_NTP_TIMEOUT "ntp.timeout"

@@ -93,6 +93,38 @@ check_item(struct ep_checklist *cl, const struct ep_run_result *run, int k,
            by >= 0 ? cl->diag.causes[by].code : "");
 }
 
+/* The machines, not the interface's row a machines check may have. */
+static size_t
+machine_count(const struct ep_check_result *r)
+{
+  size_t i, n = 0;
+
+  for (i = 0; r->ran && i < r->n_targets; i++)
+    n += ep_target_figure(&r->targets[i], "connect", NULL) != NULL;
+  return n;
+}
+
+/* The machine network (the seed's "Machine network is accessible from
+ * Edge device location"): the machines check's own first line, which
+ * names the machines that cannot be reached. */
+static void
+machines_item(struct ep_checklist *cl, const struct ep_run_result *run)
+{
+  const struct ep_check_result *r = &run->checks[EP_CHECK_MACHINES];
+  struct ep_checklist_item     *it;
+  size_t                        i;
+
+  if (!r->ran)
+    return;
+  it = new_item(cl, "machine_network", "Machine network", EP_CHECK_MACHINES);
+  it->total = machine_count(r);
+  for (i = 0; i < r->n_targets; i++)
+    if (r->targets[i].state != EP_STATE_OK)
+      it->failing++;
+  it->state = r->state;
+  snprintf(it->text, sizeof it->text, "%s", r->summary ? r->summary : "");
+}
+
 /* No TLS inspection (the seed's "DPI is disabled"): what the https and
  * NATS TLS handshakes said of the issuers; not checked when none got as
  * far as a certificate. */
@@ -229,6 +261,10 @@ summarize(struct ep_checklist *cl, const struct ep_run_result *run)
   if (run->checks[EP_CHECK_NATS].ran)
     snprintf(s + strlen(s), size - strlen(s), " %zu NATS %s,", n,
              n == 1 ? "endpoint answers" : "endpoints answer");
+  n = machine_count(&run->checks[EP_CHECK_MACHINES]);
+  if (run->checks[EP_CHECK_MACHINES].ran)
+    snprintf(s + strlen(s), size - strlen(s), " %zu %s,", n,
+             n == 1 ? "machine reachable" : "machines reachable");
   if (s[strlen(s) - 1] == ',')
     s[strlen(s) - 1] = '\0';
 }
@@ -250,6 +286,7 @@ ep_checklist_build(const struct ep_run_result *run,
   inspection_item(cl, run);
   check_item(cl, run, EP_CHECK_NATS, "nats", "NATS");
   proxy_item(cl, run, cfg->proxy_url);
+  machines_item(cl, run);
   cl->state = EP_STATE_OK;
   for (i = 0; i < cl->n_items; i++)
     cl->state = ep_state_worse(cl->state, cl->items[i].state);
@@ -301,6 +338,8 @@ add_figures(struct ep_buf *b, const struct ep_run_result *run,
     {EP_CHECK_HTTPS, "total", "https_slowest", false, EP_UNIT_SECONDS},
     {EP_CHECK_HTTPS, "cert_days", "https_cert_days", true, EP_UNIT_DAYS},
     {EP_CHECK_NATS, "rtt", "nats_slowest_rtt", false, EP_UNIT_SECONDS},
+    {EP_CHECK_MACHINES, "connect", "machines_slowest_connect", false,
+     EP_UNIT_SECONDS},
   };
   static const double zero = 0;
   enum ep_status      rc = EP_OK;
@@ -351,7 +390,7 @@ add_figures(struct ep_buf *b, const struct ep_run_result *run,
   /* How many targets of each check fail, out of how many. */
   for (i = 0; i < EP_CHECK_KINDS && rc == EP_OK; i++) {
     static const char *const names[EP_CHECK_KINDS] = {"dns", "ntp", "https",
-                                                      "nats"};
+                                                      "nats", "machines"};
     const struct ep_check_result *r = &run->checks[i];
     size_t                        bad = 0;
 
@@ -459,7 +498,7 @@ ep_checklist_json(const struct ep_checklist *cl,
                   const struct ep_run_result *run, struct ep_err *err)
 {
   static const char *const names[EP_CHECK_KINDS] = {"dns", "ntp", "https",
-                                                    "nats"};
+                                                    "nats", "machines"};
   json_object *doc = json_object_new_object(), *causes, *items, *checks;
   json_object *not_checked, *o;
   char        *out;
@@ -511,12 +550,14 @@ ep_checklist_json(const struct ep_checklist *cl,
   json_object_object_add(doc, "items", items);
   /* The checklist's lines no probe checks, never shown as passing. */
   not_checked = json_object_new_array();
-  o = json_object_new_object();
-  json_object_object_add(o, "id", json_object_new_string("machine_network"));
-  json_object_object_add(o, "why",
-                         json_object_new_string("the plant side is "
-                                                "check_edge_machines' job"));
-  json_object_array_add(not_checked, o);
+  if (!run->checks[EP_CHECK_MACHINES].ran) {
+    o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string("machine_network"));
+    json_object_object_add(o, "why",
+                           json_object_new_string("the profile lists no "
+                                                  "machines"));
+    json_object_array_add(not_checked, o);
+  }
   o = json_object_new_object();
   json_object_object_add(o, "id", json_object_new_string("bandwidth"));
   json_object_object_add(o, "why",

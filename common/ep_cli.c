@@ -25,7 +25,8 @@ enum long_only {
   OPT_DRIFT_WARNING,
   OPT_DRIFT_CRITICAL,
   OPT_PIDFILE,
-  OPT_NTP_INTERVAL
+  OPT_NTP_INTERVAL,
+  OPT_MACHINE_INTERFACE
 };
 
 static const struct option long_options[] = {
@@ -60,6 +61,7 @@ static const struct option long_options[] = {
   {"user", required_argument, NULL, 'u'},
   {"pidfile", required_argument, NULL, OPT_PIDFILE},
   {"ntp-interval", required_argument, NULL, OPT_NTP_INTERVAL},
+  {"machine-interface", required_argument, NULL, OPT_MACHINE_INTERFACE},
   {NULL, 0, NULL, 0}};
 
 const char *
@@ -347,6 +349,12 @@ ep_cli_parse(struct ep_settings *cli, int argc, char **argv, unsigned extras,
         } else {
           cli->pidfile = optarg;
         }
+        break;
+      case OPT_MACHINE_INTERFACE:
+        if (!(extras & EP_CLI_MACHINE_IFACE))
+          rc = not_here("--machine-interface", err);
+        else
+          cli->machine_interface = optarg;
         break;
       case ':':
         rc = ep_err_set(err, EP_EINVAL, "option %s needs an argument",

@@ -18,7 +18,10 @@ enum ep_cli_extra {
   EP_CLI_HTTPS = 1 << 4, /* --expect-issuer, --cert-{warning,critical}-days */
   EP_CLI_DRIFT = 1 << 5, /* --state-dir, --drift-{warning,critical} (ntp) */
   EP_CLI_THRESHOLDS = 1 << 6, /* -w, -c: the check's own main figure */
-  EP_CLI_AGENT = 1 << 7 /* -x, -i, -f, -u, --pidfile (edgeprobe-agentx) */
+  EP_CLI_AGENT = 1 << 7, /* -x, -i, -f, -u, --pidfile (edgeprobe-agentx) */
+  /* --machine-interface IFACE: the machines' NIC, where -I is the cloud's
+   * (check_edge, the subagent) */
+  EP_CLI_MACHINE_IFACE = 1 << 8
 };
 
 /* Parses argv into s (strings borrowed from argv).  extras: the

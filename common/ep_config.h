@@ -21,6 +21,7 @@ enum ep_check_kind {
   EP_CHECK_NTP,
   EP_CHECK_HTTPS,
   EP_CHECK_NATS,
+  EP_CHECK_MACHINES,
   EP_CHECK_KINDS
 };
 
@@ -34,6 +35,11 @@ struct ep_config {
   double                 timeout;
   bool                   has_iface;
   struct ep_iface        iface;
+  /* The machines' interface (the machine network's NIC): -I of
+   * check_edge_machines, --machine-interface of the whole checklist, or
+   * the profile's machine_interface; its state is judged too. */
+  bool                   has_machine_iface;
+  struct ep_iface        machine_iface;
   struct ep_check_config checks[EP_CHECK_KINDS];
   int                    samples; /* ntp: per address */
   /* ntp: where each server's last offset is kept between runs, for the

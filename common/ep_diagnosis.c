@@ -11,12 +11,15 @@
 #include "ep_diagnosis.h"
 #include "ep_output.h"
 
-static const char *const check_titles[EP_CHECK_KINDS] = {"DNS", "NTP",
-                                                         "HTTPS", "NATS"};
+static const char *const check_titles[EP_CHECK_KINDS] = {
+  "DNS", "NTP", "HTTPS", "NATS", "machines"};
 /* What a check's targets are called. */
-static const char *const check_nouns[EP_CHECK_KINDS] = {"names", "servers",
-                                                        "targets",
-                                                        "endpoints"};
+static const char *const check_nouns[EP_CHECK_KINDS] = {
+  "names", "servers", "targets", "endpoints", "machines"};
+
+/* The checks of the cloud side, which the network-wide rules judge; the
+ * machine network is another network, its failures its own. */
+#define CLOUD_CHECKS (EP_CHECK_NATS + 1)
 
 static const struct ep_check_result *
 ran(const struct ep_run_result *run, int k)
@@ -140,7 +143,7 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
 
   if (!dns || dns->n_targets == 0)
     return;
-  for (k = 0; k < EP_CHECK_KINDS; k++) {
+  for (k = 0; k < CLOUD_CHECKS; k++) {
     const struct ep_check_result *r = ran(run, k);
 
     for (i = 0; r && i < r->n_targets; i++)
@@ -154,7 +157,7 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
    * line, below: the first line stays short. */
   c = add_cause(d, EP_ROOT_NO_NETWORK, EP_CHECK_DNS,
                 "no network: every resolver and endpoint is unreachable");
-  for (k = 0; k < EP_CHECK_KINDS; k++)
+  for (k = 0; k < CLOUD_CHECKS; k++)
     for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
       explain(d, c, run, k, i);
 }

@@ -12,6 +12,7 @@
 #include "ep_builtin.h"
 #include "ep_json.h"
 #include "ep_profile.h"
+#include "ep_protocols.h"
 #include "ep_range.h"
 
 #define PROFILE_FILE_MAX (1u << 20)
@@ -20,36 +21,27 @@
 
 const char *const ep_profile_builtin_names[] = {"standard", "govcloud", NULL};
 
-/* The vendor's machine-protocol table (network-requirements.txt). */
-static const struct {
-  const char *name;
-  unsigned    port;
-} machine_protocols[] = {
-  {"allen-bradley-ethernetip", 44818},
-  {"fanuc-focas", 8193},
-  {"mtconnect-adapter", 7878},
-  {"mtconnect-agent", 5000},
-  {"haas-serial-moxa", 4001},
-  {"haas-mtconnect", 8082},
-  {"citizen-m700", 683},
-  {"mitsubishi", 683},
-  {"heidenhain", 19000},
-  {"siemens-opcua", 4840},
-  {"kepware-opcua", 49320},
-  {"bystronic-opcua", 56000},
-  {"fanuc-robot-opcua", 4880},
-  {"modbus-tcp", 502},
-};
+/* The name a profile of 0.5 and earlier used for EtherNet/IP. */
+static const char old_enip_name[] = "allen-bradley-ethernetip";
+
+const char *
+ep_machine_protocol_name(const char *protocol)
+{
+  const struct ep_protocol *pr;
+
+  if (protocol && strcmp(protocol, old_enip_name) == 0)
+    protocol = "allen-bradley-enip";
+  pr = ep_protocol_named(protocol);
+  return pr ? pr->name : NULL;
+}
 
 unsigned
 ep_machine_protocol_port(const char *protocol)
 {
-  size_t i;
+  const struct ep_protocol *pr =
+    ep_protocol_named(ep_machine_protocol_name(protocol));
 
-  for (i = 0; i < sizeof machine_protocols / sizeof machine_protocols[0]; i++)
-    if (strcmp(machine_protocols[i].name, protocol) == 0)
-      return machine_protocols[i].port;
-  return 0;
+  return pr ? pr->port : 0;
 }
 
 void
@@ -126,6 +118,7 @@ ep_profile_free(struct ep_profile *p)
   free(p->name);
   free(p->description);
   free(p->interface);
+  free(p->machine_interface);
   ep_strlist_free(&p->dns.servers);
   free(p->dns.fallback);
   free_names(p);
@@ -561,14 +554,70 @@ decode_proxy(struct dec *d, json_object *o, struct ep_profile *p)
   return EP_OK;
 }
 
+/* A machine: name and address, and a protocol of the table, or a port,
+ * or both (the port then overrides the protocol's). */
+static enum ep_status
+decode_machine(struct dec *d, const char *path, json_object *e,
+               struct ep_machine *m)
+{
+  static const char *const members[] = {"name", "address", "protocol", "port",
+                                        NULL};
+  char         mpath[PATH_TEXT_MAX + 16];
+  json_object *v;
+  char        *protocol = NULL;
+
+  if (!json_object_is_type(e, json_type_object))
+    return expected(d, path, "an object", e);
+  if (check_members(d, path, e, members) != EP_OK)
+    return EP_EINVAL;
+  if (!json_object_object_get_ex(e, "name", &v))
+    return invalid(d, path, "missing member \"name\"");
+  snprintf(mpath, sizeof mpath, "%s.name", path);
+  if (get_string(d, mpath, v, &m->name) != EP_OK)
+    return EP_EINVAL;
+  if (!*m->name || strlen(m->name) > 63 || strpbrk(m->name, " '=|\"\\"))
+    return invalid(d, mpath, "expected 1 to 63 characters without spaces, "
+                             "quotes, '=' or '|' (it labels perfdata)");
+  if (!json_object_object_get_ex(e, "address", &v))
+    return invalid(d, path, "missing member \"address\"");
+  snprintf(mpath, sizeof mpath, "%s.address", path);
+  if (get_string(d, mpath, v, &m->address) != EP_OK ||
+      check_kind(d, mpath, m->address, ADDRESS) != EP_OK)
+    return EP_EINVAL;
+  if (json_object_object_get_ex(e, "protocol", &v)) {
+    snprintf(mpath, sizeof mpath, "%s.protocol", path);
+    if (get_string(d, mpath, v, &protocol) != EP_OK)
+      return EP_EINVAL;
+    m->protocol = protocol && ep_machine_protocol_name(protocol)
+                    ? strdup(ep_machine_protocol_name(protocol))
+                    : NULL;
+    if (!ep_machine_protocol_name(protocol)) {
+      free(protocol);
+      return invalid(d, mpath, "unknown protocol (see the README's table)");
+    }
+    free(protocol);
+    if (!m->protocol)
+      return nomem(d);
+    m->port = ep_machine_protocol_port(m->protocol);
+  }
+  if (json_object_object_get_ex(e, "port", &v)) {
+    snprintf(mpath, sizeof mpath, "%s.port", path);
+    if (!json_object_is_type(v, json_type_int) ||
+        json_object_get_int64(v) < 1 || json_object_get_int64(v) > 65535)
+      return expected(d, mpath, "a TCP port, 1 to 65535", v);
+    m->port = (unsigned)json_object_get_int64(v);
+  }
+  if (!m->port)
+    return invalid(d, path, "missing member \"protocol\" or \"port\"");
+  return EP_OK;
+}
+
 static enum ep_status
 decode_machines(struct dec *d, json_object *v, struct ep_profile *p)
 {
-  static const char *const members[] = {"name", "address", "protocol", NULL};
-  char                     path[PATH_TEXT_MAX], mpath[PATH_TEXT_MAX + 16];
-  size_t                   i, n;
-  json_object             *e, *m;
-  struct ep_machine       *ms;
+  char               path[PATH_TEXT_MAX];
+  size_t             i, j, n;
+  struct ep_machine *ms;
 
   if (!json_object_is_type(v, json_type_array))
     return expected(d, "$.machines", "an array of objects", v);
@@ -578,39 +627,14 @@ decode_machines(struct dec *d, json_object *v, struct ep_profile *p)
   free_machines(p);
   p->machines = ms;
   for (i = 0; i < n; i++) {
-    static const char *const required[] = {"name", "address", "protocol"};
-    char **fields[3];
-    size_t f;
-
-    fields[0] = &ms[i].name;
-    fields[1] = &ms[i].address;
-    fields[2] = &ms[i].protocol;
     snprintf(path, sizeof path, "$.machines[%zu]", i);
-    e = json_object_array_get_idx(v, i);
-    if (!json_object_is_type(e, json_type_object))
-      return expected(d, path, "an object", e);
-    if (check_members(d, path, e, members) != EP_OK)
-      return EP_EINVAL;
     p->n_machines = i + 1;
-    for (f = 0; f < 3; f++) {
-      snprintf(mpath, sizeof mpath, "%s.%s", path, required[f]);
-      if (!json_object_object_get_ex(e, required[f], &m)) {
-        char why[64];
-
-        snprintf(why, sizeof why, "missing member \"%s\"", required[f]);
-        return invalid(d, path, why);
-      }
-      if (get_string(d, mpath, m, fields[f]) != EP_OK)
-        return EP_EINVAL;
-    }
-    snprintf(mpath, sizeof mpath, "%s.address", path);
-    if (check_kind(d, mpath, ms[i].address, ADDRESS) != EP_OK)
+    if (decode_machine(d, path, json_object_array_get_idx(v, i), &ms[i]) !=
+        EP_OK)
       return EP_EINVAL;
-    ms[i].port = ep_machine_protocol_port(ms[i].protocol);
-    if (!ms[i].port) {
-      snprintf(mpath, sizeof mpath, "%s.protocol", path);
-      return invalid(d, mpath, "unknown protocol (see the README's table)");
-    }
+    for (j = 0; j < i; j++)
+      if (strcmp(ms[j].name, ms[i].name) == 0)
+        return invalid(d, path, "a second machine of that name");
   }
   return EP_OK;
 }
@@ -652,8 +676,9 @@ static struct ep_profile *
 apply(json_object *doc, const char *source, int depth, struct ep_err *err)
 {
   static const char *const members[] = {
-    "extends", "description", "timeout", "interface", "dns",
-    "ntp",     "https",       "proxy",   "nats",      "machines", NULL};
+    "extends", "description", "timeout", "interface", "machine_interface",
+    "dns",     "ntp",         "https",   "proxy",     "nats",
+    "machines", NULL};
   struct dec         d = {source, err};
   struct ep_profile *p = NULL;
   json_object       *v;
@@ -712,6 +737,9 @@ apply(json_object *doc, const char *source, int depth, struct ep_err *err)
   }
   if (json_object_object_get_ex(doc, "interface", &v) &&
       get_string(&d, "$.interface", v, &p->interface) != EP_OK)
+    goto fail;
+  if (json_object_object_get_ex(doc, "machine_interface", &v) &&
+      get_string(&d, "$.machine_interface", v, &p->machine_interface) != EP_OK)
     goto fail;
   if (json_object_object_get_ex(doc, "dns", &v) && decode_dns(&d, v, p))
     goto fail;

@@ -25,9 +25,9 @@ struct ep_dns_name {
 
 struct ep_machine {
   char    *name;
-  char    *address;
-  char    *protocol;
-  unsigned port; /* from the protocol table */
+  char    *address;  /* an IP address: the plant network has no DNS here */
+  char    *protocol; /* a name of ep_protocols, or NULL: a port alone */
+  unsigned port;     /* the protocol's, unless given */
 };
 
 struct ep_profile {
@@ -35,6 +35,7 @@ struct ep_profile {
   char  *description;
   double timeout;     /* seconds, the whole run */
   char  *interface;
+  char  *machine_interface; /* the machine network's NIC (LAN port 1) */
   struct {
     struct ep_strlist   servers;  /* ADDR[:PORT] */
     char               *fallback; /* "system", "none" or ADDR[:PORT] */
@@ -89,5 +90,9 @@ void ep_profile_free(struct ep_profile *p);
 /* Port of a machine protocol from the vendor's table ("modbus-tcp" -> 502),
  * or 0 when unknown. */
 unsigned ep_machine_protocol_port(const char *protocol);
+
+/* The table's name of protocol (an older name mapped to today's), or NULL
+ * when unknown. */
+const char *ep_machine_protocol_name(const char *protocol);
 
 #endif

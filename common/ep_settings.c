@@ -22,6 +22,7 @@ const struct ep_setting_names ep_cli_names = {
   .state_dir = "--state-dir",
   .drift_warning = "--drift-warning",
   .drift_critical = "--drift-critical",
+  .machine_interface = "--machine-interface",
 };
 
 void

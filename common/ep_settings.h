@@ -18,6 +18,7 @@ struct ep_setting_names {
   const char *dns_servers, *fallback, *interface, *proxy, *proxy_auth_file;
   const char *proxy_cacert, *cacert, *nats_auth_file, *samples;
   const char *state_dir, *drift_warning, *drift_critical;
+  const char *machine_interface;
 };
 
 /* The command line's names (the default when names is NULL). */
@@ -32,6 +33,7 @@ struct ep_settings {
   const char       *warning, *critical;
   const char       *cacert, *proxy, *proxy_auth_file, *proxy_cacert;
   const char       *interface;
+  const char       *machine_interface; /* the whole checklist's machines */
   enum ep_format    format;
   int               verbose;
   bool              help, version;

@@ -101,10 +101,13 @@ summarize(struct ep_buf *b, const struct ep_problem *p, size_t n,
     if (count > 1) {
       rc = ep_buf_printf(&piece, "%zu of %zu %s: %s", count, n_total, noun,
                          p[i].why);
+      /* Room kept for what may follow: "; and N more (F of N fine)". */
       if (rc == EP_OK && name_them)
         rc = add_names(&piece, p, n, i,
-                       budget > used + sep ? budget - used - sep : 0);
-    } else if (strlen(p[i].text) > budget && p[i].name && p[i].why)
+                       budget > used + sep + 32 ? budget - used - sep - 32
+                                                : 0);
+    } else if ((name_them || strlen(p[i].text) > budget) && p[i].name &&
+               p[i].why)
       /* What the server said of itself can wait for the long output;
        * the cause cannot. */
       rc = ep_buf_printf(&piece, "%s: %s", p[i].name, p[i].why);

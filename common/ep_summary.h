@@ -31,7 +31,8 @@ enum ep_status ep_summary_problems(struct ep_buf *b, const struct ep_problem *p,
 
 /* The same, each shared cause followed by the names of its targets, as
  * many as fit ("3 of 50 machines: connection refused (cnc-01, cnc-02,
- * ...)"): where the first line must say which targets fail. */
+ * ...)"), and a cause of one target as "NAME: why": where the first line
+ * must say which targets fail. */
 enum ep_status ep_summary_problems_named(struct ep_buf *b,
                                          const struct ep_problem *p, size_t n,
                                          size_t n_total, size_t n_fine,

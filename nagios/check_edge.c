@@ -14,16 +14,19 @@
 
 #define PROGRAM "check_edge"
 #define EXTRAS                                                                 \
-  (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT)
+  (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT |          \
+   EP_CLI_MACHINE_IFACE)
 
 static const char synopsis[] =
   "checks the whole network checklist of the profile at once: DNS, NTP,\n"
-  "HTTPS to every domain, no TLS inspection, NATS on 7422 and the proxy,\n"
-  "each with its state and worst target, and names the root cause first";
+  "HTTPS to every domain, no TLS inspection, NATS on 7422, the proxy and\n"
+  "the machine network (the profile's machines), each with its state and\n"
+  "worst target, and names the root cause first";
 
 static const char usage[] =
   "[-P PROFILE] [-D ADDR[:PORT]]... [--fallback-dns system|none|ADDR]\n"
-  "   [-t SECONDS] [-I IFACE] [--cacert FILE] [--proxy URL\n"
+  "   [-t SECONDS] [-I IFACE] [--machine-interface IFACE] [--cacert FILE]\n"
+  "   [--proxy URL\n"
   "   [--proxy-auth-file FILE]] [--nats-auth-file FILE] [--expect-issuer TEXT]...\n"
   "   [--state-dir DIR] [--format nagios|json] [-v|-vv]";
 
@@ -34,7 +37,9 @@ static const char examples[] =
   "    the GovCloud checklist from the gateway's second interface, every\n"
   "    target listed under its item\n"
   " check_edge -P /etc/edgeprobe/plant4.json --state-dir /var/lib/nagios/edgeprobe\n"
-  "    the site's own profile, with the NTP drift between runs\n";
+  "    the site's own profile, with the NTP drift between runs\n"
+  " check_edge -P /etc/edgeprobe/plant4.json -I enp2s0 --machine-interface eno1\n"
+  "    the cloud side from enp2s0, the profile's machines from eno1\n";
 
 static const char own_help[] =
   "Options of this check (each check's targets and thresholds come from\n"
@@ -47,6 +52,11 @@ static const char own_help[] =
   " --nats-auth-file FILE  NATS credentials (user:password or a token)\n"
   " --expect-issuer TEXT   an issuer the HTTPS chains should have\n"
   " --cert-warning-days N  --cert-critical-days N\n"
+  " --machine-interface IFACE|ADDR\n"
+  "                        the machine network's interface (LAN port 1):\n"
+  "                        the machines are reached from it, and it must\n"
+  "                        be up with a static address (default: the\n"
+  "                        profile's machine_interface)\n"
   " -v                     every target under its item (-vv: with "
   "details)\n";
 

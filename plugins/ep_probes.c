@@ -7,9 +7,10 @@
 #include "https.h"
 #include "nats.h"
 #include "ntp.h"
+#include "tcp.h"
 
 const struct ep_probe_kind *const ep_probe_kinds[] = {
-  &ep_dns_kind, &ep_ntp_kind, &ep_https_kind, &ep_nats_kind};
+  &ep_dns_kind, &ep_ntp_kind, &ep_https_kind, &ep_nats_kind, &ep_tcp_kind};
 const size_t ep_probe_kinds_n =
   sizeof ep_probe_kinds / sizeof ep_probe_kinds[0];
 

@@ -8,7 +8,7 @@
 
 #include "ep_probe.h"
 
-/* In the checklist's order: dns, ntp, https, nats. */
+/* In the checklist's order: dns, ntp, https, nats, machines. */
 extern const struct ep_probe_kind *const ep_probe_kinds[];
 extern const size_t                      ep_probe_kinds_n;
 

@@ -24,7 +24,7 @@
 #define PROGRAM "edgeprobe-agentx"
 #define EXTRAS                                                                 \
   (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT |          \
-   EP_CLI_AGENT)
+   EP_CLI_AGENT | EP_CLI_MACHINE_IFACE)
 #define DEFAULT_INTERVAL 60.0
 #define DEFAULT_NTP_INTERVAL 64.0 /* s: the public NTP pool's politeness */
 #define TIMEOUT_SHARE 0.8 /* of the interval, when -t is not given */

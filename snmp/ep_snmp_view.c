@@ -51,6 +51,11 @@ static const struct {
                       {"info", MICROSECONDS},
                       {"rtt", MICROSECONDS}},
                      3},
+  /* 6 is epNotify. */
+  [EP_CHECK_MACHINES] = {7,
+                         NULL,
+                         {{"connect", MICROSECONDS}, {"hello", MICROSECONDS}},
+                         2},
 };
 
 /* The columns every table shares. */
@@ -184,7 +189,8 @@ ep_snmp_date(const struct timespec *t, unsigned char out[EP_MIB_DATE_LEN])
 int
 ep_snmp_check_number(const char *check)
 {
-  static const char *const names[] = {"dns", "ntp", "https", "nats"};
+  static const char *const names[] = {"dns", "ntp", "https", "nats",
+                                      "machines"};
   size_t                   i;
 
   for (i = 0; i < sizeof names / sizeof *names; i++)

@@ -111,7 +111,7 @@ const struct ep_snmp_value *ep_snmp_view_next(const struct ep_snmp_view *view,
 /* DateAndTime of a wall-clock time, in UTC: 11 octets into out. */
 void ep_snmp_date(const struct timespec *t, unsigned char out[EP_MIB_DATE_LEN]);
 
-/* The EdgeProbeCheck value of a check's name ("dns" 1 ... "nats" 4), or
+/* The EdgeProbeCheck value of a check's name ("dns" 1 ... "machines" 5), or
  * 0 when unknown. */
 int ep_snmp_check_number(const char *check);
 

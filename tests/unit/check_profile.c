@@ -176,7 +176,11 @@ START_TEST(machine_protocol_ports)
   ck_assert_uint_eq(ep_machine_protocol_port("modbus-tcp"), 502);
   ck_assert_uint_eq(ep_machine_protocol_port("fanuc-focas"), 8193);
   ck_assert_uint_eq(ep_machine_protocol_port("mtconnect-agent"), 5000);
+  /* the name of 0.5 and earlier, and today's */
   ck_assert_uint_eq(ep_machine_protocol_port("allen-bradley-ethernetip"), 44818);
+  ck_assert_str_eq(ep_machine_protocol_name("allen-bradley-ethernetip"),
+                   "allen-bradley-enip");
+  ck_assert_uint_eq(ep_machine_protocol_port("allen-bradley-enip"), 44818);
   ck_assert_uint_eq(ep_machine_protocol_port("kepware-opcua"), 49320);
   ck_assert_uint_eq(ep_machine_protocol_port("telnet"), 0);
   ck_assert_uint_eq(ep_machine_protocol_port(""), 0);
@@ -289,8 +293,21 @@ static const struct bad_profile bad_profiles[] = {
   {"{\"dns\": {\"names\": [{\"name\": \"a.example\", \"expected\": []}]}}",
    "site.json: $.dns.names[0]: unknown member \"expected\""},
   {"{\"machines\": [{\"name\": \"m\", \"address\": \"10.0.0.5\", "
-   "\"protocol\": \"modbus-tcp\", \"port\": 502}]}",
-   "site.json: $.machines[0]: unknown member \"port\""},
+   "\"protocol\": \"modbus-tcp\", \"ports\": 502}]}",
+   "site.json: $.machines[0]: unknown member \"ports\""},
+  {"{\"machines\": [{\"name\": \"m\", \"address\": \"10.0.0.5\", "
+   "\"port\": 70000}]}",
+   "site.json: $.machines[0].port: expected a TCP port, 1 to 65535, got number"},
+  {"{\"machines\": [{\"name\": \"m\", \"address\": \"10.0.0.5\"}]}",
+   "site.json: $.machines[0]: missing member \"protocol\" or \"port\""},
+  {"{\"machines\": [{\"name\": \"m\", \"address\": \"10.0.0.5\", "
+   "\"port\": 502}, {\"name\": \"m\", \"address\": \"10.0.0.6\", "
+   "\"port\": 502}]}",
+   "site.json: $.machines[1]: a second machine of that name"},
+  {"{\"machines\": [{\"name\": \"m 1\", \"address\": \"10.0.0.5\", "
+   "\"port\": 502}]}",
+   "site.json: $.machines[0].name: expected 1 to 63 characters without "
+   "spaces, quotes, '=' or '|' (it labels perfdata)"},
   /* wrong types */
   {"{\"timeout\": \"10\"}",
    "site.json: $.timeout: expected a number of seconds, got string"},

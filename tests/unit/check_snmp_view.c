@@ -288,7 +288,11 @@ START_TEST(objects_and_instances)
   ck_assert(!ep_snmp_is_object(OBJ(3, 1, 11, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(2, 1, 1, 1))); /* the index */
   ck_assert(!ep_snmp_is_object(OBJ(EP_MIB_NOTIFY, 1, 0)));
-  ck_assert(!ep_snmp_is_object(OBJ(7, 1, 2, 1)));
+  /* epMachineTable: the target column, the hello time; nothing past it */
+  ck_assert(ep_snmp_is_object(OBJ(7, 1, 2, 1)));
+  ck_assert(ep_snmp_is_object(OBJ(7, 1, 8, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(7, 1, 9, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(8, 1, 2, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(2, 1)));
 }
 END_TEST

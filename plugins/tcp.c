@@ -1,0 +1,905 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ep_addr.h"
+#include "ep_buf.h"
+#include "ep_cause.h"
+#include "ep_cli.h"
+#include "ep_linkstate.h"
+#include "ep_neterr.h"
+#include "ep_output.h"
+#include "ep_protocols.h"
+#include "ep_run.h"
+#include "ep_summary.h"
+#include "ep_time.h"
+#include "machine_hello.h"
+#include "tcp.h"
+
+#define TEXT_MAX 2048
+
+enum phase {
+  P_CONNECT, /* the SYN is out */
+  P_HELLO,   /* connected: the hello is being sent and its answer read */
+  P_DONE
+};
+
+struct tcp_target {
+  const struct ep_machine  *m;
+  const struct ep_protocol *proto; /* NULL: a port without a protocol */
+  enum ep_hello             hello;
+  char                      where[EP_HOST_MAX + 16]; /* "10.0.0.5:502" */
+  struct sockaddr_in6       sa; /* or sockaddr_in */
+  socklen_t                 salen;
+  int                       family;
+  int                       fd;
+  enum phase                phase;
+  struct timespec           t_start, t_sent;
+  double                    connect_s, hello_s;
+  bool                      have_connect, have_hello;
+  unsigned char             request[EP_HELLO_REQUEST_MAX];
+  size_t                    req_len, req_sent;
+  unsigned char            *reply; /* ep_hello_reply_max(hello) bytes */
+  size_t                    reply_len;
+  enum ep_hello_verdict     verdict;
+  char                      what[EP_HELLO_WHAT_MAX];
+  const char               *code;         /* why it failed (ep_cause.h) */
+  char                      problem[160]; /* in words, without the name */
+};
+
+struct tcp_ctx {
+  struct ep_tcp_options opts;
+  struct tcp_target    *targets;
+  size_t                n_targets;
+  bool                  have_link;
+  struct ep_link_state  link;
+  struct ep_err         link_err;
+};
+
+static void
+close_target(struct tcp_target *t)
+{
+  if (t->fd >= 0)
+    close(t->fd);
+  t->fd = -1;
+}
+
+static void
+fail(struct tcp_target *t, const char *code, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+/* Ends t as failed, code (ep_cause.h) and words, unless it has ended. */
+static void
+fail(struct tcp_target *t, const char *code, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (t->phase != P_DONE && !t->code) {
+    t->code = code;
+    va_start(ap, fmt);
+    vsnprintf(t->problem, sizeof t->problem, fmt, ap);
+    va_end(ap);
+  }
+  t->phase = P_DONE;
+  close_target(t);
+}
+
+static enum ep_status
+bind_to_iface(int fd, const struct ep_iface *ifc, int family)
+{
+  struct sockaddr_in6 src;
+  socklen_t           len;
+
+  if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
+                 (socklen_t)strlen(ifc->name)) != 0)
+    return EP_ESYS;
+  if (!ifc->has_addr || ifc->family != family)
+    return EP_OK;
+  memset(&src, 0, sizeof src);
+  if (family == AF_INET) {
+    struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&src;
+
+    s4->sin_family = AF_INET;
+    s4->sin_addr = ifc->addr4;
+    len = sizeof *s4;
+  } else {
+    src.sin6_family = AF_INET6;
+    src.sin6_addr = ifc->addr6;
+    len = sizeof src;
+  }
+  return bind(fd, (struct sockaddr *)&src, len) == 0 ? EP_OK : EP_ESYS;
+}
+
+static void
+start_connect(struct tcp_ctx *c, struct tcp_target *t)
+{
+  int one = 1, e;
+
+  t->fd = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (t->fd < 0) {
+    e = errno;
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot open a socket: %s",
+         ep_net_strerror(e, false).text);
+    return;
+  }
+  if (c->opts.iface && bind_to_iface(t->fd, c->opts.iface, t->family)) {
+    e = errno;
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot send from %s: %s",
+         c->opts.iface->name, ep_net_strerror(e, false).text);
+    return;
+  }
+  /* The hello goes right after the handshake's ACK, and its reply is
+   * timed: no wait for a delayed ACK of ours. */
+  setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  t->t_start = ep_time_now();
+  t->phase = P_CONNECT;
+  if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
+      errno != EINPROGRESS) {
+    e = errno;
+    fail(t, ep_net_connect_cause(e), "%s", ep_net_strerror(e, false).text);
+  }
+}
+
+static enum ep_status
+tcp_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
+{
+  struct tcp_ctx *c = p->ctx;
+  size_t          i;
+
+  (void)run;
+  (void)err;
+  /* The interface's own state first: a netlink round trip in this
+   * process, microseconds, nothing on the wire. */
+  if (c->opts.check_iface && c->opts.iface) {
+    ep_err_clear(&c->link_err);
+    c->have_link = ep_link_state_read(c->opts.iface->name, &c->link,
+                                      &c->link_err) == EP_OK;
+  }
+  for (i = 0; i < c->n_targets; i++)
+    start_connect(c, &c->targets[i]);
+  return EP_OK;
+}
+
+static enum ep_status
+tcp_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
+{
+  struct tcp_ctx *c = p->ctx;
+  size_t          i;
+
+  (void)now;
+  for (i = 0; i < c->n_targets; i++) {
+    const struct tcp_target *t = &c->targets[i];
+    short                    ev = POLLIN;
+
+    if (t->fd < 0 || t->phase == P_DONE)
+      continue;
+    if (t->phase == P_CONNECT || t->req_sent < t->req_len)
+      ev = (short)(ev | POLLOUT);
+    if (ep_pollset_add(ps, t->fd, ev) != EP_OK)
+      return EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+/* Judges what came so far; ends t when the verdict is in. */
+static void
+judge(struct tcp_target *t, bool closed, struct timespec read_at)
+{
+  t->verdict = ep_hello_judge(t->hello, t->reply, t->reply_len, closed,
+                              t->what, sizeof t->what);
+  if (t->verdict == EP_HELLO_MORE)
+    return;
+  t->hello_s = ep_time_diff(read_at, t->t_sent);
+  t->have_hello = t->verdict == EP_HELLO_ANSWERED;
+  t->phase = P_DONE;
+  close_target(t);
+}
+
+static void
+send_hello(struct tcp_target *t)
+{
+  ssize_t n;
+
+  while (t->req_sent < t->req_len) {
+    n = send(t->fd, t->request + t->req_sent, t->req_len - t->req_sent,
+             MSG_NOSIGNAL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      return;
+    if (n < 0) {
+      t->code = EP_CAUSE_MACHINE_BAD_HELLO;
+      snprintf(t->what, sizeof t->what, "the connection failed while the "
+                                        "hello was sent: %s",
+               ep_net_strerror(errno, false).text);
+      t->verdict = EP_HELLO_WRONG;
+      t->phase = P_DONE;
+      close_target(t);
+      return;
+    }
+    t->req_sent += (size_t)n;
+  }
+  t->t_sent = ep_time_now();
+}
+
+static void
+read_reply(struct tcp_target *t)
+{
+  size_t  max = ep_hello_reply_max(t->hello);
+  ssize_t n;
+
+  while (t->phase == P_HELLO) {
+    if (t->reply_len >= max) {
+      judge(t, true, ep_time_now());
+      return;
+    }
+    n = recv(t->fd, t->reply + t->reply_len, max - t->reply_len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      return;
+    /* A reset is the peer's last word, as a close is. */
+    if (n <= 0) {
+      judge(t, true, ep_time_now());
+      return;
+    }
+    t->reply_len += (size_t)n;
+    judge(t, false, ep_time_now());
+  }
+}
+
+static void
+on_connected(struct tcp_target *t)
+{
+  struct timespec now = ep_time_now();
+  int             e = 0;
+  socklen_t       len = sizeof e;
+
+  if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+    e = errno;
+  if (e) {
+    fail(t, ep_net_connect_cause(e), "%s", ep_net_strerror(e, false).text);
+    return;
+  }
+  t->connect_s = ep_time_diff(now, t->t_start);
+  t->have_connect = true;
+  if (t->hello == EP_HELLO_NONE) {
+    t->phase = P_DONE;
+    close_target(t);
+    return;
+  }
+  t->phase = P_HELLO;
+  send_hello(t);
+}
+
+static void
+tcp_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
+             struct timespec now)
+{
+  struct tcp_ctx *c = p->ctx;
+  size_t          i;
+
+  (void)now;
+  for (i = 0; i < c->n_targets; i++) {
+    struct tcp_target *t = &c->targets[i];
+    short              rev;
+
+    if (t->fd < 0 || t->phase == P_DONE)
+      continue;
+    if (!(rev = ep_pollset_revents(ps, t->fd)))
+      continue;
+    if (t->phase == P_CONNECT) {
+      on_connected(t);
+      if (t->phase != P_HELLO)
+        continue;
+    } else if (t->req_sent < t->req_len && (rev & POLLOUT)) {
+      send_hello(t);
+    }
+    if (t->phase == P_HELLO && (rev & (POLLIN | POLLERR | POLLHUP)))
+      read_reply(t);
+  }
+}
+
+static bool
+tcp_done(const struct ep_probe *p)
+{
+  const struct tcp_ctx *c = p->ctx;
+  size_t                i;
+
+  for (i = 0; i < c->n_targets; i++)
+    if (c->targets[i].phase != P_DONE)
+      return false;
+  return true;
+}
+
+/* "siemens-opcua", or "port 8193" for a machine without a protocol. */
+static void
+protocol_label(const struct tcp_target *t, char *out, size_t size)
+{
+  if (t->proto)
+    snprintf(out, size, "%s", t->proto->name);
+  else
+    snprintf(out, size, "port %u", t->m->port);
+}
+
+/* The verdict on one machine: state, cause and words (why: without the
+ * machine's name, shared with others that failed the same way). */
+static enum ep_status
+judge_machine(const struct tcp_ctx *c, struct tcp_target *t,
+              struct ep_target_result *r, struct ep_buf *why)
+{
+  char        num[32];
+  const char *title = t->proto ? t->proto->title : NULL;
+
+  if (t->phase == P_CONNECT || (!t->have_connect && !t->code)) {
+    r->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(r, EP_CAUSE_TCP_TIMEOUT);
+    return ep_buf_printf(why, "timed out connecting (no answer to SYN: "
+                              "filtered?)");
+  }
+  if (!t->have_connect) {
+    r->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(r, t->code);
+    return ep_buf_printf(why, "%s", t->problem);
+  }
+  ep_format_number(num, sizeof num, t->connect_s);
+  r->state = ep_state_from_ranges(t->connect_s, &c->opts.warn, &c->opts.crit);
+  if (r->state != EP_STATE_OK)
+    ep_target_set_cause(r, EP_CAUSE_MACHINE_SLOW);
+  if (t->hello == EP_HELLO_NONE)
+    return ep_buf_printf(why, "port open in %ss (connect only: %s has no "
+                              "public hello)",
+                         num, title ? title : "this port");
+  if (t->have_hello) {
+    char hello[32];
+
+    ep_format_number(hello, sizeof hello, t->hello_s);
+    return ep_buf_printf(why, "answered: %s (connect %ss, hello %ss)",
+                         t->what, num, hello);
+  }
+  /* Open, but the controller did not answer as its protocol does. */
+  r->state = ep_state_worse(r->state, EP_STATE_WARNING);
+  if (t->phase != P_DONE) {
+    ep_target_set_cause(r, EP_CAUSE_MACHINE_SILENT);
+    if (t->reply_len) {
+      char said[EP_HELLO_WHAT_MAX];
+
+      ep_hello_said(t->reply, t->reply_len, said, sizeof said);
+      return ep_buf_printf(why, "port open, no complete %s answer by the "
+                                "deadline (said %s)",
+                           title, said);
+    }
+    return ep_buf_printf(why, "port open, no answer to the %s hello by the "
+                              "deadline",
+                         title);
+  }
+  ep_target_set_cause(r, EP_CAUSE_MACHINE_BAD_HELLO);
+  return ep_buf_printf(why, "port open, but no %s answer: %s", title,
+                       t->what);
+}
+
+static enum ep_status
+machine_result(const struct tcp_ctx *c, struct tcp_target *t,
+               struct ep_check_result *out, struct ep_err *err)
+{
+  struct ep_target_result *r = ep_check_result_add(out, t->m->name, err);
+  struct ep_buf            why;
+  char                     proto[48], label[EP_PERF_LABEL_MAX];
+  static const double      zero = 0;
+  enum ep_status           rc;
+  size_t                   slow_at = 0;
+
+  if (!r)
+    return EP_ENOMEM;
+  protocol_label(t, proto, sizeof proto);
+  ep_buf_init(&why, TEXT_MAX);
+  rc = judge_machine(c, t, r, &why);
+  if (rc == EP_OK && r->cause && strcmp(r->cause, EP_CAUSE_MACHINE_SLOW) == 0) {
+    /* It answered, slowly: the slowness is the news. */
+    char num[32];
+
+    ep_format_number(num, sizeof num, t->connect_s);
+    slow_at = why.len;
+    rc = ep_buf_printf(&why, "; connect %ss, over the %s threshold %s", num,
+                       r->state == EP_STATE_CRITICAL ? "critical" : "warning",
+                       r->state == EP_STATE_CRITICAL ? c->opts.crit.text
+                                                     : c->opts.warn.text);
+  }
+  if (rc == EP_OK)
+    rc = ep_target_set_text(r, "%s (%s, %s) %s", t->m->name, t->where, proto,
+                            ep_buf_str(&why));
+  if (rc == EP_OK && r->state != EP_STATE_OK)
+    rc = ep_target_set_why(r, ep_buf_str(&why) + (slow_at ? slow_at + 2 : 0));
+  ep_buf_cleanup(&why);
+  snprintf(label, sizeof label, "%s_connect", t->m->name);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "connect",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .warn = &c->opts.warn,
+                                                .crit = &c->opts.crit,
+                                                .min = &zero},
+                            t->have_connect, t->connect_s);
+  snprintf(label, sizeof label, "%s_hello", t->m->name);
+  if (rc == EP_OK && t->hello != EP_HELLO_NONE)
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "hello",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .min = &zero},
+                            t->have_hello, t->hello_s);
+  if (rc == EP_OK) {
+    json_object *d = r->data;
+
+    json_object_object_add(d, "kind", json_object_new_string("machine"));
+    json_object_object_add(d, "address", json_object_new_string(t->m->address));
+    json_object_object_add(d, "port", json_object_new_int((int)t->m->port));
+    json_object_object_add(d, "protocol", t->proto ? json_object_new_string(
+                                                       t->proto->name)
+                                                   : NULL);
+    json_object_object_add(d, "hello", json_object_new_string(
+                                         ep_hello_name(t->hello)));
+    json_object_object_add(d, "answer", t->have_hello
+                                          ? json_object_new_string(t->what)
+                                          : NULL);
+    json_object_object_add(d, "interface",
+                           c->opts.iface ? json_object_new_string(
+                                             c->opts.iface->name)
+                                         : NULL);
+  }
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the machines result");
+  return EP_OK;
+}
+
+/* The machine network's interface, as the vendor wants it: up, with a
+ * static IPv4 address (a finite valid lifetime is a DHCP lease). */
+static enum ep_status
+iface_result(const struct tcp_ctx *c, struct ep_check_result *out,
+             struct ep_err *err)
+{
+  const char              *name = c->opts.iface->name;
+  struct ep_target_result *r = ep_check_result_add(out, name, err);
+  const struct ep_link_state *l = &c->link;
+  struct ep_buf            why;
+  enum ep_status           rc = EP_OK;
+  char                     addr[INET_ADDRSTRLEN];
+  size_t                   i, leased = 0;
+  json_object             *addrs;
+
+  if (!r)
+    return EP_ENOMEM;
+  ep_buf_init(&why, TEXT_MAX);
+  r->state = EP_STATE_CRITICAL;
+  if (!c->have_link) {
+    r->state = EP_STATE_UNKNOWN;
+    ep_target_set_cause(r, EP_CAUSE_IFACE_UNKNOWN);
+    rc = ep_buf_printf(&why, "state unknown: %s", c->link_err.msg);
+  } else if (!l->exists) {
+    ep_target_set_cause(r, EP_CAUSE_IFACE_DOWN);
+    rc = ep_buf_printf(&why, "is gone");
+  } else if (!l->admin_up || !l->carrier) {
+    ep_target_set_cause(r, EP_CAUSE_IFACE_DOWN);
+    rc = ep_buf_printf(&why, "is down (%s, operstate %s)",
+                       l->admin_up ? "no carrier" : "administratively down",
+                       l->operstate);
+  } else if (l->n_addrs == 0) {
+    ep_target_set_cause(r, EP_CAUSE_IFACE_NO_ADDRESS);
+    rc = ep_buf_printf(&why, "has no IPv4 address");
+  } else {
+    for (i = 0; i < l->n_addrs; i++)
+      if (!l->addrs[i].permanent)
+        leased++;
+    inet_ntop(AF_INET, &l->addrs[0].addr, addr, sizeof addr);
+    r->state = leased ? EP_STATE_WARNING : EP_STATE_OK;
+    if (leased) {
+      ep_target_set_cause(r, EP_CAUSE_IFACE_DHCP);
+      for (i = 0; i < l->n_addrs && l->addrs[i].permanent; i++)
+        ;
+      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
+      rc = ep_buf_printf(&why, "has %s/%u from a DHCP lease (valid %lu s "
+                               "more): the machine network needs a static "
+                               "address",
+                         addr, l->addrs[i].prefix,
+                         (unsigned long)l->addrs[i].valid_lft);
+    } else {
+      rc = ep_buf_printf(&why, "up, static address %s/%u", addr,
+                         l->addrs[0].prefix);
+    }
+  }
+  if (rc == EP_OK)
+    rc = ep_target_set_text(r, "interface %s %s", name, ep_buf_str(&why));
+  if (rc == EP_OK && r->state != EP_STATE_OK)
+    rc = ep_target_set_why(r, r->text);
+  ep_buf_cleanup(&why);
+  if (rc == EP_OK) {
+    json_object_object_add(r->data, "kind", json_object_new_string("interface"));
+    json_object_object_add(r->data, "up", c->have_link && l->exists
+                                            ? json_object_new_boolean(
+                                                l->admin_up && l->carrier)
+                                            : NULL);
+    addrs = json_object_new_array();
+    for (i = 0; c->have_link && i < l->n_addrs; i++) {
+      json_object *a = json_object_new_object();
+
+      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
+      json_object_object_add(a, "address", json_object_new_string(addr));
+      json_object_object_add(a, "prefix",
+                             json_object_new_int((int)l->addrs[i].prefix));
+      json_object_object_add(a, "static",
+                             json_object_new_boolean(l->addrs[i].permanent));
+      json_object_object_add(a, "valid_lifetime",
+                             l->addrs[i].permanent
+                               ? NULL
+                               : json_object_new_int64(l->addrs[i].valid_lft));
+      json_object_array_add(addrs, a);
+    }
+    json_object_object_add(r->data, "addresses", addrs);
+  }
+  if (rc != EP_OK)
+    return ep_err_set(err, rc, "cannot build the interface result");
+  return EP_OK;
+}
+
+static enum ep_status
+summarize(const struct tcp_ctx *c, struct ep_check_result *out)
+{
+  struct ep_problem *problems = calloc(out->n_targets + 1, sizeof *problems);
+  struct ep_buf      b;
+  enum ep_status     rc = EP_OK;
+  static const enum ep_state order[] = {EP_STATE_CRITICAL, EP_STATE_UNKNOWN,
+                                        EP_STATE_WARNING};
+  size_t             i, k, bad = 0, bad_machines = 0, answered = 0, open = 0;
+  size_t             first_machine = out->n_targets - c->n_targets;
+
+  if (!problems)
+    return EP_ENOMEM;
+  for (i = 0; i < c->n_targets; i++) {
+    answered += c->targets[i].have_hello;
+    open += c->targets[i].have_connect &&
+            c->targets[i].hello == EP_HELLO_NONE;
+  }
+  /* The machines that cannot be reached first, then those that do not
+   * answer as their protocol does. */
+  for (k = 0; k < sizeof order / sizeof order[0]; k++)
+    for (i = 0; i < out->n_targets; i++) {
+      const struct ep_target_result *r = &out->targets[i];
+
+      if (r->state != order[k])
+        continue;
+      bad_machines += i >= first_machine;
+      problems[bad].name = r->name;
+      problems[bad].text = r->text;
+      problems[bad++].why = i >= first_machine ? r->why : NULL;
+    }
+  ep_buf_init(&b, TEXT_MAX);
+  if (bad)
+    rc = ep_summary_problems_named(&b, problems, bad, c->n_targets,
+                                   c->n_targets - bad_machines, "machines",
+                                   EP_SUMMARY_BUDGET);
+  else if (c->n_targets == 1)
+    rc = ep_buf_printf(&b, "%s", out->targets[out->n_targets - 1].text);
+  else
+    rc = ep_buf_printf(&b, "%zu machines reachable: %zu answered their "
+                           "protocol's hello, %zu connect only",
+                       c->n_targets, answered, open);
+  if (rc == EP_OK && !bad && first_machine)
+    rc = ep_buf_printf(&b, "; %s", out->targets[0].text);
+  free(problems);
+  if (rc == EP_OK)
+    rc = ep_check_result_take_summary(out, &b);
+  ep_buf_cleanup(&b);
+  return rc;
+}
+
+static enum ep_status
+tcp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
+{
+  struct tcp_ctx *c = p->ctx;
+  enum ep_status  rc = EP_OK;
+  size_t          i;
+
+  if (!(out->check = strdup("machines")))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  if (c->opts.check_iface && c->opts.iface)
+    rc = iface_result(c, out, err);
+  for (i = 0; i < c->n_targets && rc == EP_OK; i++)
+    rc = machine_result(c, &c->targets[i], out, err);
+  if (rc != EP_OK)
+    return rc;
+  ep_check_result_settle(out);
+  if ((rc = summarize(c, out)) != EP_OK)
+    return ep_err_set(err, rc, "cannot build the machines summary");
+  return EP_OK;
+}
+
+static void
+tcp_destroy(struct ep_probe *p)
+{
+  struct tcp_ctx *c;
+  size_t          i;
+
+  if (!p)
+    return;
+  c = p->ctx;
+  if (c) {
+    for (i = 0; i < c->n_targets; i++) {
+      close_target(&c->targets[i]);
+      free(c->targets[i].reply);
+    }
+    free(c->targets);
+    free(c);
+  }
+  free(p);
+}
+
+static const struct ep_probe_ops tcp_ops = {
+  "machines", tcp_start, tcp_pollset, tcp_on_ready, tcp_done, tcp_finish,
+  tcp_destroy,
+};
+
+static enum ep_status
+target_init(struct tcp_target *t, const struct ep_machine *m,
+            struct ep_err *err)
+{
+  struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&t->sa;
+  struct ep_hostport  hp;
+  size_t              max;
+
+  t->fd = -1;
+  t->m = m;
+  t->proto = m->protocol ? ep_protocol_named(m->protocol) : NULL;
+  t->hello = t->proto ? t->proto->hello : EP_HELLO_NONE;
+  memset(&hp, 0, sizeof hp);
+  snprintf(hp.host, sizeof hp.host, "%s", m->address);
+  hp.port = m->port;
+  ep_hostport_format(&hp, t->where, sizeof t->where);
+  if (inet_pton(AF_INET, m->address, &s4->sin_addr) == 1) {
+    t->family = AF_INET;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)m->port);
+    t->salen = sizeof *s4;
+  } else if (inet_pton(AF_INET6, m->address, &t->sa.sin6_addr) == 1) {
+    t->family = AF_INET6;
+    t->sa.sin6_family = AF_INET6;
+    t->sa.sin6_port = htons((uint16_t)m->port);
+    t->salen = sizeof t->sa;
+  } else {
+    return ep_err_set(err, EP_EINVAL, "machine %s: '%s' is not an IP address",
+                      m->name, m->address);
+  }
+  if (t->hello == EP_HELLO_NONE)
+    return EP_OK;
+  t->req_len = ep_hello_request(t->hello, m->address, m->port, t->request,
+                                sizeof t->request);
+  max = ep_hello_reply_max(t->hello);
+  if (!t->req_len)
+    return ep_err_set(err, EP_EINVAL, "machine %s: cannot build its %s hello",
+                      m->name, ep_hello_name(t->hello));
+  if (!(t->reply = malloc(max)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
+struct ep_probe *
+ep_tcp_probe_new(const struct ep_machine *machines, size_t n,
+                 const struct ep_tcp_options *opts, struct ep_err *err)
+{
+  struct ep_probe *p;
+  struct tcp_ctx  *c;
+  void            *array;
+  size_t           i;
+
+  p = ep_probe_alloc(&tcp_ops, sizeof *c, n, sizeof(struct tcp_target), &array,
+                     err);
+  if (!p)
+    return NULL;
+  c = p->ctx;
+  c->targets = array;
+  c->opts = *opts;
+  c->n_targets = n;
+  for (i = 0; i < n; i++)
+    c->targets[i].fd = -1;
+  for (i = 0; i < n; i++) {
+    if (target_init(&c->targets[i], &machines[i], err) != EP_OK) {
+      tcp_destroy(p);
+      return NULL;
+    }
+  }
+  return p;
+}
+
+/* --- configuration --- */
+
+static enum ep_status
+set_field(char **field, const char *text, size_t len, struct ep_err *err)
+{
+  free(*field);
+  if (!(*field = strndup(text, len)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
+enum ep_status
+ep_machine_parse(const char *text, const char *what, struct ep_machine *m,
+                 struct ep_err *err)
+{
+  const char *eq = strchr(text, '='), *rest = eq ? eq + 1 : text, *colon;
+  const char *addr = rest;
+  size_t      addr_len;
+  char        tail[64], *end;
+  long        port;
+
+  memset(m, 0, sizeof *m);
+  if (eq && (eq == text || eq - text > 63 ||
+             strcspn(text, " '|\"\\") < (size_t)(eq - text)))
+    return ep_err_set(err, EP_EINVAL, "%s '%s': expected NAME=ADDR:PROTOCOL "
+                                      "or ADDR:PORT, a NAME of 1 to 63 "
+                                      "characters without spaces or quotes",
+                      what, text);
+  if (*rest == '[') {
+    addr = rest + 1;
+    if (!(colon = strchr(addr, ']')) || colon[1] != ':')
+      return ep_err_set(err, EP_EINVAL, "%s '%s': expected [IPV6]:PORT",
+                        what, text);
+    addr_len = (size_t)(colon - addr);
+    colon++;
+  } else {
+    if (!(colon = strrchr(rest, ':')))
+      return ep_err_set(err, EP_EINVAL, "%s '%s': expected ADDR:PROTOCOL or "
+                                        "ADDR:PORT",
+                        what, text);
+    addr_len = (size_t)(colon - addr);
+  }
+  if (set_field(&m->address, addr, addr_len, err) != EP_OK)
+    return EP_ENOMEM;
+  if (!ep_addr_is_literal(m->address))
+    return ep_err_set(err, EP_EINVAL, "%s '%s': '%s' is not an IP address "
+                                      "(machines are given by address)",
+                      what, text, m->address);
+  snprintf(tail, sizeof tail, "%s", colon + 1);
+  errno = 0;
+  port = strtol(tail, &end, 10);
+  if (tail[0] >= '0' && tail[0] <= '9') {
+    if (*end || errno || port < 1 || port > 65535)
+      return ep_err_set(err, EP_EINVAL, "%s '%s': '%s' is not a port (1 to "
+                                        "65535)",
+                        what, text, tail);
+    m->port = (unsigned)port;
+  } else if (ep_machine_protocol_name(tail)) {
+    if (set_field(&m->protocol, ep_machine_protocol_name(tail),
+                  strlen(ep_machine_protocol_name(tail)), err) != EP_OK)
+      return EP_ENOMEM;
+    m->port = ep_machine_protocol_port(m->protocol);
+  } else {
+    char known[512];
+
+    ep_protocol_list(known, sizeof known);
+    return ep_err_set(err, EP_EINVAL, "%s '%s': unknown protocol '%.40s' "
+                                      "(known: %s)",
+                      what, text, tail, known);
+  }
+  if (eq)
+    return set_field(&m->name, text, (size_t)(eq - text), err);
+  return set_field(&m->name, m->address, strlen(m->address), err);
+}
+
+static void
+free_machines(struct ep_profile *p)
+{
+  size_t i;
+
+  for (i = 0; i < p->n_machines; i++) {
+    free(p->machines[i].name);
+    free(p->machines[i].address);
+    free(p->machines[i].protocol);
+  }
+  free(p->machines);
+  p->machines = NULL;
+  p->n_machines = 0;
+}
+
+/* -H replaces the profile's machines. */
+static enum ep_status
+machines_from_hosts(struct ep_profile *p, const struct ep_settings *s,
+                    struct ep_err *err)
+{
+  const char        *what = ep_settings_names(s)->hosts;
+  struct ep_machine *ms = calloc(s->hosts.n + 1, sizeof *ms);
+  size_t             i, j;
+
+  if (!ms)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  free_machines(p);
+  p->machines = ms;
+  for (i = 0; i < s->hosts.n; i++) {
+    p->n_machines = i + 1;
+    if (ep_machine_parse(s->hosts.v[i], what, &ms[i], err) != EP_OK)
+      return err ? err->code : EP_EINVAL;
+    for (j = 0; j < i; j++)
+      if (strcmp(ms[j].name, ms[i].name) == 0)
+        return ep_err_set(err, EP_EINVAL, "%s '%s': a second machine named "
+                                          "%s",
+                          what, s->hosts.v[i], ms[i].name);
+  }
+  return EP_OK;
+}
+
+static enum ep_status
+tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
+              struct ep_err *err)
+{
+  const struct ep_setting_names *names = ep_settings_names(s);
+  struct ep_profile             *p = cfg->profile;
+  const char                    *iface, *iface_what;
+
+  if (only && s->hosts.n && machines_from_hosts(p, s, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  /* The machine network's interface: --machine-interface (collectd's
+   * MachineInterface); check_edge_machines runs on that network alone, so
+   * its -I is that interface, where the whole checklist's -I (and
+   * collectd's Interface) is the cloud side's.  Checked even without
+   * machines: a wrong name is a usage error either way. */
+  iface = s->machine_interface;
+  iface_what = names->machine_interface;
+  if (!iface && only && names == &ep_cli_names) {
+    iface = s->interface;
+    iface_what = names->interface;
+  }
+  if (!iface) {
+    iface = p->machine_interface;
+    iface_what = "profile machine_interface";
+  }
+  if (iface) {
+    struct ep_err why = EP_ERR_INIT;
+
+    /* Named as the user wrote it: ep_iface_resolve() says "-I". */
+    if (ep_iface_resolve(iface, &cfg->machine_iface, &why) != EP_OK)
+      return ep_err_set(err, why.code, "%s: %s", iface_what,
+                        strncmp(why.msg, "-I: ", 4) == 0 ? why.msg + 4
+                                                         : why.msg);
+    cfg->has_machine_iface = true;
+  }
+  if (p->n_machines == 0) {
+    if (only)
+      return ep_err_set(err, EP_EINVAL, "%s: no machines (machines, or %s "
+                                        "NAME=ADDR:PROTOCOL)",
+                        p->name, names->hosts);
+    return EP_OK;
+  }
+  if (ep_config_thresholds(cfg, EP_CHECK_MACHINES, s, only, NULL, NULL,
+                           err) != EP_OK)
+    return EP_EINVAL;
+  cfg->checks[EP_CHECK_MACHINES].wanted = true;
+  return EP_OK;
+}
+
+static struct ep_probe *
+tcp_create(const struct ep_config *cfg, struct ep_err *err)
+{
+  struct ep_tcp_options o;
+
+  memset(&o, 0, sizeof o);
+  o.iface = cfg->has_machine_iface ? &cfg->machine_iface : NULL;
+  o.check_iface = cfg->has_machine_iface;
+  o.warn = cfg->checks[EP_CHECK_MACHINES].warn;
+  o.crit = cfg->checks[EP_CHECK_MACHINES].crit;
+  return ep_tcp_probe_new(cfg->profile->machines, cfg->profile->n_machines,
+                          &o, err);
+}
+
+const struct ep_probe_kind ep_tcp_kind = {
+  .name = "machines",
+  .title = "MACHINES",
+  .check = EP_CHECK_MACHINES,
+  .cli_extras = EP_CLI_HOST | EP_CLI_THRESHOLDS,
+  .configure = tcp_configure,
+  .create = tcp_create,
+};
