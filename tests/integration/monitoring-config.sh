@@ -38,7 +38,8 @@ cat >"$TMP/local.json" <<EOF
            "names": [ { "name": "gw.example" } ] },
   "ntp": { "servers": ["127.0.0.1:9"] },
   "nats": { "targets": ["127.0.0.1:9"] },
-  "https": { "targets": ["127.0.0.1:9"] } }
+  "https": { "targets": ["127.0.0.1:9"] },
+  "machines": [ { "name": "m", "address": "127.0.0.1", "port": 9 } ] }
 EOF
 # check_edge_https takes https_proxy from the environment when neither the
 # profile nor the options name a proxy: none, so it connects to 127.0.0.1:9.
@@ -412,6 +413,16 @@ define service {
 }
 define service {
     use                     edge
+    service_description     edge machines
+    check_command           check_edge_machines!/etc/edgeprobe/plant4.json!eno1
+}
+define service {
+    use                     edge
+    service_description     edge machines press
+    check_command           check_edge_machines_targets!-H press=10.20.0.40:modbus-tcp -I eno1
+}
+define service {
+    use                     edge
     service_description     edge https plant proxy
     check_command           check_edge_https_targets!-H api.example.com -H 10.20.0.80:8443 --expect-issuer Amazon --proxy http://proxy.plant.example:3128 --proxy-auth-file /etc/edgeprobe/proxy.auth
 }
@@ -432,7 +443,7 @@ expect_line "^Total Errors: +0$"
 expect_line "^Total Warnings: +0$"
 cmds=$(grep -c '^ *command_name ' "$CMDS")
 expect_line "^	Checked $((cmds + 1)) commands\.$"
-expect_line "^	Checked 14 services\.$"
+expect_line "^	Checked 16 services\.$"
 # shellcheck disable=SC2013
 for c in $(sed -n 's/^ *command_name *//p' "$CMDS"); do
   if grep -q "check_command *$c!" "$TMP/nagios/objects.cfg"; then
@@ -487,6 +498,8 @@ sample_args() {
   check_edge_iface) echo "$TMP/local.json!lo" ;;
   check_edge_drift) echo "$TMP/local.json!$TMP/state" ;;
   check_edge_nrpe) echo "check_edge" ;;
+  check_edge_machines) echo "$TMP/local.json!lo" ;;
+  check_edge_machines_targets) echo "-H m=127.0.0.1:9 -t 2" ;;
   *) echo "" ;;
   esac
 }
@@ -529,7 +542,8 @@ while IFS='	' read -r name line; do
   case $cmd in
   *"--fallback-dns none"* | *"-P $TMP/local.json"* | *check_edge_ntp" -H 127.0.0."* | \
     */check_nrpe" -H 127.0.0.1 "* | \
-    *check_edge_nats" -H 127.0.0."* | *check_edge_https" -H 127.0.0."*) ;;
+    *check_edge_nats" -H 127.0.0."* | *check_edge_https" -H 127.0.0."* | \
+    *check_edge_machines" -H m=127.0.0."*) ;;
   *)
     fail "$name: the expanded command might ask the system's resolver: $cmd"
     continue
@@ -542,7 +556,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - (127\.0\.0\.1:9|2 of 2 NTP servers:) port unreachable: nothing listening|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(port unreachable: nothing listening\): no name resolves)'; then
+    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - (127\.0\.0\.1:9|2 of 2 NTP servers:) port unreachable: nothing listening|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(port unreachable: nothing listening\): no name resolves|MACHINES CRITICAL - (interface lo up, static address 127\.0\.0\.1/8; )?m: connection refused)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"

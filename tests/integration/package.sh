@@ -18,7 +18,8 @@ trap 'rm -rf "$TMP"; dpkg -P edgeprobe >/dev/null 2>&1' EXIT
 
 parts="/usr/lib/nagios/plugins/check_edge /usr/lib/nagios/plugins/check_edge_dns
 /usr/lib/nagios/plugins/check_edge_ntp /usr/lib/nagios/plugins/check_edge_https
-/usr/lib/nagios/plugins/check_edge_nats /usr/sbin/edgeprobe-agentx
+/usr/lib/nagios/plugins/check_edge_nats /usr/lib/nagios/plugins/check_edge_machines
+/usr/sbin/edgeprobe-agentx
 /usr/share/icinga2/include/plugins-contrib.d/edgeprobe.conf
 /etc/nagios-plugins/config/edgeprobe-commands.cfg /etc/nagios/nrpe.d/edgeprobe-nrpe.cfg
 /usr/share/edgeprobe/profiles/standard.json /usr/share/edgeprobe/profiles/govcloud.json
