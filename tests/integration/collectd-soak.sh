@@ -1,5 +1,5 @@
 #!/bin/sh
-# edgeprobe.so read 1000 times in one collectd process (DNS, HTTPS and NATS
+# edgeprobe.so read 1000 times in one collectd process (DNS, HTTPS, NATS and a machine
 # every 100 ms, from collectd's read threads at once): every read OK and
 # within its deadline, open descriptors and memory flat once warm; then
 # about 50 reads under valgrind: no leak, no error.  Under the valgrind
@@ -16,7 +16,7 @@ start_soak_world
 plugin_block() {
   printf '  Profile "%s"\n  CACert "%s"\n  ExpectIssuer "edgeprobe test CA"\n  Timeout %s\n' \
     "$TMP/soak.json" "$P/ca.pem" "$2"
-  for c in dns ntp https nats; do
+  for c in dns ntp https nats machines; do
     printf '  <Check "%s">\n    Interval %s\n  </Check>\n' $c "$1"
   done
 }
@@ -26,12 +26,14 @@ reads() {
   cat "$1"/csv/soak/edgeprobe-"$2"/duration-* 2>/dev/null | grep -c '^[0-9]'
 }
 
-# wait_reads DIR N SECONDS: until DNS, HTTPS and NATS have N reads each.
+# wait_reads DIR N SECONDS: until DNS, HTTPS, NATS and the machines have N
+# reads each.
 wait_reads() {
   _i=0
   while [ $_i -lt $(($3 * 10)) ] && collectd_alive; do
     [ "$(reads "$1" dns)" -ge "$2" ] && [ "$(reads "$1" https)" -ge "$2" ] &&
-      [ "$(reads "$1" nats)" -ge "$2" ] && return 0
+      [ "$(reads "$1" nats)" -ge "$2" ] && [ "$(reads "$1" machines)" -ge "$2" ] &&
+      return 0
     sleep 0.1
     _i=$((_i + 1))
   done
@@ -96,15 +98,16 @@ if [ -z "${EP_VALGRIND:-}" ]; then
   else
     fail "memory grew $grow KiB between $warm and $n reads"
   fi
-  for c in dns https nats; do
+  for c in dns https nats machines; do
     [ "$(reads "$R" "$c")" -ge "$n" ] && pass "$c: $(reads "$R" "$c") reads" || fail "$c: $(reads "$R" "$c") reads"
   done
   states_ok "$R" dns good.example
   states_ok "$R" https good.example
   states_ok "$R" nats 127.0.0.71_7422
+  states_ok "$R" machines plc
   # Each read's wall time, as the plugin reports it: within the deadline
   # (the run's end is bounded by it; a little for the last wake-up).
-  for c in dns https nats; do
+  for c in dns https nats machines; do
     cat "$R"/csv/soak/edgeprobe-"$c"/duration-* | grep '^[0-9]' | cut -d, -f2 | sort -n |
       awk -v c="$c" -v limit="$timeout" '
         { v[NR] = $1; sum += $1 }

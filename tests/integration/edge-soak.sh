@@ -1,5 +1,5 @@
 #!/bin/sh
-# The whole checklist (DNS, NTP, HTTPS, NATS and the root causes) run
+# The whole checklist (DNS, NTP, HTTPS, NATS, a machine and the root causes) run
 # again and again in one process from two threads, as a daemon would:
 # every run OK, no growth in open file descriptors, and memory flat once
 # warm (under the valgrind pass: no leak, and fewer runs; under ASan,

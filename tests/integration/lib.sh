@@ -770,7 +770,8 @@ wait_runs() {
 # ---- the soaks' world (edge-soak.sh, collectd-soak.sh, snmp-soak.sh) -----
 # start_soak_world: one server of each kind in the namespace (nginx with
 # good.example's certificate from the test CA in $P, dnsmasq, our NTP
-# responder, nats-server) and $TMP/soak.json, a profile of them all; the
+# responder, nats-server, our OPC UA peer as a machine) and $TMP/soak.json,
+# a profile of them all; the
 # CA and the profile readable by an unprivileged subagent.
 start_soak_world() {
   P="$TMP/pki"
@@ -784,13 +785,18 @@ start_soak_world() {
   start_dnsmasq 127.0.0.53 --host-record=good.example,127.0.0.10 --local=/example/
   start_ntp_responder 127.0.0.41 good
   start_nats soak 127.0.0.71 7422
+  ns "$EP_BUILDDIR/tests/servers/ep-machine-peer" -l 127.0.0.81 -p 4840 -m opcua \
+    </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  wait_tcp 127.0.0.81 4840
   cat >"$TMP/soak.json" <<JSON
 { "timeout": 5,
   "dns": { "servers": ["127.0.0.53"], "fallback": "none",
            "names": [ { "name": "good.example" } ] },
   "ntp": { "servers": ["127.0.0.41"] },
   "https": { "targets": ["good.example"], "expect_issuers": ["edgeprobe test CA"] },
-  "nats": { "targets": ["127.0.0.71:7422"] } }
+  "nats": { "targets": ["127.0.0.71:7422"] },
+  "machines": [ { "name": "plc", "address": "127.0.0.81", "protocol": "siemens-opcua" } ] }
 JSON
   chmod 644 "$TMP/soak.json"
 }

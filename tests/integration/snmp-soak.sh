@@ -46,9 +46,9 @@ after=$(usage)
 runs=$(sget EDGEPROBE-MIB::epRuns.0)
 state=$(sget EDGEPROBE-MIB::epOverallState.0)
 snmp snmpwalk -Oqv EDGEPROBE-MIB::epNatsState >"$TMP/states"
-for c in Dns Ntp Https; do snmp snmpwalk -Oqv "EDGEPROBE-MIB::ep${c}State" >>"$TMP/states"; done
+for c in Dns Ntp Https Machine; do snmp snmpwalk -Oqv "EDGEPROBE-MIB::ep${c}State" >>"$TMP/states"; done
 stop_agentx && pass "the subagent stopped cleanly after $runs runs (exit 0${EP_WRAPPER:+, valgrind: no error, no leak})"
-[ "$state" = ok ] && [ "$(sort -u "$TMP/states")" = ok ] && [ "$(wc -l <"$TMP/states")" = 4 ] &&
+[ "$state" = ok ] && [ "$(sort -u "$TMP/states")" = ok ] && [ "$(wc -l <"$TMP/states")" = 5 ] &&
   pass "the last run: every target ok" || fail "state $state, targets: $(cat "$TMP/states")"
 grep -E "could not happen|ERROR|rror" "$TMP/agentx.log" && fail "errors in the subagent's log"
 if [ "$warm" -gt 0 ]; then
