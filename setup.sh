@@ -35,7 +35,8 @@ TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
   bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
   tinyproxy-bin libnginx-mod-stream collectd-core collectd-dev
   snmpd snmp snmptrapd smitools
-  debhelper dpkg-dev lintian nagios-nrpe-server nagios-nrpe-plugin"
+  debhelper dpkg-dev lintian nagios-nrpe-server nagios-nrpe-plugin
+  python3-pymodbus"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }

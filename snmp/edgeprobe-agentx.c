@@ -59,6 +59,7 @@ usage_text(void)
          " --samples N  --nats-auth-file FILE  --expect-issuer TEXT\n"
          " --cert-warning-days N  --cert-critical-days N\n"
          " --state-dir DIR  --drift-warning RANGE  --drift-critical RANGE\n"
+         " --machine-interface IFACE|ADDR\n"
          "                           as check_edge has them (without\n"
          "                           --state-dir, NTP offsets are kept in\n"
          "                           memory for the drift)\n\n"
