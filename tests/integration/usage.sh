@@ -69,11 +69,12 @@ run_ntp --help
 [ "$rc" = 3 ] && printf '%s\n' "$out" | grep -q -- '--samples' && pass "check_edge_ntp --help, exit 3" ||
   fail "check_edge_ntp --help: exit $rc"
 # The Monitoring Plugins' manner: a usage line, examples, where to report.
-for p in check_edge check_edge_dns check_edge_ntp check_edge_https check_edge_nats; do
+for p in check_edge check_edge_dns check_edge_ntp check_edge_https check_edge_nats \
+  check_edge_machines; do
   run_check "$EP_BUILDDIR/$p" --help
   [ "$rc" = 3 ] && printf '%s\n' "$out" | head -n 1 | grep -Eq "^$p [0-9.]+ \(edgeprobe\)$" &&
     printf '%s\n' "$out" | grep -A1 -x 'Usage:' | grep -q "^ $p \[-P PROFILE\]" &&
-    printf '%s\n' "$out" | grep -A1 -x 'Examples:' | grep -qx " $p" &&
+    printf '%s\n' "$out" | grep -A1 -x 'Examples:' | grep -Eq "^ $p( |$)" &&
     printf '%s\n' "$out" | grep -q "^issue tracker, with the output of -vv and --version\.$" &&
     pass "$p --help: version, usage, examples, where to report" || fail "$p --help: exit $rc: $(printf '%s\n' "$out" | head -n 12)"
 done
