@@ -48,7 +48,14 @@ static struct ep_checklist_item *
 new_item(struct ep_checklist *cl, const char *id, const char *title,
          int check)
 {
-  struct ep_checklist_item *it = &cl->items[cl->n_items++];
+  struct ep_checklist_item *it;
+
+  /* Every item is added once, and EP_CHECKLIST_ITEMS counts them all:
+   * reaching it is a bug, which overwrites the last item rather than
+   * memory past the array. */
+  if (cl->n_items == EP_CHECKLIST_ITEMS)
+    cl->n_items--;
+  it = &cl->items[cl->n_items++];
 
   memset(it, 0, sizeof *it);
   it->id = id;
@@ -118,8 +125,10 @@ machines_item(struct ep_checklist *cl, const struct ep_run_result *run)
     return;
   it = new_item(cl, "machine_network", "Machine network", EP_CHECK_MACHINES);
   it->total = machine_count(r);
+  /* Machines only: the interface's row is said in the item's line. */
   for (i = 0; i < r->n_targets; i++)
-    if (r->targets[i].state != EP_STATE_OK)
+    if (r->targets[i].state != EP_STATE_OK &&
+        ep_target_figure(&r->targets[i], "connect", NULL))
       it->failing++;
   it->state = r->state;
   snprintf(it->text, sizeof it->text, "%s", r->summary ? r->summary : "");

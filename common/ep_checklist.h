@@ -13,7 +13,9 @@
 #include "ep_config.h"
 #include "ep_diagnosis.h"
 
-#define EP_CHECKLIST_ITEMS 6
+/* dns, ntp, https, tls_inspection, nats, proxy, machine_network: one
+ * item each at most. */
+#define EP_CHECKLIST_ITEMS 7
 
 struct ep_checklist_item {
   const char   *id;      /* "dns", "ntp", "https", "tls_inspection", ... */

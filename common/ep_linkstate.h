@@ -46,7 +46,9 @@ struct ep_link_state {
  * EP_OK with out->exists false.  Otherwise, with a message naming the
  * interface and out cleared: EP_EINVAL for a name no interface can have
  * (empty, 16 bytes or more), EP_ESYS when netlink fails, EP_ETIMEOUT when
- * the kernel has not answered after 1 s (no call lasts 2 s), EP_EPROTO
+ * the kernel has not answered after 1 s (each receive waits at most 1 s;
+ * a request itself runs in the kernel, under its network lock, which a
+ * hung driver can hold longer), EP_EPROTO
  * for a reply that does not parse, EP_ENOMEM.  Opens one socket and
  * closes it before returning; keeps no state, so any thread may call it. */
 enum ep_status ep_link_state_read(const char *ifname, struct ep_link_state *out,

@@ -90,6 +90,8 @@ summarize(struct ep_buf *b, const struct ep_problem *p, size_t n,
   size_t         i, start = b->len, told = 0, groups = 0, count = 0;
   bool           one_shared = false;
 
+  if (n == 0)
+    return EP_OK;
   ep_buf_init(&piece, 65536);
   for (i = 0; i < n && rc == EP_OK; i++) {
     size_t used = b->len - start, sep = used ? 2 : 0;

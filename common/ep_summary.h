@@ -24,7 +24,7 @@ struct ep_problem {
  * fine (noun: their plural, "NATS endpoints"), to b: groups of a shared
  * why first seen first, until about budget characters, then "; and N
  * more"; then "(F of N noun fine)" unless one group says it all.
- * EP_ENOMEM. */
+ * Nothing when n is 0.  EP_ENOMEM. */
 enum ep_status ep_summary_problems(struct ep_buf *b, const struct ep_problem *p,
                                    size_t n, size_t n_total, size_t n_fine,
                                    const char *noun, size_t budget);

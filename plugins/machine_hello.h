@@ -22,9 +22,11 @@
  * them, a zone such as %eth0 dropped) and port are used only by the
  * OPC UA and HTTP hellos, in the endpoint URL and the Host header.
  * Returns the request's length; 0 for EP_HELLO_NONE, when cap is too
- * small, or when host is NULL, longer than 255 bytes or holds anything
- * but letters, digits and "-._:%" (so it cannot inject into a header),
- * or port is not 1 to 65535 (those two only where they are used). */
+ * small, or when host is NULL, longer than 255 bytes or holds, before
+ * any zone, anything but letters, digits and "-._:" (so it cannot inject
+ * into a header; a zone is dropped unread, nothing of it reaches the
+ * request), or port is not 1 to 65535 (those two only where they are
+ * used). */
 size_t ep_hello_request(enum ep_hello h, const char *host, unsigned port,
                         unsigned char *buf, size_t cap);
 

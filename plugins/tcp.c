@@ -44,9 +44,13 @@ struct tcp_target {
   int                       family;
   int                       fd;
   enum phase                phase;
-  struct timespec           t_start, t_sent;
+  struct timespec           t_start, t_sent, t_read;
   double                    connect_s, hello_s;
   bool                      have_connect, have_hello;
+  bool                      connect_timed; /* connect_s is a measure */
+  bool                      hello_timed;   /* hello_s is one */
+  bool                      reset;         /* the peer reset it */
+  size_t                    judged_len;    /* reply_len at the last judge */
   unsigned char             request[EP_HELLO_REQUEST_MAX];
   size_t                    req_len, req_sent;
   unsigned char            *reply; /* ep_hello_reply_max(hello) bytes */
@@ -139,8 +143,10 @@ start_connect(struct tcp_ctx *c, struct tcp_target *t)
     return;
   }
   /* The hello goes right after the handshake's ACK, and its reply is
-   * timed: no wait for a delayed ACK of ours. */
+   * timed: no wait for a delayed ACK of ours; the reply by the kernel's
+   * receive time, not by when the loop came to read it. */
   setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(t->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   t->t_start = ep_time_now();
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
@@ -158,13 +164,6 @@ tcp_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
 
   (void)run;
   (void)err;
-  /* The interface's own state first: a netlink round trip in this
-   * process, microseconds, nothing on the wire. */
-  if (c->opts.check_iface && c->opts.iface) {
-    ep_err_clear(&c->link_err);
-    c->have_link = ep_link_state_read(c->opts.iface->name, &c->link,
-                                      &c->link_err) == EP_OK;
-  }
   for (i = 0; i < c->n_targets; i++)
     start_connect(c, &c->targets[i]);
   return EP_OK;
@@ -191,26 +190,53 @@ tcp_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
   return EP_OK;
 }
 
-/* Judges what came so far; ends t when the verdict is in. */
+/* Judges what came so far; ends t when the verdict is in.  The hello is
+ * timed from its last byte's send to the kernel's receive time of the
+ * answer's last bytes; not at all when the answer came before the whole
+ * hello went out (a peer that speaks first). */
 static void
-judge(struct tcp_target *t, bool closed, struct timespec read_at)
+judge(struct tcp_target *t, bool closed)
 {
+  t->judged_len = t->reply_len;
   t->verdict = ep_hello_judge(t->hello, t->reply, t->reply_len, closed,
                               t->what, sizeof t->what);
   if (t->verdict == EP_HELLO_MORE)
     return;
-  t->hello_s = ep_time_diff(read_at, t->t_sent);
   t->have_hello = t->verdict == EP_HELLO_ANSWERED;
+  t->hello_timed = t->have_hello && t->req_sent == t->req_len &&
+                   ep_time_reached(t->t_read, t->t_sent);
+  if (t->hello_timed)
+    t->hello_s = ep_time_diff(t->t_read, t->t_sent);
   t->phase = P_DONE;
   close_target(t);
+}
+
+/* Whether new bytes are worth judging now.  The MTConnect judge reads the
+ * whole reply again each time: a peer trickling 64 KiB a byte at a time
+ * would cost quadratic time on the loop every probe shares, so it is
+ * judged at the start, when a tag may have closed after enough new
+ * bytes, and every KiB; the others' replies are small. */
+static bool
+worth_judging(const struct tcp_target *t, const unsigned char *chunk,
+              size_t n)
+{
+  size_t grown = t->reply_len - t->judged_len;
+
+  if (t->hello != EP_HELLO_MTCONNECT_HTTP || t->reply_len <= 256)
+    return true;
+  return grown >= 1024 || (grown >= 64 && memchr(chunk, '>', n));
 }
 
 static void
 send_hello(struct tcp_target *t)
 {
-  ssize_t n;
+  struct timespec before;
+  ssize_t         n;
 
   while (t->req_sent < t->req_len) {
+    /* Timed from before the send: on loopback or a veth the answer can be
+     * in, kernel-stamped, before send() returns. */
+    before = ep_time_now();
     n = send(t->fd, t->request + t->req_sent, t->req_len - t->req_sent,
              MSG_NOSIGNAL);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -226,8 +252,40 @@ send_hello(struct tcp_target *t)
       return;
     }
     t->req_sent += (size_t)n;
+    if (t->req_sent == t->req_len)
+      t->t_sent = before;
   }
-  t->t_sent = ep_time_now();
+}
+
+/* One read, stamped with the kernel's receive time. */
+static ssize_t
+read_stamped(struct tcp_target *t, size_t room)
+{
+  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
+  struct iovec    iov;
+  struct msghdr   msg;
+  struct cmsghdr *cm;
+  struct timespec wall;
+  bool            stamped = false;
+  ssize_t         n;
+
+  memset(&msg, 0, sizeof msg);
+  iov.iov_base = t->reply + t->reply_len;
+  iov.iov_len = room;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof cbuf;
+  n = recvmsg(t->fd, &msg, 0);
+  if (n <= 0)
+    return n;
+  for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+      memcpy(&wall, CMSG_DATA(cm), sizeof wall);
+      stamped = true;
+    }
+  t->t_read = stamped ? ep_time_mono_of_wall(wall) : ep_time_now();
+  return n;
 }
 
 static void
@@ -238,36 +296,71 @@ read_reply(struct tcp_target *t)
 
   while (t->phase == P_HELLO) {
     if (t->reply_len >= max) {
-      judge(t, true, ep_time_now());
+      judge(t, false);
       return;
     }
-    n = recv(t->fd, t->reply + t->reply_len, max - t->reply_len, 0);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    n = read_stamped(t, max - t->reply_len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      /* All there is for now: what was not judged yet is judged. */
+      if (t->judged_len < t->reply_len && t->hello != EP_HELLO_MTCONNECT_HTTP)
+        judge(t, false);
       return;
+    }
     /* A reset is the peer's last word, as a close is. */
     if (n <= 0) {
-      judge(t, true, ep_time_now());
+      t->reset = n < 0 && errno == ECONNRESET;
+      judge(t, true);
       return;
     }
     t->reply_len += (size_t)n;
-    judge(t, false, ep_time_now());
+    if (worth_judging(t, t->reply + t->reply_len - n, (size_t)n))
+      judge(t, false);
   }
+}
+
+/* The handshake's time: the kernel's own round-trip sample of it, unless
+ * the SYN had to be sent again (then the time since connect(), which is
+ * what the machine cost). */
+static void
+time_connect(struct tcp_target *t)
+{
+  struct tcp_info info;
+  socklen_t       len = sizeof info;
+
+  memset(&info, 0, sizeof info);
+  if (getsockopt(t->fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+      info.tcpi_rtt > 0 && info.tcpi_total_retrans == 0)
+    t->connect_s = info.tcpi_rtt / 1e6;
+  else
+    t->connect_s = ep_time_diff(ep_time_now(), t->t_start);
+  t->connect_timed = true;
 }
 
 static void
 on_connected(struct tcp_target *t)
 {
-  struct timespec now = ep_time_now();
-  int             e = 0;
-  socklen_t       len = sizeof e;
+  int       e = 0;
+  socklen_t len = sizeof e;
 
   if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
     e = errno;
+  /* A SYN refused is ECONNREFUSED: a reset or a broken pipe means the
+   * handshake was done and the peer let go at once. */
+  if (e == ECONNRESET || e == EPIPE) {
+    t->have_connect = true;
+    t->reset = true;
+    t->verdict = EP_HELLO_WRONG;
+    snprintf(t->what, sizeof t->what, "reset the connection right after "
+                                      "it opened");
+    t->phase = P_DONE;
+    close_target(t);
+    return;
+  }
   if (e) {
     fail(t, ep_net_connect_cause(e), "%s", ep_net_strerror(e, false).text);
     return;
   }
-  t->connect_s = ep_time_diff(now, t->t_start);
+  time_connect(t);
   t->have_connect = true;
   if (t->hello == EP_HELLO_NONE) {
     t->phase = P_DONE;
@@ -348,21 +441,33 @@ judge_machine(const struct tcp_ctx *c, struct tcp_target *t,
     ep_target_set_cause(r, t->code);
     return ep_buf_printf(why, "%s", t->problem);
   }
+  /* Bytes the loop left unjudged when the deadline came: their verdict. */
+  if (t->phase == P_HELLO && t->judged_len < t->reply_len)
+    judge(t, false);
   ep_format_number(num, sizeof num, t->connect_s);
-  r->state = ep_state_from_ranges(t->connect_s, &c->opts.warn, &c->opts.crit);
+  r->state = t->connect_timed ? ep_state_from_ranges(t->connect_s,
+                                                     &c->opts.warn,
+                                                     &c->opts.crit)
+                              : EP_STATE_OK;
   if (r->state != EP_STATE_OK)
     ep_target_set_cause(r, EP_CAUSE_MACHINE_SLOW);
+  if (t->hello == EP_HELLO_NONE && !t->connect_timed)
+    return ep_buf_printf(why, "port open, reset right after (connect only: "
+                              "%s has no public hello)",
+                         title ? title : "this port");
   if (t->hello == EP_HELLO_NONE)
     return ep_buf_printf(why, "port open in %ss (connect only: %s has no "
                               "public hello)",
                          num, title ? title : "this port");
-  if (t->have_hello) {
+  if (t->have_hello && t->hello_timed) {
     char hello[32];
 
     ep_format_number(hello, sizeof hello, t->hello_s);
     return ep_buf_printf(why, "answered: %s (connect %ss, hello %ss)",
                          t->what, num, hello);
   }
+  if (t->have_hello)
+    return ep_buf_printf(why, "answered: %s (connect %ss)", t->what, num);
   /* Open, but the controller did not answer as its protocol does. */
   r->state = ep_state_worse(r->state, EP_STATE_WARNING);
   if (t->phase != P_DONE) {
@@ -380,6 +485,10 @@ judge_machine(const struct tcp_ctx *c, struct tcp_target *t,
                          title);
   }
   ep_target_set_cause(r, EP_CAUSE_MACHINE_BAD_HELLO);
+  /* The judge says "closed" for a peer that has gone; a reset is said. */
+  if (t->reset && strncmp(t->what, "closed", 6) == 0)
+    return ep_buf_printf(why, "port open, but no %s answer: reset%s", title,
+                         t->what + 6);
   return ep_buf_printf(why, "port open, but no %s answer: %s", title,
                        t->what);
 }
@@ -426,7 +535,7 @@ machine_result(const struct tcp_ctx *c, struct tcp_target *t,
                                                 .warn = &c->opts.warn,
                                                 .crit = &c->opts.crit,
                                                 .min = &zero},
-                            t->have_connect, t->connect_s);
+                            t->connect_timed, t->connect_s);
   snprintf(label, sizeof label, "%s_hello", t->m->name);
   if (rc == EP_OK && t->hello != EP_HELLO_NONE)
     rc = ep_target_add_perf(r,
@@ -434,7 +543,7 @@ machine_result(const struct tcp_ctx *c, struct tcp_target *t,
                                                 .unit = EP_UNIT_SECONDS,
                                                 .label = label,
                                                 .min = &zero},
-                            t->have_hello, t->hello_s);
+                            t->hello_timed, t->hello_s);
   if (rc == EP_OK) {
     json_object *d = r->data;
 
@@ -713,6 +822,12 @@ ep_tcp_probe_new(const struct ep_machine *machines, size_t n,
       return NULL;
     }
   }
+  /* The interface's own state, read now, before the run's loop: a netlink
+   * exchange with the kernel, nothing on the wire, and nothing of it in
+   * any probe's figures. */
+  if (c->opts.check_iface && c->opts.iface)
+    c->have_link = ep_link_state_read(c->opts.iface->name, &c->link,
+                                      &c->link_err) == EP_OK;
   return p;
 }
 

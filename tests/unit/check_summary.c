@@ -44,6 +44,8 @@ START_TEST(one_cause_for_all_is_said_once)
   /* three of four: the count says the fourth is fine */
   ck_assert_str_eq(summary(p, 3, 4, EP_SUMMARY_BUDGET),
                    "3 of 4 NATS endpoints: network unreachable");
+  /* no problem: nothing to say */
+  ck_assert_str_eq(summary(p, 0, 4, EP_SUMMARY_BUDGET), "");
 }
 END_TEST
 
