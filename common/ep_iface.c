@@ -5,6 +5,7 @@
 #include <ifaddrs.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ep_iface.h"
 
@@ -55,4 +56,30 @@ ep_iface_resolve(const char *text, struct ep_iface *iface, struct ep_err *err)
   if (rc != EP_OK)
     ep_err_set(err, rc, "-I: no interface has the address %s", text);
   return rc;
+}
+
+int
+ep_iface_bind(int fd, const struct ep_iface *iface, int family)
+{
+  struct sockaddr_in6 src;
+  socklen_t           len;
+
+  if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface->name,
+                 (socklen_t)strlen(iface->name)) != 0)
+    return -1;
+  if (!iface->has_addr || iface->family != family)
+    return 0;
+  memset(&src, 0, sizeof src);
+  if (family == AF_INET) {
+    struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&src;
+
+    s4->sin_family = AF_INET;
+    s4->sin_addr = iface->addr4;
+    len = sizeof *s4;
+  } else {
+    src.sin6_family = AF_INET6;
+    src.sin6_addr = iface->addr6;
+    len = sizeof src;
+  }
+  return bind(fd, (struct sockaddr *)&src, len);
 }

@@ -23,4 +23,9 @@ struct ep_iface {
 enum ep_status ep_iface_resolve(const char *text, struct ep_iface *iface,
                                 struct ep_err *err);
 
+/* Makes fd (a socket of family) send from iface: bound to its device,
+ * and to its address when -I gave one of that family.  0, or -1 with
+ * errno set by the call that failed. */
+int ep_iface_bind(int fd, const struct ep_iface *iface, int family);
+
 #endif

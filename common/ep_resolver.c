@@ -163,32 +163,11 @@ sock_open(int domain, int type, int protocol, void *data)
   setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   if (type == SOCK_STREAM)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
-                        (socklen_t)strlen(ifc->name)) != 0)
-    goto fail;
-  if (ifc && ifc->has_addr && ifc->family == domain) {
-    struct sockaddr_in6 src;
-    socklen_t           len;
-
-    memset(&src, 0, sizeof src);
-    if (domain == AF_INET) {
-      struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&src;
-
-      s4->sin_family = AF_INET;
-      s4->sin_addr = ifc->addr4;
-      len = sizeof *s4;
-    } else {
-      src.sin6_family = AF_INET6;
-      src.sin6_addr = ifc->addr6;
-      len = sizeof src;
-    }
-    if (bind(fd, (struct sockaddr *)&src, len) != 0)
-      goto fail;
+  if (ifc && ep_iface_bind(fd, ifc, domain) != 0) {
+    close(fd);
+    return ARES_SOCKET_BAD;
   }
   return fd;
-fail:
-  close(fd);
-  return ARES_SOCKET_BAD;
 }
 
 static int

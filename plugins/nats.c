@@ -248,31 +248,10 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
     fail(t, EP_CAUSE_TCP_ERROR, "cannot open a socket: %s", ep_strerror(errno).text);
     return;
   }
-  if (ifc && setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
-                        (socklen_t)strlen(ifc->name)) != 0) {
-    fail(t, EP_CAUSE_TCP_ERROR, "cannot send from %s: %s", ifc->name, ep_strerror(errno).text);
+  if (ifc && ep_iface_bind(t->fd, ifc, family) != 0) {
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot send from %s: %s", ifc->name,
+         ep_strerror(errno).text);
     return;
-  }
-  if (ifc && ifc->has_addr && ifc->family == family) {
-    struct sockaddr_in6 src;
-    socklen_t           srclen;
-
-    memset(&src, 0, sizeof src);
-    if (family == AF_INET) {
-      struct sockaddr_in *s = (struct sockaddr_in *)(void *)&src;
-
-      s->sin_family = AF_INET;
-      s->sin_addr = ifc->addr4;
-      srclen = sizeof *s;
-    } else {
-      src.sin6_family = AF_INET6;
-      src.sin6_addr = ifc->addr6;
-      srclen = sizeof src;
-    }
-    if (bind(t->fd, (struct sockaddr *)&src, srclen) != 0) {
-      fail(t, EP_CAUSE_TCP_ERROR, "cannot bind to the -I address: %s", ep_strerror(errno).text);
-      return;
-    }
   }
   /* CONNECT and PING go right after the TLS handshake's last flight:
    * with Nagle's algorithm they would wait for the server's delayed ACK

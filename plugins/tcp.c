@@ -98,32 +98,6 @@ fail(struct tcp_target *t, const char *code, const char *fmt, ...)
   close_target(t);
 }
 
-static enum ep_status
-bind_to_iface(int fd, const struct ep_iface *ifc, int family)
-{
-  struct sockaddr_in6 src;
-  socklen_t           len;
-
-  if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
-                 (socklen_t)strlen(ifc->name)) != 0)
-    return EP_ESYS;
-  if (!ifc->has_addr || ifc->family != family)
-    return EP_OK;
-  memset(&src, 0, sizeof src);
-  if (family == AF_INET) {
-    struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)&src;
-
-    s4->sin_family = AF_INET;
-    s4->sin_addr = ifc->addr4;
-    len = sizeof *s4;
-  } else {
-    src.sin6_family = AF_INET6;
-    src.sin6_addr = ifc->addr6;
-    len = sizeof src;
-  }
-  return bind(fd, (struct sockaddr *)&src, len) == 0 ? EP_OK : EP_ESYS;
-}
-
 static void
 start_connect(struct tcp_ctx *c, struct tcp_target *t)
 {
@@ -136,7 +110,7 @@ start_connect(struct tcp_ctx *c, struct tcp_target *t)
          ep_net_strerror(e, false).text);
     return;
   }
-  if (c->opts.iface && bind_to_iface(t->fd, c->opts.iface, t->family)) {
+  if (c->opts.iface && ep_iface_bind(t->fd, c->opts.iface, t->family) != 0) {
     e = errno;
     fail(t, EP_CAUSE_TCP_ERROR, "cannot send from %s: %s",
          c->opts.iface->name, ep_net_strerror(e, false).text);
