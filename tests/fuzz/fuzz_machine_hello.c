@@ -209,7 +209,7 @@ authority_ok(const unsigned char *p, size_t len)
 }
 
 static size_t
-count(const unsigned char *p, size_t len, const char *needle)
+occurrences(const unsigned char *p, size_t len, const char *needle)
 {
   size_t k = strlen(needle), i, n = 0;
 
@@ -256,10 +256,10 @@ request(enum ep_hello h, const char *host, size_t small)
       static const char host_line[] = "\r\nHost: ";
       size_t            at = (size_t)-1, end;
 
-      if (count(buf, n, "\r\n") != 6 || count(buf, n, "\n") != 6 ||
+      if (occurrences(buf, n, "\r\n") != 6 || occurrences(buf, n, "\n") != 6 ||
           memchr(buf, '\0', n) || n < 4 ||
           memcmp(buf + n - 4, "\r\n\r\n", 4) != 0 ||
-          count(buf, n, host_line + 2) != 1)
+          occurrences(buf, n, host_line + 2) != 1)
         fail("HTTP request with lines that are not ours", h, n, -1);
       for (end = 0; end + sizeof host_line - 1 <= n; end++)
         if (memcmp(buf + end, host_line, sizeof host_line - 1) == 0) {
