@@ -2,10 +2,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "ep_cause.h"
 #include "ep_neterr.h"
+#include "ep_time.h"
 
 static const char *
 our_words(int errnum, bool datagram)
@@ -77,4 +82,17 @@ ep_net_connect_cause(int errnum)
     default:
       return EP_CAUSE_TCP_ERROR;
   }
+}
+
+double
+ep_net_connect_seconds(int fd, struct timespec started)
+{
+  struct tcp_info info;
+  socklen_t       len = sizeof info;
+
+  memset(&info, 0, sizeof info);
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+      info.tcpi_rtt > 0 && info.tcpi_total_retrans == 0)
+    return info.tcpi_rtt / 1e6;
+  return ep_time_diff(ep_time_now(), started);
 }

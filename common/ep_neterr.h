@@ -6,6 +6,7 @@
 #define EP_NETERR_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "ep_err.h"
 
@@ -18,5 +19,11 @@ struct ep_errtext ep_net_strerror(int errnum, bool datagram);
 /* The cause code (ep_cause.h) of a failed TCP connect: tcp.refused,
  * tcp.unreachable, tcp.timeout, tcp.reset or tcp.error. */
 const char *ep_net_connect_cause(int errnum);
+
+/* How long the TCP handshake of connected socket fd took: the kernel's
+ * round-trip sample of it (TCP_INFO), which no work of our loop can
+ * inflate; when the SYN had to be sent again, or the kernel has no
+ * sample, the time since started (the connect() call). */
+double ep_net_connect_seconds(int fd, struct timespec started);
 
 #endif

@@ -220,8 +220,7 @@ done(struct nats_target *t, enum outcome o)
 }
 
 static void
-start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
-              struct timespec now)
+start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip)
 {
   const struct ep_iface *ifc = c->opts.iface;
   struct sockaddr_in    *s4 = (struct sockaddr_in *)(void *)&t->sa;
@@ -261,7 +260,9 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip,
     fail(t, EP_CAUSE_TCP_ERROR, "cannot set TCP_NODELAY: %s", ep_strerror(errno).text);
     return;
   }
-  t->t_start = now;
+  /* The clock of this connect(), not the loop pass's: with many targets,
+   * the others' set-up would count as this one's time. */
+  t->t_start = ep_time_now();
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
       errno != EINPROGRESS) {
@@ -278,7 +279,7 @@ on_lookup(void *arg, const struct ep_lookup_result *res)
   struct nats_target *t = &sl->ctx->targets[sl->target];
 
   if (res->outcome == EP_DNS_ANSWER)
-    start_connect(sl->ctx, t, res->addrs[0], ep_time_now());
+    start_connect(sl->ctx, t, res->addrs[0]);
   else
     fail(t, EP_CAUSE_UNRESOLVED, "not resolved: %s", res->failure);
   free(sl);
@@ -595,7 +596,7 @@ on_connected(struct nats_target *t, struct timespec now)
     return;
   }
   t->t_connected = now;
-  t->connect_s = ep_time_diff(now, t->t_start);
+  t->connect_s = ep_net_connect_seconds(t->fd, t->t_start);
   t->have_connect = true;
   t->phase = P_INFO;
 }
@@ -613,7 +614,7 @@ nats_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
     struct nats_target *t = &c->targets[i];
 
     if (t->hp.is_address) {
-      start_connect(c, t, t->hp.host, now);
+      start_connect(c, t, t->hp.host);
       continue;
     }
     if (!run->resolver)

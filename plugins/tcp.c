@@ -292,24 +292,6 @@ read_reply(struct tcp_target *t)
   }
 }
 
-/* The handshake's time: the kernel's own round-trip sample of it, unless
- * the SYN had to be sent again (then the time since connect(), which is
- * what the machine cost). */
-static void
-time_connect(struct tcp_target *t)
-{
-  struct tcp_info info;
-  socklen_t       len = sizeof info;
-
-  memset(&info, 0, sizeof info);
-  if (getsockopt(t->fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
-      info.tcpi_rtt > 0 && info.tcpi_total_retrans == 0)
-    t->connect_s = info.tcpi_rtt / 1e6;
-  else
-    t->connect_s = ep_time_diff(ep_time_now(), t->t_start);
-  t->connect_timed = true;
-}
-
 static void
 on_connected(struct tcp_target *t)
 {
@@ -334,7 +316,8 @@ on_connected(struct tcp_target *t)
     fail(t, ep_net_connect_cause(e), "%s", ep_net_strerror(e, false).text);
     return;
   }
-  time_connect(t);
+  t->connect_s = ep_net_connect_seconds(t->fd, t->t_start);
+  t->connect_timed = true;
   t->have_connect = true;
   if (t->hello == EP_HELLO_NONE) {
     t->phase = P_DONE;
