@@ -7,6 +7,7 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_checklist.h"
+#include "ep_summary.h"
 #include "ep_output.h"
 
 #define OUTPUT_MAX (1u << 20)
@@ -219,6 +220,23 @@ proxy_item(struct ep_checklist *cl, const struct ep_run_result *run,
              r->n_targets, r->n_targets == 1 ? "" : "s");
 }
 
+/* text into out (size bytes), cut at about max bytes, not inside a UTF-8
+ * sequence, with "..." when longer. */
+static void
+cut_into(char *out, size_t size, const char *text, size_t max)
+{
+  size_t len = strlen(text);
+
+  if (len <= max || max < 4) {
+    snprintf(out, size, "%s", text);
+    return;
+  }
+  len = max - 3;
+  while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+    len--;
+  snprintf(out, size, "%.*s...", (int)len, text);
+}
+
 /* The first line: the root causes, most serious first; or, when all is
  * well, what was seen. */
 static void
@@ -232,14 +250,24 @@ summarize(struct ep_checklist *cl, const struct ep_run_result *run)
 
   s[0] = '\0';
   total = cl->diag.n + cl->diag.n_more;
+  /* The most serious first, three at most, and no more than a first line
+   * can hold: a later cause goes in only whole, the first cut to fit. */
   for (j = 0; j < sizeof order / sizeof order[0]; j++)
-    for (i = 0; i < cl->diag.n; i++)
-      if (cl->diag.causes[i].state == order[j] && shown++ < CAUSES_SHOWN)
-        snprintf(s + strlen(s), size - strlen(s), "%s%s", shown > 1 ? "; " : "",
-                 cl->diag.causes[i].text);
-  if (total > CAUSES_SHOWN)
+    for (i = 0; i < cl->diag.n; i++) {
+      const char *text = cl->diag.causes[i].text;
+      size_t      used = strlen(s);
+
+      if (cl->diag.causes[i].state != order[j] || shown == CAUSES_SHOWN ||
+          (shown && used + 2 + strlen(text) > EP_SUMMARY_BUDGET))
+        continue;
+      if (shown++)
+        snprintf(s + used, size - used, "; %s", text);
+      else
+        cut_into(s, size, text, EP_SUMMARY_BUDGET);
+    }
+  if (total > shown)
     snprintf(s + strlen(s), size - strlen(s), "; and %zu more problem%s",
-             total - CAUSES_SHOWN, total - CAUSES_SHOWN == 1 ? "" : "s");
+             total - shown, total - shown == 1 ? "" : "s");
   if (s[0])
     return;
   /* Nothing failed: an unchecked item may still need saying. */
