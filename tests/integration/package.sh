@@ -24,7 +24,8 @@ parts="/usr/lib/nagios/plugins/check_edge /usr/lib/nagios/plugins/check_edge_dns
 /etc/nagios-plugins/config/edgeprobe-commands.cfg /etc/nagios/nrpe.d/edgeprobe-nrpe.cfg
 /usr/share/edgeprobe/profiles/standard.json /usr/share/edgeprobe/profiles/govcloud.json
 /usr/lib/collectd/edgeprobe.so /usr/share/snmp/mibs/EDGEPROBE-MIB.txt
-/lib/systemd/system/edgeprobe-agentx.service /usr/share/man/man8/edgeprobe-agentx.8.gz"
+/lib/systemd/system/edgeprobe-agentx.service /usr/share/man/man8/edgeprobe-agentx.8.gz
+/usr/share/doc/edgeprobe/README.md.gz"
 # What the machine has of ours: files, the user, the group.
 leftovers() {
   for f in $parts /usr/share/edgeprobe /usr/share/doc/edgeprobe; do
