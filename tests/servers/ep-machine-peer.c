@@ -256,45 +256,6 @@ put_be16(unsigned char *p, unsigned v)
   p[1] = (unsigned char)(v & 0xff);
 }
 
-static int
-open_listener(struct in_addr addr, long port)
-{
-  struct sockaddr_in sin;
-  int fd;
-  int one = 1;
-
-  fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    fprintf(stderr, PROG ": socket: %s\n", strerror(errno));
-    return -1;
-  }
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-    fprintf(stderr, PROG ": SO_REUSEADDR: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t)port);
-  sin.sin_addr = addr;
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0
-      || listen(fd, LISTEN_BACKLOG) < 0) {
-    char buf[INET_ADDRSTRLEN];
-
-    if (inet_ntop(AF_INET, &addr, buf, sizeof buf) == NULL)
-      strcpy(buf, "?");
-    fprintf(stderr, PROG ": listen %s:%ld: %s\n", buf, port, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  if (ep_set_nonblock_cloexec(fd) < 0) {
-    fprintf(stderr, PROG ": fcntl: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 /* Queue an answer, due after the -d delay; -1 when it does not fit now. */
 static int
 queue_answer(struct conn *c, const void *data, size_t len)
@@ -788,7 +749,8 @@ main(int argc, char **argv)
     conns[i].fd = -1;
   if (ep_signals_setup() < 0)
     return 1;
-  lfd = open_listener(config.common.listen_addr, config.common.port);
+  lfd = ep_open_tcp_listener(config.common.listen_addr, config.common.port,
+                             LISTEN_BACKLOG);
   if (lfd < 0)
     return 1;
   if (config.common.pidfile != NULL

@@ -294,45 +294,6 @@ has_output(const struct script *s, const struct conn *c)
   return s->endless || c->pos < s->head_len + s->fill_len + s->tail_len;
 }
 
-static int
-open_listener(struct in_addr addr, long port)
-{
-  struct sockaddr_in sin;
-  int fd;
-  int one = 1;
-
-  fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    fprintf(stderr, PROG ": socket: %s\n", strerror(errno));
-    return -1;
-  }
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-    fprintf(stderr, PROG ": SO_REUSEADDR: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t)port);
-  sin.sin_addr = addr;
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0
-      || listen(fd, LISTEN_BACKLOG) < 0) {
-    char buf[INET_ADDRSTRLEN];
-
-    if (inet_ntop(AF_INET, &addr, buf, sizeof buf) == NULL)
-      strcpy(buf, "?");
-    fprintf(stderr, PROG ": listen %s:%ld: %s\n", buf, port, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  if (ep_set_nonblock_cloexec(fd) < 0) {
-    fprintf(stderr, PROG ": fcntl: %s\n", strerror(errno));
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 static void
 drop_conn(struct conn *c)
 {
@@ -502,7 +463,8 @@ main(int argc, char **argv)
   }
   if (ep_signals_setup() < 0)
     return 1;
-  lfd = open_listener(cfg.common.listen_addr, cfg.common.port);
+  lfd = ep_open_tcp_listener(cfg.common.listen_addr, cfg.common.port,
+                             LISTEN_BACKLOG);
   if (lfd < 0)
     return 1;
   if (cfg.common.pidfile != NULL && ep_write_pidfile(cfg.common.pidfile) < 0) {

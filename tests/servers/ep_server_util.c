@@ -421,3 +421,43 @@ ep_name_index(const char *s, const char *const names[], size_t n)
       return (int)i;
   return -1;
 }
+
+int
+ep_open_tcp_listener(struct in_addr addr, long port, int backlog)
+{
+  struct sockaddr_in sin;
+  int fd;
+  int one = 1;
+
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    fprintf(stderr, "%s: socket: %s\n", prog_name, strerror(errno));
+    return -1;
+  }
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
+    fprintf(stderr, "%s: SO_REUSEADDR: %s\n", prog_name, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  memset(&sin, 0, sizeof sin);
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons((uint16_t)port);
+  sin.sin_addr = addr;
+  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0
+      || listen(fd, backlog) < 0) {
+    char buf[INET_ADDRSTRLEN];
+
+    if (inet_ntop(AF_INET, &addr, buf, sizeof buf) == NULL)
+      strcpy(buf, "?");
+    fprintf(stderr, "%s: listen %s:%ld: %s\n", prog_name, buf, port,
+            strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (ep_set_nonblock_cloexec(fd) < 0) {
+    fprintf(stderr, "%s: fcntl: %s\n", prog_name, strerror(errno));
+    close(fd);
+    return -1;
+  }
+  return fd;
+}

@@ -50,6 +50,9 @@ int ep_set_nonblock_cloexec(int fd);
 void ep_bump_rcvbuf(int fd);
 /* Bind a non-blocking UDP socket to addr:port; fd, or -1 after a message. */
 int ep_open_udp(struct in_addr addr, long port);
+/* Listen on TCP addr:port (non-blocking, close-on-exec, SO_REUSEADDR);
+ * fd, or -1 after a message. */
+int ep_open_tcp_listener(struct in_addr addr, long port, int backlog);
 /* Receive one IPv4 datagram: its length, -1 when none is left, -2 to skip. */
 ssize_t ep_recv_dgram(int fd, unsigned char *buf, size_t cap,
                       struct sockaddr_in *from);
