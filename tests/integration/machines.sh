@@ -33,7 +33,7 @@ ep_pids="$ep_pids $!"
 wait_tcp 10.20.0.11 502 || { fail "pymodbus did not start"; cat "$TMP/modbus.log"; ep_done; }
 
 # An MTConnect agent's probe document (MTConnectDevices, two devices).
-mkdir -p "$TMP/www" "$TMP/nginx"
+mkdir -p "$TMP/www"
 cat >"$TMP/www/probe" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
 <MTConnectDevices xmlns="urn:mtconnect.org:MTConnectDevices:1.3">
@@ -45,26 +45,10 @@ cat >"$TMP/www/probe" <<'XML'
   </Devices>
 </MTConnectDevices>
 XML
-cat >"$TMP/nginx/nginx.conf" <<CONF
-daemon off;
-user root;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  server { listen 10.20.0.12:5000; listen 10.20.0.13:8082;
+# (start_https_nginx takes any server blocks; these are plain HTTP.)
+start_https_nginx "  server { listen 10.20.0.12:5000; listen 10.20.0.13:8082;
            location = /probe { default_type application/xml; alias $TMP/www/probe; } }
-  server { listen 10.20.0.19:5000; return 404; }
-}
-CONF
-ns nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
-ep_pids="$ep_pids $!"
+  server { listen 10.20.0.19:5000; return 404; }"
 wait_tcp 10.20.0.12 5000 && wait_tcp 10.20.0.13 8082 && wait_tcp 10.20.0.19 5000 ||
   { fail "nginx did not start"; ep_done; }
 
