@@ -220,23 +220,6 @@ proxy_item(struct ep_checklist *cl, const struct ep_run_result *run,
              r->n_targets, r->n_targets == 1 ? "" : "s");
 }
 
-/* text into out (size bytes), cut at about max bytes, not inside a UTF-8
- * sequence, with "..." when longer. */
-static void
-cut_into(char *out, size_t size, const char *text, size_t max)
-{
-  size_t len = strlen(text);
-
-  if (len <= max || max < 4) {
-    snprintf(out, size, "%s", text);
-    return;
-  }
-  len = max - 3;
-  while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-    len--;
-  snprintf(out, size, "%.*s...", (int)len, text);
-}
-
 /* The first line: the root causes, most serious first; or, when all is
  * well, what was seen. */
 static void
@@ -260,10 +243,13 @@ summarize(struct ep_checklist *cl, const struct ep_run_result *run)
       if (cl->diag.causes[i].state != order[j] || shown == CAUSES_SHOWN ||
           (shown && used + 2 + strlen(text) > EP_SUMMARY_BUDGET))
         continue;
-      if (shown++)
+      if (shown++) {
         snprintf(s + used, size - used, "; %s", text);
-      else
-        cut_into(s, size, text, EP_SUMMARY_BUDGET);
+      } else {
+        size_t keep = ep_text_cut_len(text, EP_SUMMARY_BUDGET);
+
+        snprintf(s, size, "%.*s%s", (int)keep, text, text[keep] ? "..." : "");
+      }
     }
   if (total > shown)
     snprintf(s + strlen(s), size - strlen(s), "; and %zu more problem%s",

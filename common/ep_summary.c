@@ -33,21 +33,28 @@ sharing(const struct ep_problem *p, size_t n, size_t i)
   return count;
 }
 
-/* Appends piece, cut at about room bytes (not inside a UTF-8 sequence)
- * with "..." when longer. */
+size_t
+ep_text_cut_len(const char *text, size_t max)
+{
+  size_t len = strlen(text);
+
+  if (len <= max || max < 4)
+    return len;
+  len = max - 3;
+  while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+    len--;
+  return len;
+}
+
+/* Appends piece, cut at about room bytes with "..." when longer. */
 static enum ep_status
 add_cut(struct ep_buf *b, const char *piece, size_t room)
 {
-  size_t len = strlen(piece);
+  size_t len = ep_text_cut_len(piece, room);
 
-  if (len <= room || room < 4)
-    return ep_buf_add(b, piece, len);
-  len = room - 3;
-  while (len > 0 && ((unsigned char)piece[len] & 0xC0) == 0x80)
-    len--;
   if (ep_buf_add(b, piece, len) != EP_OK)
     return EP_ENOMEM;
-  return ep_buf_add(b, "...", 3);
+  return piece[len] ? ep_buf_add(b, "...", 3) : EP_OK;
 }
 
 /* Appends to piece the names of the problems sharing p[i]'s why, in

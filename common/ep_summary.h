@@ -10,6 +10,11 @@
 #include "ep_buf.h"
 #include "ep_err.h"
 
+/* How many bytes of text to keep so that they, and "..." when cut, take
+ * at most max bytes, never ending inside a UTF-8 sequence: strlen(text)
+ * when it fits (or max is under 4). */
+size_t ep_text_cut_len(const char *text, size_t max);
+
 /* About what the text of a first line may take before the perfdata,
  * after "EDGE NATS CRITICAL - ". */
 #define EP_SUMMARY_BUDGET 170
