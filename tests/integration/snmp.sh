@@ -80,7 +80,10 @@ expect_near "$(us epDnsResponseTime.1)" 300000 50000 "epDnsResponseTime.1 throug
 expect_near "$(us epNtpOffset.1)" 3000000 20000 "epNtpOffset.1 of the +3 s chronyd, microseconds"
 rtt_max=$(awk -v s="$EP_SLACK" 'BEGIN { print int(50000 * s) }')
 expect_near "$(us epNatsRtt.1)" $((rtt_max / 2)) $((rtt_max / 2)) "epNatsRtt.1, microseconds"
-expect_near "$(us epHttpsTotalTime.1)" 500000 500000 "epHttpsTotalTime.1, microseconds"
+# Up to 1 s; under valgrind, whose slowness of our own TLS work is in the
+# figure (1.04 s seen once), as much more as the NATS round trip gets.
+https_max=$(awk -v s="$EP_SLACK" 'BEGIN { print int(1000000 * s / 1.5) }')
+expect_near "$(us epHttpsTotalTime.1)" $((https_max / 2)) $((https_max / 2)) "epHttpsTotalTime.1, microseconds"
 walked epDnsSummary.1 | grep -q "^api.example.com resolved to 127.0.0.10 via 127.0.0.53 in 0.3" &&
   pass "epDnsSummary.1: $(walked epDnsSummary.1)" || fail "epDnsSummary.1: $(walked epDnsSummary.1)"
 walked epNtpLastChange.1 | grep -Eq "^20[0-9]{2}-[0-9]{1,2}-[0-9]{1,2},[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}\.[0-9],\+0:0$" &&
