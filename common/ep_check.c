@@ -90,7 +90,9 @@ ep_check_run(const struct ep_config *cfg,
   ep_run_result_init(out);
   clock_gettime(CLOCK_REALTIME, &out->started);
   run.started = ep_time_now();
-  run.deadline = ep_time_add(run.started, cfg->timeout);
+  run.deadline = ep_time_add(cfg->counted_from.tv_sec || cfg->counted_from.tv_nsec
+                               ? cfg->counted_from : run.started,
+                             cfg->timeout);
   run.resolver = ep_resolver_new(&cfg->profile->dns.servers,
                                  cfg->profile->dns.fallback,
                                  cfg->has_iface ? &cfg->iface : NULL,

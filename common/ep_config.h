@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "ep_iface.h"
 #include "ep_offsets.h"
@@ -33,6 +34,11 @@ struct ep_check_config {
 struct ep_config {
   struct ep_profile     *profile; /* owned; settings already applied */
   double                 timeout;
+  /* Where the timeout counts from (CLOCK_MONOTONIC): a check plugin's
+   * start, so that -t bounds the whole process as Nagios sees it, the
+   * profile's loading included.  Zero: each run's own start (collectd,
+   * the subagent). */
+  struct timespec        counted_from;
   bool                   has_iface;
   struct ep_iface        iface;
   /* The machines' interface (the machine network's NIC): -I of

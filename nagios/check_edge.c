@@ -11,6 +11,7 @@
 #include "ep_cli.h"
 #include "ep_nagios.h"
 #include "ep_probes.h"
+#include "ep_time.h"
 
 #define PROGRAM "check_edge"
 #define EXTRAS                                                                 \
@@ -74,6 +75,7 @@ main(int argc, char **argv)
 
   ep_settings_init(&s);
   ep_config_init(&cfg);
+  cfg.counted_from = ep_time_now();
   ep_run_result_init(&run);
   if (ep_cli_parse(&s, argc, argv, EXTRAS, &err) != EP_OK) {
     state = ep_nagios_unknown("CHECKLIST", "checklist", s.format, err.msg);

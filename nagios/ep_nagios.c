@@ -7,6 +7,7 @@
 #include "ep_cli.h"
 #include "ep_nagios.h"
 #include "ep_output.h"
+#include "ep_time.h"
 
 int
 ep_nagios_unknown(const char *title, const char *name, enum ep_format format,
@@ -68,6 +69,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
 
   ep_settings_init(&s);
   ep_config_init(&cfg);
+  cfg.counted_from = ep_time_now();
   ep_run_result_init(&result);
   if (ep_cli_parse(&s, argc, argv, check->kind->cli_extras, &err) != EP_OK) {
     state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
