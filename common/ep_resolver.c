@@ -44,6 +44,9 @@ struct channel {
   int              last_errno;
   size_t           in_flight;
   struct query    *waiting, *waiting_tail; /* not sent yet, in order */
+  /* The query ares_query() is sending: timed from its sendmsg(), not
+   * from before c-ares encoded it and opened the socket. */
+  struct query    *sending;
   bool             pumping;  /* in pump(): c-ares may call back at once */
   bool             stopping; /* cancelled or freed: send nothing more */
 };
@@ -240,6 +243,8 @@ sock_sendv(ares_socket_t fd, const struct iovec *iov, int n_iov, void *data)
   msg.msg_iov = (struct iovec *)(uintptr_t)iov;
   msg.msg_iovlen = (size_t)n_iov;
   n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+  if (c && n >= 0 && c->sending)
+    c->sending->sent = ep_time_now();
   if (c && n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
     c->last_errno = errno;
   return n;
@@ -471,6 +476,8 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   int                  n = EP_DNS_MAX_ADDRS + 1, i;
 
   (void)timeouts;
+  if (r->chans[q->server].sending == q)
+    r->chans[q->server].sending = NULL;
   memset(&a, 0, sizeof a);
   a.outcome = outcome_of(status);
   if (a.outcome == EP_DNS_UNREACHABLE)
@@ -523,13 +530,16 @@ pump(struct ep_resolver *r, size_t server)
     if (!c->waiting)
       c->waiting_tail = NULL;
     c->in_flight++;
-    /* Each query is timed from its own send (ares_query() sends at
-     * once), not from the pass that asked for many. */
+    /* Each query is timed from its own send, not from the pass that
+     * asked for many: from now until sock_sendv() times its sendmsg()
+     * (ares_query() sends at once). */
     q->sent = ep_time_now();
     if (q->on_sent)
       q->on_sent(q->arg, server, q->sent);
     /* ns_c_in = 1, ns_t_a = 1. */
+    c->sending = q;
     ares_query(c->ch, q->name, 1, 1, on_reply, q);
+    c->sending = NULL;
   }
   c->pumping = false;
 }
