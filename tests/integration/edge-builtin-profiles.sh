@@ -66,7 +66,7 @@ expect_rc 1
 expect_first "^EDGE CHECKLIST WARNING - 8\.8\.8\.8 not answering \(port unreachable: nothing listening\) \|"
 echo "# both gone: CRITICAL, nothing resolves, said once"
 stop_pidfile "$TMP/dnsmasq-8.8.4.4.pid"
-run_public "$CHECK_EDGE" -t 3
+run_public "$CHECK_EDGE" -t "$(ep_deadline 3)"
 expect_rc 2
 expect_first "^EDGE CHECKLIST CRITICAL - 8\.8\.8\.8, 8\.8\.4\.4 not answering \(port unreachable: nothing listening\), fallback 127\.0\.0\.53 not answering either \(port unreachable: nothing listening\): no name resolves \|"
 expect_line "^\[CRITICAL\] HTTPS: .* \(15 of 15 failing; root cause: dns\.no_resolver\)$"
@@ -77,7 +77,7 @@ start_dnsmasq 8.8.4.4 $SEED_ZONE
 
 echo "# the NTP server gone"
 stop_pidfile "$TMP/chronyd-127.0.0.14.pid"
-run_public "$CHECK_EDGE" -t 3
+run_public "$CHECK_EDGE" -t "$(ep_deadline 3)"
 expect_rc 2
 expect_first "^EDGE CHECKLIST CRITICAL - all 4 NTP servers: port unreachable: nothing listening \|"
 expect_line "^\[CRITICAL\] NTP: 0\.resinio\.pool\.ntp\.org 127\.0\.0\.14 port unreachable: nothing listening \(4 of 4 failing\)$"
@@ -85,7 +85,7 @@ start_chronyd 127.0.0.14
 
 echo "# the HTTPS server gone: one cause for all 15"
 stop_pidfile "$TMP/nginx/nginx.pid"
-run_public "$CHECK_EDGE" -t 3
+run_public "$CHECK_EDGE" -t "$(ep_deadline 3)"
 expect_rc 2
 expect_first "^EDGE CHECKLIST CRITICAL - all 15 HTTPS targets: connection refused \|"
 expect_line "^\[UNKNOWN\] TLS inspection: not checked"
@@ -94,7 +94,7 @@ wait_tcp 127.0.0.10 443
 
 echo "# one NATS endpoint gone"
 stop_pidfile "$TMP/nats-52.24.16.63.pid"
-run_public "$CHECK_EDGE" -t 3
+run_public "$CHECK_EDGE" -t "$(ep_deadline 3)"
 expect_rc 2
 expect_first "^EDGE CHECKLIST CRITICAL - 52\.24\.16\.63:7422 connection refused \(3 of 4 NATS endpoints fine\) \|"
 start_nats_leaf 52.24.16.63
@@ -103,11 +103,11 @@ echo "# 7422 blackholed: outbound 7422 blocked, not four symptoms, by the deadli
 ns nft add table inet ep
 ns nft add chain inet ep input '{ type filter hook input priority filter; policy accept; }'
 ns nft add rule inet ep input tcp dport 7422 drop
-run_public "$CHECK_EDGE" -t 3
+run_public "$CHECK_EDGE" -t "$(ep_deadline 3)"
 expect_rc 2
 expect_first "^EDGE CHECKLIST CRITICAL - outbound TCP 7422 blocked: all 4 NATS endpoints time out connecting \(no answer to SYN\) \|"
 expect_line "^\[OK\] HTTPS: "
-expect_within 3
+expect_within "$(ep_deadline 3)"
 ns nft flush ruleset
 
 echo "# every server back: OK again"

@@ -203,10 +203,10 @@ else
 fi
 
 echo "# every target at once: wall time near the slowest, not the sum"
-run_https $DNS $CA $EXPECT -t 2 -H good.example -H blackholed.example \
+run_https $DNS $CA $EXPECT -t "$(ep_deadline 2)" -H good.example -H blackholed.example \
   -H silent.example -H sni.example -H expired.example -H forbidden.example
 expect_rc 2
-expect_within 2
+expect_within "$(ep_deadline 2)"
 expect_line "^\[OK\] good\.example "
 expect_line "^\[CRITICAL\] blackholed\.example: timed out connecting"
 expect_line "^\[CRITICAL\] silent\.example \(127\.0\.0\.51\): timed out in the TLS handshake"

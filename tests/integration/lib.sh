@@ -29,6 +29,14 @@ else
   EP_SLACK=1.5
 fi
 
+# ep_deadline SECONDS: the -t of a run whose TLS handshakes must all end
+# before it.  Under valgrind each handshake costs tens of milliseconds of
+# CPU, fifteen of them with the suite's other test beside them more than
+# 2 s, so the deadline is three times as long there.
+ep_deadline() {
+  if [ -n "${EP_VALGRIND:-}" ]; then echo $(($1 * 3)); else echo "$1"; fi
+}
+
 # The AddressSanitizer pass: slower, and its runtime must be loaded first.
 if ldd "$EP_BUILDDIR/check_edge_dns" 2>/dev/null | grep -q libasan; then
   EP_SANITIZED=yes
