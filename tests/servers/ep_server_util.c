@@ -231,14 +231,16 @@ ep_bump_rcvbuf(int fd)
   (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
 }
 
-int
-ep_open_udp(struct in_addr addr, long port)
+/* A non-blocking socket of type bound to addr:port, SO_REUSEADDR set so a
+ * test can restart a server at once; -1 after saying why. */
+static int
+open_bound(int type, struct in_addr addr, long port)
 {
   struct sockaddr_in sin;
   int fd;
   int one = 1;
 
-  fd = socket(AF_INET, SOCK_DGRAM, 0);
+  fd = socket(AF_INET, type, 0);
   if (fd < 0) {
     fprintf(stderr, "%s: socket: %s\n", prog_name, strerror(errno));
     return -1;
@@ -262,12 +264,21 @@ ep_open_udp(struct in_addr addr, long port)
     close(fd);
     return -1;
   }
-  ep_bump_rcvbuf(fd);
   if (ep_set_nonblock_cloexec(fd) < 0) {
     fprintf(stderr, "%s: fcntl: %s\n", prog_name, strerror(errno));
     close(fd);
     return -1;
   }
+  return fd;
+}
+
+int
+ep_open_udp(struct in_addr addr, long port)
+{
+  int fd = open_bound(SOCK_DGRAM, addr, port);
+
+  if (fd >= 0)
+    ep_bump_rcvbuf(fd);
   return fd;
 }
 
@@ -425,37 +436,11 @@ ep_name_index(const char *s, const char *const names[], size_t n)
 int
 ep_open_tcp_listener(struct in_addr addr, long port, int backlog)
 {
-  struct sockaddr_in sin;
-  int fd;
-  int one = 1;
+  int fd = open_bound(SOCK_STREAM, addr, port);
 
-  fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    fprintf(stderr, "%s: socket: %s\n", prog_name, strerror(errno));
-    return -1;
-  }
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) {
-    fprintf(stderr, "%s: SO_REUSEADDR: %s\n", prog_name, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  memset(&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t)port);
-  sin.sin_addr = addr;
-  if (bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0
-      || listen(fd, backlog) < 0) {
-    char buf[INET_ADDRSTRLEN];
-
-    if (inet_ntop(AF_INET, &addr, buf, sizeof buf) == NULL)
-      strcpy(buf, "?");
-    fprintf(stderr, "%s: listen %s:%ld: %s\n", prog_name, buf, port,
+  if (fd >= 0 && listen(fd, backlog) < 0) {
+    fprintf(stderr, "%s: listen on port %ld: %s\n", prog_name, port,
             strerror(errno));
-    close(fd);
-    return -1;
-  }
-  if (ep_set_nonblock_cloexec(fd) < 0) {
-    fprintf(stderr, "%s: fcntl: %s\n", prog_name, strerror(errno));
     close(fd);
     return -1;
   }
