@@ -160,6 +160,20 @@ count() {
   fi
 }
 
+# time_table DIR LABEL SECONDS: where a pass's time went, from the
+# "# elapsed" line tests/timed.sh ends each test's log with; the whole
+# table in DIR/times.txt, the slowest ten printed.
+time_table() {
+  sed -n 's/^\(PASS\|FAIL\|ERROR\|SKIP\|XPASS\): //p' "$here/$1/check.out" |
+    while read -r t; do
+      s=$(sed -n 's/^# elapsed: \([0-9.]*\) s$/\1/p' "$here/$1/${t%.sh}.log" 2>/dev/null | tail -n 1)
+      printf '%7s s  %s\n' "${s:-?}" "$t"
+    done | sort -rn >"$here/$1/times.txt"
+  sum=$(awk '{ s += $1 } END { printf "%.0f", s }' "$here/$1/times.txt")
+  say "$2: $3 s of wall time for $sum s of tests; the slowest:"
+  head -n 10 "$here/$1/times.txt"
+}
+
 # check DIR LABEL [make variables...]
 run_suite() {
   dir=$1
@@ -171,9 +185,12 @@ run_suite() {
     { tail -n 40 "$here/$dir/check-build.out"; die "building the tests failed in $dir"; }
   # Two tests at a time: each has its own namespace and servers; their
   # timing assertions take the best of several runs or a median.
+  started=$(date +%s)
   make -C "$here/$dir" -j"$jobs" check "$@" >"$here/$dir/check.out" 2>&1
+  wall=$(($(date +%s) - started))
   grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS):' "$here/$dir/check.out"
   count "$dir" "$label"
+  time_table "$dir" "$label" "$wall"
 }
 
 case "$mode" in
