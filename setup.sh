@@ -7,6 +7,9 @@
 #                     test suite: unit and integration tests, then again
 #                     under AddressSanitizer/UBSan and under valgrind
 #   ./setup.sh package  the Debian package, into _deb/
+#   ./setup.sh preflight run|test|bench
+#                     tries what that mode needs, installing nothing, and
+#                     names each missing piece's Debian package
 # Idempotent: packages already installed are not fetched again.
 set -u
 
@@ -14,35 +17,96 @@ here=$(cd "$(dirname "$0")" && pwd)
 mode=${1:-}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# To build and run edgeprobe.
-BUILD_PKGS="build-essential autoconf automake libtool pkg-config
-  libc-ares-dev libjson-c-dev libssl-dev libcurl4-openssl-dev ca-certificates
-  libsnmp-dev"
-# To build its Debian package: debhelper, and the collectd plugin's
-# headers (collectd-dev, which brings collectd-core; its service is
-# disabled again).
-PACKAGE_PKGS="debhelper dpkg-dev collectd-dev"
+# What each mode needs, one piece a line: the Debian package that provides
+# it, then how the preflight tries it, once, as the build or the tests use
+# it (a command run by the shell; prints PATTERN CMD... passes when CMD's
+# output matches, whatever its exit status).  The packages to install are
+# the first column: a package that no line tries is not installed, and a
+# piece that a package brings only as a Recommends fails here, not
+# minutes later in a test.
+#
+# To build edgeprobe, build its Debian package and run it.
+RUN_NEEDS="
+build-essential       cc --version
+make                  make --version
+autoconf              autoreconf --version
+automake              automake --version
+libtool               libtoolize --version
+pkg-config            pkg-config --version
+libc-ares-dev         pkg-config --exists 'libcares >= 1.16'
+libjson-c-dev         pkg-config --exists 'json-c >= 0.15'
+libssl-dev            pkg-config --exists 'openssl >= 3.0'
+libcurl4-openssl-dev  pkg-config --exists 'libcurl >= 7.85'
+libsnmp-dev           pkg-config --exists netsnmp-agent
+ca-certificates       test -s /etc/ssl/certs/ca-certificates.crt
+git                   git --version
+debhelper             prints '^Usage: dh' dh --help
+dpkg-dev              dpkg-buildpackage --version
+collectd-dev          test -f /usr/include/collectd/core/daemon/collectd.h
+"
 # To test it: the unit-test framework, the servers the tests start (chrony
-# replaces systemd-timesyncd; its service is not started), the
-# Monitoring Plugins the benchmarks compare against, Icinga 2 and Nagios to
-# validate our definitions, collectd and its headers (edgeprobe.so builds
-# only where they are), snmpd, its clients and snmptrapd, smilint for the
-# MIB, what builds and checks the Debian package, and the tools the test
-# scripts use.
-TEST_PKGS="check dnsmasq-base chrony libfaketime nats-server nginx openssl
-  nftables iproute2 jq valgrind cppcheck curl strace
-  monitoring-plugins-basic monitoring-plugins-standard liburiparser1
-  bind9-dnsutils procps util-linux icinga2-bin icinga2-common nagios4-core
-  tinyproxy-bin libnginx-mod-stream collectd-core collectd-dev
-  snmpd snmp snmptrapd smitools
-  debhelper dpkg-dev lintian nagios-nrpe-server nagios-nrpe-plugin
-  python3-pymodbus"
+# replaces systemd-timesyncd; its service is not started), Icinga 2 and
+# Nagios to validate our definitions, collectd, snmpd, its clients and
+# snmptrapd, smilint for the MIB, lintian and systemctl for the package,
+# NRPE, the Modbus server's Python modules exactly as it imports them, and
+# the tools the test scripts use.
+TEST_NEEDS="
+check                 pkg-config --exists 'check >= 0.15'
+dnsmasq-base          dnsmasq --version
+chrony                chronyd --version
+libfaketime           faketime_moves_the_clock
+nats-server           nats-server --version
+nginx                 nginx -v
+libnginx-mod-stream   nginx_loads_stream
+openssl               openssl version
+nftables              nft --version
+iproute2              ip -V
+iproute2              ss -V
+jq                    jq --version
+curl                  curl --version
+procps                pgrep -V
+util-linux            unshare --version
+mount                 mount --version
+valgrind              valgrind -q --error-exitcode=99 /bin/true
+cppcheck              cppcheck --version
+tinyproxy-bin         tinyproxy -v
+icinga2-bin           icinga2 --version
+icinga2-common        test -d /usr/share/icinga2/include/plugins-contrib.d
+nagios4-core          nagios4 --version
+collectd-core         collectd -h
+snmpd                 snmpd --version
+snmp                  snmpget --version
+snmptrapd             snmptrapd --version
+smitools              smilint --version
+lintian               lintian --version
+systemd               systemctl --version
+nagios-nrpe-server    prints '^Version: ' nrpe -V
+nagios-nrpe-server    getent passwd nagios
+nagios-nrpe-plugin    prints '^Version: ' /usr/lib/nagios/plugins/check_nrpe -V
+python3               /usr/bin/python3 --version
+python3-serial        /usr/bin/python3 -c 'import serial'
+python3-serial-asyncio /usr/bin/python3 -c 'import serial_asyncio'
+python3-pymodbus      /usr/bin/python3 -c 'import pymodbus'
+python3-pymodbus      /usr/bin/python3 \"\$here/tests/servers/ep-modbus-server.py\" --help
+"
+# To benchmark it (bench/): the Monitoring Plugins it is compared with
+# (check_dns runs nslookup; check_curl needs liburiparser1), and strace,
+# which counts their processes.
+BENCH_NEEDS="
+monitoring-plugins-basic     prints '^check_tcp v' /usr/lib/nagios/plugins/check_tcp -V
+monitoring-plugins-basic     prints '^check_ntp_time v' /usr/lib/nagios/plugins/check_ntp_time -V
+monitoring-plugins-standard  prints '^check_dns v' /usr/lib/nagios/plugins/check_dns -V
+monitoring-plugins-standard  prints '^check_curl v' /usr/lib/nagios/plugins/check_curl -V
+liburiparser1                prints '^check_curl v' /usr/lib/nagios/plugins/check_curl -V
+bind9-dnsutils               nslookup -version
+strace                       strace -V
+"
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  echo "usage: $0 run|test|package|bench [ROUNDS]" >&2
+  echo "usage: $0 run|test|package|bench [ROUNDS]|preflight run|test|bench" >&2
   exit 2
 }
 
@@ -51,6 +115,68 @@ missing_packages() {
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
       printf '%s ' "$p"
   done
+}
+
+# packages_of NEEDS...: the packages those lines name, once each.
+packages_of() {
+  printf '%s\n' "$@" | awk 'NF && $1 !~ /^#/ && !seen[$1]++ { print $1 }'
+}
+
+# prints PATTERN CMD...: CMD's output matches PATTERN (a check plugin's
+# -V exits 3, UNKNOWN, and so does nrpe's).
+prints() {
+  pattern=$1
+  shift
+  "$@" 2>&1 | grep -q -- "$pattern"
+}
+
+# libfaketime, preloaded as the tests preload it, moves date's clock.
+faketime_moves_the_clock() {
+  lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+  [ -n "$lib" ] || { echo "no libfaketime.so.1 under /usr/lib/*/faketime"; return 1; }
+  [ "$(env LD_PRELOAD="$lib" FAKETIME=@2001-02-03\ 04:05:06 date +%Y)" = 2001 ]
+}
+
+# nginx loads its stream module as https-proxy.sh's TLS proxy does.
+nginx_loads_stream() {
+  d=$(mktemp -d)
+  printf 'load_module /usr/lib/nginx/modules/ngx_stream_module.so;\npid %s/pid;\nevents {}\nstream {}\n' \
+    "$d" >"$d/nginx.conf"
+  nginx -e stderr -p "$d" -t -c "$d/nginx.conf"
+  r=$?
+  rm -rf "$d"
+  return $r
+}
+
+# preflight NEEDS...: tries every piece once; a missing one is a line
+# naming it and its package.  Returns how many are missing (0: none).
+preflight() {
+  out=$(mktemp)
+  printf '%s\n' "$@" | while read -r pkg try; do
+    case $pkg in '' | '#'*) continue ;; esac
+    # shellcheck disable=SC2086
+    if ! (eval "$try") >"$out" 2>&1 </dev/null; then
+      why=$(grep . "$out" | tail -n 1 | cut -c 1-100)
+      printf 'setup: missing: %s (Debian package %s)%s\n' "$try" "$pkg" "${why:+: $why}"
+    fi
+  done >"$out.missing"
+  cat "$out.missing" >&2
+  missing=$(wc -l <"$out.missing")
+  rm -f "$out" "$out.missing"
+  [ "$missing" = 0 ]
+}
+
+# need NEEDS...: installs their packages, then the preflight; ends the
+# set-up, naming every missing piece, if anything is still missing.
+need() {
+  # shellcheck disable=SC2046
+  install_packages $(packages_of "$@")
+  installed=$?
+  if ! preflight "$@"; then
+    die "what is missing is listed above, with its Debian package; nothing was built"
+  fi
+  [ "$installed" = 0 ] || say "apt-get failed, but everything needed is here; going on"
+  say "preflight: every piece tried, none missing"
 }
 
 # The systemd services enabled on this machine, one per line.
@@ -84,13 +210,23 @@ install_packages() {
   apt-get update -q || rc=$?
   # shellcheck disable=SC2086
   [ $rc = 0 ] && { apt-get install -y -q --no-install-recommends $need || rc=$?; }
+  if [ $rc = 100 ]; then
+    # One package apt cannot have fails the whole list: the rest one at a
+    # time, so that the preflight names just what is really missing.
+    say "installing one package at a time, to find which cannot be installed"
+    for p in $need; do
+      apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 ||
+        say "apt-get cannot install $p"
+    done
+  fi
   [ $created_policy = yes ] && rm -f /usr/sbin/policy-rc.d
   for unit in $(enabled_services); do
     printf '%s\n' "$enabled_before" | grep -qxF "$unit" && continue
     say "disabling $unit, enabled by its package"
     systemctl disable "$unit" >/dev/null 2>&1 || say "cannot disable $unit"
   done
-  [ $rc = 0 ] || die "apt-get failed ($rc)"
+  [ $rc = 0 ] || say "apt-get failed ($rc)"
+  return $rc
 }
 
 # build DIR [configure options...]: an out-of-tree build in $here/DIR.
@@ -197,7 +333,7 @@ case "$mode" in
   run)
     # The Debian package, built here and installed with apt-get: every
     # part where its daemon looks (README, "Debian package").
-    install_packages $BUILD_PKGS $PACKAGE_PKGS
+    need "$RUN_NEEDS"
     build_package
     deb=$(ls "$here"/_deb/edgeprobe_[0-9]*.deb | head -n 1)
     say "apt-get install $deb"
@@ -209,8 +345,12 @@ case "$mode" in
     exit $?
     ;;
   test)
-    install_packages $BUILD_PKGS $TEST_PKGS
+    need "$RUN_NEEDS" "$TEST_NEEDS"
     [ "$(id -u)" = 0 ] || die "the integration tests need root (network namespaces)"
+    # Everything the tests use is here now: a test that finds a piece
+    # missing fails instead of skipping (tests/integration/lib.sh).
+    EP_REQUIRE_ALL=yes
+    export EP_REQUIRE_ALL
     build _build --enable-werror
     build_package
     run_suite _build "unit and integration tests"
@@ -248,7 +388,7 @@ case "$mode" in
     ;;
   package)
     # The Debian package alone, into _deb/ (README, "Debian package").
-    install_packages $BUILD_PKGS $PACKAGE_PKGS
+    need "$RUN_NEEDS"
     build_package
     say "built: $(cd "$here/_deb" && ls ./*.deb)"
     exit 0
@@ -256,7 +396,7 @@ case "$mode" in
   bench)
     # The checklist, and SNMP polling of it, measured against the
     # Monitoring Plugins (bench/).
-    install_packages $BUILD_PKGS $TEST_PKGS
+    need "$RUN_NEEDS" "$TEST_NEEDS" "$BENCH_NEEDS"
     [ "$(id -u)" = 0 ] || die "the benchmarks need root (network namespaces)"
     build _build
     make -C "$here/_build" -j"$jobs" bench/ep-measure >/dev/null 2>&1 ||
@@ -265,6 +405,18 @@ case "$mode" in
     sh "$here/bench/bench-machines.sh" "$here/_build" "${2:-5}" || exit $?
     sh "$here/bench/bench-snmp.sh" "$here/_build" "${2:-5}"
     exit $?
+    ;;
+  preflight)
+    # What a mode needs, tried without installing anything.
+    case ${2:-} in
+      run | package) set -- "$RUN_NEEDS" ;;
+      test) set -- "$RUN_NEEDS" "$TEST_NEEDS" ;;
+      bench) set -- "$RUN_NEEDS" "$TEST_NEEDS" "$BENCH_NEEDS" ;;
+      *) usage ;;
+    esac
+    preflight "$@" || die "what is missing is listed above, with its Debian package"
+    say "preflight: every piece tried, none missing"
+    exit 0
     ;;
   *)
     usage

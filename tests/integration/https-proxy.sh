@@ -143,9 +143,10 @@ if [ -f "$stream_mod" ]; then
     -H 127.0.0.10
   expect_rc 2
   expect_first "^EDGE HTTPS CRITICAL - 127\.0\.0\.10 via proxy: the proxy's own certificate: TLS interception suspected \(issuer: CN=edgeprobe test CA\) \["
+elif [ -n "${EP_REQUIRE_ALL:-}" ]; then
+  fail "no nginx stream module ($stream_mod, Debian: libnginx-mod-stream)"
 else
-  skip_note="no nginx stream module"
-  echo "# (skipped: $skip_note)"
+  echo "# (skipped: no nginx stream module)"
 fi
 
 echo "# credentials never on the command line or in a URL"

@@ -11,7 +11,7 @@
 deb=$(ls "$EP_SRCDIR"/_deb/edgeprobe_[0-9]*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || skip "no package in _deb/ (./setup.sh test builds it)"
 dpkg-query -W -f='${Status}' edgeprobe 2>/dev/null | grep -q "installed" &&
-  skip "edgeprobe is installed on this machine; not touching it"
+  skip_by_choice "edgeprobe is installed on this machine (./setup.sh run installs it); not touching it"
 for c in lintian dpkg systemctl; do command -v $c >/dev/null || skip "needs $c"; done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; dpkg -P edgeprobe >/dev/null 2>&1' EXIT
