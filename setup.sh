@@ -269,6 +269,16 @@ passed=0
 failed=0
 skipped=0
 
+# Where the set-up's time goes, step by step, for its closing lines.
+step_started=$(date +%s)
+step_times=""
+step_done() {
+  now=$(date +%s)
+  step_times="$step_times  $(printf '%5d s  %s' $((now - step_started)) "$1")
+"
+  step_started=$now
+}
+
 # count DIR LABEL: adds a make check's results from its test-suite.log.
 count() {
   log="$here/$1/test-suite.log"
@@ -302,11 +312,12 @@ count() {
 time_table() {
   sed -n 's/^\(PASS\|FAIL\|ERROR\|SKIP\|XPASS\): //p' "$here/$1/check.out" |
     while read -r t; do
-      s=$(sed -n 's/^# elapsed: \([0-9.]*\) s$/\1/p' "$here/$1/${t%.sh}.log" 2>/dev/null | tail -n 1)
-      printf '%7s s  %s\n' "${s:-?}" "$t"
+      w=$(sed -n 's/^# elapsed: \([0-9.]*\) s, cpu \([0-9.]*\) s$/\1 \2/p' \
+        "$here/$1/${t%.sh}.log" 2>/dev/null | tail -n 1)
+      printf '%7s s %7s s  %s\n' "${w% *}" "${w#* }" "$t"
     done | sort -rn >"$here/$1/times.txt"
   sum=$(awk '{ s += $1 } END { printf "%.0f", s }' "$here/$1/times.txt")
-  say "$2: $3 s of wall time for $sum s of tests; the slowest:"
+  say "$2: $3 s of wall time for $sum s of tests; the slowest (wall, cpu):"
   head -n 10 "$here/$1/times.txt"
 }
 
@@ -351,9 +362,13 @@ case "$mode" in
     # missing fails instead of skipping (tests/integration/lib.sh).
     EP_REQUIRE_ALL=yes
     export EP_REQUIRE_ALL
+    step_done "packages and preflight"
     build _build --enable-werror
+    step_done "build"
     build_package
+    step_done "Debian package"
     run_suite _build "unit and integration tests"
+    step_done "plain pass (its test programs' build included)"
 
     # variableScope is off: declarations open each function, as in c-ares
     # and chrony (STYLE.md).
@@ -371,16 +386,22 @@ case "$mode" in
       echo "FAIL: cppcheck"
       failed=$((failed + 1))
     fi
+    step_done "cppcheck"
 
     san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
     build _build-asan --enable-werror CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined"
+    step_done "build with the sanitizers"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
       run_suite _build-asan "under AddressSanitizer and UBSan"
+    step_done "ASan/UBSan pass"
 
     vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --suppressions=$here/tests/valgrind.supp"
     CK_FORK=no run_suite _build "under valgrind" EP_VALGRIND=yes EP_LOG_WRAPPER="$vg"
+    step_done "valgrind pass"
 
     echo
+    say "where the time went:"
+    printf '%s' "$step_times"
     echo "($skipped skipped)"
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]
