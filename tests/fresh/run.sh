@@ -99,6 +99,13 @@ roots=""
 cleanup() {
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
   for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  # What runs in a chroot, also in the tests' own namespaces inside it.
+  for r in $roots; do
+    for p in /proc/[0-9]*; do
+      [ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] && kill -9 "${p#/proc/}" 2>/dev/null
+    done
+  done
+  sleep 1
   ip netns del "$ns" 2>/dev/null
   ip link del "${link}h" 2>/dev/null
   # shellcheck disable=SC2086
@@ -160,13 +167,24 @@ in_root() {
   fi
   say "$1: $2 (log: $work/$1.log)"
   t0=$(date +%s)
+  # The root a mount point of its own, as a machine's / is: `ip netns
+  # exec` makes / a slave mount, which a plain directory cannot be.
   ip netns exec "$ns" unshare -m --propagation private sh -c '
+    mount --bind "$1" "$1" &&
     mount -t proc proc "$1/proc" && mount -t sysfs sysfs "$1/sys" &&
     mount --rbind /dev "$1/dev" && mount -t tmpfs tmpfs "$1/run" &&
     exec chroot "$1" /usr/bin/env -i HOME=/root LANG=C.UTF-8 CI=true \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      sh -c "cd /root/edgeprobe && $2"' sh "$root" "$2" </dev/null >"$work/$1.log" 2>&1
+      sh -c "cd /root/edgeprobe && $2"' sh "$root" "$2" </dev/null >"$work/$1.log" 2>&1 &
+  # In the background, so that an interrupt reaches the traps at once.
+  wait $!
   rc=$?
+  if [ "$rc" != 0 ]; then
+    # The tests' own logs, kept with the command's before the root goes.
+    rm -rf "$work/$1-logs"
+    (cd "$root/root/edgeprobe" && find . -path './_build*' -name '*.log' |
+      tar -cf - -T - 2>/dev/null) | (mkdir -p "$work/$1-logs" && tar -C "$work/$1-logs" -xf -)
+  fi
   took=$(($(date +%s) - t0))
   echo "----- $1: the last lines -----"
   tail -n "${3:-25}" "$work/$1.log"
