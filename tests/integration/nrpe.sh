@@ -1,7 +1,8 @@
 #!/bin/sh
 # NRPE on the gateway: the real nrpe (Debian's nagios-nrpe-server) in a
 # namespace with the commands of edgeprobe-nrpe.cfg (as this build makes
-# it, the plugins' directory pointed at the build), and check_nrpe asking
+# it, the plugins' directory pointed at a copy of the build's plugins that
+# the nagios user can reach: a build under /root it cannot), and check_nrpe asking
 # for them as the monitoring server would.  Each answer is what the plugin
 # says when run there itself: first line and exit code, as the nagios user
 # nrpe drops to; a DNS check against a local resolver is OK, the built-in
@@ -24,10 +25,16 @@ JSON
 chmod 644 "$TMP/site.json"
 # The shipped commands, the build's plugins, and one with the site's
 # profile, as the snippet's comment tells an admin to add.
-sed "s|^\(command\[[a-z_]*\]=\)[^ ]*/\(check_edge[a-z_]*\)|\1$EP_BUILDDIR/\2|" \
+PLUGINS="$TMP/plugins"
+mkdir -p "$PLUGINS"
+for f in "$EP_BUILDDIR"/check_edge*; do
+  [ -x "$f" ] && [ -f "$f" ] && cp "$f" "$PLUGINS/"
+done
+chmod 755 "$PLUGINS" "$PLUGINS"/*
+sed "s|^\(command\[[a-z_]*\]=\)[^ ]*/\(check_edge[a-z_]*\)|\1$PLUGINS/\2|" \
   "$EP_BUILDDIR/edgeprobe-nrpe.cfg" >"$TMP/edgeprobe-nrpe.cfg"
-echo "command[check_edge_dns_site]=$EP_BUILDDIR/check_edge_dns -P $TMP/site.json" >>"$TMP/edgeprobe-nrpe.cfg"
-n=$(grep -c "^command\[check_edge[a-z_]*\]=$EP_BUILDDIR/check_edge" "$TMP/edgeprobe-nrpe.cfg")
+echo "command[check_edge_dns_site]=$PLUGINS/check_edge_dns -P $TMP/site.json" >>"$TMP/edgeprobe-nrpe.cfg"
+n=$(grep -c "^command\[check_edge[a-z_]*\]=$PLUGINS/check_edge" "$TMP/edgeprobe-nrpe.cfg")
 [ "$n" = 7 ] && pass "edgeprobe-nrpe.cfg: 6 commands, and the site's" || fail "commands: $(cat "$TMP/edgeprobe-nrpe.cfg")"
 cat >"$TMP/nrpe.cfg" <<CONF
 pid_file=$TMP/nrpe.pid
@@ -61,12 +68,12 @@ nrpe_vs_direct() {
     pass "check_nrpe -c $c: exit $via_rc, $(printf '%s\n' "$via" | head -n 1 | cut -c 1-120)" ||
     fail "check_nrpe -c $c: exit $via_rc '$(printf '%s\n' "$via" | head -n 1)'; directly: exit $direct_rc '$(printf '%s\n' "$direct" | head -n 1)'"
 }
-nrpe_vs_direct check_edge_dns_site "$EP_BUILDDIR/check_edge_dns" -P "$TMP/site.json"
+nrpe_vs_direct check_edge_dns_site "$PLUGINS/check_edge_dns" -P "$TMP/site.json"
 [ "$via_rc" = 0 ] && pass "the site's DNS check through NRPE is OK" || fail "site DNS: exit $via_rc"
-nrpe_vs_direct check_edge "$EP_BUILDDIR/check_edge"
+nrpe_vs_direct check_edge "$PLUGINS/check_edge"
 case "$via" in "EDGE CHECKLIST CRITICAL - "*"REFUSED from fallback 127.0.0.53"*) pass "the built-in checklist, its resolvers unreachable from the namespace: CRITICAL" ;;
   *) fail "check_edge through NRPE: $(printf '%s\n' "$via" | head -n 1)" ;; esac
-nrpe_vs_direct check_edge_nats "$EP_BUILDDIR/check_edge_nats"
+nrpe_vs_direct check_edge_nats "$PLUGINS/check_edge_nats"
 lines=$(ns "$CHECK_NRPE" -H 127.0.0.1 -t 30 -c check_edge_verbose | wc -l)
 [ "$lines" -gt 1 ] && pass "check_edge_verbose: the long output comes through ($lines lines)" ||
   fail "check_edge_verbose: $lines lines"
