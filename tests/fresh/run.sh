@@ -84,21 +84,16 @@ say "Debian sources:"
 sed 's/^/  /' "$work/sources.list"
 mirrors=$(sed -n 's|^deb [a-z]*://\([^/:]*\).*|\1|p' "$work/sources.list" | sort -u)
 
-base="$work/bookworm-important.tar"
-say "mmdebstrap --variant=important --include=git bookworm (log: $work/mmdebstrap.log)"
-t0=$(date +%s)
-rm -f "$base"
-mmdebstrap --variant=important --include=git bookworm "$base" "$work/sources.list" \
-  >"$work/mmdebstrap.log" 2>&1 || { tail -n 20 "$work/mmdebstrap.log"; die "mmdebstrap failed"; }
-say "the bare root: $(du -h "$base" | cut -f1), in $(($(date +%s) - t0)) s"
-
 # The chroots' namespace, its link to this host, and the proxy.
 ns="ep-fresh-$$"
 link="epf$$"
 proxy_pid=""
+mmdebstrap_pid=""
 roots=""
 cleanup() {
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
+  # mmdebstrap undoes its own mounts and temporary root when told to stop.
+  [ -n "$mmdebstrap_pid" ] && kill "$mmdebstrap_pid" 2>/dev/null && wait "$mmdebstrap_pid"
   for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
   # What runs in a chroot, also in the tests' own namespaces inside it.
   for r in $roots; do
@@ -114,6 +109,17 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+base="$work/bookworm-important.tar"
+say "mmdebstrap --variant=important --include=git bookworm (log: $work/mmdebstrap.log)"
+t0=$(date +%s)
+rm -f "$base"
+mmdebstrap --variant=important --include=git bookworm "$base" "$work/sources.list" \
+  >"$work/mmdebstrap.log" 2>&1 &
+mmdebstrap_pid=$!
+wait $mmdebstrap_pid || { tail -n 20 "$work/mmdebstrap.log"; die "mmdebstrap failed"; }
+mmdebstrap_pid=""
+say "the bare root: $(du -h "$base" | cut -f1), in $(($(date +%s) - t0)) s"
+
 ip netns add "$ns" || die "cannot make a network namespace"
 ip link add "${link}h" type veth peer name "${link}c" || die "cannot make a veth pair"
 ip link set "${link}c" netns "$ns"
