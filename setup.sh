@@ -87,7 +87,7 @@ python3               /usr/bin/python3 --version
 python3-serial        /usr/bin/python3 -c 'import serial'
 python3-serial-asyncio /usr/bin/python3 -c 'import serial_asyncio'
 python3-pymodbus      /usr/bin/python3 -c 'import pymodbus'
-python3-pymodbus      /usr/bin/python3 \"\$here/tests/servers/ep-modbus-server.py\" --help
+python3-pymodbus      /usr/bin/python3 '$here/tests/servers/ep-modbus-server.py' --help
 "
 # To benchmark it (bench/): the Monitoring Plugins it is compared with
 # (check_dns runs nslookup; check_curl needs liburiparser1), and strace,
@@ -306,19 +306,19 @@ count() {
   fi
 }
 
-# time_table DIR LABEL SECONDS: where a pass's time went, from the
+# time_table DIR LABEL SECONDS TABLE: where a pass's time went, from the
 # "# elapsed" line tests/timed.sh ends each test's log with; the whole
-# table in DIR/times.txt, the slowest ten printed.
+# table in TABLE, the slowest ten printed.
 time_table() {
   sed -n 's/^\(PASS\|FAIL\|ERROR\|SKIP\|XPASS\): //p' "$here/$1/check.out" |
     while read -r t; do
       w=$(sed -n 's/^# elapsed: \([0-9.]*\) s, cpu \([0-9.]*\) s$/\1 \2/p' \
         "$here/$1/${t%.sh}.log" 2>/dev/null | tail -n 1)
       printf '%7s s %7s s  %s\n' "${w% *}" "${w#* }" "$t"
-    done | sort -rn >"$here/$1/times.txt"
-  sum=$(awk '{ s += $1 } END { printf "%.0f", s }' "$here/$1/times.txt")
+    done | sort -rn >"$4"
+  sum=$(awk '{ s += $1 } END { printf "%.0f", s }' "$4")
   say "$2: $3 s of wall time for $sum s of tests; the slowest (wall, cpu):"
-  head -n 10 "$here/$1/times.txt"
+  head -n 10 "$4"
 }
 
 # run_suite DIR LABEL LANES [make variables...]: make check, LANES tests
@@ -341,7 +341,8 @@ run_suite() {
   busy=$(($(cpu_busy) - busy_before))
   grep -E '^(PASS|FAIL|ERROR|SKIP|XPASS):' "$here/$dir/check.out"
   count "$dir" "$label"
-  time_table "$dir" "$label" "$wall"
+  # The valgrind pass runs in the plain pass's directory: a table each.
+  time_table "$dir" "$label" "$wall" "$here/$dir/times-$(printf '%s' "$label" | tr -c 'A-Za-z' '-').txt"
   # How busy the machine's cores were: a pass far from saturating them
   # mostly waits (deadlines, intervals), and could run more at a time.
   say "$label: the $(nproc) cores busy $(awk -v b="$busy" -v w="$wall" -v n="$(nproc)" \

@@ -11,7 +11,7 @@
 # --without PACKAGE runs `./setup.sh test` in one more bare copy where apt
 # cannot have PACKAGE: the preflight must stop the set-up before the build,
 # naming it.  WORKDIR (default /var/tmp/edgeprobe-fresh) keeps the logs:
-# each command's, and its tests' (NAME-logs/, with each pass's times.txt).
+# each command's, and its tests' (NAME-logs/, with each pass's times-*.txt).
 #
 # Not part of CI: it downloads a whole system.  Run it before resolving an
 # issue that changes setup.sh or adds a test dependency (README, "Tests").
@@ -186,11 +186,11 @@ in_root() {
   # In the background, so that an interrupt reaches the traps at once.
   wait $!
   rc=$?
-  # The tests' own logs and each pass's times.txt, kept with the
+  # The tests' own logs and each pass's times-*.txt, kept with the
   # command's log before the root goes.
   rm -rf "$work/$1-logs"
   (cd "$root/root/edgeprobe" &&
-    find . -path './_build*' \( -name '*.log' -o -name times.txt \) | tar -cf - -T - 2>/dev/null) |
+    find . -path './_build*' \( -name '*.log' -o -name 'times*.txt' \) | tar -cf - -T - 2>/dev/null) |
     (mkdir -p "$work/$1-logs" && tar -C "$work/$1-logs" -xf -)
   took=$(($(date +%s) - t0))
   echo "----- $1: the last lines -----"
