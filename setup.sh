@@ -149,7 +149,7 @@ nginx_loads_stream() {
 }
 
 # preflight NEEDS...: tries every piece once; a missing one is a line
-# naming it and its package.  Returns how many are missing (0: none).
+# naming it and its package.  Fails if anything is missing.
 preflight() {
   out=$(mktemp)
   printf '%s\n' "$@" | while read -r pkg try; do
@@ -171,11 +171,11 @@ preflight() {
 need() {
   # shellcheck disable=SC2046
   install_packages $(packages_of "$@")
-  installed=$?
+  install_rc=$?
   if ! preflight "$@"; then
     die "what is missing is listed above, with its Debian package; nothing was built"
   fi
-  [ "$installed" = 0 ] || say "apt-get failed, but everything needed is here; going on"
+  [ "$install_rc" = 0 ] || say "apt-get failed, but everything needed is here; going on"
   say "preflight: every piece tried, none missing"
 }
 
@@ -206,11 +206,14 @@ install_packages() {
   fi
   export DEBIAN_FRONTEND=noninteractive
   enabled_before=$(enabled_services)
+  # An interrupt must not leave the machine refusing every service start.
+  [ $created_policy = yes ] && trap 'rm -f /usr/sbin/policy-rc.d; exit 130' INT TERM HUP
   rc=0
+  tried_install=no
   apt-get update -q || rc=$?
   # shellcheck disable=SC2086
-  [ $rc = 0 ] && { apt-get install -y -q --no-install-recommends $need || rc=$?; }
-  if [ $rc = 100 ]; then
+  [ $rc = 0 ] && { apt-get install -y -q --no-install-recommends $need || rc=$?; tried_install=yes; }
+  if [ $rc = 100 ] && [ $tried_install = yes ]; then
     # One package apt cannot have fails the whole list: the rest one at a
     # time, so that the preflight names just what is really missing.
     say "installing one package at a time, to find which cannot be installed"
@@ -219,7 +222,7 @@ install_packages() {
         say "apt-get cannot install $p"
     done
   fi
-  [ $created_policy = yes ] && rm -f /usr/sbin/policy-rc.d
+  [ $created_policy = yes ] && { rm -f /usr/sbin/policy-rc.d; trap - INT TERM HUP; }
   for unit in $(enabled_services); do
     printf '%s\n' "$enabled_before" | grep -qxF "$unit" && continue
     say "disabling $unit, enabled by its package"
@@ -345,13 +348,14 @@ run_suite() {
   time_table "$dir" "$label" "$wall" "$here/$dir/times-$(printf '%s' "$label" | tr -c 'A-Za-z' '-').txt"
   # How busy the machine's cores were: a pass far from saturating them
   # mostly waits (deadlines, intervals), and could run more at a time.
-  say "$label: the $(nproc) cores busy $(awk -v b="$busy" -v w="$wall" -v n="$(nproc)" \
-    'BEGIN { printf "%.0f", w ? 100 * b / 100 / w / n : 0 }')% of the pass"
+  say "$label: the machine's $(nproc) cores busy $(awk -v b="$busy" -v w="$wall" -v n="$(nproc)" \
+    'BEGIN { printf "%.0f", w ? 100 * b / 100 / w / n : 0 }')% during the pass"
 }
 
 # cpu_busy: the jiffies (1/100 s) all cores have spent busy since boot.
 cpu_busy() {
-  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+  # %.0f: mawk prints a sum past 2^31 as 3e+09, which $((...)) rejects.
+  awk '/^cpu / { printf "%.0f\n", $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
 case "$mode" in

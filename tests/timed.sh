@@ -19,6 +19,7 @@ awk -v s="$start" -v e="$end" -v cpu="$cpu" 'BEGIN {
     split(t[i], ms, "m")
     sum += ms[1] * 60 + ms[2]
   }
-  printf "# elapsed: %.1f s, cpu %.1f s\n", e - s, sum
+  # On a line of its own even after output that did not end one.
+  printf "\n# elapsed: %.1f s, cpu %.1f s\n", e - s, sum
 }'
 exit $rc

@@ -17,9 +17,10 @@
 # issue that changes setup.sh or adds a test dependency (README, "Tests").
 #
 # The chroots' network is a namespace whose one way out is a link to a
-# proxy on this host that passes only requests for the sources' mirrors:
-# apt works, and the built-in profile that `./setup.sh run` checks reaches
-# no address (no route, no resolver), so its every packet fails at once.
+# proxy on this host that passes only requests for the sources' mirrors
+# (nftables here drops all else from the link): apt works, and the
+# built-in profile that `./setup.sh run` checks reaches no address (no
+# route, no resolver), so its every packet fails at once.
 set -u
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,7 +34,8 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-work=${1:-/var/tmp/edgeprobe-fresh}
+work=$(realpath -m -- "${1:-/var/tmp/edgeprobe-fresh}")
+case $work in *[[:space:]]*) echo "$0: WORKDIR with a space: $work" >&2; exit 2 ;; esac
 
 say() { printf 'fresh: %s\n' "$*"; }
 die() { printf 'fresh: %s\n' "$*" >&2; exit 1; }
@@ -46,6 +48,15 @@ for tool in mmdebstrap:mmdebstrap tinyproxy:tinyproxy-bin ip:iproute2 git:git; d
     "${tool#*:}" >/dev/null || die "cannot install ${tool#*:}"
 done
 mkdir -p "$work" || die "cannot make $work"
+
+# A link an interrupted run left (named after its PID) holds the proxy's
+# address; another run's, still going, does too.
+for l in $(ip -o link show | sed -n 's/^[0-9]*: \(epf[0-9]*h\)@.*/\1/p'); do
+  p=${l#epf}
+  kill -0 "${p%h}" 2>/dev/null || ip link del "$l"
+done
+ip -o addr show | grep -q ' 169\.254\.77\.1/' &&
+  die "169.254.77.1 is in use (another run of this script?): $(ip -o addr show | grep ' 169\.254\.77\.1/' | cut -d' ' -f2)"
 
 # The machine's configured Debian sources for bookworm, as one-line
 # entries (deb822 stanzas and sources.list lines alike); other
@@ -66,7 +77,8 @@ debian_sources() {
             types = uris = suites = comps = ""
           }
           /^[ \t]*$/ { flush(); next }
-          /^Types:/ { sub(/^Types:[ \t]*/, ""); types = $0 }
+          /^Enabled:[ \t]*no/ { types = "disabled" }
+          /^Types:/ { sub(/^Types:[ \t]*/, ""); if (types != "disabled") types = $0 }
           /^URIs:/ { sub(/^URIs:[ \t]*/, ""); uris = $0 }
           /^Suites:/ { sub(/^Suites:[ \t]*/, ""); suites = $0 }
           /^Components:/ { sub(/^Components:[ \t]*/, ""); comps = $0 }
@@ -87,28 +99,29 @@ mirrors=$(sed -n 's|^deb [a-z]*://\([^/:]*\).*|\1|p' "$work/sources.list" | sort
 # The chroots' namespace, its link to this host, and the proxy.
 ns="ep-fresh-$$"
 link="epf$$"
+firewall="edgeprobe_fresh_$$"
 proxy_pid=""
 mmdebstrap_pid=""
-roots=""
+command_pid=""
 cleanup() {
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
   # mmdebstrap undoes its own mounts and temporary root when told to stop.
   [ -n "$mmdebstrap_pid" ] && kill "$mmdebstrap_pid" 2>/dev/null && wait "$mmdebstrap_pid"
+  # The command's PID namespace ends with its first process, and with it
+  # everything the command started, in the tests' namespaces too.
+  [ -n "$command_pid" ] && kill -9 "$command_pid" 2>/dev/null
   for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-  # What runs in a chroot, also in the tests' own namespaces inside it.
-  for r in $roots; do
-    for p in /proc/[0-9]*; do
-      [ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] && kill -9 "${p#/proc/}" 2>/dev/null
-    done
-  done
   sleep 1
   ip netns del "$ns" 2>/dev/null
   ip link del "${link}h" 2>/dev/null
-  # shellcheck disable=SC2086
-  [ -n "$roots" ] && rm -rf $roots
+  nft delete table inet "$firewall" 2>/dev/null
+  rm -rf -- "$work"/root-*
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
 base="$work/bookworm-important.tar"
 say "mmdebstrap --variant=important --include=git bookworm (log: $work/mmdebstrap.log)"
 t0=$(date +%s)
@@ -120,14 +133,31 @@ wait $mmdebstrap_pid || { tail -n 20 "$work/mmdebstrap.log"; die "mmdebstrap fai
 mmdebstrap_pid=""
 say "the bare root: $(du -h "$base" | cut -f1), in $(($(date +%s) - t0)) s"
 
-ip netns add "$ns" || die "cannot make a network namespace"
-ip link add "${link}h" type veth peer name "${link}c" || die "cannot make a veth pair"
-ip link set "${link}c" netns "$ns"
-ip addr add 169.254.77.1/30 dev "${link}h"
-ip link set "${link}h" up
-ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" ip addr add 169.254.77.2/30 dev "${link}c"
-ip netns exec "$ns" ip link set "${link}c" up
+# The link: IPv4 only, and on this host's side nothing but the proxy's
+# port answers it, nor is anything from it forwarded.
+{ ip netns add "$ns" &&
+  ip link add "${link}h" type veth peer name "${link}c" &&
+  ip link set "${link}c" netns "$ns" &&
+  sysctl -q -w "net.ipv6.conf.${link}h.disable_ipv6=1" &&
+  ip addr add 169.254.77.1/30 dev "${link}h" &&
+  ip link set "${link}h" up &&
+  ip netns exec "$ns" sysctl -q -w "net.ipv6.conf.${link}c.disable_ipv6=1" &&
+  ip netns exec "$ns" ip link set lo up &&
+  ip netns exec "$ns" ip addr add 169.254.77.2/30 dev "${link}c" &&
+  ip netns exec "$ns" ip link set "${link}c" up; } || die "cannot make the chroots' network"
+nft -f - <<NFT || die "cannot fence the chroots' link"
+table inet $firewall {
+  chain input {
+    type filter hook input priority -10; policy accept;
+    iifname "${link}h" ip daddr 169.254.77.1 tcp dport 3142 accept
+    iifname "${link}h" drop
+  }
+  chain forward {
+    type filter hook forward priority -10; policy accept;
+    iifname "${link}h" drop
+  }
+}
+NFT
 
 for m in $mirrors; do printf '^%s$\n' "$(printf '%s' "$m" | sed 's/\./\\./g')"; done \
   >"$work/proxy.filter"
@@ -143,7 +173,7 @@ LogLevel Notice
 Filter "$work/proxy.filter"
 FilterType ere
 FilterDefaultDeny Yes
-ConnectPort 0
+ConnectPort 443
 CONF
 tinyproxy -d -c "$work/proxy.conf" </dev/null >/dev/null 2>&1 &
 proxy_pid=$!
@@ -161,10 +191,9 @@ in_root() {
   root="$work/root-$1"
   rm -rf "$root"
   mkdir -p "$root"
-  roots="$roots $root"
   tar -C "$root" -xf "$base" || die "cannot unpack the root"
   git clone -q "$src" "$root/root/edgeprobe" || die "cannot clone $src"
-  printf 'Acquire::http::Proxy "http://169.254.77.1:3142/";\n' \
+  printf 'Acquire::http::Proxy "http://169.254.77.1:3142/";\nAcquire::https::Proxy "http://169.254.77.1:3142/";\n' \
     >"$root/etc/apt/apt.conf.d/99edgeprobe-fresh-proxy"
   # Nothing answers here: a name the chroot looks up fails at once.
   printf 'nameserver 127.0.0.1\n' >"$root/etc/resolv.conf"
@@ -175,8 +204,12 @@ in_root() {
   say "$1: $2 (log: $work/$1.log)"
   t0=$(date +%s)
   # The root a mount point of its own, as a machine's / is: `ip netns
-  # exec` makes / a slave mount, which a plain directory cannot be.
-  ip netns exec "$ns" unshare -m --propagation private sh -c '
+  # exec` makes / a slave mount, which a plain directory cannot be.  A PID
+  # namespace of its own (its /proc shows just the command's processes),
+  # ended with the command.  INT and QUIT as on a terminal: a background
+  # job of this shell would ignore them, and so would every test's trap.
+  env --default-signal=INT,QUIT ip netns exec "$ns" \
+    unshare -m -p -f --kill-child --propagation private sh -c '
     mount --bind "$1" "$1" &&
     mount -t proc proc "$1/proc" && mount -t sysfs sysfs "$1/sys" &&
     mount --rbind /dev "$1/dev" && mount -t tmpfs tmpfs "$1/run" &&
@@ -184,8 +217,10 @@ in_root() {
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       sh -c "cd /root/edgeprobe && $2"' sh "$root" "$2" </dev/null >"$work/$1.log" 2>&1 &
   # In the background, so that an interrupt reaches the traps at once.
-  wait $!
+  command_pid=$!
+  wait $command_pid
   rc=$?
+  command_pid=""
   # The tests' own logs and each pass's times-*.txt, kept with the
   # command's log before the root goes.
   rm -rf "$work/$1-logs"
