@@ -154,7 +154,6 @@ preflight() {
   out=$(mktemp)
   printf '%s\n' "$@" | while read -r pkg try; do
     case $pkg in '' | '#'*) continue ;; esac
-    # shellcheck disable=SC2086
     if ! (eval "$try") >"$out" 2>&1 </dev/null; then
       why=$(grep . "$out" | tail -n 1 | cut -c 1-100)
       printf 'setup: missing: %s (Debian package %s)%s\n' "$try" "$pkg" "${why:+: $why}"
