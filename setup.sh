@@ -399,7 +399,8 @@ case "$mode" in
     say "cppcheck"
     if cppcheck --quiet --std=c11 --enable=warning,style,performance,portability \
       --suppress=variableScope --inline-suppr --error-exitcode=1 \
-      -I "$here/common" -I "$here/plugins" "$here/common" "$here/plugins" \
+      -I "$here/common" -I "$here/common/core" -I "$here/common/config" -I "$here/common/net" \
+      -I "$here/common/daemon" -I "$here/common/report" -I "$here/plugins" "$here/common" "$here/plugins" \
       -I "$here/snmp" "$here/nagios" "$here/collectd" "$here/snmp" "$here/tests/servers" "$here/tests/soak" "$here/bench" \
       "$here/tests/fuzz" \
       >"$here/_build/cppcheck.out" 2>&1; then
