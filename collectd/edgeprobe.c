@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 
+#include "ep_sections.h"
 #include "ep_check.h"
 #include "ep_config.h"
 #include "ep_probes.h"
@@ -412,7 +413,8 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
   ep_config_init(&in->cfg);
   /* Every file it names is read now: a bad one fails the start, with
    * its line, rather than every read later. */
-  if (ep_config_build(&in->cfg, &s, kinds, 1, &err) != EP_OK ||
+  if (ep_config_build(&in->cfg, &s, ep_profile_sections,
+                        kinds, 1, &err) != EP_OK ||
       ep_check_validate(&in->cfg, kinds, 1, &err) != EP_OK) {
     ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
     instance_free(in);
@@ -500,7 +502,8 @@ edgeprobe_init(void)
     /* No <Check> block: every check the profile has something for. */
     settings_for(&s, NULL);
     ep_config_init(&all);
-    if (ep_config_build(&all, &s, ep_probe_kinds, ep_probe_kinds_n, &err) !=
+    if (ep_config_build(&all, &s, ep_profile_sections,
+                        ep_probe_kinds, ep_probe_kinds_n, &err) !=
         EP_OK) {
       ERROR(PLUGIN " plugin: %s", err.msg);
       rc = -1;

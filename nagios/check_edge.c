@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ep_sections.h"
 #include "ep_checklist.h"
 #include "ep_cli.h"
 #include "ep_nagios.h"
@@ -91,7 +92,8 @@ main(int argc, char **argv)
   }
   inited = ep_global_init(ep_probe_kinds, ep_probe_kinds_n, &err) == EP_OK;
   if (inited &&
-      ep_config_build(&cfg, &s, ep_probe_kinds, ep_probe_kinds_n, &err) ==
+      ep_config_build(&cfg, &s, ep_profile_sections,
+                        ep_probe_kinds, ep_probe_kinds_n, &err) ==
         EP_OK &&
       ep_check_run(&cfg, ep_probe_kinds, ep_probe_kinds_n, &run, &err) ==
         EP_OK)

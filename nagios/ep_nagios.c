@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ep_sections.h"
 #include "ep_check.h"
 #include "ep_cli.h"
 #include "ep_nagios.h"
@@ -89,7 +90,8 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
     goto done;
   }
   inited = ep_global_init(kinds, 1, &err) == EP_OK;
-  if (!inited || ep_config_build(&cfg, &s, kinds, 1, &err) != EP_OK ||
+  if (!inited || ep_config_build(&cfg, &s, ep_profile_sections,
+                        kinds, 1, &err) != EP_OK ||
       ep_check_run(&cfg, kinds, 1, &result, &err) != EP_OK) {
     state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
                               err.msg);

@@ -33,18 +33,6 @@ struct slot {
   size_t          name;
 };
 
-void
-ep_dns_names_free(struct ep_dns_name *names, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    free(names[i].name);
-    ep_strlist_free(&names[i].expect);
-  }
-  free(names);
-}
-
 static enum ep_status
 add_name(struct ep_dns_name **names, size_t *n, const char *name,
          const struct ep_strlist *expect)
@@ -84,32 +72,69 @@ add_hosts(struct ep_dns_name **names, size_t *n, const struct ep_strlist *l)
   return EP_OK;
 }
 
+/* The hosts of every list a kind's part declares at rank (the lists
+ * other checks need resolved). */
+static enum ep_status
+add_ranked_hosts(struct ep_dns_name **names, size_t *n,
+                 const struct ep_profile *p, unsigned rank)
+{
+  const struct ep_field *f;
+  size_t                 i;
+
+  for (i = 0; p->sections && p->sections[i]; i++)
+    for (f = p->sections[i]->fields; f->member; f++)
+      if (f->resolve_rank == rank && f->type == EP_FIELD_LIST &&
+          add_hosts(names, n,
+                    EP_FIELD_AT(p->parts[i], f->offset, struct ep_strlist)) !=
+            EP_OK)
+        return EP_ENOMEM;
+  return EP_OK;
+}
+
+static unsigned
+highest_rank(const struct ep_profile *p)
+{
+  const struct ep_field *f;
+  unsigned               top = 0;
+  size_t                 i;
+
+  for (i = 0; p->sections && p->sections[i]; i++)
+    for (f = p->sections[i]->fields; f->member; f++)
+      if (f->resolve_rank > top)
+        top = f->resolve_rank;
+  return top;
+}
+
+static enum ep_status
+add_proxy_host(struct ep_dns_name **names, size_t *n, const char *url)
+{
+  const char        *host = strstr(url, "://") + 3;
+  char               buf[EP_HOST_MAX + 8];
+  struct ep_hostport hp;
+
+  snprintf(buf, sizeof buf, "%.*s", (int)strcspn(host, "/"), host);
+  if (ep_hostport_parse(buf, 1, NULL, &hp, NULL) != EP_OK)
+    return EP_OK;
+  return add_name(names, n, hp.host, NULL);
+}
+
 enum ep_status
 ep_dns_collect_names(const struct ep_profile *p, struct ep_dns_name **names,
                      size_t *n, struct ep_err *err)
 {
-  enum ep_status rc = EP_OK;
-  size_t         i;
+  const struct ep_dns_profile *own = ep_profile_part(p, &ep_dns_section);
+  enum ep_status               rc = EP_OK;
+  unsigned                     rank;
+  size_t                       i;
 
   *names = NULL;
   *n = 0;
-  for (i = 0; i < p->dns.n_names && rc == EP_OK; i++)
-    rc = add_name(names, n, p->dns.names[i].name, &p->dns.names[i].expect);
-  if (rc == EP_OK)
-    rc = add_hosts(names, n, &p->https.targets);
-  if (rc == EP_OK)
-    rc = add_hosts(names, n, &p->ntp.servers);
-  if (rc == EP_OK)
-    rc = add_hosts(names, n, &p->nats.targets);
-  if (rc == EP_OK && p->proxy.url) {
-    const char *host = strstr(p->proxy.url, "://") + 3;
-    char        buf[EP_HOST_MAX + 8];
-    struct ep_hostport hp;
-
-    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(host, "/"), host);
-    if (ep_hostport_parse(buf, 1, NULL, &hp, NULL) == EP_OK)
-      rc = add_name(names, n, hp.host, NULL);
-  }
+  for (i = 0; own && i < own->names.n && rc == EP_OK; i++)
+    rc = add_name(names, n, own->names.v[i].name, &own->names.v[i].expect);
+  for (rank = 1; rank <= highest_rank(p) && rc == EP_OK; rank++)
+    rc = add_ranked_hosts(names, n, p, rank);
+  if (rc == EP_OK && p->proxy.url)
+    rc = add_proxy_host(names, n, p->proxy.url);
   if (rc != EP_OK) {
     ep_dns_names_free(*names, *n);
     *names = NULL;
@@ -808,13 +833,28 @@ dns_create(const struct ep_config *cfg, struct ep_err *err)
 
 /* -H: the names given are the whole target list, each expecting the -a
  * addresses. */
+/* -H names alone: the lists of names other checks need are dropped. */
+static void
+forget_other_names(struct ep_profile *p)
+{
+  const struct ep_field *f;
+  size_t                 i;
+
+  for (i = 0; p->sections && p->sections[i]; i++)
+    for (f = p->sections[i]->fields; f->member; f++)
+      if (f->resolve_rank && f->type == EP_FIELD_LIST)
+        ep_strlist_free(EP_FIELD_AT(p->parts[i], f->offset,
+                                    struct ep_strlist));
+}
+
 static enum ep_status
 dns_hosts(struct ep_profile *p, const struct ep_settings *s,
           struct ep_err *err)
 {
-  const char         *what = ep_settings_names(s)->hosts;
-  struct ep_dns_name *names;
-  size_t              i, j;
+  const char            *what = ep_settings_names(s)->hosts;
+  struct ep_dns_profile *own = ep_profile_part(p, &ep_dns_section);
+  struct ep_dns_name    *names;
+  size_t                 i, j;
 
   for (i = 0; i < s->hosts.n; i++)
     if (ep_hostname_check(s->hosts.v[i], what, err) != EP_OK)
@@ -827,9 +867,9 @@ dns_hosts(struct ep_profile *p, const struct ep_settings *s,
                         s->expect_addresses.v[i]);
   if (!(names = calloc(s->hosts.n, sizeof *names)))
     return ep_err_set(err, EP_ENOMEM, "out of memory");
-  ep_dns_names_free(p->dns.names, p->dns.n_names);
-  p->dns.names = names;
-  p->dns.n_names = s->hosts.n;
+  ep_dns_names_free(own->names.v, own->names.n);
+  own->names.v = names;
+  own->names.n = s->hosts.n;
   for (i = 0; i < s->hosts.n; i++) {
     if (!(names[i].name = strdup(s->hosts.v[i])))
       return ep_err_set(err, EP_ENOMEM, "out of memory");
@@ -837,9 +877,7 @@ dns_hosts(struct ep_profile *p, const struct ep_settings *s,
       if (ep_strlist_add(&names[i].expect, s->expect_addresses.v[j]) != EP_OK)
         return ep_err_set(err, EP_ENOMEM, "out of memory");
   }
-  ep_strlist_free(&p->ntp.servers);
-  ep_strlist_free(&p->https.targets);
-  ep_strlist_free(&p->nats.targets);
+  forget_other_names(p);
   free(p->proxy.url);
   p->proxy.url = NULL;
   return EP_OK;
@@ -849,14 +887,14 @@ static enum ep_status
 dns_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
               struct ep_err *err)
 {
-  struct ep_dns_name *names;
-  size_t              n;
+  const struct ep_dns_profile *own = ep_config_part(cfg, &ep_dns_kind);
+  struct ep_dns_name          *names;
+  size_t                       n;
 
   if (only && s->hosts.n && dns_hosts(cfg->profile, s, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
-  if (ep_config_thresholds(cfg, EP_CHECK_DNS, s, only,
-                           cfg->profile->dns.warning,
-                           cfg->profile->dns.critical, err) != EP_OK)
+  if (ep_config_thresholds(cfg, EP_CHECK_DNS, s, only, own->warning,
+                           own->critical, err) != EP_OK)
     return EP_EINVAL;
   if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
     return err ? err->code : EP_ENOMEM;
@@ -872,6 +910,7 @@ const struct ep_probe_kind ep_dns_kind = {
   .name = "dns",
   .title = "DNS",
   .check = EP_CHECK_DNS,
+  .section = &ep_dns_section,
   .cli_extras = EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS | EP_CLI_THRESHOLDS,
   .configure = dns_configure,
   .create = dns_create,

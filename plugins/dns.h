@@ -5,6 +5,7 @@
 #ifndef EP_DNS_H
 #define EP_DNS_H
 
+#include "dns_profile.h"
 #include "ep_config.h"
 #include "ep_probe.h"
 #include "ep_profile.h"
@@ -18,7 +19,6 @@
 enum ep_status ep_dns_collect_names(const struct ep_profile *p,
                                     struct ep_dns_name **names, size_t *n,
                                     struct ep_err *err);
-void ep_dns_names_free(struct ep_dns_name *names, size_t n);
 
 /* A probe resolving names (copied) with thresholds on response time. */
 struct ep_probe *ep_dns_probe_new(const struct ep_dns_name *names, size_t n,

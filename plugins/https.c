@@ -14,6 +14,7 @@
 #include "ep_tls.h"
 #include "ep_cause.h"
 #include "https.h"
+#include "https_profile.h"
 #include "ep_cli.h"
 #include "https_report.h"
 
@@ -934,8 +935,9 @@ ep_https_probe_new(const struct ep_strlist *targets,
 static struct ep_probe *
 https_create(const struct ep_config *cfg, struct ep_err *err)
 {
-  struct ep_https_options o;
-  struct ep_secret        secret;
+  const struct ep_https_profile *part = ep_config_part(cfg, &ep_https_kind);
+  struct ep_https_options        o;
+  struct ep_secret               secret;
   const char             *env = getenv("EDGEPROBE_PROXY_AUTH");
   struct ep_probe        *p;
 
@@ -945,7 +947,7 @@ https_create(const struct ep_config *cfg, struct ep_err *err)
   o.cafile = cfg->cafile;
   o.cafile_what = cfg->cafile_what;
   o.proxy_cafile_what = cfg->proxy_cacert_what;
-  o.expect_issuers = &cfg->profile->https.expect_issuers;
+  o.expect_issuers = &part->expect_issuers;
   o.warn = cfg->checks[EP_CHECK_HTTPS].warn;
   o.crit = cfg->checks[EP_CHECK_HTTPS].crit;
   o.cert_warn_days = cfg->cert_warn_days;
@@ -968,7 +970,7 @@ https_create(const struct ep_config *cfg, struct ep_err *err)
       return NULL;
     o.proxy_secret = &secret;
   }
-  p = ep_https_probe_new(&cfg->profile->https.targets, &o, err);
+  p = ep_https_probe_new(&part->targets, &o, err);
   ep_secret_wipe(&secret);
   return p;
 }
@@ -977,39 +979,39 @@ static enum ep_status
 https_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                 struct ep_err *err)
 {
-  struct ep_profile *p = cfg->profile;
+  struct ep_https_profile *p = ep_config_part(cfg, &ep_https_kind);
   size_t             i;
 
-  if (ep_config_hosts(&p->https.targets, s, only, 443, err) != EP_OK)
+  if (ep_config_hosts(&p->targets, s, only, 443, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
-  if (p->https.targets.n == 0) {
+  if (p->targets.n == 0) {
     if (only)
       return ep_err_set(err, EP_EINVAL, "%s: no HTTPS targets (https.targets "
                                         "or %s)",
-                        p->name, ep_settings_names(s)->hosts);
+                        cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
   if (s->expect_issuers.n) {
-    ep_strlist_free(&p->https.expect_issuers);
+    ep_strlist_free(&p->expect_issuers);
     for (i = 0; i < s->expect_issuers.n; i++)
-      if (ep_strlist_add(&p->https.expect_issuers, s->expect_issuers.v[i]) !=
+      if (ep_strlist_add(&p->expect_issuers, s->expect_issuers.v[i]) !=
           EP_OK)
         return ep_err_set(err, EP_ENOMEM, "out of memory");
   }
   cfg->cert_warn_days = s->cert_warning_days >= 0
                           ? s->cert_warning_days
-                          : p->https.cert_warning_days;
+                          : p->cert_warning_days;
   cfg->cert_crit_days = s->cert_critical_days >= 0
                           ? s->cert_critical_days
-                          : p->https.cert_critical_days;
+                          : p->cert_critical_days;
   if (cfg->cert_crit_days > cfg->cert_warn_days)
     return ep_err_set(err, EP_EINVAL,
                       "certificate days: critical (%d) must not be more than "
                       "warning (%d)", cfg->cert_crit_days, cfg->cert_warn_days);
   if (ep_config_cacert(cfg, s, err) != EP_OK ||
       ep_config_proxy(cfg, s, err) != EP_OK ||
-      ep_config_thresholds(cfg, EP_CHECK_HTTPS, s, only, p->https.warning,
-                           p->https.critical, err) != EP_OK)
+      ep_config_thresholds(cfg, EP_CHECK_HTTPS, s, only, p->warning,
+                           p->critical, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
   cfg->checks[EP_CHECK_HTTPS].wanted = true;
   return EP_OK;
@@ -1030,6 +1032,7 @@ const struct ep_probe_kind ep_https_kind = {
   .name = "https",
   .title = "HTTPS",
   .check = EP_CHECK_HTTPS,
+  .section = &ep_https_section,
   .cli_extras = EP_CLI_HOST | EP_CLI_HTTPS | EP_CLI_THRESHOLDS,
   .configure = https_configure,
   .create = https_create,

@@ -22,6 +22,7 @@
 #include "ep_time.h"
 #include "ep_tls.h"
 #include "nats.h"
+#include "nats_profile.h"
 #include "ep_cli.h"
 
 #define SAID_MAX 60 /* characters of a stranger's words we repeat */
@@ -1072,16 +1073,16 @@ ep_nats_probe_new(const struct ep_strlist *targets,
 static struct ep_probe *
 nats_create(const struct ep_config *cfg, struct ep_err *err)
 {
-  struct ep_nats_options o;
-  struct ep_secret       secret;
-  struct ep_probe       *p;
+  const struct ep_nats_profile *part = ep_config_part(cfg, &ep_nats_kind);
+  struct ep_nats_options        o;
+  struct ep_secret              secret;
+  struct ep_probe              *p;
 
   o.iface = cfg->has_iface ? &cfg->iface : NULL;
   o.cafile = cfg->cafile;
   o.cafile_what = cfg->cafile_what;
   o.secret = NULL;
-  o.allow_plaintext_credentials =
-    cfg->profile->nats.allow_plaintext_credentials;
+  o.allow_plaintext_credentials = part->allow_plaintext_credentials;
   o.warn = cfg->checks[EP_CHECK_NATS].warn;
   o.crit = cfg->checks[EP_CHECK_NATS].crit;
   memset(&secret, 0, sizeof secret);
@@ -1093,7 +1094,7 @@ nats_create(const struct ep_config *cfg, struct ep_err *err)
       return NULL;
     o.secret = &secret;
   }
-  p = ep_nats_probe_new(&cfg->profile->nats.targets, &o, err);
+  p = ep_nats_probe_new(&part->targets, &o, err);
   ep_secret_wipe(&secret);
   return p;
 }
@@ -1102,27 +1103,27 @@ static enum ep_status
 nats_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                struct ep_err *err)
 {
-  struct ep_profile *p = cfg->profile;
+  struct ep_nats_profile *p = ep_config_part(cfg, &ep_nats_kind);
 
-  if (ep_config_hosts(&p->nats.targets, s, only, 7422, err) != EP_OK)
+  if (ep_config_hosts(&p->targets, s, only, 7422, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
-  if (p->nats.targets.n == 0) {
+  if (p->targets.n == 0) {
     if (only)
       return ep_err_set(err, EP_EINVAL, "%s: no NATS targets (nats.targets "
                                         "or %s)",
-                        p->name, ep_settings_names(s)->hosts);
+                        cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
   if (ep_config_cacert(cfg, s, err) != EP_OK)
     return EP_ENOMEM;
-  if ((s->nats_auth_file || p->nats.auth_file) &&
+  if ((s->nats_auth_file || p->auth_file) &&
       ep_config_set_string(&cfg->nats_auth_file,
                            s->nats_auth_file ? s->nats_auth_file
-                                             : p->nats.auth_file,
+                                             : p->auth_file,
                            err) != EP_OK)
     return EP_ENOMEM;
-  if (ep_config_thresholds(cfg, EP_CHECK_NATS, s, only, p->nats.warning,
-                           p->nats.critical, err) != EP_OK)
+  if (ep_config_thresholds(cfg, EP_CHECK_NATS, s, only, p->warning,
+                           p->critical, err) != EP_OK)
     return EP_EINVAL;
   cfg->checks[EP_CHECK_NATS].wanted = true;
   return EP_OK;
@@ -1132,6 +1133,7 @@ const struct ep_probe_kind ep_nats_kind = {
   .name = "nats",
   .title = "NATS",
   .check = EP_CHECK_NATS,
+  .section = &ep_nats_section,
   .cli_extras = EP_CLI_HOST | EP_CLI_NATS_AUTH | EP_CLI_THRESHOLDS,
   .configure = nats_configure,
   .create = nats_create,

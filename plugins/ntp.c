@@ -23,6 +23,7 @@
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "ntp.h"
+#include "ntp_profile.h"
 #include "ep_cli.h"
 #include "ntp_packet.h"
 
@@ -991,7 +992,10 @@ ntp_create(const struct ep_config *cfg, struct ep_err *err)
   o.offsets = cfg->ntp_offsets;
   o.drift_warn = cfg->drift_warn;
   o.drift_crit = cfg->drift_crit;
-  return ep_ntp_probe_new(&cfg->profile->ntp.servers, &o, err);
+  return ep_ntp_probe_new(
+    &((const struct ep_ntp_profile *)ep_config_part(cfg, &ep_ntp_kind))
+       ->servers,
+    &o, err);
 }
 
 /* --state-dir (a directory we can write) and the drift's thresholds,
@@ -1001,18 +1005,18 @@ drift_settings(struct ep_config *cfg, const struct ep_settings *s,
                struct ep_err *err)
 {
   const struct ep_setting_names *n = ep_settings_names(s);
-  const struct ep_profile       *p = cfg->profile;
+  const struct ep_ntp_profile   *p = ep_config_part(cfg, &ep_ntp_kind);
   struct stat                    st;
 
   if (ep_range_parse(&cfg->drift_warn,
                      s->drift_warning ? s->drift_warning
-                                      : p->ntp.drift_warning,
+                                      : p->drift_warning,
                      s->drift_warning ? n->drift_warning
                                       : "profile ntp.drift_warning",
                      err) != EP_OK ||
       ep_range_parse(&cfg->drift_crit,
                      s->drift_critical ? s->drift_critical
-                                       : p->ntp.drift_critical,
+                                       : p->drift_critical,
                      s->drift_critical ? n->drift_critical
                                        : "profile ntp.drift_critical",
                      err) != EP_OK)
@@ -1035,24 +1039,24 @@ static enum ep_status
 ntp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
               struct ep_err *err)
 {
-  struct ep_profile *p = cfg->profile;
+  struct ep_ntp_profile *p = ep_config_part(cfg, &ep_ntp_kind);
 
-  if (ep_config_hosts(&p->ntp.servers, s, only, 123, err) != EP_OK)
+  if (ep_config_hosts(&p->servers, s, only, 123, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
-  if (p->ntp.servers.n == 0) {
+  if (p->servers.n == 0) {
     if (only)
       return ep_err_set(err, EP_EINVAL, "%s: no NTP servers (ntp.servers or "
                                         "%s)",
-                        p->name, ep_settings_names(s)->hosts);
+                        cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
   if (s->samples < 0 || s->samples > 8)
     return ep_err_set(err, EP_EINVAL, "%s: %d: expected a whole number from "
                                       "1 to 8",
                       ep_settings_names(s)->samples, s->samples);
-  cfg->samples = s->samples ? s->samples : p->ntp.samples;
-  if (ep_config_thresholds(cfg, EP_CHECK_NTP, s, only, p->ntp.warning,
-                           p->ntp.critical, err) != EP_OK ||
+  cfg->samples = s->samples ? s->samples : p->samples;
+  if (ep_config_thresholds(cfg, EP_CHECK_NTP, s, only, p->warning,
+                           p->critical, err) != EP_OK ||
       drift_settings(cfg, s, err) != EP_OK)
     return EP_EINVAL;
   cfg->checks[EP_CHECK_NTP].wanted = true;
@@ -1063,6 +1067,7 @@ const struct ep_probe_kind ep_ntp_kind = {
   .name = "ntp",
   .title = "NTP",
   .check = EP_CHECK_NTP,
+  .section = &ep_ntp_section,
   .cli_extras = EP_CLI_HOST | EP_CLI_SAMPLES | EP_CLI_THRESHOLDS |
                 EP_CLI_DRIFT,
   .configure = ntp_configure,

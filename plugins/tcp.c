@@ -863,24 +863,9 @@ ep_machine_parse(const char *text, const char *what, struct ep_machine *m,
   return set_field(&m->name, m->address, strlen(m->address), err);
 }
 
-static void
-free_machines(struct ep_profile *p)
-{
-  size_t i;
-
-  for (i = 0; i < p->n_machines; i++) {
-    free(p->machines[i].name);
-    free(p->machines[i].address);
-    free(p->machines[i].protocol);
-  }
-  free(p->machines);
-  p->machines = NULL;
-  p->n_machines = 0;
-}
-
 /* -H replaces the profile's machines. */
 static enum ep_status
-machines_from_hosts(struct ep_profile *p, const struct ep_settings *s,
+machines_from_hosts(struct ep_tcp_profile *p, const struct ep_settings *s,
                     struct ep_err *err)
 {
   const char        *what = ep_settings_names(s)->hosts;
@@ -889,7 +874,8 @@ machines_from_hosts(struct ep_profile *p, const struct ep_settings *s,
 
   if (!ms)
     return ep_err_set(err, EP_ENOMEM, "out of memory");
-  free_machines(p);
+  ep_machines_free(p->machines, p->n_machines);
+  p->n_machines = 0;
   p->machines = ms;
   for (i = 0; i < s->hosts.n; i++) {
     p->n_machines = i + 1;
@@ -909,7 +895,7 @@ tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
               struct ep_err *err)
 {
   const struct ep_setting_names *names = ep_settings_names(s);
-  struct ep_profile             *p = cfg->profile;
+  struct ep_tcp_profile         *p = ep_config_part(cfg, &ep_tcp_kind);
   const char                    *iface, *iface_what;
 
   if (only && s->hosts.n && machines_from_hosts(p, s, err) != EP_OK)
@@ -926,7 +912,7 @@ tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
     iface_what = names->interface;
   }
   if (!iface) {
-    iface = p->machine_interface;
+    iface = cfg->profile->machine_interface;
     iface_what = "profile machine_interface";
   }
   if (iface) {
@@ -943,7 +929,7 @@ tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
     if (only)
       return ep_err_set(err, EP_EINVAL, "%s: no machines (machines, or %s "
                                         "NAME=ADDR:PROTOCOL)",
-                        p->name, names->hosts);
+                        cfg->profile->name, names->hosts);
     return EP_OK;
   }
   if (ep_config_thresholds(cfg, EP_CHECK_MACHINES, s, only, NULL, NULL,
@@ -956,21 +942,22 @@ tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
 static struct ep_probe *
 tcp_create(const struct ep_config *cfg, struct ep_err *err)
 {
-  struct ep_tcp_options o;
+  const struct ep_tcp_profile *part = ep_config_part(cfg, &ep_tcp_kind);
+  struct ep_tcp_options        o;
 
   memset(&o, 0, sizeof o);
   o.iface = cfg->has_machine_iface ? &cfg->machine_iface : NULL;
   o.check_iface = cfg->has_machine_iface;
   o.warn = cfg->checks[EP_CHECK_MACHINES].warn;
   o.crit = cfg->checks[EP_CHECK_MACHINES].crit;
-  return ep_tcp_probe_new(cfg->profile->machines, cfg->profile->n_machines,
-                          &o, err);
+  return ep_tcp_probe_new(part->machines, part->n_machines, &o, err);
 }
 
 const struct ep_probe_kind ep_tcp_kind = {
   .name = "machines",
   .title = "MACHINES",
   .check = EP_CHECK_MACHINES,
+  .section = &ep_tcp_section,
   .cli_extras = EP_CLI_HOST | EP_CLI_THRESHOLDS,
   .configure = tcp_configure,
   .create = tcp_create,

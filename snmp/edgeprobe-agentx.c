@@ -18,6 +18,7 @@
 
 #include "agentx_prober.h"
 #include "agentx_snmp.h"
+#include "ep_sections.h"
 #include "ep_cli.h"
 #include "ep_probes.h"
 
@@ -175,7 +176,8 @@ static enum ep_status
 configure(struct ep_config *cfg, const struct ep_settings *s,
           struct ep_offset_store *offsets, double interval, struct ep_err *err)
 {
-  if (ep_config_build(cfg, s, ep_probe_kinds, ep_probe_kinds_n, err) != EP_OK)
+  if (ep_config_build(cfg, s, ep_profile_sections,
+                        ep_probe_kinds, ep_probe_kinds_n, err) != EP_OK)
     return err->code;
   if (s->timeout <= 0 && cfg->timeout > interval * TIMEOUT_SHARE)
     cfg->timeout = interval * TIMEOUT_SHARE;

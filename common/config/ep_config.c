@@ -75,6 +75,12 @@ ep_config_keep_secrets(struct ep_config *cfg, struct ep_err *err)
   return EP_OK;
 }
 
+void *
+ep_config_part(const struct ep_config *cfg, const struct ep_probe_kind *kind)
+{
+  return ep_profile_part(cfg->profile, kind->section);
+}
+
 enum ep_status
 ep_config_set_string(char **field, const char *value, struct ep_err *err)
 {
@@ -141,7 +147,7 @@ enum ep_status
 ep_config_cacert(struct ep_config *cfg, const struct ep_settings *s,
                  struct ep_err *err)
 {
-  const char *path = s->cacert ? s->cacert : cfg->profile->https.cacert;
+  const char *path = s->cacert ? s->cacert : cfg->profile->cacert;
 
   if (!path)
     return EP_OK;
@@ -265,14 +271,14 @@ shared_settings(struct ep_config *cfg, const struct ep_settings *s,
     if (ep_addrport_parse(s->dns_servers.v[i], 53, n->dns_servers, &hp,
                           err) != EP_OK)
       return EP_EINVAL;
-  if (s->dns_servers.n && copy_list(&p->dns.servers, &s->dns_servers, err))
+  if (s->dns_servers.n && copy_list(&p->resolvers, &s->dns_servers, err))
     return EP_ENOMEM;
   if (s->fallback) {
     if (strcmp(s->fallback, "system") != 0 &&
         strcmp(s->fallback, "none") != 0 &&
         ep_addrport_parse(s->fallback, 53, n->fallback, &hp, err) != EP_OK)
       return EP_EINVAL;
-    if (ep_config_set_string(&p->dns.fallback, s->fallback, err) != EP_OK)
+    if (ep_config_set_string(&p->fallback, s->fallback, err) != EP_OK)
       return EP_ENOMEM;
   }
   if (s->proxy) {
@@ -292,13 +298,15 @@ shared_settings(struct ep_config *cfg, const struct ep_settings *s,
 
 enum ep_status
 ep_config_build(struct ep_config *cfg, const struct ep_settings *s,
+                const struct ep_section *const *sections,
                 const struct ep_probe_kind *const *kinds, size_t n,
                 struct ep_err *err)
 {
   const struct ep_setting_names *names = ep_settings_names(s);
   size_t                         i, wanted = 0;
 
-  cfg->profile = ep_profile_load(s->profile ? s->profile : "standard", err);
+  cfg->profile = ep_profile_load(s->profile ? s->profile : "standard",
+                                 sections, err);
   if (!cfg->profile)
     return err ? err->code : EP_EINVAL;
   if (n > 1 && (s->hosts.n || s->warning || s->critical))

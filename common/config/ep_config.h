@@ -80,7 +80,8 @@ void ep_config_cleanup(struct ep_config *cfg);
 
 struct ep_probe_kind;
 
-/* Loads the profile s names (standard by default), lays s over it, and
+/* Loads the profile s names (standard by default; sections,
+ * NULL-terminated, are every kind's part of it), lays s over it, and
  * lets each of the n kinds take its part: with one kind, the targets
  * (-H), -w and -c are that check's; with several (check_edge, collectd,
  * the subagent), each check takes its targets and thresholds from the
@@ -88,8 +89,13 @@ struct ep_probe_kind;
  * line on any bad value, before anything is sent. */
 enum ep_status ep_config_build(struct ep_config *cfg,
                                const struct ep_settings *s,
+                               const struct ep_section *const *sections,
                                const struct ep_probe_kind *const *kinds,
                                size_t n, struct ep_err *err);
+
+/* The part of cfg's profile that kind declares. */
+void *ep_config_part(const struct ep_config *cfg,
+                     const struct ep_probe_kind *kind);
 
 /* Reads the NATS and proxy credentials cfg names (files, or
  * EDGEPROBE_PROXY_AUTH) into memory now, to be used by every later run:

@@ -93,8 +93,8 @@ ep_check_run(const struct ep_config *cfg,
   run.deadline = ep_time_add(cfg->counted_from.tv_sec || cfg->counted_from.tv_nsec
                                ? cfg->counted_from : run.started,
                              cfg->timeout);
-  run.resolver = ep_resolver_new(&cfg->profile->dns.servers,
-                                 cfg->profile->dns.fallback,
+  run.resolver = ep_resolver_new(&cfg->profile->resolvers,
+                                 cfg->profile->fallback,
                                  cfg->has_iface ? &cfg->iface : NULL,
                                  cfg->timeout, err);
   if (!run.resolver)

@@ -16,6 +16,7 @@ struct ep_run;
 struct ep_probe;
 struct ep_config;
 struct ep_settings;
+struct ep_section;
 
 struct ep_probe_ops {
   const char *name; /* "dns" */
@@ -50,6 +51,9 @@ struct ep_probe_kind {
   const char *title; /* "DNS": the check plugin's "EDGE DNS OK" */
   int         check; /* enum ep_check_kind */
   unsigned    cli_extras; /* its own options (enum ep_cli_extra) */
+  /* Its part of a profile (also listed in every front end's sections,
+   * so that a single check reads the whole profile). */
+  const struct ep_section *section;
   /* Takes its part of the profile and the settings into cfg: targets,
    * thresholds, files; sets cfg->checks[check].wanted when there is
    * something to check.  only: this check runs alone, so the settings'

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ep_sections.h"
 #include "ep_cli.h"
 #include "ep_config.h"
 #include "ep_fuzz.h"
@@ -41,8 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ep_settings_init(&cli);
     ep_config_init(&cfg);
     if (ep_cli_parse(&cli, argc, argv, ~0u, &err) == EP_OK)
-      ep_config_build(&cfg, &cli,
-                      i < ep_probe_kinds_n ? ep_probe_kinds + i
+      ep_config_build(&cfg, &cli, ep_profile_sections,
+                        i < ep_probe_kinds_n ? ep_probe_kinds + i
                                            : ep_probe_kinds,
                       i < ep_probe_kinds_n ? 1 : ep_probe_kinds_n, &err);
     ep_config_cleanup(&cfg);

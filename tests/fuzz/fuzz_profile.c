@@ -4,6 +4,7 @@
 
 #include "ep_fuzz.h"
 #include "ep_profile.h"
+#include "ep_sections.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -11,7 +12,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   struct ep_err      err = EP_ERR_INIT;
   struct ep_profile *p;
 
-  p = ep_profile_load_text((const char *)data, size, "fuzz.json", &err);
+  p = ep_profile_load_text((const char *)data, size, "fuzz.json", ep_profile_sections, &err);
   ep_profile_free(p);
   return 0;
 }

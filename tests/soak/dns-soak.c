@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ep_sections.h"
 #include "ep_check.h"
 #include "dns.h"
 #include "ep_config.h"
@@ -70,7 +71,8 @@ work(void *arg)
     ep_config_init(&cfg);
     ep_run_result_init(&run);
     if (settings_for(&s, w->server, &err) != EP_OK ||
-        ep_config_build(&cfg, &s, kinds, 1, &err) != EP_OK ||
+        ep_config_build(&cfg, &s, ep_profile_sections,
+                        kinds, 1, &err) != EP_OK ||
         ep_check_run(&cfg, kinds, 1, &run, &err) != EP_OK)
       goto failed;
     /* Two names resolve, one is NXDOMAIN: CRITICAL, every time. */

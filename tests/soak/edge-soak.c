@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ep_sections.h"
 #include "ep_check.h"
 #include "ep_checklist.h"
 #include "ep_config.h"
@@ -74,7 +75,8 @@ one_run(struct worker *w, int i)
   s.cacert = w->cacert;
   if (ep_strlist_add(&s.expect_issuers, "edgeprobe") != EP_OK)
     ep_err_set(&err, EP_ENOMEM, "out of memory");
-  else if (ep_config_build(&cfg, &s, ep_probe_kinds, ep_probe_kinds_n,
+  else if (ep_config_build(&cfg, &s, ep_profile_sections,
+                        ep_probe_kinds, ep_probe_kinds_n,
                            &err) == EP_OK &&
            ep_check_run(&cfg, ep_probe_kinds, ep_probe_kinds_n, &run,
                         &err) == EP_OK)

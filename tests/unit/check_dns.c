@@ -14,6 +14,21 @@
 #include "dns.h"
 #include "ep_output.h"
 #include "ep_profile.h"
+#include "dns_profile.h"
+#include "ep_sections.h"
+#include "https_profile.h"
+#include "nats_profile.h"
+#include "ntp_profile.h"
+#include "tcp_profile.h"
+
+/* Each kind's part of a profile. */
+#define DNS(p) ((struct ep_dns_profile *)ep_profile_part(p, &ep_dns_section))
+#define NTP(p) ((struct ep_ntp_profile *)ep_profile_part(p, &ep_ntp_section))
+#define HTTPS(p) \
+  ((struct ep_https_profile *)ep_profile_part(p, &ep_https_section))
+#define NATS(p) \
+  ((struct ep_nats_profile *)ep_profile_part(p, &ep_nats_section))
+#define TCP(p) ((struct ep_tcp_profile *)ep_profile_part(p, &ep_tcp_section))
 #include "ep_range.h"
 #include "ep_resolver.h"
 #include "ep_result.h"
@@ -717,7 +732,7 @@ profile_from(const char *text)
   struct ep_err      err = EP_ERR_INIT;
   struct ep_profile *p;
 
-  p = ep_profile_load_text(text, strlen(text), "site.json", &err);
+  p = ep_profile_load_text(text, strlen(text), "site.json", ep_profile_sections, &err);
   ck_assert_msg(p != NULL, "%s", err.msg);
   return p;
 }
@@ -757,7 +772,7 @@ END_TEST
 START_TEST(collect_names_standard)
 {
   struct ep_err       err = EP_ERR_INIT;
-  struct ep_profile  *p = ep_profile_load("standard", &err);
+  struct ep_profile  *p = ep_profile_load("standard", ep_profile_sections, &err);
   struct ep_dns_name *names;
   size_t              n, i;
 
@@ -781,7 +796,7 @@ END_TEST
 START_TEST(collect_names_govcloud)
 {
   struct ep_err       err = EP_ERR_INIT;
-  struct ep_profile  *p = ep_profile_load("govcloud", &err);
+  struct ep_profile  *p = ep_profile_load("govcloud", ep_profile_sections, &err);
   struct ep_dns_name *names;
   size_t              n, i;
 

@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ep_sections.h"
 #include "ep_cli.h"
 #include "ep_config.h"
 #include "https.h"
+#include "https_profile.h"
+
+#define HTTPS_PART(cfg) \
+  ((struct ep_https_profile *)ep_config_part(cfg, &ep_https_kind))
 
 static const char *const chain =
   "/C=US/O=Let's Encrypt/CN=R3\n"
@@ -190,7 +195,8 @@ configure(struct ep_config *cfg, struct ep_err *err, char **argv)
   ep_config_init(cfg);
   rc = ep_cli_parse(&cli, argc, argv, ep_https_kind.cli_extras, err);
   if (rc == EP_OK)
-    rc = ep_config_build(cfg, &cli, kinds, 1, err);
+    rc = ep_config_build(cfg, &cli, ep_profile_sections,
+                        kinds, 1, err);
   ep_settings_cleanup(&cli);
   return rc;
 }
@@ -209,7 +215,7 @@ START_TEST(settings_from_profile_and_options)
   unsetenv("https_proxy");
   unsetenv("HTTPS_PROXY");
   ck_assert_int_eq(configure(&cfg, &err, plain), EP_OK);
-  ck_assert_uint_eq(cfg.profile->https.targets.n, 15);
+  ck_assert_uint_eq(HTTPS_PART(&cfg)->targets.n, 15);
   ck_assert_int_eq(cfg.cert_warn_days, 21);
   ck_assert_int_eq(cfg.cert_crit_days, 7);
   ck_assert_ptr_null(cfg.proxy_url);
@@ -217,9 +223,9 @@ START_TEST(settings_from_profile_and_options)
   ep_config_cleanup(&cfg);
 
   ck_assert_int_eq(configure(&cfg, &err, opts), EP_OK);
-  ck_assert_uint_eq(cfg.profile->https.targets.n, 1);
-  ck_assert_str_eq(cfg.profile->https.targets.v[0], "a.example:8443");
-  ck_assert_str_eq(cfg.profile->https.expect_issuers.v[0], "Plant CA");
+  ck_assert_uint_eq(HTTPS_PART(&cfg)->targets.n, 1);
+  ck_assert_str_eq(HTTPS_PART(&cfg)->targets.v[0], "a.example:8443");
+  ck_assert_str_eq(HTTPS_PART(&cfg)->expect_issuers.v[0], "Plant CA");
   ck_assert_int_eq(cfg.cert_warn_days, 30);
   ck_assert_int_eq(cfg.cert_crit_days, 10);
   ck_assert_str_eq(cfg.proxy_url, "http://p.example:3128");

@@ -11,6 +11,21 @@
 #include <unistd.h>
 
 #include "ep_profile.h"
+#include "dns_profile.h"
+#include "ep_sections.h"
+#include "https_profile.h"
+#include "nats_profile.h"
+#include "ntp_profile.h"
+#include "tcp_profile.h"
+
+/* Each kind's part of a profile. */
+#define DNS(p) ((struct ep_dns_profile *)ep_profile_part(p, &ep_dns_section))
+#define NTP(p) ((struct ep_ntp_profile *)ep_profile_part(p, &ep_ntp_section))
+#define HTTPS(p) \
+  ((struct ep_https_profile *)ep_profile_part(p, &ep_https_section))
+#define NATS(p) \
+  ((struct ep_nats_profile *)ep_profile_part(p, &ep_nats_section))
+#define TCP(p) ((struct ep_tcp_profile *)ep_profile_part(p, &ep_tcp_section))
 
 static size_t
 count_suffix(const struct ep_strlist *l, const char *suffix)
@@ -31,9 +46,9 @@ find_name(const struct ep_profile *p, const char *name)
 {
   size_t i;
 
-  for (i = 0; i < p->dns.n_names; i++)
-    if (strcmp(p->dns.names[i].name, name) == 0)
-      return &p->dns.names[i];
+  for (i = 0; i < DNS(p)->names.n; i++)
+    if (strcmp(DNS(p)->names.v[i].name, name) == 0)
+      return &DNS(p)->names.v[i];
   return NULL;
 }
 
@@ -50,7 +65,7 @@ END_TEST
 START_TEST(builtin_standard)
 {
   struct ep_err      err = EP_ERR_INIT;
-  struct ep_profile *p = ep_profile_load("standard", &err);
+  struct ep_profile *p = ep_profile_load("standard", ep_profile_sections, &err);
 
   ck_assert_msg(p != NULL, "standard: %s", err.msg);
   ck_assert_str_eq(p->name, "standard");
@@ -60,42 +75,42 @@ START_TEST(builtin_standard)
   ck_assert_double_eq(p->timeout, 10);
   ck_assert_ptr_null(p->interface);
   /* dns */
-  ck_assert_uint_eq(p->dns.servers.n, 2);
-  ck_assert_str_eq(p->dns.servers.v[0], "8.8.8.8");
-  ck_assert_str_eq(p->dns.servers.v[1], "8.8.4.4");
-  ck_assert_str_eq(p->dns.fallback, "system");
-  ck_assert_uint_eq(p->dns.n_names, 0);
-  ck_assert_str_eq(p->dns.warning, "0.5");
-  ck_assert_str_eq(p->dns.critical, "2");
+  ck_assert_uint_eq(p->resolvers.n, 2);
+  ck_assert_str_eq(p->resolvers.v[0], "8.8.8.8");
+  ck_assert_str_eq(p->resolvers.v[1], "8.8.4.4");
+  ck_assert_str_eq(p->fallback, "system");
+  ck_assert_uint_eq(DNS(p)->names.n, 0);
+  ck_assert_str_eq(DNS(p)->warning, "0.5");
+  ck_assert_str_eq(DNS(p)->critical, "2");
   /* ntp */
-  ck_assert_uint_eq(p->ntp.servers.n, 4);
-  ck_assert_str_eq(p->ntp.servers.v[0], "0.resinio.pool.ntp.org");
-  ck_assert_str_eq(p->ntp.servers.v[3], "3.resinio.pool.ntp.org");
-  ck_assert_int_eq(p->ntp.samples, 1);
-  ck_assert_str_eq(p->ntp.warning, "0.5");
-  ck_assert_str_eq(p->ntp.critical, "1");
+  ck_assert_uint_eq(NTP(p)->servers.n, 4);
+  ck_assert_str_eq(NTP(p)->servers.v[0], "0.resinio.pool.ntp.org");
+  ck_assert_str_eq(NTP(p)->servers.v[3], "3.resinio.pool.ntp.org");
+  ck_assert_int_eq(NTP(p)->samples, 1);
+  ck_assert_str_eq(NTP(p)->warning, "0.5");
+  ck_assert_str_eq(NTP(p)->critical, "1");
   /* https */
-  ck_assert_uint_eq(p->https.targets.n, 15);
-  ck_assert_str_eq(p->https.targets.v[0], "api.machinemetrics.com");
-  ck_assert_int_ge(ep_strlist_find(&p->https.targets, "notify.bugsnag.com"), 0);
-  ck_assert_str_eq(p->https.targets.v[14],
+  ck_assert_uint_eq(HTTPS(p)->targets.n, 15);
+  ck_assert_str_eq(HTTPS(p)->targets.v[0], "api.machinemetrics.com");
+  ck_assert_int_ge(ep_strlist_find(&HTTPS(p)->targets, "notify.bugsnag.com"), 0);
+  ck_assert_str_eq(HTTPS(p)->targets.v[14],
                    "prod-us-west-2-starport-layer-bucket.s3.us-west-2."
                    "amazonaws.com");
-  ck_assert_uint_eq(p->https.expect_issuers.n, 0);
-  ck_assert_int_eq(p->https.cert_warning_days, 21);
-  ck_assert_int_eq(p->https.cert_critical_days, 7);
-  ck_assert_str_eq(p->https.warning, "1");
-  ck_assert_str_eq(p->https.critical, "5");
+  ck_assert_uint_eq(HTTPS(p)->expect_issuers.n, 0);
+  ck_assert_int_eq(HTTPS(p)->cert_warning_days, 21);
+  ck_assert_int_eq(HTTPS(p)->cert_critical_days, 7);
+  ck_assert_str_eq(HTTPS(p)->warning, "1");
+  ck_assert_str_eq(HTTPS(p)->critical, "5");
   /* nats */
-  ck_assert_uint_eq(p->nats.targets.n, 4);
-  ck_assert_uint_eq(count_suffix(&p->nats.targets, ":7422"), 4);
-  ck_assert_str_eq(p->nats.targets.v[0], "54.218.103.126:7422");
-  ck_assert_str_eq(p->nats.targets.v[3], "35.155.82.103:7422");
-  ck_assert_str_eq(p->nats.warning, "1");
-  ck_assert_str_eq(p->nats.critical, "5");
+  ck_assert_uint_eq(NATS(p)->targets.n, 4);
+  ck_assert_uint_eq(count_suffix(&NATS(p)->targets, ":7422"), 4);
+  ck_assert_str_eq(NATS(p)->targets.v[0], "54.218.103.126:7422");
+  ck_assert_str_eq(NATS(p)->targets.v[3], "35.155.82.103:7422");
+  ck_assert_str_eq(NATS(p)->warning, "1");
+  ck_assert_str_eq(NATS(p)->critical, "5");
   /* the rest */
   ck_assert_ptr_null(p->proxy.url);
-  ck_assert_uint_eq(p->n_machines, 0);
+  ck_assert_uint_eq(TCP(p)->n_machines, 0);
   ep_profile_free(p);
 }
 END_TEST
@@ -105,7 +120,7 @@ START_TEST(builtin_govcloud)
   static const char *const gov3[] = {"18.252.129.108", "18.254.70.116",
                                      "182.30.131.220"};
   struct ep_err             err = EP_ERR_INIT;
-  struct ep_profile        *p = ep_profile_load("govcloud", &err);
+  struct ep_profile        *p = ep_profile_load("govcloud", ep_profile_sections, &err);
   const struct ep_dns_name *n;
   size_t                    i;
 
@@ -114,8 +129,8 @@ START_TEST(builtin_govcloud)
   ck_assert_ptr_nonnull(strstr(p->description, "GovCloud"));
   ck_assert_double_eq(p->timeout, 10);
   /* dns.names: its own, with the vendor's static addresses */
-  ck_assert_uint_eq(p->dns.n_names, 10);
-  ck_assert_str_eq(p->dns.names[0].name, "api.machinemetrics-us-gov.com");
+  ck_assert_uint_eq(DNS(p)->names.n, 10);
+  ck_assert_str_eq(DNS(p)->names.v[0].name, "api.machinemetrics-us-gov.com");
   n = find_name(p, "api.machinemetrics-us-gov.com");
   ck_assert_ptr_nonnull(n);
   ck_assert_uint_eq(n->expect.n, 3);
@@ -129,32 +144,32 @@ START_TEST(builtin_govcloud)
   ck_assert_ptr_nonnull(n);
   ck_assert_uint_eq(n->expect.n, 1);
   ck_assert_str_eq(n->expect.v[0], "18.253.182.20");
-  for (i = 2; i < p->dns.n_names; i++) {
-    ck_assert_uint_eq(p->dns.names[i].expect.n, 1);
-    ck_assert_str_eq(p->dns.names[i].expect.v[0], "18.253.182.20");
+  for (i = 2; i < DNS(p)->names.n; i++) {
+    ck_assert_uint_eq(DNS(p)->names.v[i].expect.n, 1);
+    ck_assert_str_eq(DNS(p)->names.v[i].expect.v[0], "18.253.182.20");
   }
   /* dns servers, fallback and thresholds come from standard */
-  ck_assert_uint_eq(p->dns.servers.n, 2);
-  ck_assert_str_eq(p->dns.servers.v[0], "8.8.8.8");
-  ck_assert_str_eq(p->dns.servers.v[1], "8.8.4.4");
-  ck_assert_str_eq(p->dns.fallback, "system");
-  ck_assert_str_eq(p->dns.warning, "0.5");
-  ck_assert_str_eq(p->dns.critical, "2");
+  ck_assert_uint_eq(p->resolvers.n, 2);
+  ck_assert_str_eq(p->resolvers.v[0], "8.8.8.8");
+  ck_assert_str_eq(p->resolvers.v[1], "8.8.4.4");
+  ck_assert_str_eq(p->fallback, "system");
+  ck_assert_str_eq(DNS(p)->warning, "0.5");
+  ck_assert_str_eq(DNS(p)->critical, "2");
   /* so do the ntp servers */
-  ck_assert_uint_eq(p->ntp.servers.n, 4);
-  ck_assert_str_eq(p->ntp.servers.v[0], "0.resinio.pool.ntp.org");
-  ck_assert_str_eq(p->ntp.servers.v[3], "3.resinio.pool.ntp.org");
+  ck_assert_uint_eq(NTP(p)->servers.n, 4);
+  ck_assert_str_eq(NTP(p)->servers.v[0], "0.resinio.pool.ntp.org");
+  ck_assert_str_eq(NTP(p)->servers.v[3], "3.resinio.pool.ntp.org");
   /* https and nats are GovCloud's own */
-  ck_assert_uint_eq(p->https.targets.n, 15);
-  ck_assert_str_eq(p->https.targets.v[0], "api.machinemetrics-us-gov.com");
-  ck_assert_int_lt(ep_strlist_find(&p->https.targets, "api.machinemetrics.com"),
+  ck_assert_uint_eq(HTTPS(p)->targets.n, 15);
+  ck_assert_str_eq(HTTPS(p)->targets.v[0], "api.machinemetrics-us-gov.com");
+  ck_assert_int_lt(ep_strlist_find(&HTTPS(p)->targets, "api.machinemetrics.com"),
                    0);
-  ck_assert_int_eq(p->https.cert_warning_days, 21);
-  ck_assert_uint_eq(p->nats.targets.n, 4);
-  ck_assert_uint_eq(count_suffix(&p->nats.targets, ":7422"), 4);
-  ck_assert_str_eq(p->nats.targets.v[0], "stream.machinemetrics-us-gov.com:7422");
-  ck_assert_str_eq(p->nats.targets.v[3], "182.30.131.220:7422");
-  ck_assert_str_eq(p->nats.warning, "1");
+  ck_assert_int_eq(HTTPS(p)->cert_warning_days, 21);
+  ck_assert_uint_eq(NATS(p)->targets.n, 4);
+  ck_assert_uint_eq(count_suffix(&NATS(p)->targets, ":7422"), 4);
+  ck_assert_str_eq(NATS(p)->targets.v[0], "stream.machinemetrics-us-gov.com:7422");
+  ck_assert_str_eq(NATS(p)->targets.v[3], "182.30.131.220:7422");
+  ck_assert_str_eq(NATS(p)->warning, "1");
   ep_profile_free(p);
 }
 END_TEST
@@ -163,7 +178,7 @@ START_TEST(unknown_builtin)
 {
   struct ep_err err = EP_ERR_INIT;
 
-  ck_assert_ptr_null(ep_profile_load("nosuch", &err));
+  ck_assert_ptr_null(ep_profile_load("nosuch", ep_profile_sections, &err));
   ck_assert_int_eq(err.code, EP_EINVAL);
   ck_assert_str_eq(err.msg,
                    "unknown profile 'nosuch': built-in profiles are standard "
@@ -193,7 +208,7 @@ END_TEST
 static struct ep_profile *
 load_text(const char *text, struct ep_err *err)
 {
-  return ep_profile_load_text(text, strlen(text), "site.json", err);
+  return ep_profile_load_text(text, strlen(text), "site.json", ep_profile_sections, err);
 }
 
 START_TEST(text_empty_object_gets_defaults)
@@ -205,13 +220,13 @@ START_TEST(text_empty_object_gets_defaults)
   ck_assert_str_eq(p->name, "site.json");
   ck_assert_ptr_null(p->description);
   ck_assert_double_eq(p->timeout, 10);
-  ck_assert_str_eq(p->dns.fallback, "system");
-  ck_assert_uint_eq(p->dns.servers.n, 0);
-  ck_assert_int_eq(p->ntp.samples, 1);
-  ck_assert_int_eq(p->https.cert_warning_days, 21);
-  ck_assert_int_eq(p->https.cert_critical_days, 7);
-  ck_assert_uint_eq(p->https.targets.n, 0);
-  ck_assert_ptr_null(p->dns.warning);
+  ck_assert_str_eq(p->fallback, "system");
+  ck_assert_uint_eq(p->resolvers.n, 0);
+  ck_assert_int_eq(NTP(p)->samples, 1);
+  ck_assert_int_eq(HTTPS(p)->cert_warning_days, 21);
+  ck_assert_int_eq(HTTPS(p)->cert_critical_days, 7);
+  ck_assert_uint_eq(HTTPS(p)->targets.n, 0);
+  ck_assert_ptr_null(DNS(p)->warning);
   ep_profile_free(p);
 }
 END_TEST
@@ -244,30 +259,30 @@ START_TEST(text_extends_builtin_and_overrides)
   ck_assert_str_eq(p->description, "plant 7");
   ck_assert_double_eq(p->timeout, 4.5);
   ck_assert_str_eq(p->interface, "eth1");
-  ck_assert_uint_eq(p->dns.servers.n, 2);
-  ck_assert_str_eq(p->dns.servers.v[0], "10.0.0.53");
-  ck_assert_str_eq(p->dns.servers.v[1], "[2001:db8::53]:5353");
-  ck_assert_str_eq(p->dns.fallback, "none");
-  ck_assert_uint_eq(p->dns.n_names, 1);
-  ck_assert_str_eq(p->dns.names[0].name, "historian.plant7.example");
-  ck_assert_uint_eq(p->dns.names[0].expect.n, 1);
-  ck_assert_str_eq(p->dns.names[0].expect.v[0], "10.7.0.10");
-  ck_assert_str_eq(p->dns.warning, "0.5"); /* inherited */
-  ck_assert_str_eq(p->dns.critical, "@0:0.001");
-  ck_assert_uint_eq(p->ntp.servers.n, 1);
-  ck_assert_int_eq(p->ntp.samples, 4);
-  ck_assert_uint_eq(p->https.targets.n, 15); /* inherited */
-  ck_assert_uint_eq(p->https.expect_issuers.n, 1);
-  ck_assert_int_eq(p->https.cert_warning_days, 30);
-  ck_assert_int_eq(p->https.cert_critical_days, 7);
-  ck_assert_uint_eq(p->nats.targets.n, 4);
+  ck_assert_uint_eq(p->resolvers.n, 2);
+  ck_assert_str_eq(p->resolvers.v[0], "10.0.0.53");
+  ck_assert_str_eq(p->resolvers.v[1], "[2001:db8::53]:5353");
+  ck_assert_str_eq(p->fallback, "none");
+  ck_assert_uint_eq(DNS(p)->names.n, 1);
+  ck_assert_str_eq(DNS(p)->names.v[0].name, "historian.plant7.example");
+  ck_assert_uint_eq(DNS(p)->names.v[0].expect.n, 1);
+  ck_assert_str_eq(DNS(p)->names.v[0].expect.v[0], "10.7.0.10");
+  ck_assert_str_eq(DNS(p)->warning, "0.5"); /* inherited */
+  ck_assert_str_eq(DNS(p)->critical, "@0:0.001");
+  ck_assert_uint_eq(NTP(p)->servers.n, 1);
+  ck_assert_int_eq(NTP(p)->samples, 4);
+  ck_assert_uint_eq(HTTPS(p)->targets.n, 15); /* inherited */
+  ck_assert_uint_eq(HTTPS(p)->expect_issuers.n, 1);
+  ck_assert_int_eq(HTTPS(p)->cert_warning_days, 30);
+  ck_assert_int_eq(HTTPS(p)->cert_critical_days, 7);
+  ck_assert_uint_eq(NATS(p)->targets.n, 4);
   ck_assert_str_eq(p->proxy.url, "http://proxy.plant7.example:3128");
   ck_assert_str_eq(p->proxy.auth_file, "/etc/edgeprobe/proxy.auth");
-  ck_assert_uint_eq(p->n_machines, 1);
-  ck_assert_str_eq(p->machines[0].name, "lathe-1");
-  ck_assert_str_eq(p->machines[0].address, "10.7.1.21");
-  ck_assert_str_eq(p->machines[0].protocol, "fanuc-focas");
-  ck_assert_uint_eq(p->machines[0].port, 8193);
+  ck_assert_uint_eq(TCP(p)->n_machines, 1);
+  ck_assert_str_eq(TCP(p)->machines[0].name, "lathe-1");
+  ck_assert_str_eq(TCP(p)->machines[0].address, "10.7.1.21");
+  ck_assert_str_eq(TCP(p)->machines[0].protocol, "fanuc-focas");
+  ck_assert_uint_eq(TCP(p)->machines[0].port, 8193);
   ep_profile_free(p);
 }
 END_TEST
@@ -461,15 +476,15 @@ START_TEST(file_extends_relative_path)
                 base, sizeof base);
   write_profile("site.json", "{\"extends\": \"base.json\", \"timeout\": 3}\n",
                 site, sizeof site);
-  p = ep_profile_load(site, &err);
+  p = ep_profile_load(site, ep_profile_sections, &err);
   ck_assert_msg(p != NULL, "%s", err.msg);
   ck_assert_str_eq(p->name, site);
   ck_assert_double_eq(p->timeout, 3);
-  ck_assert_uint_eq(p->dns.servers.n, 1);
-  ck_assert_str_eq(p->dns.servers.v[0], "9.9.9.9");
-  ck_assert_uint_eq(p->dns.n_names, 10);
-  ck_assert_uint_eq(p->ntp.servers.n, 4);
-  ck_assert_str_eq(p->https.targets.v[0], "api.machinemetrics-us-gov.com");
+  ck_assert_uint_eq(p->resolvers.n, 1);
+  ck_assert_str_eq(p->resolvers.v[0], "9.9.9.9");
+  ck_assert_uint_eq(DNS(p)->names.n, 10);
+  ck_assert_uint_eq(NTP(p)->servers.n, 4);
+  ck_assert_str_eq(HTTPS(p)->targets.v[0], "api.machinemetrics-us-gov.com");
   ep_profile_free(p);
 
   /* relative to the extending file, not to the working directory */
@@ -479,11 +494,11 @@ START_TEST(file_extends_relative_path)
                 "{\"extends\": \"../base.json\", \"ntp\": {\"samples\": 3}}\n",
                 child, sizeof child);
   ck_assert_int_eq(chdir("/"), 0);
-  p = ep_profile_load(child, &err);
+  p = ep_profile_load(child, ep_profile_sections, &err);
   ck_assert_msg(p != NULL, "%s", err.msg);
   ck_assert_str_eq(p->name, child);
-  ck_assert_int_eq(p->ntp.samples, 3);
-  ck_assert_str_eq(p->dns.servers.v[0], "9.9.9.9");
+  ck_assert_int_eq(NTP(p)->samples, 3);
+  ck_assert_str_eq(p->resolvers.v[0], "9.9.9.9");
   ep_profile_free(p);
 }
 END_TEST
@@ -497,7 +512,7 @@ START_TEST(file_extends_cycle)
                 sizeof a);
   write_profile("b.json", "{\"extends\": \"a.json\", \"timeout\": 2}\n", b,
                 sizeof b);
-  ck_assert_ptr_null(ep_profile_load(a, &err));
+  ck_assert_ptr_null(ep_profile_load(a, ep_profile_sections, &err));
   ck_assert_int_eq(err.code, EP_EINVAL);
   snprintf(want, sizeof want,
            "%s: $.extends: profiles extend each other too deeply (a cycle?)",
@@ -512,7 +527,7 @@ START_TEST(file_extends_itself)
   struct ep_err      err = EP_ERR_INIT;
 
   write_profile("self.json", "{\"extends\": \"self.json\"}\n", a, sizeof a);
-  ck_assert_ptr_null(ep_profile_load(a, &err));
+  ck_assert_ptr_null(ep_profile_load(a, ep_profile_sections, &err));
   snprintf(want, sizeof want,
            "%s: $.extends: profiles extend each other too deeply (a cycle?)",
            a);
@@ -526,7 +541,7 @@ START_TEST(file_missing)
   struct ep_err err = EP_ERR_INIT;
 
   snprintf(path, sizeof path, "%s/nosuch.json", tmpdir);
-  ck_assert_ptr_null(ep_profile_load(path, &err));
+  ck_assert_ptr_null(ep_profile_load(path, ep_profile_sections, &err));
   ck_assert_int_eq(err.code, EP_EIO);
   snprintf(want, sizeof want, "%s: cannot open: No such file or directory",
            path);
@@ -541,7 +556,7 @@ START_TEST(file_extends_missing)
 
   write_profile("site.json", "{\"extends\": \"gone.json\"}\n", site,
                 sizeof site);
-  ck_assert_ptr_null(ep_profile_load(site, &err));
+  ck_assert_ptr_null(ep_profile_load(site, ep_profile_sections, &err));
   ck_assert_int_eq(err.code, EP_EIO);
   snprintf(want, sizeof want, "%s/gone.json: cannot open: No such file or "
                               "directory", tmpdir);
@@ -558,7 +573,7 @@ START_TEST(file_error_names_the_file)
   write_profile("base.json", "{\"dns\": {\"bogus\": 1}}\n", base, sizeof base);
   write_profile("site.json", "{\"extends\": \"base.json\"}\n", site,
                 sizeof site);
-  ck_assert_ptr_null(ep_profile_load(site, &err));
+  ck_assert_ptr_null(ep_profile_load(site, ep_profile_sections, &err));
   snprintf(want, sizeof want, "%s: $.dns: unknown member \"bogus\"", base);
   ck_assert_str_eq(err.msg, want);
 }
@@ -572,12 +587,12 @@ START_TEST(file_name_without_slash_needs_json_suffix)
 
   write_profile("plant.json", "{\"timeout\": 2}\n", site, sizeof site);
   ck_assert_int_eq(chdir(tmpdir), 0);
-  p = ep_profile_load("plant.json", &err);
+  p = ep_profile_load("plant.json", ep_profile_sections, &err);
   ck_assert_msg(p != NULL, "%s", err.msg);
   ck_assert_str_eq(p->name, "plant.json");
   ck_assert_double_eq(p->timeout, 2);
   ep_profile_free(p);
-  ck_assert_ptr_null(ep_profile_load("plant", &err));
+  ck_assert_ptr_null(ep_profile_load("plant", ep_profile_sections, &err));
   ck_assert_str_eq(err.msg,
                    "unknown profile 'plant': built-in profiles are standard "
                    "and govcloud; a profile file is given by its path");

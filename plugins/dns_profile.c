@@ -1,0 +1,97 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dns_profile.h"
+#include "ep_addr.h"
+
+#define PATH_TEXT_MAX 128
+
+void
+ep_dns_names_free(struct ep_dns_name *names, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free(names[i].name);
+    ep_strlist_free(&names[i].expect);
+  }
+  free(names);
+}
+
+static void
+release_names(void *field)
+{
+  struct ep_dns_names *names = field;
+
+  ep_dns_names_free(names->v, names->n);
+  names->v = NULL;
+  names->n = 0;
+}
+
+static const struct ep_field name_fields[] = {
+  {.member = "name", .type = EP_FIELD_STRING,
+   .offset = offsetof(struct ep_dns_name, name)},
+  {.member = "expect", .type = EP_FIELD_LIST,
+   .offset = offsetof(struct ep_dns_name, expect), .text = EP_TEXT_ADDRESS},
+  {NULL}};
+
+static enum ep_status
+decode_name(const struct ep_decoder *d, const char *path, json_object *e,
+            struct ep_dns_name *name)
+{
+  static const char *const members[] = {"name", "expect", NULL};
+  char                     mpath[PATH_TEXT_MAX + 16];
+  struct ep_err            herr = EP_ERR_INIT;
+  json_object             *m;
+
+  if (!json_object_is_type(e, json_type_object))
+    return ep_decode_expected(d, path, "an object with \"name\"", e);
+  if (ep_decode_members(d, path, e, members) != EP_OK)
+    return EP_EINVAL;
+  if (!json_object_object_get_ex(e, "name", &m))
+    return ep_decode_invalid(d, path, "missing member \"name\"");
+  if (ep_fields_decode(d, path, name_fields, e, name) != EP_OK)
+    return EP_EINVAL;
+  snprintf(mpath, sizeof mpath, "%s.name", path);
+  if (ep_hostname_check(name->name, "", &herr) != EP_OK)
+    return ep_decode_invalid(d, mpath, herr.msg + 2);
+  return EP_OK;
+}
+
+static enum ep_status
+decode_names(const struct ep_decoder *d, const char *path, json_object *v,
+             void *field)
+{
+  struct ep_dns_names *names = field;
+  char                 ipath[PATH_TEXT_MAX];
+  size_t               i, n;
+
+  if (!json_object_is_type(v, json_type_array))
+    return ep_decode_expected(d, path, "an array of objects", v);
+  n = json_object_array_length(v);
+  release_names(names);
+  if (!(names->v = calloc(n ? n : 1, sizeof *names->v)))
+    return ep_decode_nomem(d);
+  for (i = 0; i < n; i++) {
+    snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+    names->n = i + 1;
+    if (decode_name(d, ipath, json_object_array_get_idx(v, i),
+                    &names->v[i]) != EP_OK)
+      return EP_EINVAL;
+  }
+  return EP_OK;
+}
+
+#define AT(m) offsetof(struct ep_dns_profile, m)
+static const struct ep_field fields[] = {
+  {.member = "names", .type = EP_FIELD_CUSTOM, .offset = AT(names),
+   .decode = decode_names, .release = release_names},
+  {.member = "warning", .type = EP_FIELD_RANGE, .offset = AT(warning)},
+  {.member = "critical", .type = EP_FIELD_RANGE, .offset = AT(critical)},
+  {NULL}};
+
+const struct ep_section ep_dns_section = {"dns", false,
+                                          sizeof(struct ep_dns_profile),
+                                          fields};

@@ -1,0 +1,30 @@
+/* The DNS check's part of a profile, "$.dns": the names it resolves
+ * besides those the other checks need, and its thresholds (the resolvers
+ * themselves are the core's: every check's names go through them). */
+#ifndef DNS_PROFILE_H
+#define DNS_PROFILE_H
+
+#include <stddef.h>
+
+#include "ep_schema.h"
+
+struct ep_dns_name {
+  char             *name;
+  struct ep_strlist expect; /* addresses the answer must be among; may be empty */
+};
+
+struct ep_dns_names {
+  struct ep_dns_name *v;
+  size_t              n;
+};
+
+struct ep_dns_profile {
+  struct ep_dns_names names;
+  char               *warning, *critical; /* response time, s */
+};
+
+extern const struct ep_section ep_dns_section;
+
+void ep_dns_names_free(struct ep_dns_name *names, size_t n);
+
+#endif

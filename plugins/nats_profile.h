@@ -1,0 +1,20 @@
+/* The NATS check's part of a profile, "$.nats". */
+#ifndef NATS_PROFILE_H
+#define NATS_PROFILE_H
+
+#include <stdbool.h>
+
+#include "ep_schema.h"
+
+struct ep_nats_profile {
+  struct ep_strlist targets; /* HOST:PORT */
+  char             *auth_file;
+  /* Credentials go only over verified TLS unless this says, in so many
+   * words, that a plaintext server may have them. */
+  bool              allow_plaintext_credentials;
+  char             *warning, *critical; /* round trip, s */
+};
+
+extern const struct ep_section ep_nats_section;
+
+#endif

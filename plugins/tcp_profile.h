@@ -1,0 +1,34 @@
+/* The machines check's part of a profile, "$.machines": the plant's
+ * machine controllers, each on its protocol's port. */
+#ifndef TCP_PROFILE_H
+#define TCP_PROFILE_H
+
+#include <stddef.h>
+
+#include "ep_schema.h"
+
+struct ep_machine {
+  char    *name;
+  char    *address;  /* an IP address: the plant network has no DNS here */
+  char    *protocol; /* a name of ep_protocols, or NULL: a port alone */
+  unsigned port;     /* the protocol's, unless given */
+};
+
+struct ep_tcp_profile {
+  struct ep_machine *machines;
+  size_t             n_machines;
+};
+
+extern const struct ep_section ep_tcp_section;
+
+void ep_machines_free(struct ep_machine *machines, size_t n);
+
+/* Port of a machine protocol from the vendor's table ("modbus-tcp" -> 502),
+ * or 0 when unknown. */
+unsigned ep_machine_protocol_port(const char *protocol);
+
+/* The table's name of protocol (an older name mapped to today's), or NULL
+ * when unknown. */
+const char *ep_machine_protocol_name(const char *protocol);
+
+#endif
