@@ -34,11 +34,18 @@ struct check_block {
   double            interval; /* s; 0: collectd's */
 };
 
+/* A kind's option given at the plugin's level (MachineInterface, ...). */
+struct kind_value {
+  const struct ep_option *option;
+  char                   *value;
+};
+
 static struct {
   char              *profile, *fallback, *interface, *cacert, *proxy;
-  char              *machine_interface;
-  char              *proxy_auth_file, *nats_auth_file;
-  struct ep_strlist  dns_servers, expect_issuers;
+  char              *proxy_auth_file;
+  struct ep_strlist  dns_servers;
+  struct kind_value *kind_values;
+  size_t             n_kind_values;
   double             timeout; /* 0: unset */
   struct check_block *blocks;
   size_t              n_blocks;
@@ -48,7 +55,6 @@ static struct {
 /* What collectd's users write, for the core's messages. */
 static const struct ep_setting_names collectd_names = {
   .hosts = "Target",
-  .expect_addresses = "Target",
   .warning = "Warning",
   .critical = "Critical",
   .timeout = "Timeout",
@@ -59,12 +65,6 @@ static const struct ep_setting_names collectd_names = {
   .proxy_auth_file = "ProxyAuthFile",
   .proxy_cacert = "ProxyCACert",
   .cacert = "CACert",
-  .nats_auth_file = "NATSAuthFile",
-  .samples = "Samples",
-  .state_dir = "StateDir",
-  .drift_warning = "DriftWarning",
-  .drift_critical = "DriftCritical",
-  .machine_interface = "MachineInterface",
 };
 
 /* One read callback: one check, its configuration, what it last saw. */
@@ -320,6 +320,44 @@ config_check(const oconfig_item_t *ci)
   return rc;
 }
 
+/* The option of the whole checklist a kind declares under key, or NULL. */
+static const struct ep_option *
+kind_option(const char *key)
+{
+  const struct ep_section *const *s;
+  const struct ep_option *const  *o;
+
+  for (s = ep_profile_sections; *s; s++)
+    for (o = (*s)->options; o && *o; o++)
+      if ((*o)->key && ((*o)->scope & EP_SCOPE_CHECKLIST) &&
+          strcasecmp((*o)->key, key) == 0)
+        return *o;
+  return NULL;
+}
+
+static int
+add_kind_value(const oconfig_item_t *c, const struct ep_option *o)
+{
+  struct kind_value *v;
+  struct ep_err      err = EP_ERR_INIT;
+  char              *s = NULL;
+  int                rc = cf_util_get_string(c, &s);
+
+  if (rc == 0 && o->check && o->check(o->key, s, &err) != EP_OK)
+    rc = config_fail(c, err.msg);
+  if (rc == 0 && !(v = realloc(conf.kind_values,
+                               (conf.n_kind_values + 1) * sizeof *v)))
+    rc = config_fail(c, "out of memory");
+  if (rc != 0) {
+    free(s);
+    return rc;
+  }
+  conf.kind_values = v;
+  v[conf.n_kind_values].option = o;
+  v[conf.n_kind_values++].value = s;
+  return 0;
+}
+
 static int
 edgeprobe_config(oconfig_item_t *ci)
 {
@@ -340,18 +378,14 @@ edgeprobe_config(oconfig_item_t *ci)
         rc = config_fail(c, "expected more than 0 and at most 3600 seconds");
     } else if (strcasecmp(c->key, "Interface") == 0)
       rc = cf_util_get_string(c, &conf.interface);
-    else if (strcasecmp(c->key, "MachineInterface") == 0)
-      rc = cf_util_get_string(c, &conf.machine_interface);
     else if (strcasecmp(c->key, "CACert") == 0)
       rc = cf_util_get_string(c, &conf.cacert);
     else if (strcasecmp(c->key, "Proxy") == 0)
       rc = cf_util_get_string(c, &conf.proxy);
     else if (strcasecmp(c->key, "ProxyAuthFile") == 0)
       rc = cf_util_get_string(c, &conf.proxy_auth_file);
-    else if (strcasecmp(c->key, "NATSAuthFile") == 0)
-      rc = cf_util_get_string(c, &conf.nats_auth_file);
-    else if (strcasecmp(c->key, "ExpectIssuer") == 0)
-      rc = add_string(c, &conf.expect_issuers);
+    else if (kind_option(c->key))
+      rc = add_kind_value(c, kind_option(c->key));
     else if (strcasecmp(c->key, "Check") == 0)
       rc = config_check(c);
     else
@@ -365,26 +399,45 @@ edgeprobe_config(oconfig_item_t *ci)
 
 /* The settings of one check, pointing into conf (which outlives the
  * build); targets from its block. */
-static void
-settings_for(struct ep_settings *s, const struct check_block *b)
+static enum ep_status
+settings_for(struct ep_settings *s, const struct check_block *b,
+             struct ep_err *err)
 {
+  enum ep_status rc = EP_OK;
+  size_t         i;
+
   ep_settings_init(s);
   s->names = &collectd_names;
   s->profile = conf.profile;
   s->fallback = conf.fallback;
   s->interface = conf.interface;
-  /* The machines are reached from the machine network's interface, not
-   * from Interface (the cloud side's). */
-  s->machine_interface = conf.machine_interface;
   s->cacert = conf.cacert;
   s->proxy = conf.proxy;
   s->proxy_auth_file = conf.proxy_auth_file;
-  s->nats_auth_file = conf.nats_auth_file;
   s->timeout = conf.timeout;
   s->dns_servers = conf.dns_servers; /* borrowed: not freed with s */
-  s->expect_issuers = conf.expect_issuers;
   if (b)
     s->hosts = b->targets;
+  for (i = 0; i < conf.n_kind_values && rc == EP_OK; i++)
+    rc = ep_settings_add(s, conf.kind_values[i].option,
+                         conf.kind_values[i].option->key,
+                         conf.kind_values[i].value, err);
+  return rc;
+}
+
+/* What settings_for() made that s owns (the rest is conf's). */
+static void
+settings_release(struct ep_settings *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->n_values; i++) {
+    free(s->values[i].what);
+    free(s->values[i].value);
+  }
+  free(s->values);
+  s->values = NULL;
+  s->n_values = 0;
 }
 
 /* Builds one check's instance, every file read and checked; NULL (the
@@ -409,17 +462,19 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
   if (kind->check == EP_CHECK_NTP && interval < NTP_MIN_INTERVAL)
     interval = NTP_MIN_INTERVAL;
   in->interval = interval;
-  settings_for(&s, b);
   ep_config_init(&in->cfg);
   /* Every file it names is read now: a bad one fails the start, with
    * its line, rather than every read later. */
-  if (ep_config_build(&in->cfg, &s, ep_profile_sections,
+  if (settings_for(&s, b, &err) != EP_OK ||
+      ep_config_build(&in->cfg, &s, ep_profile_sections,
                         kinds, 1, &err) != EP_OK ||
       ep_check_validate(&in->cfg, kinds, 1, &err) != EP_OK) {
     ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
+    settings_release(&s);
     instance_free(in);
     return NULL;
   }
+  settings_release(&s);
   /* A read must end before the next is due. */
   if (conf.timeout > 0 && conf.timeout >= interval) {
     ERROR(PLUGIN " plugin: %s check: Timeout %g is not below its interval "
@@ -500,9 +555,9 @@ edgeprobe_init(void)
     }
   } else {
     /* No <Check> block: every check the profile has something for. */
-    settings_for(&s, NULL);
     ep_config_init(&all);
-    if (ep_config_build(&all, &s, ep_profile_sections,
+    if (settings_for(&s, NULL, &err) != EP_OK ||
+        ep_config_build(&all, &s, ep_profile_sections,
                         ep_probe_kinds, ep_probe_kinds_n, &err) !=
         EP_OK) {
       ERROR(PLUGIN " plugin: %s", err.msg);
@@ -512,6 +567,7 @@ edgeprobe_init(void)
       if (all.checks[ep_probe_kinds[i]->check].wanted &&
           !(ins[n++] = build_instance(ep_probe_kinds[i], NULL)))
         rc = -1;
+    settings_release(&s);
     ep_config_cleanup(&all);
   }
   if (rc == 0)
@@ -537,13 +593,13 @@ edgeprobe_shutdown(void)
   free(conf.profile);
   free(conf.fallback);
   free(conf.interface);
-  free(conf.machine_interface);
   free(conf.cacert);
   free(conf.proxy);
   free(conf.proxy_auth_file);
-  free(conf.nats_auth_file);
+  for (i = 0; i < conf.n_kind_values; i++)
+    free(conf.kind_values[i].value);
+  free(conf.kind_values);
   ep_strlist_free(&conf.dns_servers);
-  ep_strlist_free(&conf.expect_issuers);
   memset(&conf, 0, sizeof conf);
   return 0;
 }

@@ -9,15 +9,12 @@
 
 #include "ep_sections.h"
 #include "ep_checklist.h"
-#include "ep_cli.h"
 #include "ep_nagios.h"
+#include "ep_nagios_cli.h"
 #include "ep_probes.h"
 #include "ep_time.h"
 
 #define PROGRAM "check_edge"
-#define EXTRAS                                                                 \
-  (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT |          \
-   EP_CLI_MACHINE_IFACE)
 
 static const char synopsis[] =
   "checks the whole network checklist of the profile at once: DNS, NTP,\n"
@@ -78,13 +75,13 @@ main(int argc, char **argv)
   ep_config_init(&cfg);
   cfg.counted_from = ep_time_now();
   ep_run_result_init(&run);
-  if (ep_cli_parse(&s, argc, argv, EXTRAS, &err) != EP_OK) {
+  if (ep_nagios_parse(&s, argc, argv, NULL, &err) != EP_OK) {
     state = ep_nagios_unknown("CHECKLIST", "checklist", s.format, err.msg);
     goto done;
   }
   if (s.help || s.version) {
     if (s.help)
-      ep_nagios_help(PROGRAM, synopsis, usage, own_help, examples, EXTRAS);
+      ep_nagios_help(PROGRAM, synopsis, usage, own_help, examples, NULL);
     else
       printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
     state = EP_STATE_UNKNOWN;

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include "dns.h"
-#include "ep_cli.h"
 #include "ep_nagios.h"
 
 static const struct ep_nagios_check dns_check = {

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include "https.h"
-#include "ep_cli.h"
 #include "ep_nagios.h"
 
 static const struct ep_nagios_check https_check = {

@@ -4,7 +4,6 @@
  * answers". */
 #include "config.h"
 
-#include "ep_cli.h"
 #include "ep_nagios.h"
 #include "tcp.h"
 

@@ -5,7 +5,6 @@
 
 #include "ep_sections.h"
 #include "ep_check.h"
-#include "ep_cli.h"
 #include "ep_nagios.h"
 #include "ep_output.h"
 #include "ep_time.h"
@@ -28,16 +27,13 @@ ep_nagios_unknown(const char *title, const char *name, enum ep_format format,
 
 void
 ep_nagios_help(const char *program, const char *synopsis, const char *usage,
-               const char *own_help, const char *examples, unsigned extras)
+               const char *own_help, const char *examples,
+               const struct ep_probe_kind *own)
 {
   printf("%s %s (edgeprobe)\n%s\n\nUsage:\n %s %s\n\n%s\nOptions of every "
-         "edgeprobe check:\n%s",
-         program, PACKAGE_VERSION, synopsis, program, usage, own_help,
-         ep_cli_shared_help());
-  if (extras & EP_CLI_THRESHOLDS)
-    printf(" -w, --warning RANGE  -c, --critical RANGE\n"
-           "    thresholds on the check's main figure, Monitoring Plugins "
-           "ranges\n");
+         "edgeprobe check:\n",
+         program, PACKAGE_VERSION, synopsis, program, usage, own_help);
+  ep_nagios_options_help(stdout, own);
   printf("\nExamples:\n%s"
          "\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (usage or "
          "configuration error, and --help and --version).\n"
@@ -72,7 +68,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   ep_config_init(&cfg);
   cfg.counted_from = ep_time_now();
   ep_run_result_init(&result);
-  if (ep_cli_parse(&s, argc, argv, check->kind->cli_extras, &err) != EP_OK) {
+  if (ep_nagios_parse(&s, argc, argv, check->kind, &err) != EP_OK) {
     state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
                               err.msg);
     goto done;
@@ -82,8 +78,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   if (s.help || s.version) {
     if (s.help)
       ep_nagios_help(check->program, check->synopsis, check->usage,
-                     check->own_help, check->examples,
-                     check->kind->cli_extras);
+                     check->own_help, check->examples, check->kind);
     else
       printf("%s %s\n", check->program, PACKAGE_VERSION);
     state = EP_STATE_UNKNOWN;

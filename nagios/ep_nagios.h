@@ -4,7 +4,7 @@
 #define EP_NAGIOS_H
 
 #include "ep_check.h"
-#include "ep_cli.h"
+#include "ep_nagios_cli.h"
 #include "ep_config.h"
 
 struct ep_nagios_check {
@@ -25,11 +25,12 @@ int ep_nagios_unknown(const char *title, const char *name,
                       enum ep_format format, const char *msg);
 
 /* --help in the Monitoring Plugins' manner: the program and version,
- * what it does, a usage line, its own options and the shared ones (with
- * -w/-c when extras takes them), examples, exit codes, where to report. */
+ * what it does, a usage line, its own options and the shared ones that
+ * own takes (NULL: the whole checklist), examples, exit codes, where to
+ * report. */
 void ep_nagios_help(const char *program, const char *synopsis,
                     const char *usage, const char *own_help,
-                    const char *examples, unsigned extras);
+                    const char *examples, const struct ep_probe_kind *own);
 
 /* Prints text and flushes stdout; state, or 3 when stdout failed. */
 int ep_nagios_print(const char *text, int state);

@@ -7,7 +7,6 @@
 
 #include "dns.h"
 #include "ep_cause.h"
-#include "ep_cli.h"
 #include "ep_addr.h"
 #include "ep_buf.h"
 #include "ep_neterr.h"
@@ -848,39 +847,47 @@ forget_other_names(struct ep_profile *p)
 }
 
 static enum ep_status
+copy_expect(struct ep_strlist *to, const struct ep_strlist *from)
+{
+  size_t i;
+
+  for (i = 0; i < from->n; i++)
+    if (ep_strlist_add(to, from->v[i]) != EP_OK)
+      return EP_ENOMEM;
+  return EP_OK;
+}
+
+static enum ep_status
 dns_hosts(struct ep_profile *p, const struct ep_settings *s,
           struct ep_err *err)
 {
   const char            *what = ep_settings_names(s)->hosts;
   struct ep_dns_profile *own = ep_profile_part(p, &ep_dns_section);
+  struct ep_strlist      expect = {NULL, 0};
   struct ep_dns_name    *names;
-  size_t                 i, j;
+  enum ep_status         rc = EP_OK;
+  size_t                 i;
 
   for (i = 0; i < s->hosts.n; i++)
     if (ep_hostname_check(s->hosts.v[i], what, err) != EP_OK)
       return EP_EINVAL;
-  for (i = 0; i < s->expect_addresses.n; i++)
-    if (!ep_addr_is_literal(s->expect_addresses.v[i]))
-      return ep_err_set(err, EP_EINVAL, "%s: '%s' is not an IPv4 or IPv6 "
-                                        "address",
-                        ep_settings_names(s)->expect_addresses,
-                        s->expect_addresses.v[i]);
-  if (!(names = calloc(s->hosts.n, sizeof *names)))
+  if (ep_settings_values(s, &ep_dns_option_expect, &expect) < 0 ||
+      !(names = calloc(s->hosts.n, sizeof *names))) {
+    ep_strlist_free(&expect);
     return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
   ep_dns_names_free(own->names.v, own->names.n);
   own->names.v = names;
   own->names.n = s->hosts.n;
-  for (i = 0; i < s->hosts.n; i++) {
-    if (!(names[i].name = strdup(s->hosts.v[i])))
-      return ep_err_set(err, EP_ENOMEM, "out of memory");
-    for (j = 0; j < s->expect_addresses.n; j++)
-      if (ep_strlist_add(&names[i].expect, s->expect_addresses.v[j]) != EP_OK)
-        return ep_err_set(err, EP_ENOMEM, "out of memory");
-  }
+  for (i = 0; i < s->hosts.n && rc == EP_OK; i++)
+    if (!(names[i].name = strdup(s->hosts.v[i])) ||
+        copy_expect(&names[i].expect, &expect) != EP_OK)
+      rc = ep_err_set(err, EP_ENOMEM, "out of memory");
+  ep_strlist_free(&expect);
   forget_other_names(p);
   free(p->proxy.url);
   p->proxy.url = NULL;
-  return EP_OK;
+  return rc;
 }
 
 static enum ep_status
@@ -911,7 +918,6 @@ const struct ep_probe_kind ep_dns_kind = {
   .title = "DNS",
   .check = EP_CHECK_DNS,
   .section = &ep_dns_section,
-  .cli_extras = EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS | EP_CLI_THRESHOLDS,
   .configure = dns_configure,
   .create = dns_create,
 };

@@ -5,7 +5,7 @@
 #ifndef EP_DNS_H
 #define EP_DNS_H
 
-#include "dns_profile.h"
+#include "dns_settings.h"
 #include "ep_config.h"
 #include "ep_probe.h"
 #include "ep_profile.h"

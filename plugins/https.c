@@ -14,8 +14,7 @@
 #include "ep_tls.h"
 #include "ep_cause.h"
 #include "https.h"
-#include "https_profile.h"
-#include "ep_cli.h"
+#include "https_settings.h"
 #include "https_report.h"
 
 #define TRACE_LINE_MAX 300
@@ -980,7 +979,7 @@ https_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                 struct ep_err *err)
 {
   struct ep_https_profile *p = ep_config_part(cfg, &ep_https_kind);
-  size_t             i;
+  const char              *days;
 
   if (ep_config_hosts(&p->targets, s, only, 443, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
@@ -991,19 +990,16 @@ https_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                         cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
-  if (s->expect_issuers.n) {
+  if (ep_settings_value(s, &ep_https_option_expect_issuer, NULL)) {
     ep_strlist_free(&p->expect_issuers);
-    for (i = 0; i < s->expect_issuers.n; i++)
-      if (ep_strlist_add(&p->expect_issuers, s->expect_issuers.v[i]) !=
-          EP_OK)
-        return ep_err_set(err, EP_ENOMEM, "out of memory");
+    if (ep_settings_values(s, &ep_https_option_expect_issuer,
+                           &p->expect_issuers) < 0)
+      return ep_err_set(err, EP_ENOMEM, "out of memory");
   }
-  cfg->cert_warn_days = s->cert_warning_days >= 0
-                          ? s->cert_warning_days
-                          : p->cert_warning_days;
-  cfg->cert_crit_days = s->cert_critical_days >= 0
-                          ? s->cert_critical_days
-                          : p->cert_critical_days;
+  days = ep_settings_value(s, &ep_https_option_cert_warning_days, NULL);
+  cfg->cert_warn_days = days ? atoi(days) : p->cert_warning_days;
+  days = ep_settings_value(s, &ep_https_option_cert_critical_days, NULL);
+  cfg->cert_crit_days = days ? atoi(days) : p->cert_critical_days;
   if (cfg->cert_crit_days > cfg->cert_warn_days)
     return ep_err_set(err, EP_EINVAL,
                       "certificate days: critical (%d) must not be more than "
@@ -1033,7 +1029,6 @@ const struct ep_probe_kind ep_https_kind = {
   .title = "HTTPS",
   .check = EP_CHECK_HTTPS,
   .section = &ep_https_section,
-  .cli_extras = EP_CLI_HOST | EP_CLI_HTTPS | EP_CLI_THRESHOLDS,
   .configure = https_configure,
   .create = https_create,
   .global_init = https_global_init,

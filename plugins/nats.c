@@ -22,8 +22,7 @@
 #include "ep_time.h"
 #include "ep_tls.h"
 #include "nats.h"
-#include "nats_profile.h"
-#include "ep_cli.h"
+#include "nats_settings.h"
 
 #define SAID_MAX 60 /* characters of a stranger's words we repeat */
 #define TEXT_MAX 2048
@@ -1104,6 +1103,7 @@ nats_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                struct ep_err *err)
 {
   struct ep_nats_profile *p = ep_config_part(cfg, &ep_nats_kind);
+  const char             *auth_file;
 
   if (ep_config_hosts(&p->targets, s, only, 7422, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
@@ -1116,11 +1116,11 @@ nats_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
   }
   if (ep_config_cacert(cfg, s, err) != EP_OK)
     return EP_ENOMEM;
-  if ((s->nats_auth_file || p->auth_file) &&
-      ep_config_set_string(&cfg->nats_auth_file,
-                           s->nats_auth_file ? s->nats_auth_file
-                                             : p->auth_file,
-                           err) != EP_OK)
+  auth_file = ep_settings_value(s, &ep_nats_option_auth_file, NULL);
+  if (!auth_file)
+    auth_file = p->auth_file;
+  if (auth_file &&
+      ep_config_set_string(&cfg->nats_auth_file, auth_file, err) != EP_OK)
     return EP_ENOMEM;
   if (ep_config_thresholds(cfg, EP_CHECK_NATS, s, only, p->warning,
                            p->critical, err) != EP_OK)
@@ -1134,7 +1134,6 @@ const struct ep_probe_kind ep_nats_kind = {
   .title = "NATS",
   .check = EP_CHECK_NATS,
   .section = &ep_nats_section,
-  .cli_extras = EP_CLI_HOST | EP_CLI_NATS_AUTH | EP_CLI_THRESHOLDS,
   .configure = nats_configure,
   .create = nats_create,
 };

@@ -23,8 +23,7 @@
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "ntp.h"
-#include "ntp_profile.h"
-#include "ep_cli.h"
+#include "ntp_settings.h"
 #include "ntp_packet.h"
 
 #define TEXT_MAX 2048
@@ -1004,35 +1003,34 @@ static enum ep_status
 drift_settings(struct ep_config *cfg, const struct ep_settings *s,
                struct ep_err *err)
 {
-  const struct ep_setting_names *n = ep_settings_names(s);
-  const struct ep_ntp_profile   *p = ep_config_part(cfg, &ep_ntp_kind);
-  struct stat                    st;
+  const struct ep_ntp_profile *p = ep_config_part(cfg, &ep_ntp_kind);
+  const char *warn_what = "profile ntp.drift_warning";
+  const char *crit_what = "profile ntp.drift_critical";
+  const char *dir_what = NULL;
+  const char *warn = ep_settings_value(s, &ep_ntp_option_drift_warning,
+                                       &warn_what);
+  const char *crit = ep_settings_value(s, &ep_ntp_option_drift_critical,
+                                       &crit_what);
+  const char *dir = ep_settings_value(s, &ep_ntp_option_state_dir, &dir_what);
+  struct stat st;
 
-  if (ep_range_parse(&cfg->drift_warn,
-                     s->drift_warning ? s->drift_warning
-                                      : p->drift_warning,
-                     s->drift_warning ? n->drift_warning
-                                      : "profile ntp.drift_warning",
-                     err) != EP_OK ||
-      ep_range_parse(&cfg->drift_crit,
-                     s->drift_critical ? s->drift_critical
-                                       : p->drift_critical,
-                     s->drift_critical ? n->drift_critical
-                                       : "profile ntp.drift_critical",
-                     err) != EP_OK)
+  if (ep_range_parse(&cfg->drift_warn, warn ? warn : p->drift_warning,
+                     warn_what, err) != EP_OK ||
+      ep_range_parse(&cfg->drift_crit, crit ? crit : p->drift_critical,
+                     crit_what, err) != EP_OK)
     return EP_EINVAL;
-  if (!s->state_dir)
+  if (!dir)
     return EP_OK;
-  if (stat(s->state_dir, &st) != 0)
-    return ep_err_set(err, EP_EINVAL, "%s %s: %s", n->state_dir, s->state_dir,
+  if (stat(dir, &st) != 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: %s", dir_what, dir,
                       ep_strerror(errno).text);
   if (!S_ISDIR(st.st_mode))
-    return ep_err_set(err, EP_EINVAL, "%s %s: not a directory", n->state_dir,
-                      s->state_dir);
-  if (access(s->state_dir, W_OK | X_OK) != 0)
+    return ep_err_set(err, EP_EINVAL, "%s %s: not a directory", dir_what,
+                      dir);
+  if (access(dir, W_OK | X_OK) != 0)
     return ep_err_set(err, EP_EINVAL, "%s %s: cannot write there: %s",
-                      n->state_dir, s->state_dir, ep_strerror(errno).text);
-  return ep_config_set_string(&cfg->state_dir, s->state_dir, err);
+                      dir_what, dir, ep_strerror(errno).text);
+  return ep_config_set_string(&cfg->state_dir, dir, err);
 }
 
 static enum ep_status
@@ -1040,6 +1038,7 @@ ntp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
               struct ep_err *err)
 {
   struct ep_ntp_profile *p = ep_config_part(cfg, &ep_ntp_kind);
+  const char            *samples;
 
   if (ep_config_hosts(&p->servers, s, only, 123, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
@@ -1050,11 +1049,8 @@ ntp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                         cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
-  if (s->samples < 0 || s->samples > 8)
-    return ep_err_set(err, EP_EINVAL, "%s: %d: expected a whole number from "
-                                      "1 to 8",
-                      ep_settings_names(s)->samples, s->samples);
-  cfg->samples = s->samples ? s->samples : p->samples;
+  samples = ep_settings_value(s, &ep_ntp_option_samples, NULL);
+  cfg->samples = samples ? atoi(samples) : p->samples;
   if (ep_config_thresholds(cfg, EP_CHECK_NTP, s, only, p->warning,
                            p->critical, err) != EP_OK ||
       drift_settings(cfg, s, err) != EP_OK)
@@ -1068,8 +1064,6 @@ const struct ep_probe_kind ep_ntp_kind = {
   .title = "NTP",
   .check = EP_CHECK_NTP,
   .section = &ep_ntp_section,
-  .cli_extras = EP_CLI_HOST | EP_CLI_SAMPLES | EP_CLI_THRESHOLDS |
-                EP_CLI_DRIFT,
   .configure = ntp_configure,
   .create = ntp_create,
 };

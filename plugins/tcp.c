@@ -15,7 +15,6 @@
 #include "ep_addr.h"
 #include "ep_buf.h"
 #include "ep_cause.h"
-#include "ep_cli.h"
 #include "ep_linkstate.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
@@ -905,9 +904,9 @@ tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
    * its -I is that interface, where the whole checklist's -I (and
    * collectd's Interface) is the cloud side's.  Checked even without
    * machines: a wrong name is a usage error either way. */
-  iface = s->machine_interface;
-  iface_what = names->machine_interface;
-  if (!iface && only && names == &ep_cli_names) {
+  iface = ep_settings_value(s, &ep_tcp_option_machine_interface,
+                            &iface_what);
+  if (!iface && only && s->interface_is_own) {
     iface = s->interface;
     iface_what = names->interface;
   }
@@ -958,7 +957,6 @@ const struct ep_probe_kind ep_tcp_kind = {
   .title = "MACHINES",
   .check = EP_CHECK_MACHINES,
   .section = &ep_tcp_section,
-  .cli_extras = EP_CLI_HOST | EP_CLI_THRESHOLDS,
   .configure = tcp_configure,
   .create = tcp_create,
 };

@@ -14,7 +14,7 @@
 #include "ep_probe.h"
 #include "ep_profile.h"
 #include "ep_range.h"
-#include "tcp_profile.h"
+#include "tcp_settings.h"
 
 struct ep_tcp_options {
   const struct ep_iface *iface; /* NULL: as the routing table says */

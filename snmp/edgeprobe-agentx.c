@@ -19,13 +19,10 @@
 #include "agentx_prober.h"
 #include "agentx_snmp.h"
 #include "ep_sections.h"
-#include "ep_cli.h"
+#include "agentx_options.h"
 #include "ep_probes.h"
 
 #define PROGRAM "edgeprobe-agentx"
-#define EXTRAS                                                                 \
-  (EP_CLI_SAMPLES | EP_CLI_NATS_AUTH | EP_CLI_HTTPS | EP_CLI_DRIFT |          \
-   EP_CLI_AGENT | EP_CLI_MACHINE_IFACE)
 #define DEFAULT_INTERVAL 60.0
 #define DEFAULT_NTP_INTERVAL 64.0 /* s: the public NTP pool's politeness */
 #define TIMEOUT_SHARE 0.8 /* of the interval, when -t is not given */
@@ -37,6 +34,8 @@ static int wake_write_fd = -1;
 static void
 usage_text(void)
 {
+  char *shared = agentx_options_help();
+
   printf("%s %s - an AgentX subagent of snmpd serving EDGEPROBE-MIB: the\n"
          "whole network checklist of the profile, run every interval, one\n"
          "table per check and one row per target, answered from the latest\n"
@@ -68,7 +67,8 @@ usage_text(void)
          "The deadline of a run is the profile's timeout or -t, and at most\n"
          "0.8 of the interval when -t is not given.  On SIGTERM or SIGINT\n"
          "it leaves snmpd at once and ends when a run under way has ended.\n",
-         PROGRAM, PACKAGE_VERSION, PROGRAM, ep_cli_shared_help());
+         PROGRAM, PACKAGE_VERSION, PROGRAM, shared ? shared : "");
+  free(shared);
 }
 
 /* Asks the agent loop to stop: a NULL update through its pipe. */
@@ -201,6 +201,7 @@ int
 main(int argc, char **argv)
 {
   struct ep_settings     s;
+  struct agentx_options  opts;
   struct ep_config       cfg;
   struct ep_offset_store offsets;
   struct agentx_prober   prober;
@@ -217,7 +218,8 @@ main(int argc, char **argv)
   ep_config_init(&cfg);
   memset(&offsets, 0, sizeof offsets);
   memset(&prober, 0, sizeof prober);
-  if (ep_cli_parse(&s, argc, argv, EXTRAS, &err) != EP_OK) {
+  memset(&opts, 0, sizeof opts);
+  if (agentx_options_parse(&s, &opts, argc, argv, &err) != EP_OK) {
     rc = fail(EXIT_CONFIG, err.msg, false);
     goto done;
   }
@@ -228,9 +230,10 @@ main(int argc, char **argv)
       printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
     goto done;
   }
-  interval = s.interval > 0 ? s.interval : DEFAULT_INTERVAL;
-  ntp_interval = s.ntp_interval > 0 ? s.ntp_interval : DEFAULT_NTP_INTERVAL;
-  user = choose_user(s.user, &err);
+  interval = opts.interval > 0 ? opts.interval : DEFAULT_INTERVAL;
+  ntp_interval =
+    opts.ntp_interval > 0 ? opts.ntp_interval : DEFAULT_NTP_INTERVAL;
+  user = choose_user(opts.user, &err);
   if (err.code != EP_OK) {
     rc = fail(EXIT_CONFIG, err.msg, false);
     goto done;
@@ -248,24 +251,24 @@ main(int argc, char **argv)
   wake_write_fd = wake[1];
   /* Stays in its directory, so that relative paths mean in every run
    * what they meant at start, daemon or not. */
-  if (!s.foreground && daemon(1, 0) != 0) {
+  if (!opts.foreground && daemon(1, 0) != 0) {
     rc = fail(1, "cannot become a daemon", false);
     goto done;
   }
-  if (s.pidfile) {
-    if (write_pidfile(s.pidfile, &err) != EP_OK) {
-      rc = fail(1, err.msg, !s.foreground);
+  if (opts.pidfile) {
+    if (write_pidfile(opts.pidfile, &err) != EP_OK) {
+      rc = fail(1, err.msg, !opts.foreground);
       goto done;
     }
     pidfile_written = true;
   }
   if (set_signals() != 0) {
-    rc = fail(1, "cannot set signal handlers", !s.foreground);
+    rc = fail(1, "cannot set signal handlers", !opts.foreground);
     goto done;
   }
-  if (agentx_snmp_start(s.agentx_socket, PING_INTERVAL, s.foreground, wake[0],
+  if (agentx_snmp_start(opts.agentx_socket, PING_INTERVAL, opts.foreground, wake[0],
                         first, &err) != EP_OK) {
-    rc = fail(1, err.msg, !s.foreground);
+    rc = fail(1, err.msg, !opts.foreground);
     goto done;
   }
   serving = true;
@@ -292,7 +295,7 @@ done:
   agentx_prober_stop(&prober);
   agentx_update_free(first);
   if (pidfile_written)
-    unlink(s.pidfile); /* fails once unprivileged in root's directory */
+    unlink(opts.pidfile); /* fails once unprivileged in root's directory */
   if (wake[0] >= 0) {
     agentx_prober_drain(wake[0]);
     close(wake[0]);

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "ep_err.h"
+#include "ep_options.h"
 
 struct ep_strlist {
   char **v;
@@ -66,14 +67,15 @@ struct ep_field {
   void (*release)(void *field);
 };
 
-/* A kind's part of a profile: "$.ntp" (an object of fields), or, with
- * array set, "$.machines" (its one custom field decodes the whole
- * member). */
+/* What a kind takes: its part of a profile, "$.ntp" (an object of
+ * fields), or, with array set, "$.machines" (its one custom field decodes
+ * the whole member); and its options. */
 struct ep_section {
-  const char            *member; /* "ntp" */
-  bool                   array;
-  size_t                 size;   /* of its settings struct */
-  const struct ep_field *fields; /* ended by a NULL member */
+  const char                    *member; /* "ntp" */
+  bool                           array;
+  size_t                         size;   /* of its settings struct */
+  const struct ep_field         *fields; /* ended by a NULL member */
+  const struct ep_option *const *options; /* NULL-terminated, or NULL */
 };
 
 /* For a kind's settings struct s: the field at offset, as type. */

@@ -50,7 +50,6 @@ struct ep_probe_kind {
   const char *name;  /* "dns": results, JSON, collectd's plugin instance */
   const char *title; /* "DNS": the check plugin's "EDGE DNS OK" */
   int         check; /* enum ep_check_kind */
-  unsigned    cli_extras; /* its own options (enum ep_cli_extra) */
   /* Its part of a profile (also listed in every front end's sections,
    * so that a single check reads the whole profile). */
   const struct ep_section *section;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ep_sections.h"
-#include "ep_cli.h"
+#include "ep_nagios_cli.h"
 #include "ep_config.h"
 #include "ep_fuzz.h"
 #include "ep_probes.h"
@@ -41,7 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ep_settings_init(&cli);
     ep_config_init(&cfg);
-    if (ep_cli_parse(&cli, argc, argv, ~0u, &err) == EP_OK)
+    if (ep_nagios_parse(&cli, argc, argv,
+                        i < ep_probe_kinds_n ? ep_probe_kinds[i] : NULL,
+                        &err) == EP_OK)
       ep_config_build(&cfg, &cli, ep_profile_sections,
                         i < ep_probe_kinds_n ? ep_probe_kinds + i
                                            : ep_probe_kinds,

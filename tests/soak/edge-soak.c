@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ep_sections.h"
+#include "https_settings.h"
 #include "ep_check.h"
 #include "ep_checklist.h"
 #include "ep_config.h"
@@ -73,11 +74,10 @@ one_run(struct worker *w, int i)
   ep_run_result_init(&run);
   s.profile = w->profile;
   s.cacert = w->cacert;
-  if (ep_strlist_add(&s.expect_issuers, "edgeprobe") != EP_OK)
-    ep_err_set(&err, EP_ENOMEM, "out of memory");
-  else if (ep_config_build(&cfg, &s, ep_profile_sections,
-                        ep_probe_kinds, ep_probe_kinds_n,
-                           &err) == EP_OK &&
+  if (ep_settings_add(&s, &ep_https_option_expect_issuer,
+                      "--expect-issuer", "edgeprobe", &err) == EP_OK &&
+      ep_config_build(&cfg, &s, ep_profile_sections, ep_probe_kinds,
+                      ep_probe_kinds_n, &err) == EP_OK &&
            ep_check_run(&cfg, ep_probe_kinds, ep_probe_kinds_n, &run,
                         &err) == EP_OK)
     built = ep_checklist_build(&run, &cfg, &cl, &err) == EP_OK;

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "ep_sections.h"
-#include "ep_cli.h"
+#include "ep_nagios_cli.h"
 #include "ep_config.h"
 #include "https.h"
-#include "https_profile.h"
+#include "https_settings.h"
 
 #define HTTPS_PART(cfg) \
   ((struct ep_https_profile *)ep_config_part(cfg, &ep_https_kind))
@@ -193,7 +193,7 @@ configure(struct ep_config *cfg, struct ep_err *err, char **argv)
     argc++;
   ep_settings_init(&cli);
   ep_config_init(cfg);
-  rc = ep_cli_parse(&cli, argc, argv, ep_https_kind.cli_extras, err);
+  rc = ep_nagios_parse(&cli, argc, argv, &ep_https_kind, err);
   if (rc == EP_OK)
     rc = ep_config_build(cfg, &cli, ep_profile_sections,
                         kinds, 1, err);

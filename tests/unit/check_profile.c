@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "ep_profile.h"
-#include "dns_profile.h"
+#include "dns_settings.h"
 #include "ep_sections.h"
-#include "https_profile.h"
-#include "nats_profile.h"
-#include "ntp_profile.h"
-#include "tcp_profile.h"
+#include "https_settings.h"
+#include "nats_settings.h"
+#include "ntp_settings.h"
+#include "tcp_settings.h"
 
 /* Each kind's part of a profile. */
 #define DNS(p) ((struct ep_dns_profile *)ep_profile_part(p, &ep_dns_section))

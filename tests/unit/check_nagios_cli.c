@@ -1,5 +1,6 @@
-/* Unit tests for ep_cli: the shared options of every check plugin, parsed
- * from argv arrays, and usage errors by their exact one-line message. */
+/* Unit tests for nagios/ep_nagios_cli: the options of the check plugins,
+ * parsed from argv arrays, and usage errors by their exact one-line
+ * message. */
 #include "config.h"
 
 #include <check.h>
@@ -8,12 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ep_cli.h"
+#include "dns.h"
+#include "dns_settings.h"
+#include "ep_nagios_cli.h"
+#include "ntp.h"
 
 #define ARGS_MAX 32
 #define ARG_LEN 320
 
-/* getopt permutes argv and ep_cli borrows its strings: keep writable
+static char expect_buf[64];
+
+/* getopt permutes argv and the settings borrow its strings: keep writable
  * copies alive for the whole test. */
 struct args {
   int   argc;
@@ -44,7 +50,24 @@ make_args(struct args *a, ...)
   a->argv[a->argc] = NULL;
 }
 
-#define DNS_EXTRAS (EP_CLI_HOST | EP_CLI_EXPECT_ADDRESS | EP_CLI_THRESHOLDS)
+/* What the plugin runs: check_edge_dns (-H, -a, -w, -c), check_edge_ntp
+ * (-H without -a), check_edge (the whole checklist: none of them). */
+#define DNS_EXTRAS (&ep_dns_kind)
+#define HOST_ONLY (&ep_ntp_kind)
+#define CHECKLIST ((const struct ep_probe_kind *)NULL)
+
+/* The -a addresses given. */
+static size_t
+expect_count(const struct ep_settings *s, size_t i, const char **value)
+{
+  struct ep_strlist l = {NULL, 0};
+  int               n = ep_settings_values(s, &ep_dns_option_expect, &l);
+
+  if (value)
+    *value = i < l.n ? strcpy(expect_buf, l.v[i]) : NULL;
+  ep_strlist_free(&l);
+  return n < 0 ? 0 : (size_t)n;
+}
 
 START_TEST(cli_defaults)
 {
@@ -54,7 +77,7 @@ START_TEST(cli_defaults)
 
   make_args(&a, (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_ptr_null(cli.profile);
   ck_assert_uint_eq(cli.dns_servers.n, 0);
   ck_assert_ptr_null(cli.fallback);
@@ -66,7 +89,7 @@ START_TEST(cli_defaults)
   ck_assert(!cli.help);
   ck_assert(!cli.version);
   ck_assert_uint_eq(cli.hosts.n, 0);
-  ck_assert_uint_eq(cli.expect_addresses.n, 0);
+  ck_assert_uint_eq(expect_count(&cli, 0, NULL), 0);
   ep_settings_cleanup(&cli);
 }
 END_TEST
@@ -81,7 +104,7 @@ START_TEST(cli_every_shared_option_short)
             "-c", "@1:2", "-I", "eth0", "-v", "-v", "-h", "-V",
             (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.profile, "govcloud");
   ck_assert_uint_eq(cli.dns_servers.n, 1);
   ck_assert_str_eq(cli.dns_servers.v[0], "8.8.8.8");
@@ -110,7 +133,7 @@ START_TEST(cli_every_shared_option_long)
             "--interface", "192.0.2.7", "--format", "json", "--verbose",
             "--help", "--version", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.profile, "/etc/edgeprobe/site.json");
   ck_assert_uint_eq(cli.dns_servers.n, 1);
   ck_assert_str_eq(cli.dns_servers.v[0], "[2001:db8::53]:5353");
@@ -140,13 +163,13 @@ START_TEST(cli_fallback_keywords_and_format_nagios)
   make_args(&a, "--fallback-dns", "none", "--format", "json", "--format",
             "nagios", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.fallback, "none");
   ck_assert_int_eq(cli.format, EP_FORMAT_NAGIOS);
   ep_settings_cleanup(&cli);
   make_args(&a, "--fallback-dns=system", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.fallback, "system");
   ep_settings_cleanup(&cli);
 }
@@ -158,12 +181,14 @@ START_TEST(cli_repeatable_dns_and_hosts)
   struct ep_settings cli;
   struct ep_err err = EP_ERR_INIT;
 
+  const char   *value;
+
   make_args(&a, "-D", "8.8.8.8", "-H", "api.example.com", "--dns-server",
             "8.8.4.4:53", "-D127.0.0.1:5353", "--hostname", "b.example.com",
             "-a", "192.0.2.1", "-H", "c.example.com", "--expect-address",
             "2001:db8::1", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_uint_eq(cli.dns_servers.n, 3);
   ck_assert_str_eq(cli.dns_servers.v[0], "8.8.8.8");
   ck_assert_str_eq(cli.dns_servers.v[1], "8.8.4.4:53");
@@ -172,9 +197,10 @@ START_TEST(cli_repeatable_dns_and_hosts)
   ck_assert_str_eq(cli.hosts.v[0], "api.example.com");
   ck_assert_str_eq(cli.hosts.v[1], "b.example.com");
   ck_assert_str_eq(cli.hosts.v[2], "c.example.com");
-  ck_assert_uint_eq(cli.expect_addresses.n, 2);
-  ck_assert_str_eq(cli.expect_addresses.v[0], "192.0.2.1");
-  ck_assert_str_eq(cli.expect_addresses.v[1], "2001:db8::1");
+  ck_assert_uint_eq(expect_count(&cli, 0, &value), 2);
+  ck_assert_str_eq(value, "192.0.2.1");
+  expect_count(&cli, 1, &value);
+  ck_assert_str_eq(value, "2001:db8::1");
   ep_settings_cleanup(&cli);
   ck_assert_uint_eq(cli.hosts.n, 0);
   ck_assert_ptr_null(cli.hosts.v);
@@ -190,11 +216,11 @@ START_TEST(cli_parses_twice)
   /* getopt's position is global; each parse must start over. */
   make_args(&a, "-t", "3", "-v", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err), EP_OK);
   ep_settings_cleanup(&cli);
   make_args(&b, "-w", "2", "-v", "-v", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, b.argc, b.argv, EP_CLI_THRESHOLDS, &err), EP_OK);
+  ck_assert_int_eq(ep_nagios_parse(&cli, b.argc, b.argv, DNS_EXTRAS, &err), EP_OK);
   ck_assert_str_eq(cli.warning, "2");
   ck_assert_int_eq(cli.verbose, 2);
   ck_assert_double_eq(cli.timeout, 0);
@@ -204,7 +230,7 @@ END_TEST
 
 struct bad_cli {
   const char *words[6];
-  unsigned    extras;
+  const struct ep_probe_kind *extras;
   const char *msg;
 };
 
@@ -242,9 +268,9 @@ static const struct bad_cli bad_cases[] = {
    "-a needs -H: it says what the names given with -H must resolve to"},
   {{"-H", "a.example.com", "-a", "a.example.com"}, DNS_EXTRAS,
    "-a: 'a.example.com' is not an IPv4 or IPv6 address"},
-  {{"-H", "a.example.com"}, 0, "-H is not an option of this check"},
-  {{"--hostname", "a.example.com"}, 0, "-H is not an option of this check"},
-  {{"-H", "a.example.com", "-a", "192.0.2.1"}, EP_CLI_HOST,
+  {{"-H", "a.example.com"}, CHECKLIST, "-H is not an option of this check"},
+  {{"--hostname", "a.example.com"}, CHECKLIST, "-H is not an option of this check"},
+  {{"-H", "a.example.com", "-a", "192.0.2.1"}, HOST_ONLY,
    "-a is not an option of this check"},
   {{"--format", "xml"}, DNS_EXTRAS, "--format: 'xml': expected nagios or json"},
   {{"--format=JSON"}, DNS_EXTRAS, "--format: 'JSON': expected nagios or json"},
@@ -254,10 +280,10 @@ static const struct bad_cli bad_cases[] = {
    "unexpected argument 'b.example.com'"},
   {{"-v", "--", "-w"}, DNS_EXTRAS, "unexpected argument '-w'"},
   /* check_edge: thresholds come from the profile; drift only with ntp */
-  {{"-w", "1"}, EP_CLI_HTTPS,
+  {{"-w", "1"}, CHECKLIST,
    "-w is not an option of this check: its thresholds come from the "
    "profile"},
-  {{"-c", "1"}, 0,
+  {{"-c", "1"}, CHECKLIST,
    "-c is not an option of this check: its thresholds come from the "
    "profile"},
   {{"--state-dir", "/var/lib/edgeprobe"}, DNS_EXTRAS,
@@ -276,7 +302,7 @@ START_TEST(cli_usage_errors)
   make_args(&a, c->words[0], c->words[1], c->words[2], c->words[3],
             c->words[4], c->words[5], (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, c->extras, &err),
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, c->extras, &err),
                    EP_EINVAL);
   ck_assert_int_eq(err.code, EP_EINVAL);
   ck_assert_str_eq(err.msg, c->msg);
@@ -294,7 +320,7 @@ START_TEST(cli_argument_to_flag_names_the_option)
 
   make_args(&a, "--verbose=2", (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err),
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err),
                    EP_EINVAL);
   ck_assert_str_eq(err.msg, "option --verbose takes no argument");
   ep_settings_cleanup(&cli);
@@ -316,7 +342,7 @@ START_TEST(cli_timeout_forms)
   for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     make_args(&a, "-t", ok[i].arg, (const char *)NULL);
     ep_settings_init(&cli);
-    ck_assert_msg(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_THRESHOLDS, &err) == EP_OK,
+    ck_assert_msg(ep_nagios_parse(&cli, a.argc, a.argv, DNS_EXTRAS, &err) == EP_OK,
                   "-t %s: %s", ok[i].arg, err.msg);
     ck_assert_double_eq(cli.timeout, ok[i].value);
     ep_settings_cleanup(&cli);
@@ -335,7 +361,7 @@ START_TEST(cli_host_length_limit)
   host[260] = '\0';
   make_args(&a, "-H", host, (const char *)NULL);
   ep_settings_init(&cli);
-  ck_assert_int_eq(ep_cli_parse(&cli, a.argc, a.argv, EP_CLI_HOST, &err),
+  ck_assert_int_eq(ep_nagios_parse(&cli, a.argc, a.argv, HOST_ONLY, &err),
                    EP_EINVAL);
   ck_assert_str_eq(err.msg, "-H: host name is 260 characters, more than 253");
   ep_settings_cleanup(&cli);
@@ -344,8 +370,12 @@ END_TEST
 
 START_TEST(cli_help_text)
 {
-  const char *h = ep_cli_shared_help();
+  char   h[8192];
+  FILE  *f = fmemopen(h, sizeof h, "w");
 
+  ck_assert_ptr_nonnull(f);
+  ep_nagios_options_help(f, &ep_dns_kind);
+  fclose(f);
   ck_assert_ptr_nonnull(strstr(h, " -P, --profile NAME|FILE\n"));
   ck_assert_ptr_nonnull(strstr(h, " -D, --dns-server ADDR[:PORT]\n"));
   ck_assert_ptr_nonnull(strstr(h, "--format nagios|json"));

@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dns_profile.h"
+#include "dns_settings.h"
 #include "ep_addr.h"
+#include "ep_settings.h"
 
 #define PATH_TEXT_MAX 128
 
@@ -92,6 +93,29 @@ static const struct ep_field fields[] = {
   {.member = "critical", .type = EP_FIELD_RANGE, .offset = AT(critical)},
   {NULL}};
 
+static enum ep_status
+check_address(const char *what, const char *value, struct ep_err *err)
+{
+  if (ep_addr_is_literal(value))
+    return EP_OK;
+  return ep_err_set(err, EP_EINVAL, "%s: '%s' is not an IPv4 or IPv6 address",
+                    what, value);
+}
+
+const struct ep_option ep_dns_option_expect = {
+  .name = "expect-address",
+  .letter = 'a',
+  .arg = "ADDR",
+  .scope = EP_SCOPE_SINGLE,
+  .repeat = true,
+  .help = "every address the -H names resolve to must be one of these; "
+          "repeatable",
+  .check = check_address,
+  .needs = &ep_option_hosts,
+  .needs_why = "it says what the names given with -H must resolve to"};
+static const struct ep_option *const options[] = {&ep_dns_option_expect,
+                                                  NULL};
+
 const struct ep_section ep_dns_section = {"dns", false,
                                           sizeof(struct ep_dns_profile),
-                                          fields};
+                                          fields, options};

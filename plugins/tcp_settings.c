@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ep_protocols.h"
-#include "tcp_profile.h"
+#include "tcp_settings.h"
 
 #define PATH_TEXT_MAX 128
 
@@ -151,6 +151,15 @@ static const struct ep_field fields[] = {
   {NULL}};
 
 /* "$.machines" is an array: its one field decodes the whole member. */
+const struct ep_option ep_tcp_option_machine_interface = {
+  .name = "machine-interface",
+  .arg = "IFACE",
+  .key = "MachineInterface",
+  .scope = EP_SCOPE_CHECKLIST,
+  .help = "the machine network's interface (LAN port 1)"};
+static const struct ep_option *const options[] = {
+  &ep_tcp_option_machine_interface, NULL};
+
 const struct ep_section ep_tcp_section = {"machines", true,
                                           sizeof(struct ep_tcp_profile),
-                                          fields};
+                                          fields, options};

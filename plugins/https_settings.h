@@ -1,7 +1,7 @@
 /* The HTTPS check's part of a profile, "$.https" (its "cacert" is the
  * core's: every TLS check trusts it). */
-#ifndef HTTPS_PROFILE_H
-#define HTTPS_PROFILE_H
+#ifndef HTTPS_SETTINGS_H
+#define HTTPS_SETTINGS_H
 
 #include "ep_schema.h"
 
@@ -13,5 +13,8 @@ struct ep_https_profile {
 };
 
 extern const struct ep_section ep_https_section;
+/* --expect-issuer NAME, --cert-warning-days N, --cert-critical-days N. */
+extern const struct ep_option ep_https_option_expect_issuer,
+  ep_https_option_cert_warning_days, ep_https_option_cert_critical_days;
 
 #endif

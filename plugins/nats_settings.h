@@ -1,6 +1,6 @@
 /* The NATS check's part of a profile, "$.nats". */
-#ifndef NATS_PROFILE_H
-#define NATS_PROFILE_H
+#ifndef NATS_SETTINGS_H
+#define NATS_SETTINGS_H
 
 #include <stdbool.h>
 
@@ -16,5 +16,7 @@ struct ep_nats_profile {
 };
 
 extern const struct ep_section ep_nats_section;
+/* --nats-auth-file FILE. */
+extern const struct ep_option ep_nats_option_auth_file;
 
 #endif

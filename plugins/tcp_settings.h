@@ -1,7 +1,7 @@
 /* The machines check's part of a profile, "$.machines": the plant's
  * machine controllers, each on its protocol's port. */
-#ifndef TCP_PROFILE_H
-#define TCP_PROFILE_H
+#ifndef TCP_SETTINGS_H
+#define TCP_SETTINGS_H
 
 #include <stddef.h>
 
@@ -20,6 +20,9 @@ struct ep_tcp_profile {
 };
 
 extern const struct ep_section ep_tcp_section;
+/* --machine-interface IFACE: the machines' NIC, where the whole
+ * checklist's -I is the cloud's. */
+extern const struct ep_option ep_tcp_option_machine_interface;
 
 void ep_machines_free(struct ep_machine *machines, size_t n);
 

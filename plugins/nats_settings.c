@@ -2,7 +2,7 @@
 
 #include <stddef.h>
 
-#include "nats_profile.h"
+#include "nats_settings.h"
 
 #define AT(m) offsetof(struct ep_nats_profile, m)
 static const struct ep_field fields[] = {
@@ -15,6 +15,15 @@ static const struct ep_field fields[] = {
   {.member = "critical", .type = EP_FIELD_RANGE, .offset = AT(critical)},
   {NULL}};
 
+const struct ep_option ep_nats_option_auth_file = {
+  .name = "nats-auth-file",
+  .arg = "FILE",
+  .key = "NATSAuthFile",
+  .scope = EP_SCOPE_SINGLE | EP_SCOPE_CHECKLIST,
+  .help = "the NATS credentials (user:password or a token), not readable by others"};
+static const struct ep_option *const options[] = {&ep_nats_option_auth_file,
+                                                  NULL};
+
 const struct ep_section ep_nats_section = {"nats", false,
                                            sizeof(struct ep_nats_profile),
-                                           fields};
+                                           fields, options};

@@ -1,6 +1,6 @@
 /* The NTP check's part of a profile, "$.ntp". */
-#ifndef NTP_PROFILE_H
-#define NTP_PROFILE_H
+#ifndef NTP_SETTINGS_H
+#define NTP_SETTINGS_H
 
 #include "ep_schema.h"
 
@@ -12,5 +12,8 @@ struct ep_ntp_profile {
 };
 
 extern const struct ep_section ep_ntp_section;
+/* --samples N, --state-dir DIR, --drift-warning PPM, --drift-critical. */
+extern const struct ep_option ep_ntp_option_samples, ep_ntp_option_state_dir,
+  ep_ntp_option_drift_warning, ep_ntp_option_drift_critical;
 
 #endif

@@ -1,8 +1,8 @@
 /* The DNS check's part of a profile, "$.dns": the names it resolves
  * besides those the other checks need, and its thresholds (the resolvers
  * themselves are the core's: every check's names go through them). */
-#ifndef DNS_PROFILE_H
-#define DNS_PROFILE_H
+#ifndef DNS_SETTINGS_H
+#define DNS_SETTINGS_H
 
 #include <stddef.h>
 
@@ -24,6 +24,8 @@ struct ep_dns_profile {
 };
 
 extern const struct ep_section ep_dns_section;
+/* -a ADDR: what the -H names must resolve to. */
+extern const struct ep_option ep_dns_option_expect;
 
 void ep_dns_names_free(struct ep_dns_name *names, size_t n);
 
