@@ -360,7 +360,7 @@ cpu_busy() {
 case "$mode" in
   run)
     # The Debian package, built here and installed with apt-get: every
-    # part where its daemon looks (README, "Debian package").
+    # part where its daemon looks (docs/install.md, "Debian package").
     need "$RUN_NEEDS"
     build_package
     deb=$(ls "$here"/_deb/edgeprobe_[0-9]*.deb | head -n 1)
@@ -384,7 +384,7 @@ case "$mode" in
     step_done "build"
     build_package
     step_done "Debian package"
-    # Tests at a time (README, "Where the time goes"): the plain and the
+    # Tests at a time (docs/tests.md, "Where the time goes"): the plain and the
     # ASan passes mostly wait (deadlines, intervals, the 64 s between
     # two NTP reads), twice as many as the cores; under valgrind the tests
     # mostly compute, one a core: a third beside two delayed our own
@@ -433,7 +433,7 @@ case "$mode" in
     exit $?
     ;;
   package)
-    # The Debian package alone, into _deb/ (README, "Debian package").
+    # The Debian package alone, into _deb/ (docs/install.md, "Debian package").
     need "$RUN_NEEDS"
     build_package
     say "built: $(cd "$here/_deb" && ls ./*.deb)"

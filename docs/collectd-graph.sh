@@ -1,5 +1,5 @@
 #!/bin/sh
-# Draws the README's graphs from a real collectd run: edgeprobe.so and
+# Draws docs/collectd.md's graphs from a real collectd run: edgeprobe.so and
 # collectd's rrdtool plugin, for MINUTES (default 15), against local
 # servers in a network namespace of the run's own (a chronyd 10 s ahead
 # whose clock runs 500 ppm fast under libfaketime, nginx with the test

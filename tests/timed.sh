@@ -1,8 +1,8 @@
 #!/bin/sh
 # The test harness's log compiler: runs one test and ends its log with the
 # wall time it took and the CPU time of the processes it waited for, from
-# which ./setup.sh test prints where each pass's time goes (README,
-# "Tests"): a test whose CPU is far below its wall time mostly waits.
+# which ./setup.sh test prints where each pass's time goes (docs/tests.md,
+# "Where the time goes"): a test whose CPU is far below its wall time mostly waits.
 start=$(date +%s.%N)
 "$@"
 rc=$?

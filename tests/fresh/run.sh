@@ -14,7 +14,7 @@
 # each command's, and its tests' (NAME-logs/, with each pass's times-*.txt).
 #
 # Not part of CI: it downloads a whole system.  Run it before resolving an
-# issue that changes setup.sh or adds a test dependency (README, "Tests").
+# issue that changes setup.sh or adds a test dependency (docs/tests.md).
 #
 # The chroots' network is a namespace whose one way out is a link to a
 # proxy on this host that passes only requests for the sources' mirrors

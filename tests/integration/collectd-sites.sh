@@ -63,7 +63,7 @@ start_collectd "$C/collectd.conf" "$NS-central"
 central_pid=$collectd_pid
 central_conf=$C/collectd.conf
 
-# site NAME NAMESPACE ADDRESS PASSWORD: a site's collectd, as the README
+# site NAME NAMESPACE ADDRESS PASSWORD: a site's collectd, as docs/collectd.md
 # shows it, sending to the central one at ADDRESS.
 site() {
   S="$TMP/site-$1"

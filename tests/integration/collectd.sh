@@ -136,7 +136,7 @@ grep -q "edgeprobe plugin: https check every 60 s, deadline 10 s" "$S/collectd.l
   pass "-T: the sample's checks registered and read" || fail "-T: $(cat "$S/collectd.log")"
 while IFS= read -r line; do
   case $line in "" | "#"*) continue ;; esac
-  grep -qF -- "$line" "$EP_SRCDIR/README.md" || { fail "README lacks the sample's line: $line"; break; }
+  grep -qF -- "$line" "$EP_SRCDIR/docs/collectd.md" || { fail "README lacks the sample's line: $line"; break; }
 done <"$EP_SRCDIR/collectd/edgeprobe.conf"
 
 echo "# bad configurations: the start fails with one line naming what is wrong"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The Debian package that ./setup.sh test builds into _deb/ (from debian/
-# with dpkg-buildpackage): lintian says only what the README explains;
+# with dpkg-buildpackage): lintian says only what docs/install.md explains;
 # installed, every part is where its daemon looks, the subagent's user
 # exists and its unit is not enabled; installed again over itself, a
 # locally changed conffile is kept; removed, only the conffile stays;
@@ -25,7 +25,11 @@ parts="/usr/lib/nagios/plugins/check_edge /usr/lib/nagios/plugins/check_edge_dns
 /usr/share/edgeprobe/profiles/standard.json /usr/share/edgeprobe/profiles/govcloud.json
 /usr/lib/collectd/edgeprobe.so /usr/share/snmp/mibs/EDGEPROBE-MIB.txt
 /lib/systemd/system/edgeprobe-agentx.service /usr/share/man/man8/edgeprobe-agentx.8.gz
-/usr/share/doc/edgeprobe/README.md.gz"
+/usr/share/doc/edgeprobe/README.md.gz /usr/share/doc/edgeprobe/install.md.gz
+/usr/share/doc/edgeprobe/check-plugins.md.gz /usr/share/doc/edgeprobe/icinga-nagios.md.gz
+/usr/share/doc/edgeprobe/collectd.md.gz /usr/share/doc/edgeprobe/snmp.md.gz
+/usr/share/doc/edgeprobe/profiles.md.gz /usr/share/doc/edgeprobe/troubleshooting.md.gz
+/usr/share/doc/edgeprobe/tests.md.gz /usr/share/doc/edgeprobe/benchmarks.md.gz"
 # What the machine has of ours: files, the user, the group.
 leftovers() {
   for f in $parts /usr/share/edgeprobe /usr/share/doc/edgeprobe; do
@@ -43,11 +47,11 @@ echo "# lintian"
 changes=$(ls "$EP_SRCDIR"/_deb/edgeprobe_*.changes | head -n 1)
 lintian "$changes" 2>/dev/null | sed -n 's/^\([EWIP]\): [^ ]* *[^:]*: \([a-z0-9-]*\).*/\1: \2/p' | sort -u >"$TMP/tags"
 cat "$TMP/tags" | sed 's/^/#   /'
-# The README's "Debian package" section explains each of these.
+# docs/install.md's "Debian package" explains each of these.
 printf 'E: bogus-mail-host\nE: bogus-mail-host-in-debian-changelog\n' >"$TMP/explained"
 [ "$(cat "$TMP/tags")" = "$(cat "$TMP/explained")" ] &&
-  pass "lintian: only the tags the README explains" ||
-  fail "lintian tags differ from the README's: $(cat "$TMP/tags" | tr '\n' ' ')"
+  pass "lintian: only the tags docs/install.md explains" ||
+  fail "lintian tags differ from docs/install.md's: $(cat "$TMP/tags" | tr '\n' ' ')"
 
 echo "# installed"
 apt-get install -y -q --no-install-recommends "$deb" >"$TMP/install" 2>&1 &&
