@@ -395,7 +395,7 @@ case "$mode" in
     step_done "plain pass (its test programs' build included)"
 
     # variableScope is off: declarations open each function, as in c-ares
-    # and chrony (STYLE.md).
+    # and chrony.
     say "cppcheck"
     if cppcheck --quiet --std=c11 --enable=warning,style,performance,portability \
       --suppress=variableScope --inline-suppr --error-exitcode=1 \

@@ -97,7 +97,8 @@ decode_machine(const struct ep_decoder *d, const char *path, json_object *e,
                     : NULL;
     if (!ep_machine_protocol_name(protocol)) {
       free(protocol);
-      return ep_decode_invalid(d, mpath, "unknown protocol (see the README's table)");
+      return ep_decode_invalid(d, mpath,
+                               "unknown protocol (see docs/profiles.md)");
     }
     free(protocol);
     if (!m->protocol)

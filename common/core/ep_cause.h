@@ -1,7 +1,7 @@
 /* Stable codes for what went wrong with a target, beside the words: JSON
  * output carries them ("cause"), and check_edge's root-cause rules read
  * them instead of parsing text.  A code is never renamed once released;
- * the README lists them. */
+ * docs/troubleshooting.md lists them. */
 #ifndef EP_CAUSE_H
 #define EP_CAUSE_H
 

@@ -396,8 +396,8 @@ static const struct bad_profile bad_profiles[] = {
   /* machines */
   {"{\"machines\": [{\"name\": \"m1\", \"address\": \"10.0.0.5\", "
    "\"protocol\": \"telnet\"}]}",
-   "site.json: $.machines[0].protocol: unknown protocol (see the README's "
-   "table)"},
+   "site.json: $.machines[0].protocol: unknown protocol (see "
+   "docs/profiles.md)"},
   {"{\"machines\": [{\"name\": \"m1\", \"protocol\": \"modbus-tcp\"}]}",
    "site.json: $.machines[0]: missing member \"address\""},
   {"{\"machines\": [{\"name\": \"m1\", \"address\": \"plc1.local\", "
