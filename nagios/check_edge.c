@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ep_sections.h"
 #include "ep_checklist.h"
@@ -40,24 +41,22 @@ static const char examples[] =
   " check_edge -P /etc/edgeprobe/plant4.json -I enp2s0 --machine-interface eno1\n"
   "    the cloud side from enp2s0, the profile's machines from eno1\n";
 
-static const char own_help[] =
-  "Options of this check (each check's targets and thresholds come from\n"
-  "the profile; -H, -w and -c belong to the single checks):\n"
-  " --samples N            NTP samples per address (1 to 8)\n"
-  " --state-dir DIR        keep each NTP server's last offset there and\n"
-  "                        report the drift (ppm) between runs\n"
-  " --drift-warning RANGE  --drift-critical RANGE\n"
-  "                        thresholds on the drift, ppm\n"
-  " --nats-auth-file FILE  NATS credentials (user:password or a token)\n"
-  " --expect-issuer TEXT   an issuer the HTTPS chains should have\n"
-  " --cert-warning-days N  --cert-critical-days N\n"
-  " --machine-interface IFACE|ADDR\n"
-  "                        the machine network's interface (LAN port 1):\n"
-  "                        the machines are reached from it, and it must\n"
-  "                        be up with a static address (default: the\n"
-  "                        profile's machine_interface)\n"
-  " -v                     every target under its item (-vv: with "
-  "details)\n";
+/* Its own options: those of every kind the whole checklist takes. */
+static char *
+own_help(void)
+{
+  static const char head[] =
+    "Options of this check (each check's targets and thresholds come from\n"
+    "the profile; -H, -w and -c belong to the single checks):\n";
+  char  *kinds = ep_nagios_kind_options_help(NULL);
+  size_t n = sizeof head + (kinds ? strlen(kinds) : 0);
+  char  *text = malloc(n);
+
+  if (text)
+    snprintf(text, n, "%s%s", head, kinds ? kinds : "");
+  free(kinds);
+  return text;
+}
 
 int
 main(int argc, char **argv)
@@ -80,8 +79,13 @@ main(int argc, char **argv)
     goto done;
   }
   if (s.help || s.version) {
-    if (s.help)
-      ep_nagios_help(PROGRAM, synopsis, usage, own_help, examples, NULL);
+    if (s.help) {
+      char *help = own_help();
+
+      ep_nagios_help(PROGRAM, synopsis, usage, help ? help : "", examples,
+                     NULL);
+      free(help);
+    }
     else
       printf("%s %s\n", PROGRAM, PACKAGE_VERSION);
     state = EP_STATE_UNKNOWN;

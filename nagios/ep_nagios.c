@@ -52,14 +52,15 @@ ep_nagios_print(const char *text, int state)
 }
 
 int
-ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
+ep_nagios_main(int argc, char **argv, const struct ep_probe_kind *kind)
 {
-  const struct ep_probe_kind *kinds[1] = {check->kind};
+  const struct ep_probe_kind *kinds[1] = {kind};
   struct ep_settings          s;
   struct ep_config            cfg;
   struct ep_run_result        result;
   struct ep_err               err = EP_ERR_INIT;
-  const struct ep_check_result *c = &result.checks[check->kind->check];
+  const struct ep_check_result *c = &result.checks[kind->check];
+  char                        program[64];
   char                       *text = NULL;
   int                         state;
   bool                        inited = false;
@@ -68,19 +69,20 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   ep_config_init(&cfg);
   cfg.counted_from = ep_time_now();
   ep_run_result_init(&result);
-  if (ep_nagios_parse(&s, argc, argv, check->kind, &err) != EP_OK) {
-    state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
+  if (ep_nagios_parse(&s, argc, argv, kind, &err) != EP_OK) {
+    state = ep_nagios_unknown(kind->title, kind->name, s.format,
                               err.msg);
     goto done;
   }
   /* As the Monitoring Plugins do: help and version are not a check
    * result, so they exit UNKNOWN. */
   if (s.help || s.version) {
+    snprintf(program, sizeof program, "check_edge_%s", kind->name);
     if (s.help)
-      ep_nagios_help(check->program, check->synopsis, check->usage,
-                     check->own_help, check->examples, check->kind);
+      ep_nagios_help(program, kind->doc->synopsis, kind->doc->usage,
+                     kind->doc->help, kind->doc->examples, kind);
     else
-      printf("%s %s\n", check->program, PACKAGE_VERSION);
+      printf("%s %s\n", program, PACKAGE_VERSION);
     state = EP_STATE_UNKNOWN;
     goto done;
   }
@@ -88,15 +90,15 @@ ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check)
   if (!inited || ep_config_build(&cfg, &s, ep_profile_sections,
                         kinds, 1, &err) != EP_OK ||
       ep_check_run(&cfg, kinds, 1, &result, &err) != EP_OK) {
-    state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
+    state = ep_nagios_unknown(kind->title, kind->name, s.format,
                               err.msg);
     goto done;
   }
   text = cfg.format == EP_FORMAT_JSON
            ? ep_format_json(c, &err)
-           : ep_format_nagios(c, check->kind->title, cfg.verbose, &err);
+           : ep_format_nagios(c, kind->title, cfg.verbose, &err);
   if (!text) {
-    state = ep_nagios_unknown(check->kind->title, check->kind->name, s.format,
+    state = ep_nagios_unknown(kind->title, kind->name, s.format,
                               err.msg);
     goto done;
   }

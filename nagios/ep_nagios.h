@@ -7,17 +7,8 @@
 #include "ep_nagios_cli.h"
 #include "ep_config.h"
 
-struct ep_nagios_check {
-  const char                 *program;  /* "check_edge_dns" */
-  const struct ep_probe_kind *kind;     /* its probe: ep_dns_kind, ... */
-  const char                 *synopsis; /* what the check does, for --help */
-  const char                 *usage;    /* its options in one line */
-  const char                 *own_help; /* its own options, for --help */
-  const char                 *examples; /* command lines and what they do */
-};
-
-/* A single check's main(). */
-int ep_nagios_main(int argc, char **argv, const struct ep_nagios_check *check);
+/* The main() of check_edge_NAME, kind's check alone. */
+int ep_nagios_main(int argc, char **argv, const struct ep_probe_kind *kind);
 
 /* A run that could not happen: one line "EDGE TITLE UNKNOWN - msg", or
  * one JSON document when JSON was asked for.  Returns 3. */

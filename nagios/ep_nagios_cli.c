@@ -99,3 +99,11 @@ ep_nagios_options_help(FILE *out, const struct ep_probe_kind *own)
     fputs(text, out);
   free(text);
 }
+
+char *
+ep_nagios_kind_options_help(const struct ep_probe_kind *own)
+{
+  struct parse p = {NULL, own};
+
+  return ep_argv_kinds_help(ep_profile_sections, shown, &p);
+}

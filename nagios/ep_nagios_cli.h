@@ -20,4 +20,8 @@ enum ep_status ep_nagios_parse(struct ep_settings *s, int argc, char **argv,
 /* The help of the core's options this plugin takes (own as above). */
 void ep_nagios_options_help(FILE *out, const struct ep_probe_kind *own);
 
+/* The help of the kinds' options this plugin takes; free() it (NULL when
+ * out of memory). */
+char *ep_nagios_kind_options_help(const struct ep_probe_kind *own);
+
 #endif

@@ -918,6 +918,7 @@ const struct ep_probe_kind ep_dns_kind = {
   .title = "DNS",
   .check = EP_CHECK_DNS,
   .section = &ep_dns_section,
+  .doc = &ep_dns_doc,
   .configure = dns_configure,
   .create = dns_create,
 };

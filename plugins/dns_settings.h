@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "ep_probe.h"
 #include "ep_schema.h"
 
 struct ep_dns_name {
@@ -28,5 +29,8 @@ extern const struct ep_section ep_dns_section;
 extern const struct ep_option ep_dns_option_expect;
 
 void ep_dns_names_free(struct ep_dns_name *names, size_t n);
+
+/* check_edge_dns's help. */
+extern const struct ep_kind_doc ep_dns_doc;
 
 #endif

@@ -1029,6 +1029,7 @@ const struct ep_probe_kind ep_https_kind = {
   .title = "HTTPS",
   .check = EP_CHECK_HTTPS,
   .section = &ep_https_section,
+  .doc = &ep_https_doc,
   .configure = https_configure,
   .create = https_create,
   .global_init = https_global_init,

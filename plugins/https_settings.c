@@ -38,23 +38,22 @@ check_days(const char *what, const char *value, struct ep_err *err)
 #define BOTH (EP_SCOPE_SINGLE | EP_SCOPE_CHECKLIST)
 const struct ep_option ep_https_option_expect_issuer = {
   .name = "expect-issuer",
-  .arg = "NAME",
+  .arg = "TEXT",
   .key = "ExpectIssuer",
   .scope = BOTH,
   .repeat = true,
-  .help = "an issuer that is not TLS inspection; repeatable",
+  .help = "an issuer the HTTPS chains should have",
   .check = check_issuer};
 const struct ep_option ep_https_option_cert_warning_days = {
   .name = "cert-warning-days",
   .arg = "N",
   .scope = BOTH,
-  .help = "days a certificate must have left (default: profile, 21)",
+  .help = "alert when a certificate of the chain expires within N days",
   .check = check_days};
 const struct ep_option ep_https_option_cert_critical_days = {
   .name = "cert-critical-days",
   .arg = "N",
   .scope = BOTH,
-  .help = "(default: profile, 7)",
   .check = check_days};
 static const struct ep_option *const options[] = {
   &ep_https_option_expect_issuer, &ep_https_option_cert_warning_days,
@@ -63,3 +62,45 @@ static const struct ep_option *const options[] = {
 const struct ep_section ep_https_section = {"https", false,
                                             sizeof(struct ep_https_profile),
                                             fields, options};
+
+/* The check plugin of this kind alone (check_edge_https): what it
+ * does, its usage line, its own options' meaning, examples. */
+const struct ep_kind_doc ep_https_doc = {
+  .synopsis =
+    "fetches https://HOST/ from every HTTPS target of the profile (or -H) at\n"
+    "once: TLS with SNI, the certificate verified and described, any HTTP\n"
+    "status counted as reachable, TLS interception and SNI filtering named",
+  .usage =
+    "[-P PROFILE] [-H HOST[:PORT]]... [--expect-issuer TEXT]...\n"
+    "   [--cacert FILE] [--proxy URL [--proxy-auth-file FILE]]\n"
+    "   [--cert-warning-days N] [--cert-critical-days N] [-w RANGE] [-c RANGE]\n"
+    "   [-t SECONDS] [-I IFACE] [--format nagios|json] [-v]",
+  .help =
+    "Options of this check:\n"
+    " -H, --hostname HOST[:PORT]\n"
+    "    an HTTPS target (port 443); repeatable; replaces the profile's\n"
+    " --expect-issuer TEXT\n"
+    "    a verified chain must have an issuer whose name contains TEXT\n"
+    "    (case-insensitive); repeatable; a chain that does is trusted even\n"
+    "    through a --cacert CA\n"
+    " --cert-warning-days N  --cert-critical-days N\n"
+    "    alert when a certificate of the chain expires within N days\n"
+    "    (profile default 21 and 7)\n"
+    " --cacert FILE   trust this CA bundle instead of the system store\n"
+    " --proxy URL     http:// or https:// proxy (default: the profile's, or\n"
+    "    https_proxy from the environment, its credentials ignored); the\n"
+    "    proxy resolves the targets' names\n"
+    " --proxy-auth-file FILE\n"
+    "    user:password for the proxy (others must not be able to read it);\n"
+    "    or EDGEPROBE_PROXY_AUTH=user:password in the environment\n"
+    " -w/-c apply to each target's total time in seconds (profile default\n"
+    "    1 and 5)\n"
+    " -vvv adds curl's trace to each target, credentials hidden\n",
+  .examples =
+    " check_edge_https\n"
+    "    every HTTPS target of the standard profile at once\n"
+    " check_edge_https --proxy http://proxy.plant.local:3128 \\\n"
+    "     --proxy-auth-file /etc/edgeprobe/proxy.auth\n"
+    "    the same through the plant's proxy\n"
+    " check_edge_https -H api.machinemetrics.com -vv\n"
+    "    one target with its certificate chain described\n"};

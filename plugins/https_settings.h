@@ -3,6 +3,7 @@
 #ifndef HTTPS_SETTINGS_H
 #define HTTPS_SETTINGS_H
 
+#include "ep_probe.h"
 #include "ep_schema.h"
 
 struct ep_https_profile {
@@ -16,5 +17,8 @@ extern const struct ep_section ep_https_section;
 /* --expect-issuer NAME, --cert-warning-days N, --cert-critical-days N. */
 extern const struct ep_option ep_https_option_expect_issuer,
   ep_https_option_cert_warning_days, ep_https_option_cert_critical_days;
+
+/* check_edge_https's help. */
+extern const struct ep_kind_doc ep_https_doc;
 
 #endif

@@ -1134,6 +1134,7 @@ const struct ep_probe_kind ep_nats_kind = {
   .title = "NATS",
   .check = EP_CHECK_NATS,
   .section = &ep_nats_section,
+  .doc = &ep_nats_doc,
   .configure = nats_configure,
   .create = nats_create,
 };

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "ep_probe.h"
 #include "ep_schema.h"
 
 struct ep_nats_profile {
@@ -18,5 +19,8 @@ struct ep_nats_profile {
 extern const struct ep_section ep_nats_section;
 /* --nats-auth-file FILE. */
 extern const struct ep_option ep_nats_option_auth_file;
+
+/* check_edge_nats's help. */
+extern const struct ep_kind_doc ep_nats_doc;
 
 #endif

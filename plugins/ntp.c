@@ -1064,6 +1064,7 @@ const struct ep_probe_kind ep_ntp_kind = {
   .title = "NTP",
   .check = EP_CHECK_NTP,
   .section = &ep_ntp_section,
+  .doc = &ep_ntp_doc,
   .configure = ntp_configure,
   .create = ntp_create,
 };

@@ -30,22 +30,23 @@ const struct ep_option ep_ntp_option_samples = {
   .arg = "N",
   .key = "Samples",
   .scope = BOTH,
-  .help = "exchanges with each address (default: profile, 1)",
+  .help = "NTP samples per address (1 to 8)",
   .check = check_samples};
 const struct ep_option ep_ntp_option_state_dir = {
   .name = "state-dir",
   .arg = "DIR",
   .scope = BOTH,
-  .help = "where each server's last offset is kept between runs, for the drift"};
+  .help = "keep each NTP server's last offset there and report the drift\n"
+          "(ppm) between runs"};
 const struct ep_option ep_ntp_option_drift_warning = {
   .name = "drift-warning",
-  .arg = "PPM",
+  .arg = "RANGE",
   .key = "DriftWarning",
   .scope = BOTH,
-  .help = "thresholds on the drift between runs, in ppm"};
+  .help = "thresholds on the drift, ppm"};
 const struct ep_option ep_ntp_option_drift_critical = {
   .name = "drift-critical",
-  .arg = "PPM",
+  .arg = "RANGE",
   .key = "DriftCritical",
   .scope = BOTH};
 static const struct ep_option *const options[] = {
@@ -55,3 +56,30 @@ static const struct ep_option *const options[] = {
 const struct ep_section ep_ntp_section = {"ntp", false,
                                           sizeof(struct ep_ntp_profile),
                                           fields, options};
+
+/* The check plugin of this kind alone (check_edge_ntp): what it
+ * does, its usage line, its own options' meaning, examples. */
+const struct ep_kind_doc ep_ntp_doc = {
+  .synopsis =
+    "asks each NTP server of the profile (or -H) for the time with SNTP, every\n"
+    "address of a pool name up to 4, and reports this host's clock offset",
+  .usage =
+    "[-P PROFILE] [-H HOST[:PORT]]... [--samples N] [-D ADDR[:PORT]]...\n"
+    "   [--state-dir DIR [--drift-warning RANGE] [--drift-critical RANGE]]\n"
+    "   [-w RANGE] [-c RANGE] [-t SECONDS] [-I IFACE] [--format nagios|json] [-v]",
+  .help =
+    "Options of this check:\n"
+    " -H, --hostname HOST[:PORT]\n"
+    "    an NTP server or pool name (port 123); repeatable; replaces the "
+    "profile's\n"
+    " --samples N    samples per address, 2 s apart (default: profile, 1)\n"
+    " -w/-c apply to the absolute offset in seconds of each server's best\n"
+    "    address (profile default 0.5 and 1).  The offset is the server's\n"
+    "    clock minus this host's: positive means this host is behind.\n",
+  .examples =
+    " check_edge_ntp\n"
+    "    the standard profile's pool servers, every address up to 4 each\n"
+    " check_edge_ntp -H ntp.plant.local -w 0.1 -c 0.5\n"
+    "    the plant's own NTP server, tighter thresholds\n"
+    " check_edge_ntp --state-dir /var/lib/nagios/edgeprobe\n"
+    "    also the drift between runs, in ppm\n"};

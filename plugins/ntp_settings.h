@@ -2,6 +2,7 @@
 #ifndef NTP_SETTINGS_H
 #define NTP_SETTINGS_H
 
+#include "ep_probe.h"
 #include "ep_schema.h"
 
 struct ep_ntp_profile {
@@ -15,5 +16,8 @@ extern const struct ep_section ep_ntp_section;
 /* --samples N, --state-dir DIR, --drift-warning PPM, --drift-critical. */
 extern const struct ep_option ep_ntp_option_samples, ep_ntp_option_state_dir,
   ep_ntp_option_drift_warning, ep_ntp_option_drift_critical;
+
+/* check_edge_ntp's help. */
+extern const struct ep_kind_doc ep_ntp_doc;
 
 #endif

@@ -957,6 +957,7 @@ const struct ep_probe_kind ep_tcp_kind = {
   .title = "MACHINES",
   .check = EP_CHECK_MACHINES,
   .section = &ep_tcp_section,
+  .doc = &ep_tcp_doc,
   .configure = tcp_configure,
   .create = tcp_create,
 };

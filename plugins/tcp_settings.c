@@ -151,16 +151,51 @@ static const struct ep_field fields[] = {
    .decode = decode_machines, .release = release_machines},
   {NULL}};
 
-/* "$.machines" is an array: its one field decodes the whole member. */
 const struct ep_option ep_tcp_option_machine_interface = {
   .name = "machine-interface",
-  .arg = "IFACE",
+  .arg = "IFACE|ADDR",
   .key = "MachineInterface",
   .scope = EP_SCOPE_CHECKLIST,
-  .help = "the machine network's interface (LAN port 1)"};
+  .help = "the machine network's interface (LAN port 1): the machines are\n"
+          "reached from it, and it must be up with a static address\n"
+          "(default: the profile's machine_interface)"};
 static const struct ep_option *const options[] = {
   &ep_tcp_option_machine_interface, NULL};
 
+/* "$.machines" is an array: its one field decodes the whole member. */
 const struct ep_section ep_tcp_section = {"machines", true,
                                           sizeof(struct ep_tcp_profile),
                                           fields, options};
+
+/* The check plugin of this kind alone (check_edge_machines): what it
+ * does, its usage line, its own options' meaning, examples. */
+const struct ep_kind_doc ep_tcp_doc = {
+  .synopsis =
+    "connects to every machine of the profile (or -H) on its protocol's port\n"
+    "from the machine network's interface (-I), all at once, and sends the\n"
+    "protocol's hello where one is standard: Modbus TCP (a read of holding\n"
+    "register 0), OPC UA (HEL), MTConnect agents (GET /probe), MTConnect\n"
+    "adapters (SHDR * PING), EtherNet/IP (ListIdentity); FOCAS, Heidenhain,\n"
+    "M700 and the Moxa serial port are connect only.  With -I, the interface\n"
+    "must be up with a static IPv4 address (a DHCP lease is a WARNING)",
+  .usage =
+    "[-P PROFILE] [-H [NAME=]ADDR:PROTOCOL|PORT]... [-I IFACE]\n"
+    "   [-w RANGE] [-c RANGE] [-t SECONDS] [--format nagios|json] [-v]",
+  .help =
+    "Options of this check:\n"
+    " -H, --hostname [NAME=]ADDR:PROTOCOL  or  [NAME=]ADDR:PORT\n"
+    "    a machine, repeatable, replacing the profile's; PROTOCOL is one of\n"
+    "    allen-bradley-enip, fanuc-focas, mtconnect-adapter, mtconnect-agent,\n"
+    "    haas-serial-moxa, haas-mtconnect, citizen-m700, mitsubishi,\n"
+    "    heidenhain, siemens-opcua, kepware-opcua, bystronic-opcua,\n"
+    "    fanuc-robot-opcua, modbus-tcp (an IPv6 ADDR in brackets)\n"
+    " -I, --interface IFACE|ADDR\n"
+    "    the machine network's interface (LAN port 1); default: the\n"
+    "    profile's machine_interface, else as the routing table says\n"
+    " -w/-c apply to each machine's connect time in seconds (default none)\n",
+  .examples =
+    " check_edge_machines -I eno1\n"
+    "    the profile's machines, from eno1, whose address must be static\n"
+    " check_edge_machines -H haas-vf2=10.20.0.31:haas-mtconnect \\\n"
+    "     -H press-4=10.20.0.40:modbus-tcp\n"
+    "    two machines, by name\n"};

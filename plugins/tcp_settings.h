@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "ep_probe.h"
 #include "ep_schema.h"
 
 struct ep_machine {
@@ -33,5 +34,8 @@ unsigned ep_machine_protocol_port(const char *protocol);
 /* The table's name of protocol (an older name mapped to today's), or NULL
  * when unknown. */
 const char *ep_machine_protocol_name(const char *protocol);
+
+/* check_edge_machines's help. */
+extern const struct ep_kind_doc ep_tcp_doc;
 
 #endif

@@ -125,3 +125,9 @@ agentx_options_help(void)
 {
   return ep_argv_help(ep_core_options, shown, NULL);
 }
+
+char *
+agentx_kind_options_help(void)
+{
+  return ep_argv_kinds_help(ep_profile_sections, shown, NULL);
+}

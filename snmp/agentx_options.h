@@ -27,4 +27,7 @@ enum ep_status agentx_options_parse(struct ep_settings *s,
  * (NULL when out of memory). */
 char *agentx_options_help(void);
 
+/* The help of the kinds' options it takes, as check_edge has them. */
+char *agentx_kind_options_help(void);
+
 #endif

@@ -35,6 +35,7 @@ static void
 usage_text(void)
 {
   char *shared = agentx_options_help();
+  char *kinds = agentx_kind_options_help();
 
   printf("%s %s - an AgentX subagent of snmpd serving EDGEPROBE-MIB: the\n"
          "whole network checklist of the profile, run every interval, one\n"
@@ -56,18 +57,16 @@ usage_text(void)
          "                           (default 64, the public pool's\n"
          "                           politeness); runs between show the\n"
          "                           last answers\n"
-         " --samples N  --nats-auth-file FILE  --expect-issuer TEXT\n"
-         " --cert-warning-days N  --cert-critical-days N\n"
-         " --state-dir DIR  --drift-warning RANGE  --drift-critical RANGE\n"
-         " --machine-interface IFACE|ADDR\n"
-         "                           as check_edge has them (without\n"
-         "                           --state-dir, NTP offsets are kept in\n"
-         "                           memory for the drift)\n\n"
+         "%s"
+         "    as check_edge has them (without --state-dir, NTP offsets are\n"
+         "    kept in memory for the drift)\n\n"
          "Options of every edgeprobe check:\n%s\n"
          "The deadline of a run is the profile's timeout or -t, and at most\n"
          "0.8 of the interval when -t is not given.  On SIGTERM or SIGINT\n"
          "it leaves snmpd at once and ends when a run under way has ended.\n",
-         PROGRAM, PACKAGE_VERSION, PROGRAM, shared ? shared : "");
+         PROGRAM, PACKAGE_VERSION, PROGRAM, kinds ? kinds : "",
+         shared ? shared : "");
+  free(kinds);
   free(shared);
 }
 

@@ -194,29 +194,56 @@ help_lines(struct ep_buf *b, const char *help)
   return rc;
 }
 
-char *
-ep_argv_help(const struct ep_option *const *opts,
-             bool (*shown)(const void *ctx, const struct ep_option *o),
-             const void *ctx)
+static enum ep_status
+add_help(struct ep_buf *b, const struct ep_option *const *opts,
+         bool (*shown)(const void *ctx, const struct ep_option *o),
+         const void *ctx)
 {
-  struct ep_buf  b;
   enum ep_status rc = EP_OK;
 
-  ep_buf_init(&b, 64 * 1024);
-  for (; rc == EP_OK && *opts; opts++) {
+  for (; rc == EP_OK && opts && *opts; opts++) {
     const struct ep_option *o = *opts;
 
     if (!shown(ctx, o))
       continue;
     if (o->letter)
-      rc = ep_buf_printf(&b, " -%c, --%s", o->letter, o->name);
+      rc = ep_buf_printf(b, " -%c, --%s", o->letter, o->name);
     else
-      rc = ep_buf_printf(&b, " --%s", o->name);
+      rc = ep_buf_printf(b, " --%s", o->name);
     if (rc == EP_OK)
-      rc = ep_buf_printf(&b, "%s%s\n", o->arg ? " " : "", o->arg ? o->arg : "");
+      rc = ep_buf_printf(b, "%s%s\n", o->arg ? " " : "", o->arg ? o->arg : "");
     if (rc == EP_OK)
-      rc = help_lines(&b, o->help);
+      rc = help_lines(b, o->help);
   }
+  return rc;
+}
+
+char *
+ep_argv_help(const struct ep_option *const *opts,
+             bool (*shown)(const void *ctx, const struct ep_option *o),
+             const void *ctx)
+{
+  struct ep_buf b;
+
+  ep_buf_init(&b, 64 * 1024);
+  if (add_help(&b, opts, shown, ctx) != EP_OK) {
+    ep_buf_cleanup(&b);
+    return NULL;
+  }
+  return ep_buf_steal(&b);
+}
+
+char *
+ep_argv_kinds_help(const struct ep_section *const *sections,
+                   bool (*shown)(const void *ctx, const struct ep_option *o),
+                   const void *ctx)
+{
+  struct ep_buf  b;
+  enum ep_status rc = EP_OK;
+
+  ep_buf_init(&b, 64 * 1024);
+  for (; rc == EP_OK && *sections; sections++)
+    rc = add_help(&b, (*sections)->options, shown, ctx);
   if (rc != EP_OK) {
     ep_buf_cleanup(&b);
     return NULL;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "ep_options.h"
+#include "ep_schema.h"
 
 /* Takes one option given: what is how messages name it ("-a",
  * "--samples"), value its argument ("" for an option without one). */
@@ -31,5 +32,13 @@ enum ep_status ep_argv_parse(int argc, char **argv,
 char *ep_argv_help(const struct ep_option *const *opts,
                    bool (*shown)(const void *ctx, const struct ep_option *o),
                    const void *ctx);
+
+/* The same over the options of every kind's declarations (sections,
+ * NULL-terminated): what a front end running the whole checklist lists
+ * as the kinds' options. */
+char *ep_argv_kinds_help(const struct ep_section *const *sections,
+                         bool (*shown)(const void *ctx,
+                                       const struct ep_option *o),
+                         const void *ctx);
 
 #endif

@@ -370,6 +370,7 @@ static const struct ep_option opt_verbose = {
   .name = "verbose",
   .letter = 'v',
   .scope = BOTH,
+  .help = "every target, under its item (-vv: with details)",
   .apply = apply_verbose};
 static const struct ep_option opt_help = {
   .name = "help",

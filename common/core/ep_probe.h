@@ -41,6 +41,12 @@ struct ep_probe {
   void                      *ctx;
 };
 
+/* A kind's check run alone, for its check plugin's --help: what it does,
+ * a usage line, what its own options mean, examples. */
+struct ep_kind_doc {
+  const char *synopsis, *usage, *help, *examples;
+};
+
 /* A kind of probe, as a front end sees it: what it is called, what it
  * takes from a profile and the settings, how its probe is made, and what
  * it needs set up once per process.  Each probe's file defines its own
@@ -52,7 +58,8 @@ struct ep_probe_kind {
   int         check; /* enum ep_check_kind */
   /* Its part of a profile (also listed in every front end's sections,
    * so that a single check reads the whole profile). */
-  const struct ep_section *section;
+  const struct ep_section  *section;
+  const struct ep_kind_doc *doc;
   /* Takes its part of the profile and the settings into cfg: targets,
    * thresholds, files; sets cfg->checks[check].wanted when there is
    * something to check.  only: this check runs alone, so the settings'
