@@ -4,9 +4,10 @@
 # in the namespace: the tables read with snmpwalk and snmpget and their
 # values asserted (the DNS time through a 300 ms relay, the offset of a
 # chronyd +3 s, certificate days, ...); the subagent runs as nobody;
-# snmptrapd receives edgeProbeStateChange when NATS stops mid-run; snmpd
-# restarted, the subagent reattaches; daemon mode with a pidfile; bad
-# options refused.
+# snmptrapd receives edgeProbeStateChange when NATS stops mid-run; the
+# master's sysORTable lists the module while the subagent is attached;
+# snmpd restarted, the subagent reattaches; daemon mode with a pidfile;
+# bad options refused.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 ep_setup
 snmp_setup
@@ -129,6 +130,25 @@ case "$v" in *"Authentication failure"* | *"uthentication"*) pass "v3 with a wro
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$agentx_pid/status")
 [ "$uid" = "$(id -u nobody)" ] && pass "the subagent runs as nobody (uid $uid)" || fail "uid '$uid'"
 
+echo "# sysORTable on the master: the subagent's row, the module's identity"
+SYSOR=.1.3.6.1.2.1.1.9.1
+SYSOR_DESCR="The edgeprobe MIB module: an edge gateway's network checks."
+# sysor_descr: the sysORDescr of the master's sysORTable row whose sysORID
+# is edgeProbeMIB, or nothing; the whole table, numeric, in $TMP/sysor.
+sysor_descr() {
+  snmp snmpwalk -On "$SYSOR" >"$TMP/sysor" 2>&1
+  awk -v ours="OID: .$EP_MIB" -v ids="$SYSOR.2." -v descrs="$SYSOR.3." '
+    { value = substr($0, length($1) + 4); row = $1; sub(/.*\./, "", row) }
+    index($1, ids) == 1 && value == ours { found = row }
+    index($1, descrs) == 1 { sub(/^STRING: "/, "", value); sub(/"$/, "", value); descr[row] = value }
+    END { if (found != "") print descr[found] }' "$TMP/sysor"
+}
+# sysor_snmpd_rows: snmpd's own rows are there (snmpMIB's): the walk worked.
+sysor_snmpd_rows() { grep -q "= OID: \.1\.3\.6\.1\.6\.3\.1$" "$TMP/sysor"; }
+v=$(sysor_descr)
+[ "$v" = "$SYSOR_DESCR" ] && pass "sysORTable: sysORID .$EP_MIB (edgeProbeMIB), sysORDescr '$v'" ||
+  fail "sysORTable has no row of ours: $(cat "$TMP/sysor")"
+
 echo "# 4 s later (the drift's shortest interval): the drift, from offsets kept in memory"
 # A run within 4 s of the offset kept reports none: with -i 2, every
 # other run has one.
@@ -199,7 +219,15 @@ t1=$(date +%s.%N)
 case "$v" in ok | warning | critical) pass "answered again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after snmpd restarted: epOverallState.0 = $v" ;;
   *) fail "no answer after snmpd restarted: '$v'; $(tail -n 5 "$TMP/agentx.log")" ;; esac
 kill -0 "$agentx_pid" && pass "the same subagent, unprivileged, reconnected" || fail "the subagent died"
+# The row comes back with the session: the subagent sends it again.
+i=0
+while [ $i -lt 50 ] && [ "$(sysor_descr)" != "$SYSOR_DESCR" ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(sysor_descr)" = "$SYSOR_DESCR" ] && pass "sysORTable of the new snmpd: our row again" ||
+  fail "sysORTable after the restart: $(cat "$TMP/sysor")"
 stop_agentx && pass "SIGTERM: exit 0"
+v=$(sysor_descr)
+[ -z "$v" ] && sysor_snmpd_rows && pass "sysORTable once it stopped: snmpd's own rows, ours gone" ||
+  fail "sysORTable once the subagent stopped: $(cat "$TMP/sysor")"
 
 echo "# as a daemon with a pidfile"
 mkdir -p "$TMP/run"
