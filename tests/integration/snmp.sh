@@ -6,8 +6,9 @@
 # chronyd +3 s, certificate days, ...); the subagent runs as nobody;
 # snmptrapd receives edgeProbeStateChange when NATS stops mid-run; the
 # master's sysORTable lists the module while the subagent is attached;
-# snmpd restarted, the subagent reattaches; daemon mode with a pidfile;
-# bad options refused.
+# over the NOC's view, snmpwalk, snmpbulkwalk and snmptable of each table
+# end cleanly; snmpd restarted, the subagent reattaches; daemon mode with
+# a pidfile; bad options refused.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 ep_setup
 snmp_setup
@@ -148,6 +149,73 @@ sysor_snmpd_rows() { grep -q "= OID: \.1\.3\.6\.1\.6\.3\.1$" "$TMP/sysor"; }
 v=$(sysor_descr)
 [ "$v" = "$SYSOR_DESCR" ] && pass "sysORTable: sysORID .$EP_MIB (edgeProbeMIB), sysORDescr '$v'" ||
   fail "sysORTable has no row of ours: $(cat "$TMP/sysor")"
+
+echo "# the README's view for the NOC: walks and table reads end cleanly"
+# noc OP ARGS...: a client of the NOC's, over the view (community plant-noc).
+noc() {
+  _op=$1
+  shift
+  ns "$_op" -v2c -c plant-noc -t 2 -r 0 -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 "$@"
+}
+# unclean FILE: net-snmp's words for a walk or read that did not end
+# cleanly (endOfMibView, an error status, a walk going backwards).
+unclean() {
+  grep -E "No more variables left in this MIB View|Error in packet|OID not increasing|No Such (Object|Instance)|Timeout" "$1"
+}
+# walk_cleanly WHAT ROOT-PREFIX MIN COMMAND...: exit 0, at least MIN
+# lines, each an instance under ROOT-PREFIX, nothing unclean.
+walk_cleanly() {
+  _what=$1 _prefix=$2 _min=$3
+  shift 3
+  "$@" >"$TMP/noc" 2>&1
+  _rc=$?
+  _n=$(wc -l <"$TMP/noc")
+  if [ $_rc = 0 ] && [ "$_n" -ge "$_min" ] && [ -z "$(unclean "$TMP/noc")" ] &&
+    [ "$(grep -c "^$_prefix" "$TMP/noc")" = "$_n" ]; then
+    pass "$_what: exit 0, $_n instances, ends on its last: $(tail -n 1 "$TMP/noc" | cut -d' ' -f1)"
+  else
+    fail "$_what: exit $_rc, $_n lines: $(tail -n 3 "$TMP/noc")"
+  fi
+}
+walk_cleanly "snmpwalk of edgeProbeMIB over the view" EDGEPROBE-MIB:: 40 noc snmpwalk EDGEPROBE-MIB::edgeProbeMIB
+walk_cleanly "snmpbulkwalk of edgeProbeMIB over the view" EDGEPROBE-MIB:: 40 noc snmpbulkwalk EDGEPROBE-MIB::edgeProbeMIB
+walk_cleanly "SNMPv3 (noc, authPriv) snmpbulkwalk of edgeProbeMIB over the view" EDGEPROBE-MIB:: 40 \
+  ns snmpbulkwalk -v3 -l authPriv -u noc -a SHA -A noc-secret-1 -x AES -X noc-secret-1 -t 2 -r 0 \
+  -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 EDGEPROBE-MIB::edgeProbeMIB
+# Without an OID the clients walk mib-2: the view's system group, where
+# the NOC finds the device and sysORTable.
+walk_cleanly "snmpwalk with no OID (mib-2) over the view" SNMPv2-SMI::mib-2.1. 20 noc snmpwalk
+grep -qF "\"$SYSOR_DESCR\"" "$TMP/noc" && pass "(and it shows sysORTable's row of ours)" ||
+  fail "snmpwalk of mib-2 over the view: no row of ours in sysORTable"
+walk_cleanly "snmpbulkwalk with no OID (mib-2) over the view" SNMPv2-SMI::mib-2.1. 20 noc snmpbulkwalk
+# The same check on a view of the module alone (the README's view before):
+# there a walk can only end on endOfMibView, which the check must see.
+ns snmpwalk -v2c -c module-only -t 2 -r 0 -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 \
+  EDGEPROBE-MIB::edgeProbeMIB >"$TMP/noc" 2>&1
+unclean "$TMP/noc" | grep -q "No more variables left in this MIB View" &&
+  pass "(over the module alone, the walk ends on endOfMibView: $(unclean "$TMP/noc" | cut -d' ' -f1))" ||
+  fail "over the module alone, no endOfMibView: the check above proves nothing: $(tail -n 2 "$TMP/noc")"
+# snmptable TABLE ROWS: over the view, by GETBULK and by GETNEXT (-CB),
+# exit 0, ROWS rows, nothing unclean.
+table_cleanly() {
+  for _how in "" -CB; do
+    # shellcheck disable=SC2086
+    noc snmptable $_how -Cf '|' -CH "EDGEPROBE-MIB::$1" >"$TMP/noc" 2>&1
+    _rc=$?
+    _rows=$(grep -c '|' "$TMP/noc")
+    if [ $_rc = 0 ] && [ -z "$(unclean "$TMP/noc")" ] && [ "$_rows" = "$2" ] &&
+      { [ "$2" != 0 ] || [ "$(cat "$TMP/noc")" = "EDGEPROBE-MIB::$1: No entries" ]; }; then
+      pass "snmptable ${_how:+$_how }$1: exit 0, rows: $_rows"
+    else
+      fail "snmptable ${_how:+$_how }$1: exit $_rc, rows: $_rows, expected $2: $(cat "$TMP/noc")"
+    fi
+  done
+}
+table_cleanly epDnsTable 3
+table_cleanly epNtpTable 1
+table_cleanly epHttpsTable 1
+table_cleanly epNatsTable 1
+table_cleanly epMachineTable 0
 
 echo "# 4 s later (the drift's shortest interval): the drift, from offsets kept in memory"
 # A run within 4 s of the offset kept reports none: with -i 2, every
