@@ -45,7 +45,11 @@ code=$(sed -n 's/^#define EP_MIB_ROOT \(.*\)$/\1/p' "$EP_SRCDIR/snmp/ep_snmp_vie
 [ "$root" = ".$code" ] && [ "$root" = .1.3.6.1.4.1.8072.9999.7422 ] &&
   pass "the MIB's root and the code's are one: $root (netSnmpExperimental.7422)" ||
   fail "MIB root '$root', code '$code'"
+# epDnsNeededBy came after epDnsResponseTime: the older columns kept
+# their numbers.
 for o in epNtpOffset.1:.1.3.6.1.4.1.8072.9999.7422.1.3.1.7.1 \
+  epDnsResponseTime.1:.1.3.6.1.4.1.8072.9999.7422.1.2.1.7.1 \
+  epDnsNeededBy.1:.1.3.6.1.4.1.8072.9999.7422.1.2.1.8.1 \
   edgeProbeStateChange:.1.3.6.1.4.1.8072.9999.7422.0.1 \
   epNotifyCheck.0:.1.3.6.1.4.1.8072.9999.7422.1.6.1.0 \
   epRuns.0:.1.3.6.1.4.1.8072.9999.7422.1.1.8.0; do

@@ -7,8 +7,9 @@
 # snmptrapd receives edgeProbeStateChange when NATS stops mid-run; the
 # master's sysORTable lists the module while the subagent is attached;
 # over the NOC's view, snmpwalk, snmpbulkwalk and snmptable of each table
-# end cleanly; snmpd restarted, the subagent reattaches; daemon mode with
-# a pidfile; bad options refused.
+# end cleanly; snmptable shows which checks need each DNS name; snmpd
+# restarted, the subagent reattaches; daemon mode with a pidfile; bad
+# options refused.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 ep_setup
 snmp_setup
@@ -216,6 +217,14 @@ table_cleanly epNtpTable 1
 table_cleanly epHttpsTable 1
 table_cleanly epNatsTable 1
 table_cleanly epMachineTable 0
+
+echo "# epDnsNeededBy: which checks need each DNS row's name (snmptable)"
+noc snmptable -Cf '|' -Cb EDGEPROBE-MIB::epDnsTable >"$TMP/dnstable" 2>&1
+sed 's/^/#   /' "$TMP/dnstable"
+# The last column, by its header: target and NeededBy of each row.
+needed=$(awk -F'|' '$1 == "Target" { ok = $NF == "NeededBy"; next } ok && NF > 1 { printf "%s=%s ", $1, $NF }' "$TMP/dnstable")
+[ "$needed" = "api.example.com=dns good.example=dns,https ntp.example=ntp " ] &&
+  pass "epDnsNeededBy, the table's last column: $needed" || fail "epDnsNeededBy: '$needed'"
 
 echo "# 4 s later (the drift's shortest interval): the drift, from offsets kept in memory"
 # A run within 4 s of the offset kept reports none: with -i 2, every
