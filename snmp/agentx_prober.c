@@ -127,7 +127,8 @@ probe_once(struct agentx_prober *p)
   struct ep_err              err = EP_ERR_INIT;
   struct ep_snmp_view_input  in = {.version = PACKAGE_VERSION,
                                    .profile = p->profile_name,
-                                   .interval = p->interval};
+                                   .interval = p->interval,
+                                   .source_profile = p->cfg->profile};
   const struct ep_probe_kind *kinds[EP_CHECK_KINDS + 1];
   struct timespec            now;
   bool                       have_checklist = false;

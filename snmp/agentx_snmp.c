@@ -11,6 +11,8 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_sysORTable.h>
+#include <net-snmp/agent/sysORTable.h>
 
 #include "agentx_snmp.h"
 
@@ -26,6 +28,11 @@ static struct {
 
 /* snmpTrapOID.0 (RFC 3418). */
 static const oid trap_oid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
+
+/* Our row of the master's sysORTable (RFC 3418), as net-snmp's own
+ * modules list theirs: sysORID the module's identity, edgeProbeMIB. */
+#define SYSOR_DESCR                                                            \
+  "The edgeprobe MIB module: an edge gateway's network checks."
 
 static void
 set_value(netsnmp_variable_list *vb, const struct ep_snmp_value *v)
@@ -177,6 +184,7 @@ agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
                   struct ep_err *err)
 {
   oid                           objects[EP_MIB_ROOT_LEN + 1];
+  oid                           module[EP_MIB_ROOT_LEN];
   netsnmp_handler_registration *reg;
 
   if (foreground)
@@ -210,6 +218,13 @@ agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
                                             HANDLER_CAN_RONLY);
   if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)
     return ep_err_set(err, EP_ELIB, "net-snmp: cannot register the MIB");
+  /* Before init_snmp(), which connects: the subagent hands snmpd every
+   * sysORTable entry it holds when it connects, and again when it
+   * reattaches after an snmpd restart. */
+  memcpy(module, ep_mib_root, sizeof ep_mib_root);
+  if (register_sysORTable(module, OID_LENGTH(module), SYSOR_DESCR) !=
+      SYS_ORTABLE_REGISTERED_OK)
+    return ep_err_set(err, EP_ELIB, "net-snmp: cannot register in sysORTable");
   init_snmp(NAME);
   if (register_readfd(wake_fd, on_wake, NULL) != 0)
     return ep_err_set(err, EP_ELIB, "net-snmp: cannot watch the wake pipe");
@@ -227,7 +242,13 @@ agentx_snmp_loop(void)
 void
 agentx_snmp_stop(void)
 {
+  oid module[EP_MIB_ROOT_LEN];
+
   unregister_readfd(agent.wake_fd);
+  /* While the session is open, so that snmpd hears it (removeAgentCaps)
+   * rather than only finding the session gone. */
+  memcpy(module, ep_mib_root, sizeof ep_mib_root);
+  unregister_sysORTable(module, OID_LENGTH(module));
   /* Closing the session first: snmpd stops sending us requests that
    * would wait for the probe thread's last run to end. */
   snmp_shutdown(NAME);

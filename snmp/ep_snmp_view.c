@@ -1,9 +1,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "dns.h"
 #include "ep_snmp_view.h"
 
 const ep_oid ep_mib_root[EP_MIB_ROOT_LEN] = {EP_MIB_ROOT};
@@ -68,15 +71,46 @@ enum row_column {
   COLUMN_FIRST_FIGURE
 };
 
+/* epDnsNeededBy: added after epDnsResponseTime, so that no column
+ * released before it changed its number. */
+#define COLUMN_DNS_NEEDED_BY (COLUMN_FIRST_FIGURE + 1)
+
+/* Where the dns check's names come from (ep_dns_collect_names), in the
+ * order epDnsNeededBy names them: each kind's part of the profile, by
+ * its member ("dns" its own list; "ntp", "https", "nats" the hosts they
+ * need resolved), then the host of the proxy the https check goes
+ * through. */
+struct name_source {
+  const char         *label; /* "https" */
+  struct ep_dns_name *names;
+  size_t              n;
+};
+
+struct name_sources {
+  struct name_source *v;
+  size_t              n;
+};
+
+#define ROWS_MAX 65535 /* an index is an Unsigned32 (1..65535) */
 #define INTEGER32_MIN (-2147483648.0)
 #define INTEGER32_MAX 2147483647.0
 #define UNSIGNED32_MAX 4294967295.0
 
 struct builder {
-  struct ep_snmp_view *view;
-  size_t               cap;
-  enum ep_status       rc;
+  struct ep_snmp_view       *view;
+  size_t                     cap;
+  enum ep_status             rc;
+  const struct name_sources *sources; /* NULL: no epDnsNeededBy */
 };
+
+/* The number of table k's last column. */
+static ep_oid
+last_column(enum ep_check_kind k)
+{
+  if (k == EP_CHECK_DNS)
+    return COLUMN_DNS_NEEDED_BY;
+  return COLUMN_FIRST_FIGURE + tables[k].n_columns - 1;
+}
 
 /* A new instance root.1.a.b.c (c and d when not 0 too). */
 static struct ep_snmp_value *
@@ -152,6 +186,78 @@ add_date(struct builder *b, const ep_oid *sub, size_t n_sub,
 
   ep_snmp_date(t, date);
   add_octets(b, sub, n_sub, date, sizeof date);
+}
+
+/* The names of one source: the dns check's own function on a profile
+ * holding that source alone (its lists borrowed from the real one, never
+ * freed), so that an entry (a URL, HOST:PORT, a literal address) becomes
+ * a name here exactly as it does there. */
+static enum ep_status
+collect_source(struct name_sources *s, const char *label,
+               const struct ep_profile *alone)
+{
+  struct name_source *source = &s->v[s->n++];
+
+  source->label = label;
+  return ep_dns_collect_names(alone, &source->names, &source->n, NULL);
+}
+
+static enum ep_status
+collect_sources(struct name_sources *s, const struct ep_profile *p)
+{
+  struct ep_profile one;
+  size_t            n_sections = 0, i;
+
+  while (p->sections && p->sections[n_sections])
+    n_sections++;
+  s->n = 0;
+  if (!(s->v = calloc(n_sections + 1, sizeof *s->v)))
+    return EP_ENOMEM;
+  for (i = 0; i < n_sections; i++) {
+    const struct ep_section *section[] = {p->sections[i], NULL};
+
+    memset(&one, 0, sizeof one);
+    one.sections = section;
+    one.parts = &p->parts[i];
+    if (collect_source(s, p->sections[i]->member, &one) != EP_OK)
+      return EP_ENOMEM;
+  }
+  memset(&one, 0, sizeof one);
+  one.proxy.url = p->proxy.url;
+  return collect_source(s, "proxy", &one);
+}
+
+static void
+free_sources(struct name_sources *s)
+{
+  size_t i;
+
+  for (i = 0; i < s->n; i++)
+    ep_dns_names_free(s->v[i].names, s->v[i].n);
+  free(s->v);
+}
+
+/* "https,nats": every source of name (compared as DNS compares names,
+ * without case), in source order, whole labels only; "" for none.  Its
+ * length. */
+static size_t
+needed_by(const struct name_sources *s, const char *name,
+          char out[EP_MIB_TEXT_MAX])
+{
+  size_t i, j, len = 0;
+  int    n;
+
+  for (i = 0; i < s->n; i++)
+    for (j = 0; j < s->v[i].n; j++)
+      if (strcasecmp(s->v[i].names[j].name, name) == 0) {
+        n = snprintf(out + len, EP_MIB_TEXT_MAX - len, "%s%s",
+                     len ? "," : "", s->v[i].label);
+        if (n < 0 || (size_t)n >= EP_MIB_TEXT_MAX - len)
+          return len;
+        len += (size_t)n;
+        break;
+      }
+  return len;
 }
 
 size_t
@@ -250,8 +356,7 @@ add_column(struct builder *b, const struct ep_snmp_view_input *in,
   const ep_oid                  table = tables[k].table;
   size_t                        i;
 
-  /* An index is an Unsigned32 (1..65535). */
-  for (i = 0; i < r->n_targets && i < 65535; i++) {
+  for (i = 0; i < r->n_targets && i < ROWS_MAX; i++) {
     const struct ep_target_result *t = &r->targets[i];
     const ep_oid                   sub[] = {table, 1, column, i + 1};
     const struct ep_state_entry   *e;
@@ -289,6 +394,25 @@ add_column(struct builder *b, const struct ep_snmp_view_input *in,
                      instance));
         break;
     }
+  }
+}
+
+/* epDnsNeededBy, every row. */
+static void
+add_needed_by(struct builder *b, const struct ep_snmp_view_input *in)
+{
+  const struct ep_check_result *r = &in->run->checks[EP_CHECK_DNS];
+  const ep_oid                  table = tables[EP_CHECK_DNS].table;
+  char                          label[EP_MIB_TEXT_MAX];
+  size_t                        i;
+
+  if (!b->sources)
+    return; /* absent: nothing says */
+  for (i = 0; i < r->n_targets && i < ROWS_MAX; i++) {
+    const ep_oid sub[] = {table, 1, COLUMN_DNS_NEEDED_BY, i + 1};
+
+    add_octets(b, sub, 4, label,
+               needed_by(b->sources, r->targets[i].name, label));
   }
 }
 
@@ -330,20 +454,30 @@ enum ep_status
 ep_snmp_view_build(struct ep_snmp_view *view,
                    const struct ep_snmp_view_input *in, struct ep_err *err)
 {
-  struct builder b = {view, 0, EP_OK};
-  size_t         k;
-  ep_oid         c;
+  struct builder      b = {view, 0, EP_OK, NULL};
+  struct name_sources sources = {NULL, 0};
+  const bool          have_sources = in->run && in->source_profile;
+  size_t              k;
+  ep_oid              c;
 
   view->v = NULL;
   view->n = 0;
+  if (have_sources) {
+    b.rc = collect_sources(&sources, in->source_profile);
+    b.sources = &sources;
+  }
   add_general(&b, in);
   for (k = 0; in->run && k < EP_CHECK_KINDS; k++) {
     if (!in->run->checks[k].ran)
       continue;
-    for (c = COLUMN_TARGET; c < COLUMN_FIRST_FIGURE + tables[k].n_columns;
-         c++)
-      add_column(&b, in, (enum ep_check_kind)k, c);
+    for (c = COLUMN_TARGET; c <= last_column((enum ep_check_kind)k); c++)
+      if (k == EP_CHECK_DNS && c == COLUMN_DNS_NEEDED_BY)
+        add_needed_by(&b, in);
+      else
+        add_column(&b, in, (enum ep_check_kind)k, c);
   }
+  if (have_sources)
+    free_sources(&sources);
   if (b.rc != EP_OK) {
     ep_snmp_view_free(view);
     return ep_err_set(err, b.rc, "out of memory building the SNMP view");
@@ -430,6 +564,6 @@ ep_snmp_is_object(const ep_oid *oid, size_t len)
     if (oid[at] == tables[k].table)
       return len >= at + 4 && oid[at + 1] == 1 &&
              oid[at + 2] >= COLUMN_TARGET &&
-             oid[at + 2] < COLUMN_FIRST_FIGURE + tables[k].n_columns;
+             oid[at + 2] <= last_column((enum ep_check_kind)k);
   return false;
 }

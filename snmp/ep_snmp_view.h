@@ -92,6 +92,9 @@ struct ep_snmp_view_input {
   const struct ep_state_memory *states;
   /* When the last run could not happen: its reason, as the root cause. */
   const char                   *failure;
+  /* The profile the run's checks came from: it says which checks need
+   * each DNS row's name (epDnsNeededBy).  NULL: that column is absent. */
+  const struct ep_profile      *source_profile;
 };
 
 /* Fills view (empty or freed) from in, sorted by OID.  EP_ENOMEM. */

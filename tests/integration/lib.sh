@@ -717,8 +717,10 @@ snmp_setup() {
 
 # start_snmpd [TRAP-PORT]: snmpd in the namespace, the AgentX master on
 # $AGENTX_SOCKET, SNMP on udp:127.0.0.1:161 with the community "public"
-# and the v3 user "noc" (SHA/AES, "noc-secret-1"); notifications to
-# snmptrapd on TRAP-PORT when given.
+# (everything), and the NOC's view "edgeprobe" for the community
+# "plant-noc" and the v3 user "noc" (SHA/AES, "noc-secret-1"); the module
+# alone for the community "module-only"; notifications to snmptrapd on
+# TRAP-PORT when given.
 start_snmpd() {
   cat >"$TMP/snmpd.conf" <<CONF
 [snmp] mibs :
@@ -728,8 +730,14 @@ agentXSocket $AGENTX_SOCKET
 agentXPerms 0660 0711 nobody nogroup
 agentaddress udp:127.0.0.1:161
 rocommunity public 127.0.0.1
+view edgeprobe included .1.3.6.1.2.1.1
+view edgeprobe included .$EP_MIB
+view edgeprobe included .1.3.6.1.6.3.10.2.1
+rocommunity plant-noc 127.0.0.1 -V edgeprobe
+view moduleonly included .$EP_MIB
+rocommunity module-only 127.0.0.1 -V moduleonly
 createUser noc SHA noc-secret-1 AES noc-secret-1
-rouser noc priv
+rouser noc priv -V edgeprobe
 CONF
   [ -n "${1:-}" ] && echo "trap2sink 127.0.0.1:$1 public" >>"$TMP/snmpd.conf"
   mkdir -p "$TMP/snmpd-state"

@@ -4,7 +4,10 @@
 # in the namespace: the tables read with snmpwalk and snmpget and their
 # values asserted (the DNS time through a 300 ms relay, the offset of a
 # chronyd +3 s, certificate days, ...); the subagent runs as nobody;
-# snmptrapd receives edgeProbeStateChange when NATS stops mid-run; snmpd
+# snmptrapd receives edgeProbeStateChange when NATS stops mid-run; the
+# master's sysORTable lists the module while the subagent is attached;
+# over the NOC's view, snmpwalk, snmpbulkwalk and snmptable of each table
+# end cleanly; snmptable shows which checks need each DNS name; snmpd
 # restarted, the subagent reattaches; daemon mode with a pidfile; bad
 # options refused.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
@@ -129,6 +132,100 @@ case "$v" in *"Authentication failure"* | *"uthentication"*) pass "v3 with a wro
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$agentx_pid/status")
 [ "$uid" = "$(id -u nobody)" ] && pass "the subagent runs as nobody (uid $uid)" || fail "uid '$uid'"
 
+echo "# sysORTable on the master: the subagent's row, the module's identity"
+SYSOR=.1.3.6.1.2.1.1.9.1
+SYSOR_DESCR="The edgeprobe MIB module: an edge gateway's network checks."
+# sysor_descr: the sysORDescr of the master's sysORTable row whose sysORID
+# is edgeProbeMIB, or nothing; the whole table, numeric, in $TMP/sysor.
+sysor_descr() {
+  snmp snmpwalk -On "$SYSOR" >"$TMP/sysor" 2>&1
+  awk -v ours="OID: .$EP_MIB" -v ids="$SYSOR.2." -v descrs="$SYSOR.3." '
+    { value = substr($0, length($1) + 4); row = $1; sub(/.*\./, "", row) }
+    index($1, ids) == 1 && value == ours { found = row }
+    index($1, descrs) == 1 { sub(/^STRING: "/, "", value); sub(/"$/, "", value); descr[row] = value }
+    END { if (found != "") print descr[found] }' "$TMP/sysor"
+}
+# sysor_snmpd_rows: snmpd's own rows are there (snmpMIB's): the walk worked.
+sysor_snmpd_rows() { grep -q "= OID: \.1\.3\.6\.1\.6\.3\.1$" "$TMP/sysor"; }
+v=$(sysor_descr)
+[ "$v" = "$SYSOR_DESCR" ] && pass "sysORTable: sysORID .$EP_MIB (edgeProbeMIB), sysORDescr '$v'" ||
+  fail "sysORTable has no row of ours: $(cat "$TMP/sysor")"
+
+echo "# the README's view for the NOC: walks and table reads end cleanly"
+# noc OP ARGS...: a client of the NOC's, over the view (community plant-noc).
+noc() {
+  _op=$1
+  shift
+  ns "$_op" -v2c -c plant-noc -t 2 -r 0 -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 "$@"
+}
+# unclean FILE: net-snmp's words for a walk or read that did not end
+# cleanly (endOfMibView, an error status, a walk going backwards).
+unclean() {
+  grep -E "No more variables left in this MIB View|Error in packet|OID not increasing|No Such (Object|Instance)|Timeout" "$1"
+}
+# walk_cleanly WHAT ROOT-PREFIX MIN COMMAND...: exit 0, at least MIN
+# lines, each an instance under ROOT-PREFIX, nothing unclean.
+walk_cleanly() {
+  _what=$1 _prefix=$2 _min=$3
+  shift 3
+  "$@" >"$TMP/noc" 2>&1
+  _rc=$?
+  _n=$(wc -l <"$TMP/noc")
+  if [ $_rc = 0 ] && [ "$_n" -ge "$_min" ] && [ -z "$(unclean "$TMP/noc")" ] &&
+    [ "$(grep -c "^$_prefix" "$TMP/noc")" = "$_n" ]; then
+    pass "$_what: exit 0, $_n instances, ends on its last: $(tail -n 1 "$TMP/noc" | cut -d' ' -f1)"
+  else
+    fail "$_what: exit $_rc, $_n lines: $(tail -n 3 "$TMP/noc")"
+  fi
+}
+walk_cleanly "snmpwalk of edgeProbeMIB over the view" EDGEPROBE-MIB:: 40 noc snmpwalk EDGEPROBE-MIB::edgeProbeMIB
+walk_cleanly "snmpbulkwalk of edgeProbeMIB over the view" EDGEPROBE-MIB:: 40 noc snmpbulkwalk EDGEPROBE-MIB::edgeProbeMIB
+walk_cleanly "SNMPv3 (noc, authPriv) snmpbulkwalk of edgeProbeMIB over the view" EDGEPROBE-MIB:: 40 \
+  ns snmpbulkwalk -v3 -l authPriv -u noc -a SHA -A noc-secret-1 -x AES -X noc-secret-1 -t 2 -r 0 \
+  -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 EDGEPROBE-MIB::edgeProbeMIB
+# Without an OID the clients walk mib-2: the view's system group, where
+# the NOC finds the device and sysORTable.
+walk_cleanly "snmpwalk with no OID (mib-2) over the view" SNMPv2-SMI::mib-2.1. 20 noc snmpwalk
+grep -qF "\"$SYSOR_DESCR\"" "$TMP/noc" && pass "(and it shows sysORTable's row of ours)" ||
+  fail "snmpwalk of mib-2 over the view: no row of ours in sysORTable"
+walk_cleanly "snmpbulkwalk with no OID (mib-2) over the view" SNMPv2-SMI::mib-2.1. 20 noc snmpbulkwalk
+# The same check on a view of the module alone (the README's view before):
+# there a walk can only end on endOfMibView, which the check must see.
+ns snmpwalk -v2c -c module-only -t 2 -r 0 -M "$SNMP_MIBDIRS" -m EDGEPROBE-MIB 127.0.0.1 \
+  EDGEPROBE-MIB::edgeProbeMIB >"$TMP/noc" 2>&1
+unclean "$TMP/noc" | grep -q "No more variables left in this MIB View" &&
+  pass "(over the module alone, the walk ends on endOfMibView: $(unclean "$TMP/noc" | cut -d' ' -f1))" ||
+  fail "over the module alone, no endOfMibView: the check above proves nothing: $(tail -n 2 "$TMP/noc")"
+# snmptable TABLE ROWS: over the view, by GETBULK and by GETNEXT (-CB),
+# exit 0, ROWS rows, nothing unclean.
+table_cleanly() {
+  for _how in "" -CB; do
+    # shellcheck disable=SC2086
+    noc snmptable $_how -Cf '|' -CH "EDGEPROBE-MIB::$1" >"$TMP/noc" 2>&1
+    _rc=$?
+    _rows=$(grep -c '|' "$TMP/noc")
+    if [ $_rc = 0 ] && [ -z "$(unclean "$TMP/noc")" ] && [ "$_rows" = "$2" ] &&
+      { [ "$2" != 0 ] || [ "$(cat "$TMP/noc")" = "EDGEPROBE-MIB::$1: No entries" ]; }; then
+      pass "snmptable ${_how:+$_how }$1: exit 0, rows: $_rows"
+    else
+      fail "snmptable ${_how:+$_how }$1: exit $_rc, rows: $_rows, expected $2: $(cat "$TMP/noc")"
+    fi
+  done
+}
+table_cleanly epDnsTable 3
+table_cleanly epNtpTable 1
+table_cleanly epHttpsTable 1
+table_cleanly epNatsTable 1
+table_cleanly epMachineTable 0
+
+echo "# epDnsNeededBy: which checks need each DNS row's name (snmptable)"
+noc snmptable -Cf '|' -Cb EDGEPROBE-MIB::epDnsTable >"$TMP/dnstable" 2>&1
+sed 's/^/#   /' "$TMP/dnstable"
+# The last column, by its header: target and NeededBy of each row.
+needed=$(awk -F'|' '$1 == "Target" { ok = $NF == "NeededBy"; next } ok && NF > 1 { printf "%s=%s ", $1, $NF }' "$TMP/dnstable")
+[ "$needed" = "api.example.com=dns good.example=dns,https ntp.example=ntp " ] &&
+  pass "epDnsNeededBy, the table's last column: $needed" || fail "epDnsNeededBy: '$needed'"
+
 echo "# 4 s later (the drift's shortest interval): the drift, from offsets kept in memory"
 # A run within 4 s of the offset kept reports none: with -i 2, every
 # other run has one.
@@ -199,7 +296,15 @@ t1=$(date +%s.%N)
 case "$v" in ok | warning | critical) pass "answered again $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after snmpd restarted: epOverallState.0 = $v" ;;
   *) fail "no answer after snmpd restarted: '$v'; $(tail -n 5 "$TMP/agentx.log")" ;; esac
 kill -0 "$agentx_pid" && pass "the same subagent, unprivileged, reconnected" || fail "the subagent died"
+# The row comes back with the session: the subagent sends it again.
+i=0
+while [ $i -lt 50 ] && [ "$(sysor_descr)" != "$SYSOR_DESCR" ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(sysor_descr)" = "$SYSOR_DESCR" ] && pass "sysORTable of the new snmpd: our row again" ||
+  fail "sysORTable after the restart: $(cat "$TMP/sysor")"
 stop_agentx && pass "SIGTERM: exit 0"
+v=$(sysor_descr)
+[ -z "$v" ] && sysor_snmpd_rows && pass "sysORTable once it stopped: snmpd's own rows, ours gone" ||
+  fail "sysORTable once the subagent stopped: $(cat "$TMP/sysor")"
 
 echo "# as a daemon with a pidfile"
 mkdir -p "$TMP/run"

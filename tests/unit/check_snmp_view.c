@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns.h"
+#include "ep_sections.h"
 #include "ep_snmp_view.h"
 #include "ep_unit.h"
 
@@ -76,8 +78,10 @@ figure(struct ep_target_result *t, const char *fig, const char *instance,
                    EP_OK);
 }
 
+/* The view of the run, told by source_profile (or not) which checks
+ * need each DNS name. */
 static void
-build(void)
+build_from(const struct ep_profile *source_profile)
 {
   struct ep_snmp_view_input in = {.version = "9.9.9",
                                   .profile = "standard",
@@ -85,7 +89,8 @@ build(void)
                                   .runs = 7,
                                   .run = &run,
                                   .checklist = &checklist,
-                                  .states = &states};
+                                  .states = &states,
+                                  .source_profile = source_profile};
   size_t                    k;
 
   for (k = 0; k < EP_CHECK_KINDS; k++)
@@ -93,6 +98,12 @@ build(void)
       ep_state_memory_update(&states, &run.checks[k], &run.started, NULL,
                              NULL);
   ck_assert_int_eq(ep_snmp_view_build(&view, &in, NULL), EP_OK);
+}
+
+static void
+build(void)
+{
+  build_from(NULL);
 }
 
 static const struct ep_snmp_value *
@@ -183,6 +194,8 @@ START_TEST(figures_in_the_mibs_units_and_order)
   ck_assert_int_eq(get(OBJ(2, 1, 7, 1))->type, EP_SNMP_UNSIGNED);
   ck_assert_ptr_null(get(OBJ(2, 1, 7, 2))); /* not measured: absent */
   ck_assert_ptr_null(get(OBJ(2, 1, 2, 3)));
+  /* No profile told which checks need the names: no epDnsNeededBy. */
+  ck_assert_ptr_null(get(OBJ(2, 1, 8, 1)));
   /* epNtpTable: signed microseconds, ppb, from the nearest address. */
   ck_assert_int_eq(number(OBJ(3, 1, 7, 1)), -2100);
   ck_assert_int_eq(number(OBJ(3, 1, 8, 1)), 4000);
@@ -243,6 +256,54 @@ START_TEST(getnext_walks_the_module_and_leaves_it)
 }
 END_TEST
 
+START_TEST(dns_rows_say_which_checks_need_their_names)
+{
+  /* A name in several lists, in another case in one of them; literal
+   * addresses and ports, which name nothing to resolve. */
+  static const char text[] =
+    "{\"dns\": {\"names\": [{\"name\": \"api.example.com\"}]},\n"
+    " \"https\": {\"targets\": [\"API.example.com\", \"app.example.com:8443\",\n"
+    "                         \"192.0.2.9\"]},\n"
+    " \"ntp\": {\"servers\": [\"0.pool.ntp.org\", \"10.0.0.1\",\n"
+    "                      \"app.example.com\"]},\n"
+    " \"nats\": {\"targets\": [\"nats.example.com:7422\",\n"
+    "                        \"app.example.com:7422\", \"52.24.16.63:7422\"]},\n"
+    " \"proxy\": {\"url\": \"http://proxy.example.com:3128/\"}}\n";
+  static const char *const want[][2] = {
+    {"api.example.com", "dns,https"},    {"app.example.com", "ntp,https,nats"},
+    {"0.pool.ntp.org", "ntp"},           {"nats.example.com", "nats"},
+    {"proxy.example.com", "proxy"},
+  };
+  struct ep_err           err = EP_ERR_INIT;
+  struct ep_profile      *p;
+  struct ep_dns_name     *names;
+  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns");
+  size_t                  n, i;
+
+  p = ep_profile_load_text(text, strlen(text), "site.json",
+                           ep_profile_sections, &err);
+  ck_assert_msg(p != NULL, "%s", err.msg);
+  /* The rows as the dns check makes them: a target per name collected. */
+  ck_assert_int_eq(ep_dns_collect_names(p, &names, &n, &err), EP_OK);
+  ck_assert_uint_eq(n, sizeof want / sizeof want[0]);
+  for (i = 0; i < n; i++)
+    target(dns, names[i].name, EP_STATE_OK);
+  ep_dns_names_free(names, n);
+  build_from(p);
+  ep_profile_free(p); /* the view keeps nothing of it */
+
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    ck_text(OBJ(2, 1, 2, i + 1), want[i][0]);
+    ck_text(OBJ(2, 1, 8, i + 1), want[i][1]);
+  }
+  ck_assert_ptr_null(get(OBJ(2, 1, 8, 6)));
+  /* A walk reaches the column after epDnsResponseTime; it ends the view. */
+  ck_assert_ptr_eq(ep_snmp_view_next(&view, OBJ(2, 1, 7), false),
+                   get(OBJ(2, 1, 8, 1)));
+  ck_assert_ptr_eq(&view.v[view.n - 1], get(OBJ(2, 1, 8, 5)));
+}
+END_TEST
+
 START_TEST(before_the_first_run)
 {
   struct ep_snmp_view_input in = {.version = "1", .profile = "p",
@@ -284,7 +345,8 @@ START_TEST(objects_and_instances)
   ck_assert(ep_snmp_is_object(OBJ(5, 1, 9, 3)));
   /* No such object: noSuchObject. */
   ck_assert(!ep_snmp_is_object(OBJ(1, EP_MIB_INTERVAL + 1, 0)));
-  ck_assert(!ep_snmp_is_object(OBJ(2, 1, 8, 1)));
+  ck_assert(ep_snmp_is_object(OBJ(2, 1, 8, 1))); /* epDnsNeededBy */
+  ck_assert(!ep_snmp_is_object(OBJ(2, 1, 9, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(3, 1, 11, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(2, 1, 1, 1))); /* the index */
   ck_assert(!ep_snmp_is_object(OBJ(EP_MIB_NOTIFY, 1, 0)));
@@ -307,6 +369,7 @@ snmp_view_suite(void)
   tcase_add_test(tc, figures_in_the_mibs_units_and_order);
   tcase_add_test(tc, dates_are_utc_date_and_time);
   tcase_add_test(tc, getnext_walks_the_module_and_leaves_it);
+  tcase_add_test(tc, dns_rows_say_which_checks_need_their_names);
   tcase_add_test(tc, before_the_first_run);
   tcase_add_test(tc, text_is_ascii_cut_at_255_octets);
   tcase_add_test(tc, objects_and_instances);
