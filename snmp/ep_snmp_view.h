@@ -17,7 +17,7 @@
 #include "ep_states.h"
 
 /* The one place in the code that names the module's root, which the MIB
- * names once too: netSnmpExperimental.7422 (README: why this arc). */
+ * names once too: netSnmpExperimental.7422 (docs/snmp.md: why this arc). */
 #define EP_MIB_ROOT 1, 3, 6, 1, 4, 1, 8072, 9999, 7422
 #define EP_MIB_ROOT_LEN 9
 
