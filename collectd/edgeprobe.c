@@ -19,12 +19,12 @@
 #include "ep_sections.h"
 #include "ep_check.h"
 #include "ep_config.h"
+#include "ep_memory.h"
 #include "ep_probes.h"
 #include "ep_settings.h"
 #include "ep_states.h"
 
 #define PLUGIN "edgeprobe"
-#define NTP_MIN_INTERVAL 64.0 /* s: the NTP pool's politeness */
 #define TIMEOUT_SHARE 0.8     /* of the interval, when Timeout is not set */
 
 /* The <Plugin edgeprobe> block as read (config time, one thread). */
@@ -72,7 +72,7 @@ struct instance {
   const struct ep_probe_kind *kind;
   struct ep_config            cfg;
   double                      interval;
-  struct ep_offset_store      offsets; /* NTP: the last offsets, for drift */
+  struct ep_memory           *memory; /* the kind's, between reads */
   pthread_mutex_t             lock;
   struct ep_state_memory      states; /* each target's last state */
 };
@@ -85,7 +85,7 @@ instance_free(void *arg)
   if (!in)
     return;
   ep_config_cleanup(&in->cfg);
-  ep_offsets_close(&in->offsets);
+  ep_memory_free(in->memory);
   ep_state_memory_free(&in->states);
   pthread_mutex_destroy(&in->lock);
   free(in);
@@ -238,14 +238,14 @@ edgeprobe_read(user_data_t *ud)
     ERROR(PLUGIN " plugin: %s check: %s", in->kind->name, err.msg);
     rc = -1;
   } else {
-    const struct ep_check_result *r = &run.checks[in->kind->check];
-    struct ep_check_result        by_server;
+    const struct ep_check_result *r = &run.checks[0];
+    const char *by = in->kind->report ? in->kind->report->per_server_by : NULL;
+    struct ep_check_result by_server;
 
-    /* NTP: a value series per configured server, from its best address,
+    /* A value series per configured server (NTP), from its best address,
      * whatever addresses a pool name has this time. */
     ep_check_result_init(&by_server);
-    if (in->kind->check == EP_CHECK_NTP &&
-        ep_check_result_by_host(r, "delay", &by_server) == EP_OK)
+    if (by && ep_check_result_by_host(r, by, &by_server) == EP_OK)
       r = &by_server;
     for (i = 0; i < r->n_targets; i++)
       dispatch_target(in, &r->targets[i]);
@@ -459,8 +459,8 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
   pthread_mutex_init(&in->lock, NULL);
   interval = b && b->interval > 0 ? b->interval
                                   : CDTIME_T_TO_DOUBLE(plugin_get_interval());
-  if (kind->check == EP_CHECK_NTP && interval < NTP_MIN_INTERVAL)
-    interval = NTP_MIN_INTERVAL;
+  if (interval < kind->min_interval)
+    interval = kind->min_interval;
   in->interval = interval;
   ep_config_init(&in->cfg);
   /* Every file it names is read now: a bad one fails the start, with
@@ -485,7 +485,11 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
   }
   if (conf.timeout <= 0 && in->cfg.timeout > interval * TIMEOUT_SHARE)
     in->cfg.timeout = interval * TIMEOUT_SHARE;
-  in->cfg.ntp_offsets = &in->offsets;
+  if (!(in->memory = in->cfg.memory = ep_memory_new())) {
+    ERROR(PLUGIN " plugin: out of memory");
+    instance_free(in);
+    return NULL;
+  }
   return in;
 }
 
@@ -536,7 +540,7 @@ edgeprobe_init(void)
   struct ep_settings          s;
   struct ep_config            all;
   struct ep_err               err = EP_ERR_INIT;
-  struct instance            *ins[EP_CHECK_KINDS];
+  struct instance            *ins[64];
   size_t                      i, n = 0;
   int                         rc = 0;
 
@@ -564,7 +568,7 @@ edgeprobe_init(void)
       rc = -1;
     }
     for (i = 0; i < ep_probe_kinds_n && rc == 0; i++)
-      if (all.checks[ep_probe_kinds[i]->check].wanted &&
+      if (ep_config_check(&all, ep_probe_kinds[i])->wanted &&
           !(ins[n++] = build_instance(ep_probe_kinds[i], NULL)))
         rc = -1;
     settings_release(&s);

@@ -59,7 +59,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_probe_kind *kind)
   struct ep_config            cfg;
   struct ep_run_result        result;
   struct ep_err               err = EP_ERR_INIT;
-  const struct ep_check_result *c = &result.checks[kind->check];
+  const struct ep_check_result *c;
   char                        program[64];
   char                       *text = NULL;
   int                         state;
@@ -94,6 +94,7 @@ ep_nagios_main(int argc, char **argv, const struct ep_probe_kind *kind)
                               err.msg);
     goto done;
   }
+  c = &result.checks[0];
   text = cfg.format == EP_FORMAT_JSON
            ? ep_format_json(c, &err)
            : ep_format_nagios(c, kind->title, cfg.verbose, &err);

@@ -816,7 +816,8 @@ nomem:
 }
 
 static struct ep_probe *
-dns_create(const struct ep_config *cfg, struct ep_err *err)
+dns_create(const struct ep_config *cfg, const struct ep_check_config *cc,
+           struct ep_err *err)
 {
   struct ep_dns_name *names;
   struct ep_probe    *p;
@@ -824,8 +825,7 @@ dns_create(const struct ep_config *cfg, struct ep_err *err)
 
   if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
     return NULL;
-  p = ep_dns_probe_new(names, n, &cfg->checks[EP_CHECK_DNS].warn,
-                       &cfg->checks[EP_CHECK_DNS].crit, err);
+  p = ep_dns_probe_new(names, n, &cc->warn, &cc->crit, err);
   ep_dns_names_free(names, n);
   return p;
 }
@@ -891,8 +891,8 @@ dns_hosts(struct ep_profile *p, const struct ep_settings *s,
 }
 
 static enum ep_status
-dns_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
-              struct ep_err *err)
+dns_configure(struct ep_config *cfg, struct ep_check_config *cc,
+              const struct ep_settings *s, bool only, struct ep_err *err)
 {
   const struct ep_dns_profile *own = ep_config_part(cfg, &ep_dns_kind);
   struct ep_dns_name          *names;
@@ -900,8 +900,8 @@ dns_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
 
   if (only && s->hosts.n && dns_hosts(cfg->profile, s, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
-  if (ep_config_thresholds(cfg, EP_CHECK_DNS, s, only, own->warning,
-                           own->critical, err) != EP_OK)
+  if (ep_config_thresholds(cc, s, only, own->warning, own->critical, err) !=
+      EP_OK)
     return EP_EINVAL;
   if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
     return err ? err->code : EP_ENOMEM;
@@ -909,16 +909,19 @@ dns_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
   if (n == 0 && only)
     return ep_err_set(err, EP_EINVAL, "%s: no names to resolve",
                       cfg->profile->name);
-  cfg->checks[EP_CHECK_DNS].wanted = n > 0;
+  cc->wanted = n > 0;
   return EP_OK;
 }
 
 const struct ep_probe_kind ep_dns_kind = {
   .name = "dns",
   .title = "DNS",
-  .check = EP_CHECK_DNS,
+  .noun = "names",
   .section = &ep_dns_section,
   .doc = &ep_dns_doc,
+  .report = &ep_dns_reporting,
+  .figures = ep_dns_figures,
+  .mib = &ep_dns_mib,
   .configure = dns_configure,
   .create = dns_create,
 };

@@ -148,3 +148,24 @@ const struct ep_kind_doc ep_dns_doc = {
     " check_edge_dns -P govcloud -H api.machinemetrics-us-gov.com \\\n"
     "     -a 18.252.129.108 -a 18.254.70.116\n"
     "    the GovCloud name must resolve to its static addresses\n"};
+
+/* How the whole checklist speaks of this check and what it reads in
+ * its results. */
+const struct ep_kind_report ep_dns_reporting = {
+  .item_id = "dns",
+  .item_title = "DNS",
+  .short_title = "DNS",
+  .ok_one = "name resolves",
+  .ok_many = "names resolve",
+  .roles = EP_ROLE_RESOLVER | EP_ROLE_CLOUD,
+  .figures = (const struct ep_checklist_figure[]){
+    {"response_time", "dns_slowest", false, false, EP_UNIT_SECONDS},
+    {NULL, NULL, false, false, EP_UNIT_SECONDS}}};
+
+/* Its targets' figures, as collectd and the MIB keep them. */
+const struct ep_figure_decl ep_dns_figures[] = {
+  {"response_time", "response_time", false, 7, EP_MIB_MICROSECONDS},
+  {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
+
+/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
+const struct ep_kind_mib ep_dns_mib = {2, 1, 8};

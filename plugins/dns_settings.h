@@ -33,4 +33,11 @@ void ep_dns_names_free(struct ep_dns_name *names, size_t n);
 /* check_edge_dns's help. */
 extern const struct ep_kind_doc ep_dns_doc;
 
+/* The checklist's words and figures of it. */
+extern const struct ep_kind_report ep_dns_reporting;
+
+/* Its figures and its MIB table. */
+extern const struct ep_figure_decl ep_dns_figures[];
+extern const struct ep_kind_mib    ep_dns_mib;
+
 #endif

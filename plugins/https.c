@@ -932,13 +932,15 @@ ep_https_probe_new(const struct ep_strlist *targets,
 }
 
 static struct ep_probe *
-https_create(const struct ep_config *cfg, struct ep_err *err)
+https_create(const struct ep_config *cfg, const struct ep_check_config *cc,
+             struct ep_err *err)
 {
   const struct ep_https_profile *part = ep_config_part(cfg, &ep_https_kind);
+  const struct ep_https_own        *own = cc->own;
   struct ep_https_options        o;
   struct ep_secret               secret;
-  const char             *env = getenv("EDGEPROBE_PROXY_AUTH");
-  struct ep_probe        *p;
+  const char                    *env = getenv("EDGEPROBE_PROXY_AUTH");
+  struct ep_probe               *p;
 
   memset(&o, 0, sizeof o);
   memset(&secret, 0, sizeof secret);
@@ -947,10 +949,10 @@ https_create(const struct ep_config *cfg, struct ep_err *err)
   o.cafile_what = cfg->cafile_what;
   o.proxy_cafile_what = cfg->proxy_cacert_what;
   o.expect_issuers = &part->expect_issuers;
-  o.warn = cfg->checks[EP_CHECK_HTTPS].warn;
-  o.crit = cfg->checks[EP_CHECK_HTTPS].crit;
-  o.cert_warn_days = cfg->cert_warn_days;
-  o.cert_crit_days = cfg->cert_crit_days;
+  o.warn = cc->warn;
+  o.crit = cc->crit;
+  o.cert_warn_days = own->cert_warn_days;
+  o.cert_crit_days = own->cert_crit_days;
   o.proxy = cfg->proxy_url;
   o.proxy_from_env = cfg->proxy_from_env;
   o.proxy_env_credentials = cfg->proxy_env_credentials;
@@ -975,10 +977,11 @@ https_create(const struct ep_config *cfg, struct ep_err *err)
 }
 
 static enum ep_status
-https_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
-                struct ep_err *err)
+https_configure(struct ep_config *cfg, struct ep_check_config *cc,
+                const struct ep_settings *s, bool only, struct ep_err *err)
 {
   struct ep_https_profile *p = ep_config_part(cfg, &ep_https_kind);
+  struct ep_https_own        *own;
   const char              *days;
 
   if (ep_config_hosts(&p->targets, s, only, 443, err) != EP_OK)
@@ -996,20 +999,21 @@ https_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                            &p->expect_issuers) < 0)
       return ep_err_set(err, EP_ENOMEM, "out of memory");
   }
+  if (!(own = cc->own = calloc(1, sizeof *own)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
   days = ep_settings_value(s, &ep_https_option_cert_warning_days, NULL);
-  cfg->cert_warn_days = days ? atoi(days) : p->cert_warning_days;
+  own->cert_warn_days = days ? atoi(days) : p->cert_warning_days;
   days = ep_settings_value(s, &ep_https_option_cert_critical_days, NULL);
-  cfg->cert_crit_days = days ? atoi(days) : p->cert_critical_days;
-  if (cfg->cert_crit_days > cfg->cert_warn_days)
+  own->cert_crit_days = days ? atoi(days) : p->cert_critical_days;
+  if (own->cert_crit_days > own->cert_warn_days)
     return ep_err_set(err, EP_EINVAL,
                       "certificate days: critical (%d) must not be more than "
-                      "warning (%d)", cfg->cert_crit_days, cfg->cert_warn_days);
+                      "warning (%d)", own->cert_crit_days, own->cert_warn_days);
   if (ep_config_cacert(cfg, s, err) != EP_OK ||
       ep_config_proxy(cfg, s, err) != EP_OK ||
-      ep_config_thresholds(cfg, EP_CHECK_HTTPS, s, only, p->warning,
-                           p->critical, err) != EP_OK)
+      ep_config_thresholds(cc, s, only, p->warning, p->critical, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
-  cfg->checks[EP_CHECK_HTTPS].wanted = true;
+  cc->wanted = true;
   return EP_OK;
 }
 
@@ -1027,10 +1031,15 @@ https_global_init(struct ep_err *err)
 const struct ep_probe_kind ep_https_kind = {
   .name = "https",
   .title = "HTTPS",
-  .check = EP_CHECK_HTTPS,
+  .noun = "targets",
+  .uses_proxy = true,
   .section = &ep_https_section,
   .doc = &ep_https_doc,
+  .report = &ep_https_reporting,
+  .figures = ep_https_figures,
+  .mib = &ep_https_mib,
   .configure = https_configure,
+  .release = free,
   .create = https_create,
   .global_init = https_global_init,
   .global_cleanup = curl_global_cleanup,

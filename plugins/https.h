@@ -72,4 +72,10 @@ struct ep_probe *ep_https_probe_new(const struct ep_strlist *targets,
  * proxy.auth_file, or EDGEPROBE_PROXY_AUTH) and CA bundles itself. */
 extern const struct ep_probe_kind ep_https_kind;
 
+/* What the https check takes from the settings and the profile
+ * (ep_check_config.own). */
+struct ep_https_own {
+  int cert_warn_days, cert_crit_days;
+};
+
 #endif

@@ -104,3 +104,29 @@ const struct ep_kind_doc ep_https_doc = {
     "    the same through the plant's proxy\n"
     " check_edge_https -H api.machinemetrics.com -vv\n"
     "    one target with its certificate chain described\n"};
+
+/* How the whole checklist speaks of this check and what it reads in
+ * its results. */
+const struct ep_kind_report ep_https_reporting = {
+  .item_id = "https",
+  .item_title = "HTTPS",
+  .short_title = "HTTPS",
+  .ok_one = "HTTPS target reachable without TLS inspection",
+  .ok_many = "HTTPS targets reachable without TLS inspection",
+  .roles = EP_ROLE_CLOUD | EP_ROLE_CERTS | EP_ROLE_SAME_ONCE |
+           EP_ROLE_PROXIED,
+  .blocked_port = 443,
+  .figures = (const struct ep_checklist_figure[]){
+    {"total", "https_slowest", false, false, EP_UNIT_SECONDS},
+    {"cert_days", "https_cert_days", true, false, EP_UNIT_DAYS},
+    {NULL, NULL, false, false, EP_UNIT_SECONDS}}};
+
+/* Its targets' figures, as collectd and the MIB keep them. */
+const struct ep_figure_decl ep_https_figures[] = {
+  {"total", "response_time", true, 7, EP_MIB_MICROSECONDS},
+  {"tls", "response_time", true, 8, EP_MIB_MICROSECONDS},
+  {"cert_days", "gauge", true, 9, EP_MIB_WHOLE_DAYS},
+  {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
+
+/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
+const struct ep_kind_mib ep_https_mib = {4, 3, 0};

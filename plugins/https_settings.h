@@ -21,4 +21,11 @@ extern const struct ep_option ep_https_option_expect_issuer,
 /* check_edge_https's help. */
 extern const struct ep_kind_doc ep_https_doc;
 
+/* The checklist's words and figures of it. */
+extern const struct ep_kind_report ep_https_reporting;
+
+/* Its figures and its MIB table. */
+extern const struct ep_figure_decl ep_https_figures[];
+extern const struct ep_kind_mib    ep_https_mib;
+
 #endif

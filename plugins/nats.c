@@ -1069,10 +1069,53 @@ ep_nats_probe_new(const struct ep_strlist *targets,
   return p;
 }
 
+/* What nats_configure() takes from the settings and the profile. */
+struct nats_own {
+  char             *auth_file; /* NULL: no credentials */
+  /* Read once by nats_keep_secrets() (a daemon before it drops its
+   * privileges); NULL: the file is read when the probe is made. */
+  struct ep_secret *secret;
+};
+
+static void
+nats_release(void *own)
+{
+  struct nats_own *o = own;
+
+  if (!o)
+    return;
+  free(o->auth_file);
+  if (o->secret)
+    ep_secret_wipe(o->secret);
+  free(o->secret);
+  free(o);
+}
+
+static enum ep_status
+nats_keep_secrets(struct ep_check_config *cc, struct ep_err *err)
+{
+  struct nats_own  *own = cc->own;
+  struct ep_secret *s;
+
+  if (!own->auth_file || own->secret)
+    return EP_OK;
+  if (!(s = calloc(1, sizeof *s)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  if (ep_secret_load(own->auth_file, "NATS credentials", s, err) != EP_OK) {
+    ep_secret_wipe(s);
+    free(s);
+    return err ? err->code : EP_EINVAL;
+  }
+  own->secret = s;
+  return EP_OK;
+}
+
 static struct ep_probe *
-nats_create(const struct ep_config *cfg, struct ep_err *err)
+nats_create(const struct ep_config *cfg, const struct ep_check_config *cc,
+            struct ep_err *err)
 {
   const struct ep_nats_profile *part = ep_config_part(cfg, &ep_nats_kind);
+  const struct nats_own        *own = cc->own;
   struct ep_nats_options        o;
   struct ep_secret              secret;
   struct ep_probe              *p;
@@ -1082,14 +1125,14 @@ nats_create(const struct ep_config *cfg, struct ep_err *err)
   o.cafile_what = cfg->cafile_what;
   o.secret = NULL;
   o.allow_plaintext_credentials = part->allow_plaintext_credentials;
-  o.warn = cfg->checks[EP_CHECK_NATS].warn;
-  o.crit = cfg->checks[EP_CHECK_NATS].crit;
+  o.warn = cc->warn;
+  o.crit = cc->crit;
   memset(&secret, 0, sizeof secret);
-  if (cfg->nats_secret) {
-    o.secret = cfg->nats_secret;
-  } else if (cfg->nats_auth_file) {
-    if (ep_secret_load(cfg->nats_auth_file, "NATS credentials", &secret,
-                       err) != EP_OK)
+  if (own->secret) {
+    o.secret = own->secret;
+  } else if (own->auth_file) {
+    if (ep_secret_load(own->auth_file, "NATS credentials", &secret, err) !=
+        EP_OK)
       return NULL;
     o.secret = &secret;
   }
@@ -1099,10 +1142,11 @@ nats_create(const struct ep_config *cfg, struct ep_err *err)
 }
 
 static enum ep_status
-nats_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
-               struct ep_err *err)
+nats_configure(struct ep_config *cfg, struct ep_check_config *cc,
+               const struct ep_settings *s, bool only, struct ep_err *err)
 {
   struct ep_nats_profile *p = ep_config_part(cfg, &ep_nats_kind);
+  struct nats_own        *own;
   const char             *auth_file;
 
   if (ep_config_hosts(&p->targets, s, only, 7422, err) != EP_OK)
@@ -1116,25 +1160,32 @@ nats_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
   }
   if (ep_config_cacert(cfg, s, err) != EP_OK)
     return EP_ENOMEM;
+  if (!(own = cc->own = calloc(1, sizeof *own)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
   auth_file = ep_settings_value(s, &ep_nats_option_auth_file, NULL);
   if (!auth_file)
     auth_file = p->auth_file;
   if (auth_file &&
-      ep_config_set_string(&cfg->nats_auth_file, auth_file, err) != EP_OK)
+      ep_config_set_string(&own->auth_file, auth_file, err) != EP_OK)
     return EP_ENOMEM;
-  if (ep_config_thresholds(cfg, EP_CHECK_NATS, s, only, p->warning,
-                           p->critical, err) != EP_OK)
+  if (ep_config_thresholds(cc, s, only, p->warning, p->critical, err) !=
+      EP_OK)
     return EP_EINVAL;
-  cfg->checks[EP_CHECK_NATS].wanted = true;
+  cc->wanted = true;
   return EP_OK;
 }
 
 const struct ep_probe_kind ep_nats_kind = {
   .name = "nats",
   .title = "NATS",
-  .check = EP_CHECK_NATS,
+  .noun = "endpoints",
   .section = &ep_nats_section,
   .doc = &ep_nats_doc,
+  .report = &ep_nats_reporting,
+  .figures = ep_nats_figures,
+  .mib = &ep_nats_mib,
   .configure = nats_configure,
+  .release = nats_release,
+  .keep_secrets = nats_keep_secrets,
   .create = nats_create,
 };

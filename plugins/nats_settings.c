@@ -54,3 +54,27 @@ const struct ep_kind_doc ep_nats_doc = {
     " check_edge_nats -H stream.example.com:7422 --nats-auth-file \\\n"
     "     /etc/edgeprobe/nats.auth\n"
     "    one endpoint, authenticated for the full round trip\n"};
+
+/* How the whole checklist speaks of this check and what it reads in
+ * its results. */
+const struct ep_kind_report ep_nats_reporting = {
+  .item_id = "nats",
+  .item_title = "NATS",
+  .short_title = "NATS",
+  .ok_one = "NATS endpoint answers",
+  .ok_many = "NATS endpoints answer",
+  .roles = EP_ROLE_CLOUD | EP_ROLE_CERTS | EP_ROLE_SAME_ONCE,
+  .blocked_port = 7422,
+  .figures = (const struct ep_checklist_figure[]){
+    {"rtt", "nats_slowest_rtt", false, false, EP_UNIT_SECONDS},
+    {NULL, NULL, false, false, EP_UNIT_SECONDS}}};
+
+/* Its targets' figures, as collectd and the MIB keep them. */
+const struct ep_figure_decl ep_nats_figures[] = {
+  {"connect", "response_time", true, 7, EP_MIB_MICROSECONDS},
+  {"info", "response_time", true, 8, EP_MIB_MICROSECONDS},
+  {"rtt", "response_time", true, 9, EP_MIB_MICROSECONDS},
+  {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
+
+/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
+const struct ep_kind_mib ep_nats_mib = {5, 4, 0};

@@ -23,4 +23,11 @@ extern const struct ep_option ep_nats_option_auth_file;
 /* check_edge_nats's help. */
 extern const struct ep_kind_doc ep_nats_doc;
 
+/* The checklist's words and figures of it. */
+extern const struct ep_kind_report ep_nats_reporting;
+
+/* Its figures and its MIB table. */
+extern const struct ep_figure_decl ep_nats_figures[];
+extern const struct ep_kind_mib    ep_nats_mib;
+
 #endif

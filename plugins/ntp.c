@@ -16,6 +16,7 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_drift.h"
+#include "ep_memory.h"
 #include "ep_neterr.h"
 #include "ep_offsets.h"
 #include "ep_output.h"
@@ -977,20 +978,65 @@ ep_ntp_probe_new(const struct ep_strlist *servers,
   return p;
 }
 
-static struct ep_probe *
-ntp_create(const struct ep_config *cfg, struct ep_err *err)
+/* What ntp_configure() takes from the settings and the profile. */
+struct ntp_own {
+  int             samples;
+  char           *state_dir; /* NULL: the drift only in a daemon's memory */
+  struct ep_range drift_warn, drift_crit;
+};
+
+static void
+ntp_release(void *own)
 {
+  struct ntp_own *o = own;
+
+  if (o)
+    free(o->state_dir);
+  free(o);
+}
+
+static void
+offsets_release(void *store)
+{
+  ep_offsets_close(store);
+  free(store);
+}
+
+/* A daemon's memory of the last offsets, for the drift between its runs
+ * (NULL: none). */
+static struct ep_offset_store *
+kept_offsets(const struct ep_config *cfg)
+{
+  struct ep_offset_store *store;
+
+  if (!cfg->memory)
+    return NULL;
+  if ((store = ep_memory_get(cfg->memory, &ep_ntp_kind)))
+    return store;
+  if (!(store = calloc(1, sizeof *store)) ||
+      ep_memory_keep(cfg->memory, &ep_ntp_kind, store, offsets_release) !=
+        EP_OK)
+    return NULL;
+  return store;
+}
+
+static struct ep_probe *
+ntp_create(const struct ep_config *cfg, const struct ep_check_config *cc,
+           struct ep_err *err)
+{
+  const struct ntp_own *own = cc->own;
   struct ep_ntp_options o;
 
-  o.samples = cfg->samples;
+  o.samples = own->samples;
   o.max_addrs = EP_NTP_ADDRS_PER_NAME;
   o.iface = cfg->has_iface ? &cfg->iface : NULL;
-  o.warn = cfg->checks[EP_CHECK_NTP].warn;
-  o.crit = cfg->checks[EP_CHECK_NTP].crit;
-  o.state_dir = cfg->state_dir;
-  o.offsets = cfg->ntp_offsets;
-  o.drift_warn = cfg->drift_warn;
-  o.drift_crit = cfg->drift_crit;
+  o.warn = cc->warn;
+  o.crit = cc->crit;
+  o.state_dir = own->state_dir;
+  /* A state directory outlives the process; memory is the daemon's. */
+  o.offsets = own->state_dir ? NULL : kept_offsets(cfg);
+  o.drift_warn = own->drift_warn;
+  o.drift_crit = own->drift_crit;
   return ep_ntp_probe_new(
     &((const struct ep_ntp_profile *)ep_config_part(cfg, &ep_ntp_kind))
        ->servers,
@@ -1000,8 +1046,8 @@ ntp_create(const struct ep_config *cfg, struct ep_err *err)
 /* --state-dir (a directory we can write) and the drift's thresholds,
  * from the settings or the profile. */
 static enum ep_status
-drift_settings(struct ep_config *cfg, const struct ep_settings *s,
-               struct ep_err *err)
+drift_settings(struct ep_config *cfg, struct ntp_own *own,
+               const struct ep_settings *s, struct ep_err *err)
 {
   const struct ep_ntp_profile *p = ep_config_part(cfg, &ep_ntp_kind);
   const char *warn_what = "profile ntp.drift_warning";
@@ -1014,9 +1060,9 @@ drift_settings(struct ep_config *cfg, const struct ep_settings *s,
   const char *dir = ep_settings_value(s, &ep_ntp_option_state_dir, &dir_what);
   struct stat st;
 
-  if (ep_range_parse(&cfg->drift_warn, warn ? warn : p->drift_warning,
+  if (ep_range_parse(&own->drift_warn, warn ? warn : p->drift_warning,
                      warn_what, err) != EP_OK ||
-      ep_range_parse(&cfg->drift_crit, crit ? crit : p->drift_critical,
+      ep_range_parse(&own->drift_crit, crit ? crit : p->drift_critical,
                      crit_what, err) != EP_OK)
     return EP_EINVAL;
   if (!dir)
@@ -1030,14 +1076,15 @@ drift_settings(struct ep_config *cfg, const struct ep_settings *s,
   if (access(dir, W_OK | X_OK) != 0)
     return ep_err_set(err, EP_EINVAL, "%s %s: cannot write there: %s",
                       dir_what, dir, ep_strerror(errno).text);
-  return ep_config_set_string(&cfg->state_dir, dir, err);
+  return ep_config_set_string(&own->state_dir, dir, err);
 }
 
 static enum ep_status
-ntp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
-              struct ep_err *err)
+ntp_configure(struct ep_config *cfg, struct ep_check_config *cc,
+              const struct ep_settings *s, bool only, struct ep_err *err)
 {
   struct ep_ntp_profile *p = ep_config_part(cfg, &ep_ntp_kind);
+  struct ntp_own        *own;
   const char            *samples;
 
   if (ep_config_hosts(&p->servers, s, only, 123, err) != EP_OK)
@@ -1049,22 +1096,30 @@ ntp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
                         cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
+  if (!(own = cc->own = calloc(1, sizeof *own)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
   samples = ep_settings_value(s, &ep_ntp_option_samples, NULL);
-  cfg->samples = samples ? atoi(samples) : p->samples;
-  if (ep_config_thresholds(cfg, EP_CHECK_NTP, s, only, p->warning,
-                           p->critical, err) != EP_OK ||
-      drift_settings(cfg, s, err) != EP_OK)
+  own->samples = samples ? atoi(samples) : p->samples;
+  if (ep_config_thresholds(cc, s, only, p->warning, p->critical, err) !=
+        EP_OK ||
+      drift_settings(cfg, own, s, err) != EP_OK)
     return EP_EINVAL;
-  cfg->checks[EP_CHECK_NTP].wanted = true;
+  cc->wanted = true;
   return EP_OK;
 }
 
 const struct ep_probe_kind ep_ntp_kind = {
   .name = "ntp",
   .title = "NTP",
-  .check = EP_CHECK_NTP,
+  .noun = "servers",
   .section = &ep_ntp_section,
   .doc = &ep_ntp_doc,
+  .report = &ep_ntp_reporting,
+  .figures = ep_ntp_figures,
+  .mib = &ep_ntp_mib,
+  /* The NTP pool's shortest poll. */
+  .min_interval = 64,
   .configure = ntp_configure,
+  .release = ntp_release,
   .create = ntp_create,
 };

@@ -83,3 +83,27 @@ const struct ep_kind_doc ep_ntp_doc = {
     "    the plant's own NTP server, tighter thresholds\n"
     " check_edge_ntp --state-dir /var/lib/nagios/edgeprobe\n"
     "    also the drift between runs, in ppm\n"};
+
+/* How the whole checklist speaks of this check and what it reads in
+ * its results. */
+const struct ep_kind_report ep_ntp_reporting = {
+  .item_id = "ntp",
+  .item_title = "NTP",
+  .short_title = "NTP",
+  .per_server_by = "delay",
+  .roles = EP_ROLE_CLOUD | EP_ROLE_CLOCK | EP_ROLE_SAME_ONCE,
+  .figures = (const struct ep_checklist_figure[]){
+    {"offset", "ntp_offset", false, true, EP_UNIT_SECONDS},
+    {NULL, NULL, false, false, EP_UNIT_SECONDS}}};
+
+/* Its targets' figures, as collectd and the MIB keep them. */
+const struct ep_figure_decl ep_ntp_figures[] = {
+  {"offset", "time_offset", false, 7, EP_MIB_SIGNED_MICROSECONDS},
+  {"delay", "delay", false, 8, EP_MIB_MICROSECONDS},
+  /* ppm, as collectd's ntpd plugin */
+  {"drift", "frequency_offset", false, 10, EP_MIB_PARTS_PER_BILLION},
+  {"stratum", "gauge", true, 9, EP_MIB_STRATUM},
+  {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
+
+/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
+const struct ep_kind_mib ep_ntp_mib = {3, 2, 0};

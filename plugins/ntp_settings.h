@@ -20,4 +20,11 @@ extern const struct ep_option ep_ntp_option_samples, ep_ntp_option_state_dir,
 /* check_edge_ntp's help. */
 extern const struct ep_kind_doc ep_ntp_doc;
 
+/* The checklist's words and figures of it. */
+extern const struct ep_kind_report ep_ntp_reporting;
+
+/* Its figures and its MIB table. */
+extern const struct ep_figure_decl ep_ntp_figures[];
+extern const struct ep_kind_mib    ep_ntp_mib;
+
 #endif

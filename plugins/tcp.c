@@ -889,75 +889,98 @@ machines_from_hosts(struct ep_tcp_profile *p, const struct ep_settings *s,
   return EP_OK;
 }
 
-static enum ep_status
-tcp_configure(struct ep_config *cfg, const struct ep_settings *s, bool only,
-              struct ep_err *err)
-{
-  const struct ep_setting_names *names = ep_settings_names(s);
-  struct ep_tcp_profile         *p = ep_config_part(cfg, &ep_tcp_kind);
-  const char                    *iface, *iface_what;
+/* The machine network's interface, when one was named: its state is
+ * judged too. */
+struct tcp_own {
+  bool            has_iface;
+  struct ep_iface iface;
+};
 
-  if (only && s->hosts.n && machines_from_hosts(p, s, err) != EP_OK)
-    return err ? err->code : EP_EINVAL;
-  /* The machine network's interface: --machine-interface (collectd's
-   * MachineInterface); check_edge_machines runs on that network alone, so
-   * its -I is that interface, where the whole checklist's -I (and
-   * collectd's Interface) is the cloud side's.  Checked even without
-   * machines: a wrong name is a usage error either way. */
+/* --machine-interface (collectd's MachineInterface); check_edge_machines
+ * runs on that network alone, so its -I is that interface, where the
+ * whole checklist's -I (and collectd's Interface) is the cloud side's.
+ * Checked even without machines: a wrong name is a usage error either
+ * way. */
+static enum ep_status
+machine_interface(struct ep_config *cfg, struct tcp_own *own,
+                  const struct ep_settings *s, bool only, struct ep_err *err)
+{
+  const char   *iface, *iface_what;
+  struct ep_err why = EP_ERR_INIT;
+
   iface = ep_settings_value(s, &ep_tcp_option_machine_interface,
                             &iface_what);
   if (!iface && only && s->interface_is_own) {
     iface = s->interface;
-    iface_what = names->interface;
+    iface_what = ep_settings_names(s)->interface;
   }
   if (!iface) {
     iface = cfg->profile->machine_interface;
     iface_what = "profile machine_interface";
   }
-  if (iface) {
-    struct ep_err why = EP_ERR_INIT;
+  if (!iface)
+    return EP_OK;
+  /* Named as the user wrote it: ep_iface_resolve() says "-I". */
+  if (ep_iface_resolve(iface, &own->iface, &why) != EP_OK)
+    return ep_err_set(err, why.code, "%s: %s", iface_what,
+                      strncmp(why.msg, "-I: ", 4) == 0 ? why.msg + 4
+                                                       : why.msg);
+  own->has_iface = true;
+  return EP_OK;
+}
 
-    /* Named as the user wrote it: ep_iface_resolve() says "-I". */
-    if (ep_iface_resolve(iface, &cfg->machine_iface, &why) != EP_OK)
-      return ep_err_set(err, why.code, "%s: %s", iface_what,
-                        strncmp(why.msg, "-I: ", 4) == 0 ? why.msg + 4
-                                                         : why.msg);
-    cfg->has_machine_iface = true;
-  }
+static enum ep_status
+tcp_configure(struct ep_config *cfg, struct ep_check_config *cc,
+              const struct ep_settings *s, bool only, struct ep_err *err)
+{
+  struct ep_tcp_profile *p = ep_config_part(cfg, &ep_tcp_kind);
+  struct tcp_own        *own;
+
+  if (only && s->hosts.n && machines_from_hosts(p, s, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
+  if (!(own = cc->own = calloc(1, sizeof *own)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  if (machine_interface(cfg, own, s, only, err) != EP_OK)
+    return err ? err->code : EP_EINVAL;
   if (p->n_machines == 0) {
     if (only)
       return ep_err_set(err, EP_EINVAL, "%s: no machines (machines, or %s "
                                         "NAME=ADDR:PROTOCOL)",
-                        cfg->profile->name, names->hosts);
+                        cfg->profile->name, ep_settings_names(s)->hosts);
     return EP_OK;
   }
-  if (ep_config_thresholds(cfg, EP_CHECK_MACHINES, s, only, NULL, NULL,
-                           err) != EP_OK)
+  if (ep_config_thresholds(cc, s, only, NULL, NULL, err) != EP_OK)
     return EP_EINVAL;
-  cfg->checks[EP_CHECK_MACHINES].wanted = true;
+  cc->wanted = true;
   return EP_OK;
 }
 
 static struct ep_probe *
-tcp_create(const struct ep_config *cfg, struct ep_err *err)
+tcp_create(const struct ep_config *cfg, const struct ep_check_config *cc,
+           struct ep_err *err)
 {
   const struct ep_tcp_profile *part = ep_config_part(cfg, &ep_tcp_kind);
+  const struct tcp_own        *own = cc->own;
   struct ep_tcp_options        o;
 
   memset(&o, 0, sizeof o);
-  o.iface = cfg->has_machine_iface ? &cfg->machine_iface : NULL;
-  o.check_iface = cfg->has_machine_iface;
-  o.warn = cfg->checks[EP_CHECK_MACHINES].warn;
-  o.crit = cfg->checks[EP_CHECK_MACHINES].crit;
+  o.iface = own->has_iface ? &own->iface : NULL;
+  o.check_iface = own->has_iface;
+  o.warn = cc->warn;
+  o.crit = cc->crit;
   return ep_tcp_probe_new(part->machines, part->n_machines, &o, err);
 }
 
 const struct ep_probe_kind ep_tcp_kind = {
   .name = "machines",
   .title = "MACHINES",
-  .check = EP_CHECK_MACHINES,
+  .noun = "machines",
   .section = &ep_tcp_section,
   .doc = &ep_tcp_doc,
+  .report = &ep_tcp_reporting,
+  .figures = ep_tcp_figures,
+  .mib = &ep_tcp_mib,
   .configure = tcp_configure,
+  .release = free,
   .create = tcp_create,
 };

@@ -199,3 +199,27 @@ const struct ep_kind_doc ep_tcp_doc = {
     " check_edge_machines -H haas-vf2=10.20.0.31:haas-mtconnect \\\n"
     "     -H press-4=10.20.0.40:modbus-tcp\n"
     "    two machines, by name\n"};
+
+/* How the whole checklist speaks of this check and what it reads in
+ * its results. */
+const struct ep_kind_report ep_tcp_reporting = {
+  .item_id = "machine_network",
+  .item_title = "Machine network",
+  .short_title = "machines",
+  .ok_one = "machine reachable",
+  .ok_many = "machines reachable",
+  /* The machines, not the interface's row. */
+  .count_figure = "connect",
+  .not_run_why = "the profile lists no machines",
+  .figures = (const struct ep_checklist_figure[]){
+    {"connect", "machines_slowest_connect", false, false, EP_UNIT_SECONDS},
+    {NULL, NULL, false, false, EP_UNIT_SECONDS}}};
+
+/* Its targets' figures, as collectd and the MIB keep them. */
+const struct ep_figure_decl ep_tcp_figures[] = {
+  {"connect", "response_time", true, 7, EP_MIB_MICROSECONDS},
+  {"hello", "response_time", true, 8, EP_MIB_MICROSECONDS},
+  {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
+
+/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
+const struct ep_kind_mib ep_tcp_mib = {7, 5, 0};

@@ -38,4 +38,11 @@ const char *ep_machine_protocol_name(const char *protocol);
 /* check_edge_machines's help. */
 extern const struct ep_kind_doc ep_tcp_doc;
 
+/* The checklist's words and figures of it. */
+extern const struct ep_kind_report ep_tcp_reporting;
+
+/* Its figures and its MIB table. */
+extern const struct ep_figure_decl ep_tcp_figures[];
+extern const struct ep_kind_mib    ep_tcp_mib;
+
 #endif

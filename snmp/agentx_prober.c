@@ -69,52 +69,85 @@ collect_notice(const struct ep_state_change *c, void *arg)
   u->n_notices++;
 }
 
-/* Whether this run asks the NTP servers: not more often than
- * ntp_interval, the public pool's politeness (NTP's results are shown from
- * the last run that asked). */
+/* Whether this run includes kind k: a polite kind (NTP, the public
+ * pool's politeness) not more often than polite_interval; its results are
+ * shown from the last run that had it. */
 static bool
-ntp_due(const struct agentx_prober *p, const struct timespec *now)
+kind_due(const struct agentx_prober *p, size_t k, const struct timespec *now)
 {
-  return p->ntp.check == NULL ||
-         ep_time_diff(*now, p->ntp_at) >= p->ntp_interval - 0.001;
+  return ep_probe_kinds[k]->min_interval <= 0 || p->kept[k].check == NULL ||
+         ep_time_diff(*now, p->kept_at[k]) >= p->polite_interval - 0.001;
 }
 
 /* The kinds of this run into kinds; their count. */
 static size_t
-kinds_of_run(bool with_ntp, const struct ep_probe_kind **kinds)
+kinds_of_run(const struct agentx_prober *p, const struct timespec *now,
+             const struct ep_probe_kind **kinds)
 {
   size_t i, n = 0;
 
   for (i = 0; i < ep_probe_kinds_n; i++)
-    if (with_ntp || ep_probe_kinds[i]->check != EP_CHECK_NTP)
+    if (kind_due(p, i, now))
       kinds[n++] = ep_probe_kinds[i];
   return n;
 }
 
-/* NTP's results as rows per configured server: kept from a run that
- * asked, copied into one that did not.  false on no memory. */
+/* A polite kind's results as rows per configured server: kept from a run
+ * that had it, copied into one that did not.  false on no memory. */
 static bool
-settle_ntp(struct agentx_prober *p, struct ep_run_result *run,
-           const struct timespec *now)
+settle_polite(struct agentx_prober *p, size_t k, struct ep_check_result *r,
+              const struct timespec *now)
 {
-  struct ep_check_result *ntp = &run->checks[EP_CHECK_NTP];
-  struct ep_check_result  fresh;
+  const char *by = ep_probe_kinds[k]->report &&
+                       ep_probe_kinds[k]->report->per_server_by
+                     ? ep_probe_kinds[k]->report->per_server_by
+                     : "";
+  struct ep_check_result fresh;
 
-  if (ntp->ran) {
+  if (r->ran) {
     ep_check_result_init(&fresh);
-    if (ep_check_result_by_host(ntp, "delay", &fresh) != EP_OK) {
+    if (ep_check_result_by_host(r, by, &fresh) != EP_OK) {
       ep_check_result_cleanup(&fresh);
       return false;
     }
-    ep_check_result_cleanup(&p->ntp);
-    p->ntp = fresh;
-    p->ntp_at = *now;
-    ep_check_result_cleanup(ntp);
-    ep_check_result_init(ntp);
+    ep_check_result_cleanup(&p->kept[k]);
+    p->kept[k] = fresh;
+    p->kept_at[k] = *now;
+    ep_check_result_cleanup(r);
+    ep_check_result_init(r);
   }
-  if (!p->ntp.check)
+  if (!p->kept[k].check)
     return true;
-  return ep_check_result_by_host(&p->ntp, "delay", ntp) == EP_OK;
+  return ep_check_result_by_host(&p->kept[k], by, r) == EP_OK;
+}
+
+/* The run of some kinds (sub) as a run of every kind (full), the polite
+ * kinds' results settled.  false on no memory. */
+static bool
+whole_run(struct agentx_prober *p, struct ep_run_result *sub,
+          struct ep_run_result *full, const struct timespec *now)
+{
+  size_t i, j;
+  bool   ok = true;
+
+  ep_run_result_init(full);
+  if (!(full->checks = calloc(ep_probe_kinds_n, sizeof *full->checks)))
+    return false;
+  full->kinds = ep_probe_kinds;
+  full->n = ep_probe_kinds_n;
+  full->started = sub->started;
+  full->seconds = sub->seconds;
+  for (i = 0; i < ep_probe_kinds_n; i++) {
+    ep_check_result_init(&full->checks[i]);
+    for (j = 0; j < sub->n; j++)
+      if (sub->kinds[j] == ep_probe_kinds[i]) {
+        full->checks[i] = sub->checks[j];
+        ep_check_result_init(&sub->checks[j]);
+      }
+    if (ep_probe_kinds[i]->min_interval > 0)
+      ok = ok && settle_polite(p, i, &full->checks[i], now);
+  }
+  return ok;
 }
 
 /* One run of the whole checklist, as an update; NULL on no memory. */
@@ -129,7 +162,8 @@ probe_once(struct agentx_prober *p)
                                    .profile = p->profile_name,
                                    .interval = p->interval,
                                    .source_profile = p->cfg->profile};
-  const struct ep_probe_kind *kinds[EP_CHECK_KINDS + 1];
+  const struct ep_probe_kind *kinds[64];
+  struct ep_run_result       sub;
   struct timespec            now;
   bool                       have_checklist = false;
   size_t                     k, n;
@@ -137,19 +171,20 @@ probe_once(struct agentx_prober *p)
   if (!u)
     return NULL;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  n = kinds_of_run(ntp_due(p, &now), kinds);
+  n = kinds_of_run(p, &now, kinds);
   ep_run_result_init(&run);
-  if (ep_check_run(p->cfg, kinds, n, &run, &err) == EP_OK) {
-    if (!settle_ntp(p, &run, &now))
-      ep_err_set(&err, EP_ENOMEM, "out of memory keeping NTP's results");
+  if (ep_check_run(p->cfg, kinds, n, &sub, &err) == EP_OK) {
+    if (!whole_run(p, &sub, &run, &now))
+      ep_err_set(&err, EP_ENOMEM, "out of memory keeping results between runs");
     else if (ep_checklist_build(&run, p->cfg, &cl, &err) == EP_OK)
       have_checklist = true;
+    ep_run_result_cleanup(&sub);
   }
   p->runs++;
   in.runs = p->runs;
   in.states = &p->states;
   if (have_checklist) {
-    for (k = 0; k < EP_CHECK_KINDS; k++)
+    for (k = 0; k < run.n; k++)
       if (run.checks[k].ran)
         ep_state_memory_update(&p->states, &run.checks[k], &run.started,
                                collect_notice, u);
@@ -220,20 +255,29 @@ prober_main(void *arg)
 enum ep_status
 agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
                     const char *profile_name, double interval,
-                    double ntp_interval, int wake_fd, struct ep_err *err)
+                    double polite_interval, int wake_fd, struct ep_err *err)
 {
   pthread_condattr_t ca;
   sigset_t           all, old;
+  size_t             i;
   int                rc;
 
   memset(p, 0, sizeof *p);
   p->cfg = cfg;
   p->profile_name = profile_name;
   p->interval = interval;
-  p->ntp_interval = ntp_interval;
+  p->polite_interval = polite_interval;
   p->wake_fd = wake_fd;
   ep_state_memory_init(&p->states);
-  ep_check_result_init(&p->ntp);
+  p->kept = calloc(ep_probe_kinds_n, sizeof *p->kept);
+  p->kept_at = calloc(ep_probe_kinds_n, sizeof *p->kept_at);
+  if (!p->kept || !p->kept_at) {
+    free(p->kept);
+    free(p->kept_at);
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
+  for (i = 0; i < ep_probe_kinds_n; i++)
+    ep_check_result_init(&p->kept[i]);
   pthread_mutex_init(&p->lock, NULL);
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -254,6 +298,8 @@ agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
 void
 agentx_prober_stop(struct agentx_prober *p)
 {
+  size_t i;
+
   if (!p->started)
     return;
   pthread_mutex_lock(&p->lock);
@@ -263,7 +309,10 @@ agentx_prober_stop(struct agentx_prober *p)
   pthread_join(p->thread, NULL);
   p->started = false;
   ep_state_memory_free(&p->states);
-  ep_check_result_cleanup(&p->ntp);
+  for (i = 0; i < ep_probe_kinds_n; i++)
+    ep_check_result_cleanup(&p->kept[i]);
+  free(p->kept);
+  free(p->kept_at);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
 }

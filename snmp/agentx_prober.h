@@ -35,7 +35,8 @@ struct agentx_prober {
   const struct ep_config *cfg; /* borrowed; outlives the thread */
   const char             *profile_name;
   double                  interval;
-  double                  ntp_interval; /* NTP is asked at most this often */
+  /* The kinds with a min_interval (NTP) run at most this often. */
+  double                  polite_interval;
   int                     wake_fd; /* write end: struct agentx_update * */
   pthread_t               thread;
   pthread_mutex_t         lock;
@@ -44,10 +45,11 @@ struct agentx_prober {
   /* The probe thread's own: */
   struct ep_state_memory  states;
   uint32_t                runs;
-  /* The last NTP results, a target per configured server, shown by the
-   * runs between two NTP queries. */
-  struct ep_check_result  ntp;
-  struct timespec         ntp_at; /* monotonic */
+  /* Per kind of ep_probe_kinds: the last results of a polite kind (a
+   * target per configured server), shown by the runs between two of its
+   * own, and when that was (monotonic). */
+  struct ep_check_result *kept;
+  struct timespec        *kept_at;
 };
 
 /* The view before the first run ends, for the agent thread to serve at
@@ -59,7 +61,7 @@ struct agentx_update *agentx_first_view(const char *profile_name,
 enum ep_status agentx_prober_start(struct agentx_prober *p,
                                    const struct ep_config *cfg,
                                    const char *profile_name, double interval,
-                                   double ntp_interval, int wake_fd,
+                                   double polite_interval, int wake_fd,
                                    struct ep_err *err);
 /* Stops it: a run under way ends by its deadline first. */
 void agentx_prober_stop(struct agentx_prober *p);

@@ -20,6 +20,7 @@
 #include "agentx_snmp.h"
 #include "ep_sections.h"
 #include "agentx_options.h"
+#include "ep_memory.h"
 #include "ep_probes.h"
 
 #define PROGRAM "edgeprobe-agentx"
@@ -173,15 +174,14 @@ drop_privileges(const char *user, struct ep_err *err)
 /* Settings into a configuration the probe thread can run for months. */
 static enum ep_status
 configure(struct ep_config *cfg, const struct ep_settings *s,
-          struct ep_offset_store *offsets, double interval, struct ep_err *err)
+          struct ep_memory *memory, double interval, struct ep_err *err)
 {
   if (ep_config_build(cfg, s, ep_profile_sections,
                         ep_probe_kinds, ep_probe_kinds_n, err) != EP_OK)
     return err->code;
   if (s->timeout <= 0 && cfg->timeout > interval * TIMEOUT_SHARE)
     cfg->timeout = interval * TIMEOUT_SHARE;
-  if (!cfg->state_dir)
-    cfg->ntp_offsets = offsets;
+  cfg->memory = memory;
   if (ep_config_keep_secrets(cfg, err) != EP_OK)
     return err->code;
   return ep_check_validate(cfg, ep_probe_kinds, ep_probe_kinds_n, err);
@@ -202,7 +202,7 @@ main(int argc, char **argv)
   struct ep_settings     s;
   struct agentx_options  opts;
   struct ep_config       cfg;
-  struct ep_offset_store offsets;
+  struct ep_memory      *memory = ep_memory_new();
   struct agentx_prober   prober;
   struct ep_err          err = EP_ERR_INIT;
   struct agentx_update  *first = NULL;
@@ -215,7 +215,6 @@ main(int argc, char **argv)
 
   ep_settings_init(&s);
   ep_config_init(&cfg);
-  memset(&offsets, 0, sizeof offsets);
   memset(&prober, 0, sizeof prober);
   memset(&opts, 0, sizeof opts);
   if (agentx_options_parse(&s, &opts, argc, argv, &err) != EP_OK) {
@@ -238,7 +237,7 @@ main(int argc, char **argv)
     goto done;
   }
   inited = ep_global_init(ep_probe_kinds, ep_probe_kinds_n, &err) == EP_OK;
-  if (!inited || configure(&cfg, &s, &offsets, interval, &err) != EP_OK) {
+  if (!inited || configure(&cfg, &s, memory, interval, &err) != EP_OK) {
     rc = fail(inited ? EXIT_CONFIG : 1, err.msg, false);
     goto done;
   }
@@ -300,7 +299,7 @@ done:
     close(wake[0]);
     close(wake[1]);
   }
-  ep_offsets_close(&offsets);
+  ep_memory_free(memory);
   ep_config_cleanup(&cfg);
   ep_settings_cleanup(&s);
   if (inited)

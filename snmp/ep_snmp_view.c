@@ -7,59 +7,10 @@
 #include <strings.h>
 
 #include "dns.h"
+#include "ep_probes.h"
 #include "ep_snmp_view.h"
 
 const ep_oid ep_mib_root[EP_MIB_ROOT_LEN] = {EP_MIB_ROOT};
-
-/* How a figure becomes an integer of the MIB. */
-enum conversion {
-  MICROSECONDS,        /* s -> Unsigned32 us */
-  SIGNED_MICROSECONDS, /* s -> Integer32 us */
-  PARTS_PER_BILLION,   /* ppm -> Integer32 ppb */
-  STRATUM,             /* count -> Unsigned32 (0..16) */
-  WHOLE_DAYS           /* days -> Integer32, rounded as the summary */
-};
-
-struct column {
-  const char     *figure;
-  enum conversion conversion;
-};
-
-/* Each check's table: its number under edgeProbeObjects and its figure
- * columns from 7 on, in the MIB's order. */
-static const struct {
-  unsigned      table;
-  const char   *lowest; /* the figure whose lowest instance stands for
-                           the target (NTP: delay), or NULL */
-  struct column columns[4];
-  size_t        n_columns;
-} tables[EP_CHECK_KINDS] = {
-  [EP_CHECK_DNS] = {2, NULL, {{"response_time", MICROSECONDS}}, 1},
-  [EP_CHECK_NTP] = {3,
-                    "delay",
-                    {{"offset", SIGNED_MICROSECONDS},
-                     {"delay", MICROSECONDS},
-                     {"stratum", STRATUM},
-                     {"drift", PARTS_PER_BILLION}},
-                    4},
-  [EP_CHECK_HTTPS] = {4,
-                      NULL,
-                      {{"total", MICROSECONDS},
-                       {"tls", MICROSECONDS},
-                       {"cert_days", WHOLE_DAYS}},
-                      3},
-  [EP_CHECK_NATS] = {5,
-                     NULL,
-                     {{"connect", MICROSECONDS},
-                      {"info", MICROSECONDS},
-                      {"rtt", MICROSECONDS}},
-                     3},
-  /* 6 is epNotify. */
-  [EP_CHECK_MACHINES] = {7,
-                         NULL,
-                         {{"connect", MICROSECONDS}, {"hello", MICROSECONDS}},
-                         2},
-};
 
 /* The columns every table shares. */
 enum row_column {
@@ -70,10 +21,6 @@ enum row_column {
   COLUMN_LAST_CHANGE,
   COLUMN_FIRST_FIGURE
 };
-
-/* epDnsNeededBy: added after epDnsResponseTime, so that no column
- * released before it changed its number. */
-#define COLUMN_DNS_NEEDED_BY (COLUMN_FIRST_FIGURE + 1)
 
 /* Where the dns check's names come from (ep_dns_collect_names), in the
  * order epDnsNeededBy names them: each kind's part of the profile, by
@@ -103,13 +50,31 @@ struct builder {
   const struct name_sources *sources; /* NULL: no epDnsNeededBy */
 };
 
-/* The number of table k's last column. */
+/* The number of kind's table's last column. */
 static ep_oid
-last_column(enum ep_check_kind k)
+last_column(const struct ep_probe_kind *kind)
 {
-  if (k == EP_CHECK_DNS)
-    return COLUMN_DNS_NEEDED_BY;
-  return COLUMN_FIRST_FIGURE + tables[k].n_columns - 1;
+  const struct ep_figure_decl *f;
+  ep_oid                       last = COLUMN_LAST_CHANGE;
+
+  for (f = kind->figures; f && f->figure; f++)
+    if (f->mib_column > last)
+      last = f->mib_column;
+  if (kind->mib->needed_by_column > last)
+    last = kind->mib->needed_by_column;
+  return last;
+}
+
+/* The figure kind declares at column, or NULL. */
+static const struct ep_figure_decl *
+column_figure(const struct ep_probe_kind *kind, ep_oid column)
+{
+  const struct ep_figure_decl *f;
+
+  for (f = kind->figures; f && f->figure; f++)
+    if (f->mib_column == column)
+      return f;
+  return NULL;
 }
 
 /* A new instance root.1.a.b.c (c and d when not 0 too). */
@@ -295,14 +260,9 @@ ep_snmp_date(const struct timespec *t, unsigned char out[EP_MIB_DATE_LEN])
 int
 ep_snmp_check_number(const char *check)
 {
-  static const char *const names[] = {"dns", "ntp", "https", "nats",
-                                      "machines"};
-  size_t                   i;
+  const struct ep_probe_kind *kind = ep_probe_kind_named(check);
 
-  for (i = 0; i < sizeof names / sizeof *names; i++)
-    if (strcmp(check, names[i]) == 0)
-      return (int)i + 1;
-  return 0;
+  return kind && kind->mib ? (int)kind->mib->check_number : 0;
 }
 
 /* In double, so that the bounds hold where long has 32 bits. */
@@ -318,29 +278,29 @@ clamp(double v, double lo, double hi)
 
 static void
 add_figure(struct builder *b, ep_oid table, ep_oid column, ep_oid row,
-           const struct column *c, const struct ep_perf *p)
+           const struct ep_figure_decl *c, const struct ep_perf *p)
 {
   const ep_oid sub[] = {table, 1, column, row};
 
   if (!p || !p->measured || !isfinite(p->value))
     return; /* absent: noSuchInstance, skipped by a walk */
-  switch (c->conversion) {
-    case MICROSECONDS:
+  switch (c->mib) {
+    case EP_MIB_MICROSECONDS:
       add_number(b, sub, 4, EP_SNMP_UNSIGNED,
                  clamp(round(p->value * 1e6), 0, UNSIGNED32_MAX));
       break;
-    case SIGNED_MICROSECONDS:
+    case EP_MIB_SIGNED_MICROSECONDS:
       add_number(b, sub, 4, EP_SNMP_INTEGER,
                  clamp(round(p->value * 1e6), INTEGER32_MIN, INTEGER32_MAX));
       break;
-    case PARTS_PER_BILLION:
+    case EP_MIB_PARTS_PER_BILLION:
       add_number(b, sub, 4, EP_SNMP_INTEGER,
                  clamp(round(p->value * 1e3), INTEGER32_MIN, INTEGER32_MAX));
       break;
-    case STRATUM:
+    case EP_MIB_STRATUM:
       add_number(b, sub, 4, EP_SNMP_UNSIGNED, clamp(round(p->value), 0, 16));
       break;
-    case WHOLE_DAYS:
+    case EP_MIB_WHOLE_DAYS:
       add_number(b, sub, 4, EP_SNMP_INTEGER,
                  clamp(round(p->value), INTEGER32_MIN, INTEGER32_MAX));
       break;
@@ -349,12 +309,15 @@ add_figure(struct builder *b, ep_oid table, ep_oid column, ep_oid row,
 
 /* One column of a check's table, every row, as the MIB orders them. */
 static void
-add_column(struct builder *b, const struct ep_snmp_view_input *in,
-           enum ep_check_kind k, ep_oid column)
+add_column(struct builder *b, const struct ep_snmp_view_input *in, size_t k,
+           ep_oid column)
 {
+  const struct ep_probe_kind   *kind = in->run->kinds[k];
   const struct ep_check_result *r = &in->run->checks[k];
-  const ep_oid                  table = tables[k].table;
-  size_t                        i;
+  const ep_oid                  table = kind->mib->table;
+  const struct ep_figure_decl  *f = column_figure(kind, column);
+  const char *lowest = kind->report ? kind->report->per_server_by : NULL;
+  size_t      i;
 
   for (i = 0; i < r->n_targets && i < ROWS_MAX; i++) {
     const struct ep_target_result *t = &r->targets[i];
@@ -382,16 +345,11 @@ add_column(struct builder *b, const struct ep_snmp_view_input *in,
           add_date(b, sub, 4, &e->since);
         break;
       default:
-        instance = tables[k].lowest
-                     ? ep_target_lowest_instance(t, tables[k].lowest)
-                     : NULL;
-        if (tables[k].lowest && !instance)
+        instance = lowest ? ep_target_lowest_instance(t, lowest) : NULL;
+        if (!f || (lowest && !instance))
           break; /* no address answered: nothing measured */
-        add_figure(b, table, column, i + 1,
-                   &tables[k].columns[column - COLUMN_FIRST_FIGURE],
-                   ep_target_figure(
-                     t, tables[k].columns[column - COLUMN_FIRST_FIGURE].figure,
-                     instance));
+        add_figure(b, table, column, i + 1, f,
+                   ep_target_figure(t, f->figure, instance));
         break;
     }
   }
@@ -399,17 +357,18 @@ add_column(struct builder *b, const struct ep_snmp_view_input *in,
 
 /* epDnsNeededBy, every row. */
 static void
-add_needed_by(struct builder *b, const struct ep_snmp_view_input *in)
+add_needed_by(struct builder *b, const struct ep_snmp_view_input *in,
+              size_t k)
 {
-  const struct ep_check_result *r = &in->run->checks[EP_CHECK_DNS];
-  const ep_oid                  table = tables[EP_CHECK_DNS].table;
+  const struct ep_check_result *r = &in->run->checks[k];
+  const struct ep_kind_mib     *mib = in->run->kinds[k]->mib;
   char                          label[EP_MIB_TEXT_MAX];
   size_t                        i;
 
   if (!b->sources)
     return; /* absent: nothing says */
   for (i = 0; i < r->n_targets && i < ROWS_MAX; i++) {
-    const ep_oid sub[] = {table, 1, COLUMN_DNS_NEEDED_BY, i + 1};
+    const ep_oid sub[] = {mib->table, 1, mib->needed_by_column, i + 1};
 
     add_octets(b, sub, 4, label,
                needed_by(b->sources, r->targets[i].name, label));
@@ -467,14 +426,16 @@ ep_snmp_view_build(struct ep_snmp_view *view,
     b.sources = &sources;
   }
   add_general(&b, in);
-  for (k = 0; in->run && k < EP_CHECK_KINDS; k++) {
-    if (!in->run->checks[k].ran)
+  for (k = 0; in->run && k < in->run->n; k++) {
+    const struct ep_probe_kind *kind = in->run->kinds[k];
+
+    if (!in->run->checks[k].ran || !kind->mib)
       continue;
-    for (c = COLUMN_TARGET; c <= last_column((enum ep_check_kind)k); c++)
-      if (k == EP_CHECK_DNS && c == COLUMN_DNS_NEEDED_BY)
-        add_needed_by(&b, in);
+    for (c = COLUMN_TARGET; c <= last_column(kind); c++)
+      if (c == kind->mib->needed_by_column)
+        add_needed_by(&b, in, k);
       else
-        add_column(&b, in, (enum ep_check_kind)k, c);
+        add_column(&b, in, k, c);
   }
   if (have_sources)
     free_sources(&sources);
@@ -560,10 +521,10 @@ ep_snmp_is_object(const ep_oid *oid, size_t len)
     return false;
   if (oid[at] == EP_MIB_GENERAL)
     return oid[at + 1] >= EP_MIB_VERSION && oid[at + 1] <= EP_MIB_INTERVAL;
-  for (k = 0; k < EP_CHECK_KINDS; k++)
-    if (oid[at] == tables[k].table)
+  for (k = 0; k < ep_probe_kinds_n; k++)
+    if (ep_probe_kinds[k]->mib && oid[at] == ep_probe_kinds[k]->mib->table)
       return len >= at + 4 && oid[at + 1] == 1 &&
              oid[at + 2] >= COLUMN_TARGET &&
-             oid[at + 2] <= last_column((enum ep_check_kind)k);
+             oid[at + 2] <= last_column(ep_probe_kinds[k]);
   return false;
 }

@@ -16,33 +16,50 @@ ep_config_init(struct ep_config *cfg)
 void
 ep_config_cleanup(struct ep_config *cfg)
 {
+  size_t i;
+
+  for (i = 0; i < cfg->n_checks; i++)
+    if (cfg->checks[i].own && cfg->checks[i].kind->release)
+      cfg->checks[i].kind->release(cfg->checks[i].own);
+  free(cfg->checks);
   ep_profile_free(cfg->profile);
   free(cfg->cafile);
-  free(cfg->nats_auth_file);
   free(cfg->proxy_url);
   free(cfg->proxy_auth_file);
   free(cfg->proxy_cacert);
-  free(cfg->state_dir);
-  if (cfg->nats_secret)
-    ep_secret_wipe(cfg->nats_secret);
   if (cfg->proxy_secret)
     ep_secret_wipe(cfg->proxy_secret);
-  free(cfg->nats_secret);
   free(cfg->proxy_secret);
   ep_config_init(cfg);
 }
 
-/* Keeps s (read with status rc) in *kept, or wipes and frees it. */
-static enum ep_status
-keep_secret(struct ep_secret **kept, struct ep_secret *s, enum ep_status rc)
+void *
+ep_config_part(const struct ep_config *cfg, const struct ep_probe_kind *kind)
 {
-  if (rc != EP_OK) {
-    ep_secret_wipe(s);
-    free(s);
-    return rc;
-  }
-  *kept = s;
-  return EP_OK;
+  return ep_profile_part(cfg->profile, kind->section);
+}
+
+struct ep_check_config *
+ep_config_check(const struct ep_config *cfg, const struct ep_probe_kind *kind)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->n_checks; i++)
+    if (cfg->checks[i].kind == kind)
+      return &cfg->checks[i];
+  return NULL;
+}
+
+/* Whether a check the run includes goes through the proxy. */
+static bool
+proxy_used(const struct ep_config *cfg)
+{
+  size_t i;
+
+  for (i = 0; i < cfg->n_checks; i++)
+    if (cfg->checks[i].wanted && cfg->checks[i].kind->uses_proxy)
+      return true;
+  return false;
 }
 
 enum ep_status
@@ -51,34 +68,29 @@ ep_config_keep_secrets(struct ep_config *cfg, struct ep_err *err)
   const char       *env = getenv("EDGEPROBE_PROXY_AUTH");
   struct ep_secret *s;
   enum ep_status    rc;
+  size_t            i;
 
-  if (cfg->checks[EP_CHECK_NATS].wanted && cfg->nats_auth_file &&
-      !cfg->nats_secret) {
-    if (!(s = calloc(1, sizeof *s)))
-      return ep_err_set(err, EP_ENOMEM, "out of memory");
-    rc = ep_secret_load(cfg->nats_auth_file, "NATS credentials", s, err);
-    if (keep_secret(&cfg->nats_secret, s, rc) != EP_OK)
-      return rc;
+  for (i = 0; i < cfg->n_checks; i++)
+    if (cfg->checks[i].wanted && cfg->checks[i].kind->keep_secrets &&
+        cfg->checks[i].kind->keep_secrets(&cfg->checks[i], err) != EP_OK)
+      return err ? err->code : EP_EINVAL;
+  if (!proxy_used(cfg) || !cfg->proxy_url || cfg->proxy_secret ||
+      !(cfg->proxy_auth_file || (env && *env)))
+    return EP_OK;
+  if (!(s = calloc(1, sizeof *s)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  if (cfg->proxy_auth_file)
+    rc = ep_secret_load(cfg->proxy_auth_file, "proxy credentials", s, err);
+  else
+    rc = ep_secret_parse(env, "proxy credentials", "EDGEPROBE_PROXY_AUTH", s,
+                         err);
+  if (rc != EP_OK) {
+    ep_secret_wipe(s);
+    free(s);
+    return rc;
   }
-  if (cfg->checks[EP_CHECK_HTTPS].wanted && cfg->proxy_url &&
-      !cfg->proxy_secret && (cfg->proxy_auth_file || (env && *env))) {
-    if (!(s = calloc(1, sizeof *s)))
-      return ep_err_set(err, EP_ENOMEM, "out of memory");
-    if (cfg->proxy_auth_file)
-      rc = ep_secret_load(cfg->proxy_auth_file, "proxy credentials", s, err);
-    else
-      rc = ep_secret_parse(env, "proxy credentials", "EDGEPROBE_PROXY_AUTH",
-                           s, err);
-    if (keep_secret(&cfg->proxy_secret, s, rc) != EP_OK)
-      return rc;
-  }
+  cfg->proxy_secret = s;
   return EP_OK;
-}
-
-void *
-ep_config_part(const struct ep_config *cfg, const struct ep_probe_kind *kind)
-{
-  return ep_profile_part(cfg->profile, kind->section);
 }
 
 enum ep_status
@@ -107,13 +119,11 @@ copy_list(struct ep_strlist *to, const struct ep_strlist *from,
 }
 
 enum ep_status
-ep_config_thresholds(struct ep_config *cfg, enum ep_check_kind check,
-                     const struct ep_settings *s, bool only,
-                     const char *profile_warn, const char *profile_crit,
-                     struct ep_err *err)
+ep_config_thresholds(struct ep_check_config *c, const struct ep_settings *s,
+                     bool only, const char *profile_warn,
+                     const char *profile_crit, struct ep_err *err)
 {
   const struct ep_setting_names *n = ep_settings_names(s);
-  struct ep_check_config        *c = &cfg->checks[check];
   bool                           own_w = only && s->warning;
   bool                           own_c = only && s->critical;
 
@@ -319,10 +329,14 @@ ep_config_build(struct ep_config *cfg, const struct ep_settings *s,
                                    : names->critical);
   if (shared_settings(cfg, s, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
+  if (!(cfg->checks = calloc(n ? n : 1, sizeof *cfg->checks)))
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  cfg->n_checks = n;
   for (i = 0; i < n; i++) {
-    if (kinds[i]->configure(cfg, s, n == 1, err) != EP_OK)
+    cfg->checks[i].kind = kinds[i];
+    if (kinds[i]->configure(cfg, &cfg->checks[i], s, n == 1, err) != EP_OK)
       return err ? err->code : EP_EINVAL;
-    if (cfg->checks[kinds[i]->check].wanted)
+    if (cfg->checks[i].wanted)
       wanted++;
   }
   if (wanted == 0)

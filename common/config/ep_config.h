@@ -10,25 +10,21 @@
 #include <time.h>
 
 #include "ep_iface.h"
-#include "ep_offsets.h"
 #include "ep_profile.h"
 #include "ep_range.h"
 #include "ep_secret.h"
 #include "ep_settings.h"
 
-/* The checks: one probe kind each. */
-enum ep_check_kind {
-  EP_CHECK_DNS,
-  EP_CHECK_NTP,
-  EP_CHECK_HTTPS,
-  EP_CHECK_NATS,
-  EP_CHECK_MACHINES,
-  EP_CHECK_KINDS
-};
+struct ep_probe_kind;
+struct ep_memory;
 
+/* One check of the run: its kind, whether the run includes it, the
+ * thresholds on its main figure, and the kind's own configuration. */
 struct ep_check_config {
-  bool            wanted;     /* this run includes the check */
-  struct ep_range warn, crit; /* on its main figure */
+  const struct ep_probe_kind *kind;
+  bool                        wanted;
+  struct ep_range             warn, crit;
+  void                       *own; /* the kind's; its release() frees it */
 };
 
 struct ep_config {
@@ -41,44 +37,32 @@ struct ep_config {
   struct timespec        counted_from;
   bool                   has_iface;
   struct ep_iface        iface;
-  /* The machines' interface (the machine network's NIC): -I of
-   * check_edge_machines, --machine-interface of the whole checklist, or
-   * the profile's machine_interface; its state is judged too. */
-  bool                   has_machine_iface;
-  struct ep_iface        machine_iface;
-  struct ep_check_config checks[EP_CHECK_KINDS];
-  int                    samples; /* ntp: per address */
-  /* ntp: where each server's last offset is kept between runs, for the
-   * drift (NULL: nowhere), and the drift's thresholds, in ppm. */
-  char                  *state_dir;
-  /* Or, in a long-lived front end, the offsets kept in memory between its
-   * runs (borrowed; not saved anywhere). */
-  struct ep_offset_store *ntp_offsets;
-  struct ep_range        drift_warn, drift_crit;
-  char                  *cafile; /* https, nats: NULL for the system store */
+  /* One per kind of the build, in the kinds' order. */
+  struct ep_check_config *checks;
+  size_t                  n_checks;
+  /* A long-lived front end's memory between its runs (borrowed), or
+   * NULL: each run stands alone. */
+  struct ep_memory       *memory;
+  char                  *cafile; /* every TLS check's; NULL: the system's */
   /* Where each file came from, to name it in messages: "--cacert" or
    * "profile https.cacert", ... */
   const char            *cafile_what, *proxy_cacert_what;
-  char                  *nats_auth_file;
-  int                    cert_warn_days, cert_crit_days; /* https */
-  /* https: the proxy (profile.proxy.url after --proxy, or https_proxy
-   * from the environment with any credentials stripped), NULL for none. */
+  /* The proxy (profile.proxy.url after --proxy, or https_proxy from the
+   * environment with any credentials stripped), NULL for none. */
   char                  *proxy_url;
   bool                   proxy_from_env;
   bool                   proxy_env_credentials; /* stripped from https_proxy */
   char                  *proxy_auth_file, *proxy_cacert;
-  /* Credentials read once by ep_config_keep_secrets() (a front end that
-   * drops its privileges after start), used instead of reading the files
-   * on every run; NULL: read the file when the probe is made. */
-  struct ep_secret      *nats_secret, *proxy_secret;
+  /* The proxy's credentials read once by ep_config_keep_secrets() (a
+   * front end that drops its privileges after start), used instead of
+   * reading the file on every run; NULL: read when the probe is made. */
+  struct ep_secret      *proxy_secret;
   enum ep_format         format;
   int                    verbose;
 };
 
 void ep_config_init(struct ep_config *cfg);
 void ep_config_cleanup(struct ep_config *cfg);
-
-struct ep_probe_kind;
 
 /* Loads the profile s names (standard by default; sections,
  * NULL-terminated, are every kind's part of it), lays s over it, and
@@ -97,8 +81,12 @@ enum ep_status ep_config_build(struct ep_config *cfg,
 void *ep_config_part(const struct ep_config *cfg,
                      const struct ep_probe_kind *kind);
 
-/* Reads the NATS and proxy credentials cfg names (files, or
- * EDGEPROBE_PROXY_AUTH) into memory now, to be used by every later run:
+/* kind's check in cfg, or NULL when the build has no such kind. */
+struct ep_check_config *ep_config_check(const struct ep_config *cfg,
+                                        const struct ep_probe_kind *kind);
+
+/* Reads the credentials cfg names (each kind's files, the proxy's file
+ * or EDGEPROBE_PROXY_AUTH) into memory now, to be used by every later run:
  * what the subagent does as root before it drops to an unprivileged
  * user.  The secrets are wiped by ep_config_cleanup().  EP_EINVAL naming
  * the file when one cannot be read. */
@@ -107,10 +95,9 @@ enum ep_status ep_config_keep_secrets(struct ep_config *cfg,
 
 /* For the kinds' configure(): */
 
-/* cfg->checks[check]'s thresholds: s's -w/-c when only, else the
- * profile's (either may be NULL: no threshold). */
-enum ep_status ep_config_thresholds(struct ep_config *cfg,
-                                    enum ep_check_kind check,
+/* cc's thresholds: s's -w/-c when only, else the profile's (either may
+ * be NULL: no threshold). */
+enum ep_status ep_config_thresholds(struct ep_check_config *cc,
                                     const struct ep_settings *s, bool only,
                                     const char *profile_warn,
                                     const char *profile_crit,

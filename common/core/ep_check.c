@@ -1,7 +1,9 @@
 #include "config.h"
 
-#include <ares.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <ares.h>
 
 #include "ep_check.h"
 #include "ep_run.h"
@@ -38,13 +40,7 @@ ep_global_cleanup(const struct ep_probe_kind *const *kinds, size_t n)
 void
 ep_run_result_init(struct ep_run_result *r)
 {
-  size_t i;
-
-  for (i = 0; i < EP_CHECK_KINDS; i++)
-    ep_check_result_init(&r->checks[i]);
-  r->started.tv_sec = 0;
-  r->started.tv_nsec = 0;
-  r->seconds = 0;
+  memset(r, 0, sizeof *r);
 }
 
 void
@@ -52,9 +48,44 @@ ep_run_result_cleanup(struct ep_run_result *r)
 {
   size_t i;
 
-  for (i = 0; i < EP_CHECK_KINDS; i++)
+  for (i = 0; i < r->n && r->checks; i++)
     ep_check_result_cleanup(&r->checks[i]);
+  free(r->checks);
   ep_run_result_init(r);
+}
+
+struct ep_check_result *
+ep_run_check_mut(struct ep_run_result *r, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < r->n && r->checks; i++)
+    if (strcmp(r->kinds[i]->name, name) == 0)
+      return &r->checks[i];
+  return NULL;
+}
+
+const struct ep_check_result *
+ep_run_check(const struct ep_run_result *r, const char *name)
+{
+  return ep_run_check_mut((struct ep_run_result *)r, name);
+}
+
+/* The results of n kinds, none run yet.  EP_ENOMEM. */
+static enum ep_status
+run_result_alloc(struct ep_run_result *r,
+                 const struct ep_probe_kind *const *kinds, size_t n)
+{
+  size_t i;
+
+  ep_run_result_init(r);
+  if (!(r->checks = calloc(n ? n : 1, sizeof *r->checks)))
+    return EP_ENOMEM;
+  r->kinds = kinds;
+  r->n = n;
+  for (i = 0; i < n; i++)
+    ep_check_result_init(&r->checks[i]);
+  return EP_OK;
 }
 
 enum ep_status
@@ -66,10 +97,11 @@ ep_check_validate(const struct ep_config *cfg,
   size_t           i;
 
   for (i = 0; i < n; i++) {
-    if (kinds[i]->check < 0 || kinds[i]->check >= EP_CHECK_KINDS ||
-        !cfg->checks[kinds[i]->check].wanted)
+    const struct ep_check_config *cc = ep_config_check(cfg, kinds[i]);
+
+    if (!cc || !cc->wanted)
       continue;
-    if (!(p = kinds[i]->create(cfg, err)))
+    if (!(p = kinds[i]->create(cfg, cc, err)))
       return err ? err->code : EP_ENOMEM;
     p->ops->destroy(p);
   }
@@ -81,13 +113,19 @@ ep_check_run(const struct ep_config *cfg,
              const struct ep_probe_kind *const *kinds, size_t n,
              struct ep_run_result *out, struct ep_err *err)
 {
-  struct ep_probe *probes[EP_CHECK_KINDS];
-  int              checks[EP_CHECK_KINDS];
-  struct ep_run    run;
-  enum ep_status   rc = EP_OK;
-  size_t           i, n_probes = 0;
+  struct ep_probe **probes;
+  size_t           *slots;
+  struct ep_run     run;
+  enum ep_status    rc = EP_OK;
+  size_t            i, n_probes = 0;
 
-  ep_run_result_init(out);
+  probes = calloc(n ? n : 1, sizeof *probes);
+  slots = calloc(n ? n : 1, sizeof *slots);
+  if (!probes || !slots || run_result_alloc(out, kinds, n) != EP_OK) {
+    free(probes);
+    free(slots);
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  }
   clock_gettime(CLOCK_REALTIME, &out->started);
   run.started = ep_time_now();
   run.deadline = ep_time_add(cfg->counted_from.tv_sec || cfg->counted_from.tv_nsec
@@ -97,28 +135,33 @@ ep_check_run(const struct ep_config *cfg,
                                  cfg->profile->fallback,
                                  cfg->has_iface ? &cfg->iface : NULL,
                                  cfg->timeout, err);
-  if (!run.resolver)
+  if (!run.resolver) {
+    free(probes);
+    free(slots);
+    ep_run_result_cleanup(out);
     return err ? err->code : EP_ELIB;
+  }
   /* Every probe is made (and every file it needs read) before the first
    * packet of any of them is sent. */
   for (i = 0; i < n && rc == EP_OK; i++) {
-    if (kinds[i]->check < 0 || kinds[i]->check >= EP_CHECK_KINDS ||
-        !cfg->checks[kinds[i]->check].wanted)
+    const struct ep_check_config *cc = ep_config_check(cfg, kinds[i]);
+
+    if (!cc || !cc->wanted)
       continue;
-    if (!(probes[n_probes] = kinds[i]->create(cfg, err))) {
+    if (!(probes[n_probes] = kinds[i]->create(cfg, cc, err))) {
       rc = err ? err->code : EP_ENOMEM;
       break;
     }
-    checks[n_probes++] = kinds[i]->check;
+    slots[n_probes++] = i;
   }
   if (rc == EP_OK)
     rc = ep_run_loop(&run, probes, n_probes, err);
   for (i = 0; i < n_probes && rc == EP_OK; i++) {
-    rc = probes[i]->ops->finish(probes[i], &out->checks[checks[i]], err);
-    out->checks[checks[i]].ran = true;
+    rc = probes[i]->ops->finish(probes[i], &out->checks[slots[i]], err);
+    out->checks[slots[i]].ran = true;
   }
   out->seconds = ep_time_diff(ep_time_now(), run.started);
-  for (i = 0; i < EP_CHECK_KINDS; i++) {
+  for (i = 0; i < n; i++) {
     out->checks[i].started = out->started;
     out->checks[i].seconds = out->seconds;
   }
@@ -127,6 +170,8 @@ ep_check_run(const struct ep_config *cfg,
   ep_resolver_free(run.resolver);
   for (i = 0; i < n_probes; i++)
     probes[i]->ops->destroy(probes[i]);
+  free(probes);
+  free(slots);
   if (rc != EP_OK)
     ep_run_result_cleanup(out);
   return rc;

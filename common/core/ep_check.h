@@ -19,16 +19,25 @@ enum ep_status ep_global_init(const struct ep_probe_kind *const *kinds,
 void           ep_global_cleanup(const struct ep_probe_kind *const *kinds,
                                  size_t n);
 
-/* The results of one run: one per check kind; a check the run did not
- * include has ran false. */
+/* The results of one run: one per kind it was given, in their order; a
+ * check the run did not include has ran false. */
 struct ep_run_result {
-  struct ep_check_result checks[EP_CHECK_KINDS];
-  struct timespec        started; /* wall clock, for reports */
-  double                 seconds; /* the run's own duration */
+  const struct ep_probe_kind *const *kinds;
+  size_t                             n;
+  struct ep_check_result            *checks;
+  struct timespec                    started; /* wall clock, for reports */
+  double                             seconds; /* the run's own duration */
 };
 
 void ep_run_result_init(struct ep_run_result *r);
 void ep_run_result_cleanup(struct ep_run_result *r);
+
+/* The result of the kind called name, or NULL when the run had no such
+ * kind.  (It may not have run: see its ran.) */
+const struct ep_check_result *ep_run_check(const struct ep_run_result *r,
+                                           const char *name);
+struct ep_check_result *ep_run_check_mut(struct ep_run_result *r,
+                                         const char *name);
 
 /* Makes (and unmakes) the probe of every kind cfg wants, so that each
  * reads and checks the files it needs (CA bundles, credentials): what a

@@ -51,10 +51,10 @@ new_item(struct ep_checklist *cl, const char *id, const char *title,
 {
   struct ep_checklist_item *it;
 
-  /* Every item is added once, and EP_CHECKLIST_ITEMS counts them all:
-   * reaching it is a bug, which overwrites the last item rather than
-   * memory past the array. */
-  if (cl->n_items == EP_CHECKLIST_ITEMS)
+  /* Every item is added once, and max_items counts them all: reaching
+   * it is a bug, which overwrites the last item rather than memory past
+   * the array. */
+  if (cl->n_items == cl->max_items)
     cl->n_items--;
   it = &cl->items[cl->n_items++];
 
@@ -67,12 +67,36 @@ new_item(struct ep_checklist *cl, const char *id, const char *title,
   return it;
 }
 
-/* A check's item: its summary when all is well, else its worst target's
- * line, how many fail, and the root cause that explains it. */
-static void
-check_item(struct ep_checklist *cl, const struct ep_run_result *run, int k,
-           const char *id, const char *title)
+/* The targets of check k the checklist counts: those with the kind's
+ * count_figure (the machines, not the interface's row), or all. */
+static bool
+counted(const struct ep_run_result *run, size_t k,
+        const struct ep_target_result *t)
 {
+  const struct ep_kind_report *r = run->kinds[k]->report;
+
+  return !r || !r->count_figure || ep_target_figure(t, r->count_figure, NULL);
+}
+
+static size_t
+count_targets(const struct ep_run_result *run, size_t k)
+{
+  const struct ep_check_result *r = &run->checks[k];
+  size_t                        i, n = 0;
+
+  for (i = 0; r->ran && i < r->n_targets; i++)
+    n += counted(run, k, &r->targets[i]);
+  return n;
+}
+
+/* A check's item: its summary when all is well, else its worst target's
+ * line, how many fail, and the root cause that explains it.  A kind that
+ * counts some targets only (the machines) has its own first line, which
+ * names what failed. */
+static void
+check_item(struct ep_checklist *cl, const struct ep_run_result *run, size_t k)
+{
+  const struct ep_kind_report   *rep = run->kinds[k]->report;
   const struct ep_check_result  *r = &run->checks[k];
   struct ep_checklist_item      *it;
   const struct ep_target_result *w;
@@ -81,13 +105,14 @@ check_item(struct ep_checklist *cl, const struct ep_run_result *run, int k,
 
   if (!r->ran)
     return;
-  it = new_item(cl, id, title, k);
-  it->total = r->n_targets;
+  it = new_item(cl, rep ? rep->item_id : run->kinds[k]->name,
+                rep ? rep->item_title : run->kinds[k]->title, (int)k);
+  it->total = count_targets(run, k);
   for (i = 0; i < r->n_targets; i++)
-    if (r->targets[i].state != EP_STATE_OK)
+    if (r->targets[i].state != EP_STATE_OK && counted(run, k, &r->targets[i]))
       it->failing++;
   it->state = r->state;
-  if (!(w = worst_target(r, &at))) {
+  if ((rep && rep->count_figure) || !(w = worst_target(r, &at))) {
     snprintf(it->text, sizeof it->text, "%s", r->summary ? r->summary : "");
     return;
   }
@@ -101,62 +126,29 @@ check_item(struct ep_checklist *cl, const struct ep_run_result *run, int k,
            by >= 0 ? cl->diag.causes[by].code : "");
 }
 
-/* The machines, not the interface's row a machines check may have. */
-static size_t
-machine_count(const struct ep_check_result *r)
+static bool
+has_role(const struct ep_run_result *run, size_t k, unsigned role)
 {
-  size_t i, n = 0;
-
-  for (i = 0; r->ran && i < r->n_targets; i++)
-    n += ep_target_figure(&r->targets[i], "connect", NULL) != NULL;
-  return n;
+  return run->kinds[k]->report && (run->kinds[k]->report->roles & role);
 }
 
-/* The machine network (the seed's "Machine network is accessible from
- * Edge device location"): the machines check's own first line, which
- * names the machines that cannot be reached. */
-static void
-machines_item(struct ep_checklist *cl, const struct ep_run_result *run)
-{
-  const struct ep_check_result *r = &run->checks[EP_CHECK_MACHINES];
-  struct ep_checklist_item     *it;
-  size_t                        i;
-
-  if (!r->ran)
-    return;
-  it = new_item(cl, "machine_network", "Machine network", EP_CHECK_MACHINES);
-  it->total = machine_count(r);
-  /* Machines only: the interface's row is said in the item's line. */
-  for (i = 0; i < r->n_targets; i++)
-    if (r->targets[i].state != EP_STATE_OK &&
-        ep_target_figure(&r->targets[i], "connect", NULL))
-      it->failing++;
-  it->state = r->state;
-  snprintf(it->text, sizeof it->text, "%s", r->summary ? r->summary : "");
-}
-
-/* No TLS inspection (the seed's "DPI is disabled"): what the https and
- * NATS TLS handshakes said of the issuers; not checked when none got as
- * far as a certificate. */
+/* No TLS inspection (the seed's "DPI is disabled"): what the certificate
+ * checks' handshakes (HTTPS, and NATS where a server wants TLS) said of
+ * the issuers; not checked when none got as far as a certificate. */
 static void
 inspection_item(struct ep_checklist *cl, const struct ep_run_result *run)
 {
-  const struct ep_check_result  *https = &run->checks[EP_CHECK_HTTPS];
   struct ep_checklist_item      *it;
   const struct ep_target_result *first = NULL;
   const struct ep_perf          *days;
-  size_t                         i, seen = 0, suspect = 0;
-  int                            k;
+  size_t                         i, k, seen = 0, suspect = 0;
 
-  /* Told by the HTTPS handshakes (NATS's, where a server wants TLS,
-   * count too); without an HTTPS check there is no item. */
-  if (!https->ran)
-    return;
   it = new_item(cl, "tls_inspection", "TLS inspection", -1);
-  for (k = EP_CHECK_HTTPS; k <= EP_CHECK_NATS; k++) {
+  for (k = 0; k < run->n; k++) {
     const struct ep_check_result *r = &run->checks[k];
 
-    for (i = 0; r->ran && i < r->n_targets; i++) {
+    for (i = 0; r->ran && has_role(run, k, EP_ROLE_CERTS) && i < r->n_targets;
+         i++) {
       const struct ep_target_result *t = &r->targets[i];
 
       days = ep_target_figure(t, "cert_days", NULL);
@@ -188,36 +180,89 @@ inspection_item(struct ep_checklist *cl, const struct ep_run_result *run)
   }
 }
 
+/* The proxy, when there is one: how the checks behind it fared. */
 static void
 proxy_item(struct ep_checklist *cl, const struct ep_run_result *run,
            const char *proxy)
 {
-  const struct ep_check_result  *r = &run->checks[EP_CHECK_HTTPS];
   struct ep_checklist_item      *it;
   const struct ep_target_result *first = NULL;
-  size_t                         i, refused = 0;
+  size_t                         i, k, refused = 0, total = 0;
 
-  if (!proxy || !r->ran)
-    return;
-  it = new_item(cl, "proxy", "Proxy", EP_CHECK_HTTPS);
-  for (i = 0; i < r->n_targets; i++) {
-    const struct ep_target_result *t = &r->targets[i];
+  it = new_item(cl, "proxy", "Proxy", -1);
+  for (k = 0; k < run->n; k++) {
+    const struct ep_check_result *r = &run->checks[k];
 
-    if (t->cause && strncmp(t->cause, "proxy.", 6) == 0) {
-      refused++;
-      it->state = ep_state_worse(it->state, t->state);
-      if (!first)
-        first = t;
+    if (!r->ran || !has_role(run, k, EP_ROLE_PROXIED))
+      continue;
+    total += r->n_targets;
+    for (i = 0; i < r->n_targets; i++) {
+      const struct ep_target_result *t = &r->targets[i];
+
+      if (t->cause && strncmp(t->cause, "proxy.", 6) == 0) {
+        refused++;
+        it->state = ep_state_worse(it->state, t->state);
+        if (!first)
+          first = t;
+      }
     }
   }
-  it->total = r->n_targets;
+  it->total = total;
   it->failing = refused;
   if (first)
     snprintf(it->text, sizeof it->text, "%s: %s (%zu of %zu targets)", proxy,
-             first->why ? first->why : first->text, refused, r->n_targets);
+             first->why ? first->why : first->text, refused, total);
   else
     snprintf(it->text, sizeof it->text, "%s: %zu tunnel%s through it", proxy,
-             r->n_targets, r->n_targets == 1 ? "" : "s");
+             total, total == 1 ? "" : "s");
+}
+
+/* Where the checklist's derived lines go: TLS inspection after the first
+ * certificate check, the proxy after the last; each only when a check it
+ * reads ran. */
+static void
+derived_items(struct ep_checklist *cl, const struct ep_run_result *run,
+              size_t k, const char *proxy)
+{
+  size_t j, first = run->n, last = run->n;
+  bool   proxied = false;
+
+  for (j = 0; j < run->n; j++) {
+    if (has_role(run, j, EP_ROLE_CERTS)) {
+      if (first == run->n)
+        first = j;
+      last = j;
+    }
+    proxied |= run->checks[j].ran && has_role(run, j, EP_ROLE_PROXIED);
+  }
+  if (k == first && run->checks[k].ran)
+    inspection_item(cl, run);
+  if (k == last && proxy && proxied)
+    proxy_item(cl, run, proxy);
+}
+
+/* What check k adds to "every item of the checklist OK:": " 19 names
+ * resolve,", or for the clock " clock within 0.0001s of NTP,". */
+static void
+ok_words(const struct ep_run_result *run, size_t k, char *out, size_t size)
+{
+  const struct ep_kind_report *rep = run->kinds[k]->report;
+  char                         num[32];
+  double                       offset;
+  size_t                       n;
+
+  out[0] = '\0';
+  if (!run->checks[k].ran || !rep)
+    return;
+  if ((rep->roles & EP_ROLE_CLOCK) && ep_diagnosis_clock_offset(run, &offset)) {
+    ep_format_number(num, sizeof num, offset);
+    snprintf(out, size, " clock within %ss of NTP,", num);
+    return;
+  }
+  if (!rep->ok_one)
+    return;
+  n = count_targets(run, k);
+  snprintf(out, size, " %zu %s,", n, n == 1 ? rep->ok_one : rep->ok_many);
 }
 
 /* The first line: the root causes, most serious first; or, when all is
@@ -228,8 +273,7 @@ summarize(struct ep_checklist *cl, const struct ep_run_result *run)
   static const enum ep_state order[] = {EP_STATE_CRITICAL, EP_STATE_WARNING,
                                         EP_STATE_UNKNOWN};
   char  *s = cl->summary;
-  size_t size = sizeof cl->summary, i, j, shown = 0, total, n;
-  double offset;
+  size_t size = sizeof cl->summary, i, j, k, shown = 0, total;
 
   s[0] = '\0';
   total = cl->diag.n + cl->diag.n_more;
@@ -264,30 +308,8 @@ summarize(struct ep_checklist *cl, const struct ep_run_result *run)
   if (s[0])
     return;
   snprintf(s, size, "every item of the checklist OK:");
-  n = run->checks[EP_CHECK_DNS].n_targets;
-  if (run->checks[EP_CHECK_DNS].ran)
-    snprintf(s + strlen(s), size - strlen(s), " %zu %s,", n,
-             n == 1 ? "name resolves" : "names resolve");
-  if (ep_diagnosis_clock_offset(run, &offset)) {
-    char num[32];
-
-    ep_format_number(num, sizeof num, offset);
-    snprintf(s + strlen(s), size - strlen(s), " clock within %ss of NTP,",
-             num);
-  }
-  n = run->checks[EP_CHECK_HTTPS].n_targets;
-  if (run->checks[EP_CHECK_HTTPS].ran)
-    snprintf(s + strlen(s), size - strlen(s),
-             " %zu HTTPS target%s reachable without TLS inspection,", n,
-             n == 1 ? "" : "s");
-  n = run->checks[EP_CHECK_NATS].n_targets;
-  if (run->checks[EP_CHECK_NATS].ran)
-    snprintf(s + strlen(s), size - strlen(s), " %zu NATS %s,", n,
-             n == 1 ? "endpoint answers" : "endpoints answer");
-  n = machine_count(&run->checks[EP_CHECK_MACHINES]);
-  if (run->checks[EP_CHECK_MACHINES].ran)
-    snprintf(s + strlen(s), size - strlen(s), " %zu %s,", n,
-             n == 1 ? "machine reachable" : "machines reachable");
+  for (k = 0; k < run->n; k++)
+    ok_words(run, k, s + strlen(s), size - strlen(s));
   if (s[strlen(s) - 1] == ',')
     s[strlen(s) - 1] = '\0';
 }
@@ -303,13 +325,15 @@ ep_checklist_build(const struct ep_run_result *run,
   memset(cl, 0, sizeof *cl);
   if (ep_diagnose(run, &opts, &cl->diag) != EP_OK)
     return ep_err_set(err, EP_ENOMEM, "out of memory diagnosing the run");
-  check_item(cl, run, EP_CHECK_DNS, "dns", "DNS");
-  check_item(cl, run, EP_CHECK_NTP, "ntp", "NTP");
-  check_item(cl, run, EP_CHECK_HTTPS, "https", "HTTPS");
-  inspection_item(cl, run);
-  check_item(cl, run, EP_CHECK_NATS, "nats", "NATS");
-  proxy_item(cl, run, cfg->proxy_url);
-  machines_item(cl, run);
+  if (!(cl->items = calloc(run->n + 3, sizeof *cl->items))) {
+    ep_diagnosis_free(&cl->diag);
+    return ep_err_set(err, EP_ENOMEM, "out of memory building the checklist");
+  }
+  cl->max_items = run->n + 3;
+  for (i = 0; i < run->n; i++) {
+    check_item(cl, run, i);
+    derived_items(cl, run, i, cfg->proxy_url);
+  }
   cl->state = EP_STATE_OK;
   for (i = 0; i < cl->n_items; i++)
     cl->state = ep_state_worse(cl->state, cl->items[i].state);
@@ -321,115 +345,101 @@ void
 ep_checklist_free(struct ep_checklist *cl)
 {
   ep_diagnosis_free(&cl->diag);
+  free(cl->items);
+  cl->items = NULL;
+  cl->n_items = cl->max_items = 0;
 }
 
-/* The NTP figure of the checklist: the servers' median offset. */
+/* A figure of the checklist from check k's targets: their median, or
+ * the worst; its thresholds those of the targets' figure (or, for a
+ * median, the check's own). */
 static enum ep_status
-ntp_offset_perf(struct ep_buf *b, const struct ep_run_result *run,
-                const struct ep_config *cfg)
+checklist_figure(struct ep_buf *b, const struct ep_run_result *run,
+                 const struct ep_config *cfg, size_t k,
+                 const struct ep_checklist_figure *spec)
 {
-  const struct ep_range *w = &cfg->checks[EP_CHECK_NTP].warn;
-  const struct ep_range *c = &cfg->checks[EP_CHECK_NTP].crit;
-  struct ep_perf         p;
-  double                 offset;
+  const struct ep_check_result *r = &run->checks[k];
+  const struct ep_perf         *tmpl = NULL;
+  struct ep_perf                p;
+  size_t                        j, i;
+  bool                          have = false;
+  double                        v = 0;
 
-  if (!run->checks[EP_CHECK_NTP].ran)
-    return EP_OK;
+  for (j = 0; j < r->n_targets; j++)
+    for (i = 0; i < r->targets[j].n_perf; i++) {
+      const struct ep_perf *f = &r->targets[j].perf[i];
+
+      if (strcmp(f->figure, spec->figure) != 0)
+        continue;
+      tmpl = f;
+      if (f->measured && (!have || (spec->lowest ? f->value < v
+                                                 : f->value > v))) {
+        v = f->value;
+        have = true;
+      }
+    }
   memset(&p, 0, sizeof p);
-  snprintf(p.label, sizeof p.label, "ntp_offset");
-  snprintf(p.uom, sizeof p.uom, "s");
-  p.measured = ep_diagnosis_clock_offset(run, &offset);
-  p.value = p.measured ? offset : 0;
-  snprintf(p.warn, sizeof p.warn, "%s", w->set ? w->text : "");
-  snprintf(p.crit, sizeof p.crit, "%s", c->set ? c->text : "");
+  snprintf(p.label, sizeof p.label, "%s", spec->label);
+  snprintf(p.uom, sizeof p.uom, "%s", ep_unit_uom(spec->unit));
+  if (spec->median) {
+    const struct ep_check_config *cc = ep_config_check(cfg, run->kinds[k]);
+
+    p.measured = ep_diagnosis_clock_offset(run, &p.value);
+    snprintf(p.warn, sizeof p.warn, "%s", cc && cc->warn.set ? cc->warn.text
+                                                             : "");
+    snprintf(p.crit, sizeof p.crit, "%s", cc && cc->crit.set ? cc->crit.text
+                                                             : "");
+    return ep_output_perf(b, &p);
+  }
+  p.measured = have;
+  p.value = v;
+  if (tmpl) {
+    memcpy(p.warn, tmpl->warn, sizeof p.warn);
+    memcpy(p.crit, tmpl->crit, sizeof p.crit);
+  }
+  p.has_min = spec->unit == EP_UNIT_SECONDS;
+  p.min = 0;
   return ep_output_perf(b, &p);
 }
 
-/* The checklist's own figures, one or two per check: what graphs want
- * from a whole-site check (the per-target ones are in --format json). */
+/* How many targets of check k fail, out of how many. */
+static enum ep_status
+failing_figure(struct ep_buf *b, const struct ep_run_result *run, size_t k)
+{
+  const struct ep_check_result *r = &run->checks[k];
+  struct ep_perf                p;
+  size_t                        j, bad = 0;
+
+  for (j = 0; j < r->n_targets; j++)
+    bad += r->targets[j].state != EP_STATE_OK;
+  memset(&p, 0, sizeof p);
+  snprintf(p.label, sizeof p.label, "%s_failing", run->kinds[k]->name);
+  p.measured = true;
+  p.value = (double)bad;
+  p.has_min = p.has_max = true;
+  p.min = 0;
+  p.max = (double)r->n_targets;
+  return ep_output_perf(b, &p);
+}
+
+/* The checklist's own figures, each kind's in its order, then how many
+ * targets of each fail: what graphs want from a whole-site check (the
+ * per-target ones are in --format json). */
 static enum ep_status
 add_figures(struct ep_buf *b, const struct ep_run_result *run,
             const struct ep_config *cfg)
 {
-  static const struct {
-    int         check;
-    const char *figure, *label;
-    bool        lowest; /* the lowest is the worst */
-    enum ep_unit unit;
-  } specs[] = {
-    {EP_CHECK_DNS, "response_time", "dns_slowest", false, EP_UNIT_SECONDS},
-    {EP_CHECK_HTTPS, "total", "https_slowest", false, EP_UNIT_SECONDS},
-    {EP_CHECK_HTTPS, "cert_days", "https_cert_days", true, EP_UNIT_DAYS},
-    {EP_CHECK_NATS, "rtt", "nats_slowest_rtt", false, EP_UNIT_SECONDS},
-    {EP_CHECK_MACHINES, "connect", "machines_slowest_connect", false,
-     EP_UNIT_SECONDS},
-  };
-  static const double zero = 0;
-  enum ep_status      rc = EP_OK;
-  struct ep_perf      p;
-  size_t              i, j, k;
-  bool                ntp_done = false;
+  const struct ep_checklist_figure *f;
+  enum ep_status                    rc = EP_OK;
+  size_t                            k;
 
-  for (i = 0; i < sizeof specs / sizeof specs[0] && rc == EP_OK; i++) {
-    if (specs[i].check > EP_CHECK_NTP && !ntp_done) {
-      rc = ntp_offset_perf(b, run, cfg);
-      ntp_done = true;
-    }
-    const struct ep_check_result *r = &run->checks[specs[i].check];
-    const struct ep_perf         *tmpl = NULL;
-    bool                          have = false;
-    double                        v = 0;
-
-    if (!r->ran)
-      continue;
-    for (j = 0; j < r->n_targets; j++)
-      for (k = 0; k < r->targets[j].n_perf; k++) {
-        const struct ep_perf *f = &r->targets[j].perf[k];
-
-        if (strcmp(f->figure, specs[i].figure) != 0)
-          continue;
-        tmpl = f;
-        if (f->measured && (!have || (specs[i].lowest ? f->value < v
-                                                      : f->value > v))) {
-          v = f->value;
-          have = true;
-        }
-      }
-    memset(&p, 0, sizeof p);
-    snprintf(p.label, sizeof p.label, "%s", specs[i].label);
-    snprintf(p.uom, sizeof p.uom, "%s", ep_unit_uom(specs[i].unit));
-    p.measured = have;
-    p.value = v;
-    if (tmpl) {
-      memcpy(p.warn, tmpl->warn, sizeof p.warn);
-      memcpy(p.crit, tmpl->crit, sizeof p.crit);
-    }
-    p.has_min = specs[i].unit == EP_UNIT_SECONDS;
-    p.min = zero;
-    rc = ep_output_perf(b, &p);
-  }
-  if (rc == EP_OK && !ntp_done)
-    rc = ntp_offset_perf(b, run, cfg);
-  /* How many targets of each check fail, out of how many. */
-  for (i = 0; i < EP_CHECK_KINDS && rc == EP_OK; i++) {
-    static const char *const names[EP_CHECK_KINDS] = {"dns", "ntp", "https",
-                                                      "nats", "machines"};
-    const struct ep_check_result *r = &run->checks[i];
-    size_t                        bad = 0;
-
-    if (!r->ran)
-      continue;
-    for (j = 0; j < r->n_targets; j++)
-      bad += r->targets[j].state != EP_STATE_OK;
-    memset(&p, 0, sizeof p);
-    snprintf(p.label, sizeof p.label, "%s_failing", names[i]);
-    p.measured = true;
-    p.value = (double)bad;
-    p.has_min = p.has_max = true;
-    p.min = 0;
-    p.max = (double)r->n_targets;
-    rc = ep_output_perf(b, &p);
-  }
+  for (k = 0; k < run->n && rc == EP_OK; k++)
+    for (f = run->kinds[k]->report ? run->kinds[k]->report->figures : NULL;
+         run->checks[k].ran && f && f->figure && rc == EP_OK; f++)
+      rc = checklist_figure(b, run, cfg, k, f);
+  for (k = 0; k < run->n && rc == EP_OK; k++)
+    if (run->checks[k].ran)
+      rc = failing_figure(b, run, k);
   return rc;
 }
 
@@ -458,7 +468,7 @@ ep_checklist_nagios(const struct ep_checklist *cl,
     if (rc == EP_OK)
       rc = ep_output_text(&b, it->text);
     /* -v: every target of the item's check, under it. */
-    if (verbose > 0 && it->check >= 0 && strcmp(it->id, "proxy") != 0) {
+    if (verbose > 0 && it->check >= 0) {
       const struct ep_check_result *r = &run->checks[it->check];
 
       for (j = 0; j < r->n_targets && rc == EP_OK; j++) {
@@ -478,7 +488,7 @@ ep_checklist_nagios(const struct ep_checklist *cl,
     }
   }
   /* Notes (a state file ignored) are said even without -v. */
-  for (i = 0; i < EP_CHECK_KINDS && rc == EP_OK && verbose == 0; i++)
+  for (i = 0; i < run->n && rc == EP_OK && verbose == 0; i++)
     for (j = 0; j < run->checks[i].notes.n && rc == EP_OK; j++) {
       rc = ep_buf_add(&b, "\n", 1);
       if (rc == EP_OK)
@@ -497,7 +507,7 @@ ep_checklist_nagios(const struct ep_checklist *cl,
 /* Each target's root cause (the code of the cause that explains it),
  * beside its own cause. */
 static void
-mark_root_causes(json_object *check, const struct ep_checklist *cl, int k)
+mark_root_causes(json_object *check, const struct ep_checklist *cl, size_t k)
 {
   json_object *targets, *t;
   size_t       i, n;
@@ -516,14 +526,62 @@ mark_root_causes(json_object *check, const struct ep_checklist *cl, int k)
   }
 }
 
+/* The vendor's lines that no kind of the build checks. */
+static const struct {
+  const char *id, *why;
+} unchecked_lines[] = {
+  {"bandwidth", "not measured: a probe would have to load the link"}};
+
+static bool
+item_of_kind(const struct ep_run_result *run, const char *id)
+{
+  size_t k;
+
+  for (k = 0; k < run->n; k++)
+    if (run->kinds[k]->report && run->kinds[k]->report->item_id &&
+        strcmp(run->kinds[k]->report->item_id, id) == 0)
+      return true;
+  return false;
+}
+
+static json_object *
+unchecked_json(const char *id, const char *why)
+{
+  json_object *o = json_object_new_object();
+
+  json_object_object_add(o, "id", json_object_new_string(id));
+  json_object_object_add(o, "why", json_object_new_string(why));
+  return o;
+}
+
+/* What the checklist does not check: the kinds that did not run and say
+ * why, and the vendor's lines no kind checks. */
+static json_object *
+not_checked_json(const struct ep_run_result *run)
+{
+  json_object *a = json_object_new_array();
+  size_t       i;
+
+  for (i = 0; a && i < run->n; i++)
+    if (!run->checks[i].ran && run->kinds[i]->report &&
+        run->kinds[i]->report->not_run_why)
+      json_object_array_add(a, unchecked_json(run->kinds[i]->report->item_id,
+                                              run->kinds[i]->report
+                                                ->not_run_why));
+  for (i = 0; a && i < sizeof unchecked_lines / sizeof unchecked_lines[0];
+       i++)
+    if (!item_of_kind(run, unchecked_lines[i].id))
+      json_object_array_add(a, unchecked_json(unchecked_lines[i].id,
+                                              unchecked_lines[i].why));
+  return a;
+}
+
 char *
 ep_checklist_json(const struct ep_checklist *cl,
                   const struct ep_run_result *run, struct ep_err *err)
 {
-  static const char *const names[EP_CHECK_KINDS] = {"dns", "ntp", "https",
-                                                    "nats", "machines"};
   json_object *doc = json_object_new_object(), *causes, *items, *checks;
-  json_object *not_checked, *o;
+  json_object *o;
   char        *out;
   size_t       i;
 
@@ -546,7 +604,8 @@ ep_checklist_json(const struct ep_checklist *cl,
     json_object_object_add(o, "state",
                            json_object_new_string(ep_state_str(c->state)));
     json_object_object_add(o, "check",
-                           json_object_new_string(names[c->check]));
+                           json_object_new_string(
+                             run->kinds[c->check]->name));
     json_object_object_add(o, "text", json_object_new_string(c->text));
     json_object_object_add(o, "explains",
                            json_object_new_int64((int64_t)c->n_explained));
@@ -572,33 +631,17 @@ ep_checklist_json(const struct ep_checklist *cl,
   }
   json_object_object_add(doc, "items", items);
   /* The checklist's lines no probe checks, never shown as passing. */
-  not_checked = json_object_new_array();
-  if (!run->checks[EP_CHECK_MACHINES].ran) {
-    o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string("machine_network"));
-    json_object_object_add(o, "why",
-                           json_object_new_string("the profile lists no "
-                                                  "machines"));
-    json_object_array_add(not_checked, o);
-  }
-  o = json_object_new_object();
-  json_object_object_add(o, "id", json_object_new_string("bandwidth"));
-  json_object_object_add(o, "why",
-                         json_object_new_string("not measured: a probe "
-                                                "would have to load the "
-                                                "link"));
-  json_object_array_add(not_checked, o);
-  json_object_object_add(doc, "not_checked", not_checked);
+  json_object_object_add(doc, "not_checked", not_checked_json(run));
   checks = json_object_new_object();
-  for (i = 0; checks && i < EP_CHECK_KINDS; i++) {
+  for (i = 0; checks && i < run->n; i++) {
     if (!run->checks[i].ran) {
-      json_object_object_add(checks, names[i], NULL);
+      json_object_object_add(checks, run->kinds[i]->name, NULL);
       continue;
     }
     o = ep_check_json(&run->checks[i]);
     if (o)
-      mark_root_causes(o, cl, (int)i);
-    json_object_object_add(checks, names[i], o);
+      mark_root_causes(o, cl, i);
+    json_object_object_add(checks, run->kinds[i]->name, o);
   }
   json_object_object_add(doc, "checks", checks);
   out = ep_json_text(doc, err);

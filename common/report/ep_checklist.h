@@ -13,14 +13,11 @@
 #include "ep_config.h"
 #include "ep_diagnosis.h"
 
-/* dns, ntp, https, tls_inspection, nats, proxy, machine_network: one
- * item each at most. */
-#define EP_CHECKLIST_ITEMS 7
 
 struct ep_checklist_item {
   const char   *id;      /* "dns", "ntp", "https", "tls_inspection", ... */
   const char   *title;   /* "DNS", "NTP", "HTTPS", "TLS inspection", ... */
-  int           check;   /* the check it reads, or -1 */
+  int           check;   /* the run's check it reads (its index), or -1 */
   bool          checked; /* false: nothing could tell (state UNKNOWN) */
   enum ep_state state;
   char          text[600];
@@ -29,8 +26,10 @@ struct ep_checklist_item {
 
 struct ep_checklist {
   enum ep_state            state;
-  struct ep_checklist_item items[EP_CHECKLIST_ITEMS];
-  size_t                   n_items;
+  struct ep_checklist_item *items; /* one per check that ran, and the
+                                      derived lines (TLS inspection, the
+                                      proxy) */
+  size_t                    n_items, max_items;
   struct ep_diagnosis      diag;
   char                     summary[1024]; /* the first line's text */
 };

@@ -11,20 +11,40 @@
 #include "ep_diagnosis.h"
 #include "ep_output.h"
 
-static const char *const check_titles[EP_CHECK_KINDS] = {
-  "DNS", "NTP", "HTTPS", "NATS", "machines"};
-/* What a check's targets are called. */
-static const char *const check_nouns[EP_CHECK_KINDS] = {
-  "names", "servers", "targets", "endpoints", "machines"};
+/* What the kind of the run's check k declares it may be read for. */
+static bool
+has_role(const struct ep_run_result *run, size_t k, unsigned role)
+{
+  const struct ep_kind_report *r = run->kinds[k]->report;
 
-/* The checks of the cloud side, which the network-wide rules judge; the
- * machine network is another network, its failures its own. */
-#define CLOUD_CHECKS (EP_CHECK_NATS + 1)
+  return r && (r->roles & role);
+}
+
+/* How causes call check k ("NATS", "machines"). */
+static const char *
+title_of(const struct ep_run_result *run, size_t k)
+{
+  const struct ep_kind_report *r = run->kinds[k]->report;
+
+  return r && r->short_title ? r->short_title : run->kinds[k]->title;
+}
 
 static const struct ep_check_result *
-ran(const struct ep_run_result *run, int k)
+ran(const struct ep_run_result *run, size_t k)
 {
-  return run->checks[k].ran ? &run->checks[k] : NULL;
+  return k < run->n && run->checks[k].ran ? &run->checks[k] : NULL;
+}
+
+/* The first check of the run with role that ran, or -1. */
+static int
+ran_with(const struct ep_run_result *run, unsigned role)
+{
+  size_t k;
+
+  for (k = 0; k < run->n; k++)
+    if (ran(run, k) && has_role(run, k, role))
+      return (int)k;
+  return -1;
 }
 
 static bool
@@ -111,7 +131,7 @@ add_symptom(struct ep_diagnosis *d, const char *code, int check,
 
 static void
 explain(struct ep_diagnosis *d, int cause, const struct ep_run_result *run,
-        int k, size_t i)
+        size_t k, size_t i)
 {
   if (cause < 0 || d->by[k][i] >= 0)
     return;
@@ -123,7 +143,7 @@ explain(struct ep_diagnosis *d, int cause, const struct ep_run_result *run,
 
 static bool
 unexplained_failure(const struct ep_diagnosis *d,
-                    const struct ep_run_result *run, int k, size_t i)
+                    const struct ep_run_result *run, size_t k, size_t i)
 {
   return d->by[k][i] < 0 && failing(&run->checks[k].targets[i]);
 }
@@ -137,17 +157,18 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
     EP_CAUSE_UNRESOLVED,      EP_CAUSE_DNS_UNREACHABLE,
     EP_CAUSE_TCP_UNREACHABLE, EP_CAUSE_NTP_UNREACHABLE,
     EP_CAUSE_PROXY_UNREACHABLE, EP_CAUSE_PROXY_UNRESOLVED, NULL};
-  const struct ep_check_result *dns = ran(run, EP_CHECK_DNS);
-  size_t                        i;
-  int                           k, c;
+  int                           r = ran_with(run, EP_ROLE_RESOLVER);
+  const struct ep_check_result *dns = r >= 0 ? ran(run, (size_t)r) : NULL;
+  size_t                        i, k;
+  int                           c;
 
   if (!dns || dns->n_targets == 0)
     return;
-  for (k = 0; k < CLOUD_CHECKS; k++) {
-    const struct ep_check_result *r = ran(run, k);
+  for (k = 0; k < run->n; k++) {
+    const struct ep_check_result *x = ran(run, k);
 
-    for (i = 0; r && i < r->n_targets; i++)
-      if (!failing(&r->targets[i]) || !cause_in(&r->targets[i], dead))
+    for (i = 0; x && has_role(run, k, EP_ROLE_CLOUD) && i < x->n_targets; i++)
+      if (!failing(&x->targets[i]) || !cause_in(&x->targets[i], dead))
         return;
   }
   for (i = 0; i < dns->n_targets; i++)
@@ -155,10 +176,12 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
       return;
   /* The system's words ("network unreachable") are on the DNS item's
    * line, below: the first line stays short. */
-  c = add_cause(d, EP_ROOT_NO_NETWORK, EP_CHECK_DNS,
+  c = add_cause(d, EP_ROOT_NO_NETWORK, r,
                 "no network: every resolver and endpoint is unreachable");
-  for (k = 0; k < CLOUD_CHECKS; k++)
-    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
+  for (k = 0; k < run->n; k++)
+    for (i = 0; ran(run, k) && has_role(run, k, EP_ROLE_CLOUD) &&
+                i < run->checks[k].n_targets;
+         i++)
       explain(d, c, run, k, i);
 }
 
@@ -169,22 +192,23 @@ rule_no_resolver(struct ep_diagnosis *d, const struct ep_run_result *run)
 {
   static const char *const silent[] = {EP_CAUSE_DNS_TIMEOUT,
                                        EP_CAUSE_DNS_UNREACHABLE, NULL};
-  const struct ep_check_result *dns = ran(run, EP_CHECK_DNS);
-  size_t                        i;
-  int                           k, c;
+  int                           r = ran_with(run, EP_ROLE_RESOLVER);
+  const struct ep_check_result *dns = r >= 0 ? ran(run, (size_t)r) : NULL;
+  size_t                        i, k;
+  int                           c;
 
   if (!dns || dns->n_targets == 0)
     return;
   for (i = 0; i < dns->n_targets; i++)
-    if (!unexplained_failure(d, run, EP_CHECK_DNS, i) ||
+    if (!unexplained_failure(d, run, (size_t)r, i) ||
         !cause_in(&dns->targets[i], silent))
       return;
-  c = add_cause(d, EP_ROOT_NO_RESOLVER, EP_CHECK_DNS, "%s: no name resolves",
+  c = add_cause(d, EP_ROOT_NO_RESOLVER, r, "%s: no name resolves",
                 dns->summary ? dns->summary : "no resolver answers");
   for (i = 0; i < dns->n_targets; i++)
-    explain(d, c, run, EP_CHECK_DNS, i);
-  for (k = 0; k < EP_CHECK_KINDS; k++)
-    for (i = 0; k != EP_CHECK_DNS && ran(run, k) &&
+    explain(d, c, run, (size_t)r, i);
+  for (k = 0; k < run->n; k++)
+    for (i = 0; k != (size_t)r && ran(run, k) &&
                 i < run->checks[k].n_targets;
          i++)
       if (unexplained_failure(d, run, k, i) &&
@@ -195,58 +219,69 @@ rule_no_resolver(struct ep_diagnosis *d, const struct ep_run_result *run)
 /* A name that does not resolve explains the checks of that name that
  * failed for it (a proxy resolves names itself: those targets have no
  * host). */
+/* Whether target j of check k failed for the name n. */
+static bool
+fails_for_name(const struct ep_diagnosis *d, const struct ep_run_result *run,
+               size_t k, size_t j, const char *name)
+{
+  const struct ep_target_result *t = &run->checks[k].targets[j];
+
+  return unexplained_failure(d, run, k, j) && t->host &&
+         cause_is(t, EP_CAUSE_UNRESOLVED) && strcasecmp(t->host, name) == 0;
+}
+
+/* The checks other than the resolver's (r) with a target failing for the
+ * name: "HTTPS and NATS"; how many targets. */
+static size_t
+name_dependents(const struct ep_diagnosis *d, const struct ep_run_result *run,
+                size_t r, const char *name, char *which, size_t size)
+{
+  size_t j, k, deps = 0;
+
+  which[0] = '\0';
+  for (k = 0; k < run->n; k++) {
+    bool used = false;
+
+    for (j = 0; k != r && ran(run, k) && j < run->checks[k].n_targets; j++)
+      if (fails_for_name(d, run, k, j, name)) {
+        deps++;
+        used = true;
+      }
+    if (used)
+      snprintf(which + strlen(which), size - strlen(which), "%s%s",
+               which[0] ? " and " : "", title_of(run, k));
+  }
+  return deps;
+}
+
 static void
 rule_names(struct ep_diagnosis *d, const struct ep_run_result *run)
 {
-  const struct ep_check_result *dns = ran(run, EP_CHECK_DNS);
-  size_t                        i, j;
-  int                           k, c;
+  int                           r = ran_with(run, EP_ROLE_RESOLVER);
+  const struct ep_check_result *dns = r >= 0 ? ran(run, (size_t)r) : NULL;
+  size_t                        i, j, k;
+  int                           c;
 
   for (i = 0; dns && i < dns->n_targets; i++) {
     const struct ep_target_result *n = &dns->targets[i];
-    char                           which[64] = "";
-    size_t                         deps = 0;
+    char                           which[64];
 
-    if (!unexplained_failure(d, run, EP_CHECK_DNS, i) ||
-        n->state != EP_STATE_CRITICAL)
+    if (!unexplained_failure(d, run, (size_t)r, i) ||
+        n->state != EP_STATE_CRITICAL ||
+        name_dependents(d, run, (size_t)r, n->name, which, sizeof which) ==
+          0)
       continue;
-    for (k = 0; k < EP_CHECK_KINDS; k++) {
-      bool used = false;
-
-      for (j = 0; k != EP_CHECK_DNS && ran(run, k) &&
-                  j < run->checks[k].n_targets;
-           j++) {
-        const struct ep_target_result *t = &run->checks[k].targets[j];
-
-        if (unexplained_failure(d, run, k, j) && t->host &&
-            cause_is(t, EP_CAUSE_UNRESOLVED) &&
-            strcasecmp(t->host, n->name) == 0) {
-          deps++;
-          used = true;
-        }
-      }
-      if (used)
-        snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s",
-                 which[0] ? " and " : "", check_titles[k]);
-    }
-    if (deps == 0)
-      continue;
-    c = add_cause(d, EP_ROOT_NAME, EP_CHECK_DNS, "%s: its %s check%s fail%s",
+    c = add_cause(d, EP_ROOT_NAME, r, "%s: its %s check%s fail%s",
                   n->text ? n->text : n->name, which,
                   strstr(which, " and ") ? "s" : "",
                   strstr(which, " and ") ? "" : "s");
-    explain(d, c, run, EP_CHECK_DNS, i);
-    for (k = 0; k < EP_CHECK_KINDS; k++)
-      for (j = 0; k != EP_CHECK_DNS && ran(run, k) &&
+    explain(d, c, run, (size_t)r, i);
+    for (k = 0; k < run->n; k++)
+      for (j = 0; k != (size_t)r && ran(run, k) &&
                   j < run->checks[k].n_targets;
-           j++) {
-        const struct ep_target_result *t = &run->checks[k].targets[j];
-
-        if (unexplained_failure(d, run, k, j) && t->host &&
-            cause_is(t, EP_CAUSE_UNRESOLVED) &&
-            strcasecmp(t->host, n->name) == 0)
+           j++)
+        if (fails_for_name(d, run, k, j, n->name))
           explain(d, c, run, k, j);
-      }
   }
 }
 
@@ -261,7 +296,8 @@ compare_doubles(const void *a, const void *b)
 bool
 ep_diagnosis_clock_offset(const struct ep_run_result *run, double *offset)
 {
-  const struct ep_check_result *ntp = ran(run, EP_CHECK_NTP);
+  int                           k = ran_with(run, EP_ROLE_CLOCK);
+  const struct ep_check_result *ntp = k >= 0 ? ran(run, (size_t)k) : NULL;
   double                        v[64];
   size_t                        i, j, n = 0;
 
@@ -294,51 +330,64 @@ span_text(double s, char *out, size_t size)
 
 /* This host's clock far off (the NTP servers agree) makes certificates
  * look expired (clock ahead) or not yet valid (clock behind). */
+/* The targets of the certificate checks failing with code. */
+static size_t
+cert_failures(struct ep_diagnosis *d, const struct ep_run_result *run,
+              const char *code, int cause)
+{
+  size_t i, k, n = 0;
+
+  for (k = 0; k < run->n; k++)
+    for (i = 0; ran(run, k) && has_role(run, k, EP_ROLE_CERTS) &&
+                i < run->checks[k].n_targets;
+         i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_is(&run->checks[k].targets[i], code)) {
+        n++;
+        if (cause >= 0)
+          explain(d, cause, run, k, i);
+      }
+  return n;
+}
+
 static void
 rule_clock(struct ep_diagnosis *d, const struct ep_run_result *run,
            double far)
 {
+  int         clock = ran_with(run, EP_ROLE_CLOCK);
   const char *tls_cause;
   double      offset;
   char        span[32], num[32];
-  size_t      i, n = 0;
-  int         k, c;
+  size_t      i, n;
+  int         c;
 
-  if (!ep_diagnosis_clock_offset(run, &offset) || fabs(offset) < far)
+  if (clock < 0 || !ep_diagnosis_clock_offset(run, &offset) ||
+      fabs(offset) < far)
     return;
   /* offset is the servers' clock minus ours: negative, ours is ahead. */
   tls_cause = offset < 0 ? EP_CAUSE_TLS_EXPIRED : EP_CAUSE_TLS_NOT_YET_VALID;
-  for (k = EP_CHECK_HTTPS; k <= EP_CHECK_NATS; k++)
-    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
-      if (unexplained_failure(d, run, k, i) &&
-          cause_is(&run->checks[k].targets[i], tls_cause))
-        n++;
-  if (n == 0)
+  if ((n = cert_failures(d, run, tls_cause, -1)) == 0)
     return;
   span_text(offset, span, sizeof span);
   ep_format_number(num, sizeof num, offset);
-  c = add_cause(d, EP_ROOT_CLOCK, EP_CHECK_NTP,
+  c = add_cause(d, EP_ROOT_CLOCK, clock,
                 "this host's clock is %s %s (NTP offset %ss): certificates "
                 "look %s (%zu target%s)",
                 span, offset < 0 ? "ahead" : "behind", num,
                 offset < 0 ? "expired" : "not yet valid", n,
                 n == 1 ? "" : "s");
-  for (i = 0; i < run->checks[EP_CHECK_NTP].n_targets; i++)
-    if (unexplained_failure(d, run, EP_CHECK_NTP, i) &&
-        cause_is(&run->checks[EP_CHECK_NTP].targets[i], EP_CAUSE_NTP_OFFSET))
-      explain(d, c, run, EP_CHECK_NTP, i);
-  for (k = EP_CHECK_HTTPS; k <= EP_CHECK_NATS; k++)
-    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
-      if (unexplained_failure(d, run, k, i) &&
-          cause_is(&run->checks[k].targets[i], tls_cause))
-        explain(d, c, run, k, i);
+  for (i = 0; i < run->checks[clock].n_targets; i++)
+    if (unexplained_failure(d, run, (size_t)clock, i) &&
+        cause_is(&run->checks[clock].targets[i], EP_CAUSE_NTP_OFFSET))
+      explain(d, c, run, (size_t)clock, i);
+  cert_failures(d, run, tls_cause, c);
 }
 
 /* Every target of check k failing unexplained with one code: that code,
  * else NULL. */
 static const char *
 shared_code(const struct ep_diagnosis *d, const struct ep_run_result *run,
-            int k)
+            size_t k)
 {
   const struct ep_check_result *r = ran(run, k);
   const char                   *code = NULL;
@@ -359,7 +408,7 @@ shared_code(const struct ep_diagnosis *d, const struct ep_run_result *run,
 
 static void
 explain_check(struct ep_diagnosis *d, int c, const struct ep_run_result *run,
-              int k)
+              size_t k)
 {
   size_t i;
 
@@ -372,17 +421,22 @@ static void
 rule_proxy(struct ep_diagnosis *d, const struct ep_run_result *run,
            const char *proxy)
 {
-  const char *code = shared_code(d, run, EP_CHECK_HTTPS);
   const struct ep_target_result *t;
+  const char                    *code;
+  size_t                         k;
 
-  if (!proxy || !code || strncmp(code, "proxy.", 6) != 0)
-    return;
-  t = &run->checks[EP_CHECK_HTTPS].targets[0];
-  explain_check(d,
-                add_cause(d, EP_ROOT_PROXY, EP_CHECK_HTTPS,
-                          "proxy %s: %s (every HTTPS target behind it)",
-                          proxy, t->why ? t->why : t->text),
-                run, EP_CHECK_HTTPS);
+  for (k = 0; proxy && k < run->n; k++) {
+    if (!has_role(run, k, EP_ROLE_PROXIED) ||
+        !(code = shared_code(d, run, k)) || strncmp(code, "proxy.", 6) != 0)
+      continue;
+    t = &run->checks[k].targets[0];
+    explain_check(d,
+                  add_cause(d, EP_ROOT_PROXY, (int)k,
+                            "proxy %s: %s (every %s target behind it)",
+                            proxy, t->why ? t->why : t->text,
+                            title_of(run, k)),
+                  run, k);
+  }
 }
 
 /* The port of every target of check k ("443"), or "" when they differ. */
@@ -413,9 +467,10 @@ shared_port(const struct ep_check_result *r, unsigned default_port,
  * on the way out, not N servers down. */
 static void
 rule_port_blocked(struct ep_diagnosis *d, const struct ep_run_result *run,
-                  int k, unsigned default_port)
+                  size_t k, unsigned default_port)
 {
   const char *code = shared_code(d, run, k);
+  const char *title = title_of(run, k);
   char        port[16];
   size_t      n;
 
@@ -424,20 +479,20 @@ rule_port_blocked(struct ep_diagnosis *d, const struct ep_run_result *run,
   n = run->checks[k].n_targets;
   shared_port(&run->checks[k], default_port, port, sizeof port);
   explain_check(d,
-                add_cause(d, EP_ROOT_PORT_BLOCKED, k,
+                add_cause(d, EP_ROOT_PORT_BLOCKED, (int)k,
                           "outbound %s%s blocked: %s %zu %s endpoint%s time%s "
                           "out connecting (no answer to SYN)",
                           port[0] ? "TCP " : "TCP ports of ",
-                          port[0] ? port : check_titles[k],
-                          n == 1 ? "the" : "all", n, check_titles[k],
-                          n == 1 ? "" : "s", n == 1 ? "s" : ""),
+                          port[0] ? port : title, n == 1 ? "the" : "all", n,
+                          title, n == 1 ? "" : "s", n == 1 ? "s" : ""),
                 run, k);
 }
 
 /* Every target of a check failing the same way is one cause, said once
  * (a symptom: the check's own failure, not another's). */
 static void
-rule_all_same(struct ep_diagnosis *d, const struct ep_run_result *run, int k)
+rule_all_same(struct ep_diagnosis *d, const struct ep_run_result *run,
+              size_t k)
 {
   const char                    *code = shared_code(d, run, k);
   const struct ep_target_result *t;
@@ -447,15 +502,15 @@ rule_all_same(struct ep_diagnosis *d, const struct ep_run_result *run, int k)
     return;
   t = &run->checks[k].targets[0];
   explain_check(d,
-                add_symptom(d, code, k, "all %zu %s %s: %s", n,
-                            check_titles[k], check_nouns[k],
+                add_symptom(d, code, (int)k, "all %zu %s %s: %s", n,
+                            title_of(run, k), run->kinds[k]->noun,
                             t->why ? t->why : t->text),
                 run, k);
 }
 
 static bool
 explained_any(const struct ep_diagnosis *d, const struct ep_check_result *r,
-              int k)
+              size_t k)
 {
   size_t i;
 
@@ -465,33 +520,22 @@ explained_any(const struct ep_diagnosis *d, const struct ep_check_result *r,
   return false;
 }
 
-/* What no rule explained: each check's remaining failures, as they are. */
+/* Check k's failures no rule explained, as one symptom: the check's own
+ * first line when none of its failures is explained elsewhere (it already
+ * names what they share: "8.8.8.8 not answering"), else the first two
+ * and how many more. */
 static void
-symptoms(struct ep_diagnosis *d, const struct ep_run_result *run)
+check_symptom(struct ep_diagnosis *d, const struct ep_run_result *run,
+              size_t k, size_t n, const char *code)
 {
-  size_t i, shown, n;
-  int    k, c;
-  char   text[480];
+  const struct ep_check_result *r = &run->checks[k];
+  size_t                        i, shown;
+  char                          text[480] = "";
+  int                           c;
 
-  for (k = 0; k < EP_CHECK_KINDS; k++) {
-    const struct ep_check_result *r = ran(run, k);
-    const char                   *code = NULL;
-
-    for (i = 0, n = 0; r && i < r->n_targets; i++)
-      if (unexplained_failure(d, run, k, i) && n++ == 0)
-        code = r->targets[i].cause;
-    if (n == 0)
-      continue;
-    text[0] = '\0';
-    /* None of its failures explained elsewhere: the check's own first
-     * line already names what they share ("8.8.8.8 not answering"). */
-    if (!explained_any(d, r, k) && r->summary) {
-      c = add_symptom(d, code ? code : "failed", k, "%s", r->summary);
-      for (i = 0; i < r->n_targets; i++)
-        if (unexplained_failure(d, run, k, i))
-          explain(d, c, run, k, i);
-      continue;
-    }
+  if (!explained_any(d, r, k) && r->summary) {
+    c = add_symptom(d, code ? code : "failed", (int)k, "%s", r->summary);
+  } else {
     for (i = 0, shown = 0; i < r->n_targets && shown < 2; i++)
       if (unexplained_failure(d, run, k, i))
         snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s",
@@ -499,11 +543,29 @@ symptoms(struct ep_diagnosis *d, const struct ep_run_result *run)
                  r->targets[i].text ? r->targets[i].text : r->targets[i].name);
     if (n > shown)
       snprintf(text + strlen(text), sizeof text - strlen(text),
-               "; and %zu more %s", n - shown, check_titles[k]);
-    c = add_symptom(d, code ? code : "failed", k, "%s", text);
-    for (i = 0; i < r->n_targets; i++)
-      if (unexplained_failure(d, run, k, i))
-        explain(d, c, run, k, i);
+               "; and %zu more %s", n - shown, title_of(run, k));
+    c = add_symptom(d, code ? code : "failed", (int)k, "%s", text);
+  }
+  for (i = 0; i < r->n_targets; i++)
+    if (unexplained_failure(d, run, k, i))
+      explain(d, c, run, k, i);
+}
+
+/* What no rule explained: each check's remaining failures, as they are. */
+static void
+symptoms(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  size_t i, k, n;
+
+  for (k = 0; k < run->n; k++) {
+    const struct ep_check_result *r = ran(run, k);
+    const char                   *code = NULL;
+
+    for (i = 0, n = 0; r && i < r->n_targets; i++)
+      if (unexplained_failure(d, run, k, i) && n++ == 0)
+        code = r->targets[i].cause;
+    if (n > 0)
+      check_symptom(d, run, k, n, code);
   }
 }
 
@@ -511,11 +573,13 @@ enum ep_status
 ep_diagnose(const struct ep_run_result *run,
             const struct ep_diagnosis_opts *opts, struct ep_diagnosis *d)
 {
-  size_t i;
-  int    k;
+  size_t i, k;
 
   memset(d, 0, sizeof *d);
-  for (k = 0; k < EP_CHECK_KINDS; k++) {
+  if (!(d->by = calloc(run->n ? run->n : 1, sizeof *d->by)))
+    return EP_ENOMEM;
+  d->n_checks = run->n;
+  for (k = 0; k < run->n; k++) {
     size_t n = run->checks[k].n_targets;
 
     if (!(d->by[k] = malloc((n ? n : 1) * sizeof *d->by[k]))) {
@@ -531,11 +595,13 @@ ep_diagnose(const struct ep_run_result *run,
   rule_clock(d, run, opts && opts->clock_far > 0 ? opts->clock_far
                                                  : EP_CLOCK_FAR_S);
   rule_proxy(d, run, opts ? opts->proxy_url : NULL);
-  rule_port_blocked(d, run, EP_CHECK_NATS, 7422);
-  rule_port_blocked(d, run, EP_CHECK_HTTPS, 443);
-  rule_all_same(d, run, EP_CHECK_NTP);
-  rule_all_same(d, run, EP_CHECK_HTTPS);
-  rule_all_same(d, run, EP_CHECK_NATS);
+  for (k = 0; k < run->n; k++)
+    if (ran(run, k) && run->kinds[k]->report &&
+        run->kinds[k]->report->blocked_port)
+      rule_port_blocked(d, run, k, run->kinds[k]->report->blocked_port);
+  for (k = 0; k < run->n; k++)
+    if (ran(run, k) && has_role(run, k, EP_ROLE_SAME_ONCE))
+      rule_all_same(d, run, k);
   symptoms(d, run);
   return EP_OK;
 }
@@ -543,9 +609,10 @@ ep_diagnose(const struct ep_run_result *run,
 void
 ep_diagnosis_free(struct ep_diagnosis *d)
 {
-  int k;
+  size_t k;
 
-  for (k = 0; k < EP_CHECK_KINDS; k++)
+  for (k = 0; d->by && k < d->n_checks; k++)
     free(d->by[k]);
+  free(d->by);
   memset(d, 0, sizeof *d);
 }

@@ -26,7 +26,7 @@
 struct ep_root_cause {
   const char   *code;  /* EP_ROOT_* for a rule, else the target's own */
   enum ep_state state; /* the worst of what it explains */
-  int           check; /* enum ep_check_kind it is found in */
+  int           check; /* the run's check it is found in (its index) */
   bool          rule;  /* found by a rule, not a check's own failure */
   char          text[480];
   size_t        n_explained; /* targets it explains */
@@ -36,9 +36,10 @@ struct ep_diagnosis {
   struct ep_root_cause causes[EP_DIAGNOSIS_MAX];
   size_t               n;
   size_t               n_more; /* causes found beyond EP_DIAGNOSIS_MAX */
-  /* For each check, each target: the index of the cause that explains
-   * it, or -1 (an OK target). */
-  int                 *by[EP_CHECK_KINDS];
+  /* For each check of the run, each target: the index of the cause
+   * that explains it, or -1 (an OK target). */
+  int                **by;
+  size_t               n_checks;
 };
 
 struct ep_diagnosis_opts {

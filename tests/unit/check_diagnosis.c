@@ -12,13 +12,14 @@
 #include "ep_checklist.h"
 #include "ep_diagnosis.h"
 #include "ep_unit.h"
+#include "ep_unit_run.h"
 
 static struct ep_run_result run;
 
 static void
 setup(void)
 {
-  ep_run_result_init(&run);
+  ep_unit_run_init(&run);
 }
 
 static void
@@ -29,9 +30,9 @@ teardown(void)
 
 /* A check that ran, with its summary. */
 static struct ep_check_result *
-check(int k, const char *name, const char *summary)
+check(const char *name, const char *summary)
 {
-  struct ep_check_result *c = &run.checks[k];
+  struct ep_check_result *c = &run.checks[ep_unit_slot(name)];
 
   c->ran = true;
   c->check = strdup(name);
@@ -82,9 +83,9 @@ diagnose(struct ep_diagnosis *d, const char *proxy)
 /* Nothing answers, not even a resolver: one cause for everything. */
 START_TEST(no_network)
 {
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns",
+  struct ep_check_result *dns = check("dns",
                                       "8.8.8.8 not answering (network unreachable)");
-  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "x");
+  struct ep_check_result *nats = check("nats", "x");
   struct ep_diagnosis     d;
 
   target(dns, "a.example", EP_STATE_CRITICAL, EP_CAUSE_DNS_UNREACHABLE, NULL,
@@ -97,7 +98,7 @@ START_TEST(no_network)
   ck_assert_str_eq(d.causes[0].text,
                    "no network: every resolver and endpoint is unreachable");
   ck_assert_uint_eq(d.causes[0].n_explained, 2);
-  ck_assert_int_eq(d.by[EP_CHECK_NATS][0], 0);
+  ck_assert_int_eq(d.by[ep_unit_slot("nats")][0], 0);
   ep_diagnosis_free(&d);
 }
 END_TEST
@@ -106,10 +107,10 @@ END_TEST
  * are DNS's, said once. */
 START_TEST(no_resolver)
 {
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns",
+  struct ep_check_result *dns = check("dns",
                                       "8.8.8.8 not answering");
-  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
-  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "ok");
+  struct ep_check_result *https = check("https", "x");
+  struct ep_check_result *nats = check("nats", "ok");
   struct ep_diagnosis     d;
 
   target(dns, "a.example", EP_STATE_CRITICAL, EP_CAUSE_DNS_TIMEOUT, NULL,
@@ -121,8 +122,8 @@ START_TEST(no_resolver)
   ck_assert_uint_eq(d.n, 1);
   ck_assert_str_eq(d.causes[0].code, EP_ROOT_NO_RESOLVER);
   ck_assert_str_eq(d.causes[0].text, "8.8.8.8 not answering: no name resolves");
-  ck_assert_int_eq(d.by[EP_CHECK_HTTPS][0], 0);
-  ck_assert_int_eq(d.by[EP_CHECK_NATS][0], -1);
+  ck_assert_int_eq(d.by[ep_unit_slot("https")][0], 0);
+  ck_assert_int_eq(d.by[ep_unit_slot("nats")][0], -1);
   ep_diagnosis_free(&d);
 }
 END_TEST
@@ -131,9 +132,9 @@ END_TEST
  * not another name's failure, nor a target behind a proxy (no host). */
 START_TEST(one_name)
 {
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns", "x");
-  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
-  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "x");
+  struct ep_check_result *dns = check("dns", "x");
+  struct ep_check_result *https = check("https", "x");
+  struct ep_check_result *nats = check("nats", "x");
   struct ep_diagnosis     d;
 
   target(dns, "api.example", EP_STATE_CRITICAL, EP_CAUSE_DNS_NXDOMAIN, NULL,
@@ -156,7 +157,7 @@ START_TEST(one_name)
   ck_assert_str_eq(d.causes[1].code, EP_CAUSE_TCP_REFUSED);
   ck_assert(!d.causes[1].rule);
   ck_assert_str_eq(d.causes[1].text, "b.example: connection refused");
-  ck_assert_int_eq(d.by[EP_CHECK_HTTPS][1], 1);
+  ck_assert_int_eq(d.by[ep_unit_slot("https")][1], 1);
   ep_diagnosis_free(&d);
 }
 END_TEST
@@ -165,8 +166,8 @@ END_TEST
  * valid" (the other direction), nor anything when it is close. */
 START_TEST(clock_far_off)
 {
-  struct ep_check_result  *ntp = check(EP_CHECK_NTP, "ntp", "x");
-  struct ep_check_result  *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_check_result  *ntp = check("ntp", "x");
+  struct ep_check_result  *https = check("https", "x");
   struct ep_target_result *t;
   struct ep_diagnosis      d;
 
@@ -183,16 +184,16 @@ START_TEST(clock_far_off)
                    "this host's clock is 365 days ahead (NTP offset "
                    "-31536000.25s): certificates look expired (1 target)");
   ck_assert_uint_eq(d.causes[0].n_explained, 2); /* NTP's own and a */
-  ck_assert_int_eq(d.by[EP_CHECK_HTTPS][0], 0);
-  ck_assert_int_ne(d.by[EP_CHECK_HTTPS][1], 0);
+  ck_assert_int_eq(d.by[ep_unit_slot("https")][0], 0);
+  ck_assert_int_ne(d.by[ep_unit_slot("https")][1], 0);
   ep_diagnosis_free(&d);
 }
 END_TEST
 
 START_TEST(clock_close_explains_nothing)
 {
-  struct ep_check_result  *ntp = check(EP_CHECK_NTP, "ntp", "ok");
-  struct ep_check_result  *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_check_result  *ntp = check("ntp", "ok");
+  struct ep_check_result  *https = check("https", "x");
   struct ep_target_result *t;
   struct ep_diagnosis      d;
   double                   median;
@@ -214,7 +215,7 @@ END_TEST
 
 START_TEST(proxy_refuses)
 {
-  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_check_result *https = check("https", "x");
   struct ep_diagnosis     d;
 
   target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_PROXY_AUTH, NULL,
@@ -240,7 +241,7 @@ END_TEST
 /* Every NATS endpoint timing out its connect: the port, said once. */
 START_TEST(port_blocked)
 {
-  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "x");
+  struct ep_check_result *nats = check("nats", "x");
   struct ep_diagnosis     d;
   const char             *eps[] = {"54.218.103.126:7422", "52.24.16.63",
                                    "52.34.161.223:7422"};
@@ -263,8 +264,8 @@ END_TEST
  * first line and items say it so. */
 START_TEST(all_the_same_and_the_checklist)
 {
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns", "2 names resolved");
-  struct ep_check_result *https = check(EP_CHECK_HTTPS, "https", "x");
+  struct ep_check_result *dns = check("dns", "2 names resolved");
+  struct ep_check_result *https = check("https", "x");
   struct ep_config        cfg;
   struct ep_checklist     cl;
   struct ep_err           err = EP_ERR_INIT;
@@ -306,7 +307,7 @@ END_TEST
  * (it already names what they share). */
 START_TEST(symptom_in_the_checks_words)
 {
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns",
+  struct ep_check_result *dns = check("dns",
                                       "8.8.4.4 not answering");
   struct ep_diagnosis     d;
 
@@ -326,8 +327,8 @@ END_TEST
 
 START_TEST(all_well)
 {
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns", "1 name");
-  struct ep_check_result *nats = check(EP_CHECK_NATS, "nats", "ok");
+  struct ep_check_result *dns = check("dns", "1 name");
+  struct ep_check_result *nats = check("nats", "ok");
   struct ep_config        cfg;
   struct ep_checklist     cl;
   struct ep_err           err = EP_ERR_INIT;

@@ -14,6 +14,8 @@
 #include "https.h"
 #include "https_settings.h"
 
+#define HTTPS_OWN(cfg) \
+  ((const struct ep_https_own *)ep_config_check(cfg, &ep_https_kind)->own)
 #define HTTPS_PART(cfg) \
   ((struct ep_https_profile *)ep_config_part(cfg, &ep_https_kind))
 
@@ -216,18 +218,18 @@ START_TEST(settings_from_profile_and_options)
   unsetenv("HTTPS_PROXY");
   ck_assert_int_eq(configure(&cfg, &err, plain), EP_OK);
   ck_assert_uint_eq(HTTPS_PART(&cfg)->targets.n, 15);
-  ck_assert_int_eq(cfg.cert_warn_days, 21);
-  ck_assert_int_eq(cfg.cert_crit_days, 7);
+  ck_assert_int_eq(HTTPS_OWN(&cfg)->cert_warn_days, 21);
+  ck_assert_int_eq(HTTPS_OWN(&cfg)->cert_crit_days, 7);
   ck_assert_ptr_null(cfg.proxy_url);
-  ck_assert_str_eq(cfg.checks[EP_CHECK_HTTPS].warn.text, "1");
+  ck_assert_str_eq(ep_config_check(&cfg, &ep_https_kind)->warn.text, "1");
   ep_config_cleanup(&cfg);
 
   ck_assert_int_eq(configure(&cfg, &err, opts), EP_OK);
   ck_assert_uint_eq(HTTPS_PART(&cfg)->targets.n, 1);
   ck_assert_str_eq(HTTPS_PART(&cfg)->targets.v[0], "a.example:8443");
   ck_assert_str_eq(HTTPS_PART(&cfg)->expect_issuers.v[0], "Plant CA");
-  ck_assert_int_eq(cfg.cert_warn_days, 30);
-  ck_assert_int_eq(cfg.cert_crit_days, 10);
+  ck_assert_int_eq(HTTPS_OWN(&cfg)->cert_warn_days, 30);
+  ck_assert_int_eq(HTTPS_OWN(&cfg)->cert_crit_days, 10);
   ck_assert_str_eq(cfg.proxy_url, "http://p.example:3128");
   ck_assert(!cfg.proxy_from_env);
   ep_config_cleanup(&cfg);

@@ -14,6 +14,7 @@
 #include "ep_sections.h"
 #include "ep_snmp_view.h"
 #include "ep_unit.h"
+#include "ep_unit_run.h"
 
 #define OBJ(...)                                                               \
   (const ep_oid[]){EP_MIB_ROOT, EP_MIB_OBJECTS, __VA_ARGS__},                  \
@@ -28,7 +29,7 @@ static struct ep_snmp_view    view;
 static void
 setup(void)
 {
-  ep_run_result_init(&run);
+  ep_unit_run_init(&run);
   memset(&checklist, 0, sizeof checklist);
   ep_state_memory_init(&states);
   memset(&view, 0, sizeof view);
@@ -46,8 +47,10 @@ teardown(void)
 }
 
 static struct ep_check_result *
-check(enum ep_check_kind k, const char *name)
+check(const char *name)
 {
+  size_t k = ep_unit_slot(name);
+
   run.checks[k].ran = true;
   run.checks[k].check = strdup(name);
   return &run.checks[k];
@@ -93,7 +96,7 @@ build_from(const struct ep_profile *source_profile)
                                   .source_profile = source_profile};
   size_t                    k;
 
-  for (k = 0; k < EP_CHECK_KINDS; k++)
+  for (k = 0; k < run.n; k++)
     if (run.checks[k].ran)
       ep_state_memory_update(&states, &run.checks[k], &run.started, NULL,
                              NULL);
@@ -135,8 +138,8 @@ ck_text(const ep_oid *oid, size_t len, const char *want)
 
 START_TEST(figures_in_the_mibs_units_and_order)
 {
-  struct ep_check_result  *ntp = check(EP_CHECK_NTP, "ntp");
-  struct ep_check_result  *dns = check(EP_CHECK_DNS, "dns");
+  struct ep_check_result  *ntp = check("ntp");
+  struct ep_check_result  *dns = check("dns");
   struct ep_target_result *t;
   size_t                   i;
 
@@ -215,8 +218,8 @@ START_TEST(dates_are_utc_date_and_time)
   const unsigned char         want[] = {0x07, 0xEA, 12, 1, 15, 0, 53, 2,
                                         '+',  0,    0};
 
-  check(EP_CHECK_NATS, "nats");
-  target(&run.checks[EP_CHECK_NATS], "n:7422", EP_STATE_OK);
+  check("nats");
+  target(&run.checks[ep_unit_slot("nats")], "n:7422", EP_STATE_OK);
   build();
   v = get(OBJ(1, EP_MIB_LAST_RUN, 0));
   ck_assert_ptr_nonnull(v);
@@ -234,9 +237,9 @@ START_TEST(getnext_walks_the_module_and_leaves_it)
   const ep_oid                after[] = {1, 3, 6, 1, 4, 1, 8073};
   const struct ep_snmp_value *v;
 
-  check(EP_CHECK_DNS, "dns");
-  target(&run.checks[EP_CHECK_DNS], "a.example", EP_STATE_OK);
-  target(&run.checks[EP_CHECK_DNS], "b.example", EP_STATE_OK);
+  check("dns");
+  target(&run.checks[ep_unit_slot("dns")], "a.example", EP_STATE_OK);
+  target(&run.checks[ep_unit_slot("dns")], "b.example", EP_STATE_OK);
   build();
   v = ep_snmp_view_next(&view, before, 7, false);
   ck_assert_ptr_eq(v, &view.v[0]); /* epVersion.0 */
@@ -277,7 +280,7 @@ START_TEST(dns_rows_say_which_checks_need_their_names)
   struct ep_err           err = EP_ERR_INIT;
   struct ep_profile      *p;
   struct ep_dns_name     *names;
-  struct ep_check_result *dns = check(EP_CHECK_DNS, "dns");
+  struct ep_check_result *dns = check("dns");
   size_t                  n, i;
 
   p = ep_profile_load_text(text, strlen(text), "site.json",
