@@ -126,43 +126,24 @@ dispatch_gauge(const struct instance *in, const char *type,
   plugin_dispatch_values(&vl);
 }
 
-/* The collectd type of a figure, and whether its target needs a suffix
- * (several values of one type for one target). */
-static const struct {
-  const char *figure, *type;
-  bool        suffix;
-} figure_types[] = {
-  {"response_time", "response_time", false}, /* dns */
-  {"offset", "time_offset", false},          /* ntp */
-  {"delay", "delay", false},
-  {"drift", "frequency_offset", false},      /* ppm, as collectd's ntpd */
-  {"stratum", "gauge", true},
-  {"total", "response_time", true},          /* https */
-  {"tls", "response_time", true},
-  {"cert_days", "gauge", true},
-  {"connect", "response_time", true},        /* nats, machines */
-  {"info", "response_time", true},
-  {"rtt", "response_time", true},
-  {"hello", "response_time", true},          /* machines */
-};
-
 static void
 dispatch_target(const struct instance *in, const struct ep_target_result *t)
 {
-  char   ti[DATA_MAX_NAME_LEN];
-  size_t i, j;
+  const struct ep_figure_decl *f;
+  char                         ti[DATA_MAX_NAME_LEN];
+  size_t                       i;
 
+  /* Each figure as the kind declares it for collectd. */
   for (i = 0; i < t->n_perf; i++) {
     const struct ep_perf *p = &t->perf[i];
 
-    for (j = 0; j < STATIC_ARRAY_SIZE(figure_types); j++) {
-      if (strcmp(p->figure, figure_types[j].figure) != 0)
+    for (f = in->kind->figures; f && f->figure; f++) {
+      if (strcmp(p->figure, f->figure) != 0 || !f->collectd_type)
         continue;
       instance_name(ti, sizeof ti, t->name,
-                    figure_types[j].suffix ? p->figure : NULL);
+                    f->collectd_suffix ? p->figure : NULL);
       /* Not measured: NaN, a gap in the graph, not a zero. */
-      dispatch_gauge(in, figure_types[j].type, ti,
-                     p->measured ? p->value : NAN);
+      dispatch_gauge(in, f->collectd_type, ti, p->measured ? p->value : NAN);
       break;
     }
   }
