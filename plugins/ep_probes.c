@@ -2,15 +2,17 @@
 
 #include <string.h>
 
-#include "dns.h"
 #include "ep_probes.h"
-#include "https.h"
-#include "nats.h"
-#include "ntp.h"
-#include "tcp.h"
+
+#define EP_KIND(x) extern const struct ep_probe_kind ep_##x##_kind;
+#include "ep_kinds.def"
+#undef EP_KIND
 
 const struct ep_probe_kind *const ep_probe_kinds[] = {
-  &ep_dns_kind, &ep_ntp_kind, &ep_https_kind, &ep_nats_kind, &ep_tcp_kind};
+#define EP_KIND(x) &ep_##x##_kind,
+#include "ep_kinds.def"
+#undef EP_KIND
+};
 const size_t ep_probe_kinds_n =
   sizeof ep_probe_kinds / sizeof ep_probe_kinds[0];
 

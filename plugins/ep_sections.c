@@ -2,13 +2,14 @@
 
 #include <stddef.h>
 
-#include "dns_settings.h"
 #include "ep_sections.h"
-#include "https_settings.h"
-#include "nats_settings.h"
-#include "ntp_settings.h"
-#include "tcp_settings.h"
+
+#define EP_KIND(x) extern const struct ep_section ep_##x##_section;
+#include "ep_kinds.def"
+#undef EP_KIND
 
 const struct ep_section *const ep_profile_sections[] = {
-  &ep_dns_section, &ep_ntp_section, &ep_https_section, &ep_nats_section,
-  &ep_tcp_section, NULL};
+#define EP_KIND(x) &ep_##x##_section,
+#include "ep_kinds.def"
+#undef EP_KIND
+  NULL};
