@@ -525,6 +525,134 @@ machine_result(const struct tcp_ctx *c, struct tcp_target *t,
   return EP_OK;
 }
 
+/* What the machine network's interface was found to be. */
+enum iface_finding {
+  IFACE_UNKNOWN, /* its state could not be read */
+  IFACE_GONE,
+  IFACE_DOWN,
+  IFACE_NO_ADDRESS,
+  IFACE_LEASED, /* an IPv4 address from a DHCP lease */
+  IFACE_STATIC
+};
+
+/* The first address with a finite valid lifetime (a DHCP lease), or
+ * l->n_addrs. */
+static size_t
+first_leased(const struct ep_link_state *l)
+{
+  size_t i;
+
+  for (i = 0; i < l->n_addrs && l->addrs[i].permanent; i++)
+    ;
+  return i;
+}
+
+/* The vendor wants it up, with a static IPv4 address. */
+static enum iface_finding
+judge_iface(const struct tcp_ctx *c)
+{
+  const struct ep_link_state *l = &c->link;
+
+  if (!c->have_link)
+    return IFACE_UNKNOWN;
+  if (!l->exists)
+    return IFACE_GONE;
+  if (!l->admin_up || !l->carrier)
+    return IFACE_DOWN;
+  if (l->n_addrs == 0)
+    return IFACE_NO_ADDRESS;
+  return first_leased(l) < l->n_addrs ? IFACE_LEASED : IFACE_STATIC;
+}
+
+static void
+set_iface_state(struct ep_target_result *r, enum iface_finding f)
+{
+  static const struct {
+    enum ep_state state;
+    const char   *code;
+  } verdicts[] = {
+    [IFACE_UNKNOWN] = {EP_STATE_UNKNOWN, EP_CAUSE_IFACE_UNKNOWN},
+    [IFACE_GONE] = {EP_STATE_CRITICAL, EP_CAUSE_IFACE_DOWN},
+    [IFACE_DOWN] = {EP_STATE_CRITICAL, EP_CAUSE_IFACE_DOWN},
+    [IFACE_NO_ADDRESS] = {EP_STATE_CRITICAL, EP_CAUSE_IFACE_NO_ADDRESS},
+    [IFACE_LEASED] = {EP_STATE_WARNING, EP_CAUSE_IFACE_DHCP},
+    [IFACE_STATIC] = {EP_STATE_OK, NULL},
+  };
+
+  r->state = verdicts[f].state;
+  if (verdicts[f].code)
+    ep_target_set_cause(r, verdicts[f].code);
+}
+
+/* "is down (no carrier, operstate down)", "up, static address ...". */
+static enum ep_status
+word_iface(struct ep_buf *why, const struct tcp_ctx *c, enum iface_finding f)
+{
+  const struct ep_link_state *l = &c->link;
+  char                        addr[INET_ADDRSTRLEN];
+  size_t                      i;
+
+  switch (f) {
+    case IFACE_UNKNOWN:
+      return ep_buf_printf(why, "state unknown: %s", c->link_err.msg);
+    case IFACE_GONE:
+      return ep_buf_printf(why, "is gone");
+    case IFACE_DOWN:
+      return ep_buf_printf(why, "is down (%s, operstate %s)",
+                           l->admin_up ? "no carrier"
+                                       : "administratively down",
+                           l->operstate);
+    case IFACE_NO_ADDRESS:
+      return ep_buf_printf(why, "has no IPv4 address");
+    case IFACE_LEASED:
+      i = first_leased(l);
+      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
+      return ep_buf_printf(why, "has %s/%u from a DHCP lease (valid %lu s "
+                                "more): the machine network needs a static "
+                                "address",
+                           addr, l->addrs[i].prefix,
+                           (unsigned long)l->addrs[i].valid_lft);
+    case IFACE_STATIC:
+      break;
+  }
+  inet_ntop(AF_INET, &l->addrs[0].addr, addr, sizeof addr);
+  return ep_buf_printf(why, "up, static address %s/%u", addr,
+                       l->addrs[0].prefix);
+}
+
+/* The interface's state and addresses for --format json. */
+static void
+add_iface_json(const struct tcp_ctx *c, json_object *d)
+{
+  const struct ep_link_state *l = &c->link;
+  json_object                *addrs;
+  char                        addr[INET_ADDRSTRLEN];
+  size_t                      i;
+
+  json_object_object_add(d, "kind", json_object_new_string("interface"));
+  json_object_object_add(d, "up", c->have_link && l->exists
+                                    ? json_object_new_boolean(l->admin_up &&
+                                                              l->carrier)
+                                    : NULL);
+  addrs = json_object_new_array();
+  for (i = 0; c->have_link && i < l->n_addrs; i++) {
+    json_object *a = json_object_new_object();
+
+    inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
+    json_object_object_add(a, "address", json_object_new_string(addr));
+    json_object_object_add(a, "prefix",
+                           json_object_new_int((int)l->addrs[i].prefix));
+    json_object_object_add(a, "static",
+                           json_object_new_boolean(l->addrs[i].permanent));
+    json_object_object_add(a, "valid_lifetime",
+                           l->addrs[i].permanent
+                             ? NULL
+                             : json_object_new_int64(l->addrs[i].valid_lft));
+    json_object_array_add(addrs, a);
+  }
+  json_object_object_add(d, "addresses", addrs);
+}
+
 /* The machine network's interface, as the vendor wants it: up, with a
  * static IPv4 address (a finite valid lifetime is a DHCP lease). */
 static enum ep_status
@@ -533,82 +661,22 @@ iface_result(const struct tcp_ctx *c, struct ep_check_result *out,
 {
   const char              *name = c->opts.iface->name;
   struct ep_target_result *r = ep_check_result_add(out, name, err);
-  const struct ep_link_state *l = &c->link;
+  enum iface_finding       f = judge_iface(c);
   struct ep_buf            why;
-  enum ep_status           rc = EP_OK;
-  char                     addr[INET_ADDRSTRLEN];
-  size_t                   i, leased = 0;
-  json_object             *addrs;
+  enum ep_status           rc;
 
   if (!r)
     return EP_ENOMEM;
+  set_iface_state(r, f);
   ep_buf_init(&why, TEXT_MAX);
-  r->state = EP_STATE_CRITICAL;
-  if (!c->have_link) {
-    r->state = EP_STATE_UNKNOWN;
-    ep_target_set_cause(r, EP_CAUSE_IFACE_UNKNOWN);
-    rc = ep_buf_printf(&why, "state unknown: %s", c->link_err.msg);
-  } else if (!l->exists) {
-    ep_target_set_cause(r, EP_CAUSE_IFACE_DOWN);
-    rc = ep_buf_printf(&why, "is gone");
-  } else if (!l->admin_up || !l->carrier) {
-    ep_target_set_cause(r, EP_CAUSE_IFACE_DOWN);
-    rc = ep_buf_printf(&why, "is down (%s, operstate %s)",
-                       l->admin_up ? "no carrier" : "administratively down",
-                       l->operstate);
-  } else if (l->n_addrs == 0) {
-    ep_target_set_cause(r, EP_CAUSE_IFACE_NO_ADDRESS);
-    rc = ep_buf_printf(&why, "has no IPv4 address");
-  } else {
-    for (i = 0; i < l->n_addrs; i++)
-      if (!l->addrs[i].permanent)
-        leased++;
-    inet_ntop(AF_INET, &l->addrs[0].addr, addr, sizeof addr);
-    r->state = leased ? EP_STATE_WARNING : EP_STATE_OK;
-    if (leased) {
-      ep_target_set_cause(r, EP_CAUSE_IFACE_DHCP);
-      for (i = 0; i < l->n_addrs && l->addrs[i].permanent; i++)
-        ;
-      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
-      rc = ep_buf_printf(&why, "has %s/%u from a DHCP lease (valid %lu s "
-                               "more): the machine network needs a static "
-                               "address",
-                         addr, l->addrs[i].prefix,
-                         (unsigned long)l->addrs[i].valid_lft);
-    } else {
-      rc = ep_buf_printf(&why, "up, static address %s/%u", addr,
-                         l->addrs[0].prefix);
-    }
-  }
+  rc = word_iface(&why, c, f);
   if (rc == EP_OK)
     rc = ep_target_set_text(r, "interface %s %s", name, ep_buf_str(&why));
   if (rc == EP_OK && r->state != EP_STATE_OK)
     rc = ep_target_set_why(r, r->text);
   ep_buf_cleanup(&why);
-  if (rc == EP_OK) {
-    json_object_object_add(r->data, "kind", json_object_new_string("interface"));
-    json_object_object_add(r->data, "up", c->have_link && l->exists
-                                            ? json_object_new_boolean(
-                                                l->admin_up && l->carrier)
-                                            : NULL);
-    addrs = json_object_new_array();
-    for (i = 0; c->have_link && i < l->n_addrs; i++) {
-      json_object *a = json_object_new_object();
-
-      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
-      json_object_object_add(a, "address", json_object_new_string(addr));
-      json_object_object_add(a, "prefix",
-                             json_object_new_int((int)l->addrs[i].prefix));
-      json_object_object_add(a, "static",
-                             json_object_new_boolean(l->addrs[i].permanent));
-      json_object_object_add(a, "valid_lifetime",
-                             l->addrs[i].permanent
-                               ? NULL
-                               : json_object_new_int64(l->addrs[i].valid_lft));
-      json_object_array_add(addrs, a);
-    }
-    json_object_object_add(r->data, "addresses", addrs);
-  }
+  if (rc == EP_OK)
+    add_iface_json(c, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the interface result");
   return EP_OK;
