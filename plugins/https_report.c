@@ -293,6 +293,85 @@ judge_reachable(const struct ep_https_options *o,
   }
 }
 
+/* curl could not connect: to the proxy, or to the target (the socket's
+ * error in our words when curl kept it). */
+static void
+judge_connect_failure(const struct ep_https_target *t, bool proxy,
+                      struct verdict *v)
+{
+  struct ep_errtext e = ep_net_strerror((int)t->os_errno, false);
+  const char       *why = t->os_errno ? e.text : curl_text(t);
+
+  if (proxy)
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_UNREACHABLE,
+              "cannot connect to the proxy: %s", why);
+  else
+    add_cause(v, EP_STATE_CRITICAL,
+              t->os_errno ? ep_net_connect_cause((int)t->os_errno)
+                          : EP_CAUSE_TCP_UNREACHABLE,
+              "%s", why);
+}
+
+/* A handshake that went wrong, or any other error curl ended with. */
+static void
+judge_transfer_error(const struct ep_https_target *t, struct verdict *v)
+{
+  if (t->seen.hello_sent && !t->seen.server_hello) {
+    /* Nothing but a ClientHello went out, and its SNI is what a filter
+     * reads. */
+    if (peer_reset(t))
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_SNI_FILTER,
+                "SNI filtering suspected (connection reset right after the "
+                "ClientHello)");
+    else
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
+                "TLS handshake failed: no ServerHello (%s)",
+                t->errbuf[0] ? t->errbuf : "connection closed");
+    return;
+  }
+  if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
+              "TLS handshake failed: %s", curl_text(t));
+    return;
+  }
+  add_cause(v, EP_STATE_CRITICAL,
+            peer_reset(t) ? EP_CAUSE_TCP_RESET : EP_CAUSE_HTTPS_ERROR,
+            "%s%s%s", curl_easy_strerror((CURLcode)t->curl_code),
+            t->errbuf[0] ? ": " : "", t->errbuf);
+}
+
+/* A target curl finished with an error: the proxy's refusal, by curl's
+ * code where it says enough, else by how far the handshake got. */
+static void
+judge_failure(const struct ep_https_target *t, bool proxy, struct verdict *v)
+{
+  if (proxy && t->connect_code && t->connect_code / 100 != 2) {
+    add_cause(v, EP_STATE_CRITICAL, proxy_answer_code(t->connect_code),
+              "the proxy answered CONNECT with %ld (%s)", t->connect_code,
+              proxy_answer(t->connect_code));
+    return;
+  }
+  switch (t->curl_code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+      judge_verification(t, v);
+      return;
+    case CURLE_COULDNT_CONNECT:
+      judge_connect_failure(t, proxy, v);
+      return;
+    case CURLE_INTERFACE_FAILED:
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TCP_ERROR,
+                "cannot send from the interface: %s", curl_text(t));
+      return;
+    case CURLE_OPERATION_TIMEDOUT:
+      add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy), "%s",
+                timed_out_text(t, proxy));
+      return;
+    default:
+      break;
+  }
+  judge_transfer_error(t, v);
+}
+
 static void
 judge(const struct ep_https_options *o, const struct ep_https_target *t,
       bool proxy, struct anchors *memo, struct verdict *v)
@@ -316,67 +395,10 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
               timed_out_text(t, proxy));
     return;
   }
-  if (t->curl_code == CURLE_OK) {
+  if (t->curl_code == CURLE_OK)
     judge_reachable(o, t, memo, v);
-    return;
-  }
-  if (proxy && t->connect_code && t->connect_code / 100 != 2) {
-    add_cause(v, EP_STATE_CRITICAL, proxy_answer_code(t->connect_code),
-              "the proxy answered CONNECT with %ld (%s)", t->connect_code,
-              proxy_answer(t->connect_code));
-    return;
-  }
-  switch (t->curl_code) {
-    case CURLE_PEER_FAILED_VERIFICATION:
-      judge_verification(t, v);
-      return;
-    case CURLE_COULDNT_CONNECT:
-      if (proxy)
-        add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_UNREACHABLE,
-                  "cannot connect to the proxy: %s",
-                  t->os_errno ? ep_net_strerror((int)t->os_errno, false).text
-                              : curl_text(t));
-      else
-        add_cause(v, EP_STATE_CRITICAL,
-                  t->os_errno ? ep_net_connect_cause((int)t->os_errno)
-                              : EP_CAUSE_TCP_UNREACHABLE,
-                  "%s",
-                  t->os_errno ? ep_net_strerror((int)t->os_errno, false).text
-                              : curl_text(t));
-      return;
-    case CURLE_INTERFACE_FAILED:
-      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TCP_ERROR,
-                "cannot send from the interface: %s", curl_text(t));
-      return;
-    case CURLE_OPERATION_TIMEDOUT:
-      add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy), "%s",
-                timed_out_text(t, proxy));
-      return;
-    default:
-      break;
-  }
-  if (t->seen.hello_sent && !t->seen.server_hello) {
-    /* Nothing but a ClientHello went out, and its SNI is what a filter
-     * reads. */
-    if (peer_reset(t))
-      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_SNI_FILTER,
-                "SNI filtering suspected (connection reset right after the "
-                "ClientHello)");
-    else
-      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
-                "TLS handshake failed: no ServerHello (%s)",
-                t->errbuf[0] ? t->errbuf : "connection closed");
-    return;
-  }
-  if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
-    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
-              "TLS handshake failed: %s", curl_text(t));
-    return;
-  }
-  add_cause(v, EP_STATE_CRITICAL,
-            peer_reset(t) ? EP_CAUSE_TCP_RESET : EP_CAUSE_HTTPS_ERROR,
-            "%s%s%s", curl_easy_strerror((CURLcode)t->curl_code),
-            t->errbuf[0] ? ": " : "", t->errbuf);
+  else
+    judge_failure(t, proxy, v);
 }
 
 
