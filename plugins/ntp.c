@@ -20,6 +20,7 @@
 #include "ep_offsets.h"
 #include "ep_output.h"
 #include "ep_run.h"
+#include "ep_rxtime.h"
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "ntp.h"
@@ -174,14 +175,14 @@ static int
 open_socket(struct ntp_ctx *c, struct ntp_addr *a)
 {
   const struct ep_iface *ifc = c->opts.iface;
-  int                    fd, on = 1;
+  int                    fd;
 
   fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -1;
   /* Kernel receive timestamps: T4 is when the reply arrived, not when we
    * got round to reading it. */
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  ep_rxtime_enable(fd);
   if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
                         (socklen_t)strlen(ifc->name)) != 0)
     goto fail;
@@ -342,24 +343,16 @@ judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
 static void
 read_replies(struct ntp_addr *a)
 {
-  uint8_t         buf[RECV_MAX];
-  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
-  struct iovec    iov;
-  struct msghdr   msg;
-  struct cmsghdr *cm;
-  struct timespec wall;
-  ssize_t         n;
-  int             i;
+  uint8_t          buf[RECV_MAX];
+  struct ep_rxtime rx;
+  ssize_t          n;
+  int              i;
 
   for (i = 0; i < READS_PER_PASS && a->fd >= 0; i++) {
-    memset(&msg, 0, sizeof msg);
-    iov.iov_base = buf;
-    iov.iov_len = sizeof buf;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = cbuf;
-    msg.msg_controllen = sizeof cbuf;
-    n = recvmsg(a->fd, &msg, MSG_DONTWAIT);
+    /* T4 on the wall clock T1 was read from: the kernel's stamp, unless
+     * that clock has moved since (stepped, or faked by LD_PRELOAD). */
+    n = ep_rxtime_recv(a->fd, buf, sizeof buf, MSG_DONTWAIT, NULL, NULL,
+                       CLOCK_REALTIME, &rx);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
         return;
@@ -367,23 +360,9 @@ read_replies(struct ntp_addr *a)
       fail_addr(a, NULL, errno);
       return;
     }
-    clock_gettime(CLOCK_REALTIME, &wall);
-    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-      struct timespec stamp;
-
-      if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS)
-        continue;
-      /* The kernel's stamp, unless the clock it was read against has
-       * moved since (stepped, or faked by LD_PRELOAD): T1 and T4 must
-       * come from the same clock. */
-      memcpy(&stamp, CMSG_DATA(cm), sizeof stamp);
-      if (ep_time_diff(wall, stamp) >= 0 &&
-          ep_time_diff(wall, stamp) < EP_TIME_STAMP_MAX_AGE)
-        wall = stamp;
-    }
     /* A datagram larger than the buffer is cut: judge its real length. */
-    judge(a, buf, (msg.msg_flags & MSG_TRUNC) ? RECV_MAX + 1 : (size_t)n,
-          ep_ntp_time_from_timespec(wall));
+    judge(a, buf, (rx.flags & MSG_TRUNC) ? RECV_MAX + 1 : (size_t)n,
+          ep_ntp_time_from_timespec(rx.at));
   }
 }
 
