@@ -21,6 +21,7 @@
 #include "ep_output.h"
 #include "ep_protocols.h"
 #include "ep_run.h"
+#include "ep_rxtime.h"
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "machine_hello.h"
@@ -120,7 +121,7 @@ start_connect(struct tcp_ctx *c, struct tcp_target *t)
    * timed: no wait for a delayed ACK of ours; the reply by the kernel's
    * receive time, not by when the loop came to read it. */
   setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  setsockopt(t->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  ep_rxtime_enable(t->fd);
   t->t_start = ep_time_now();
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
@@ -235,30 +236,13 @@ send_hello(struct tcp_target *t)
 static ssize_t
 read_stamped(struct tcp_target *t, size_t room)
 {
-  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
-  struct iovec    iov;
-  struct msghdr   msg;
-  struct cmsghdr *cm;
-  struct timespec wall;
-  bool            stamped = false;
-  ssize_t         n;
+  struct ep_rxtime rx;
+  ssize_t          n;
 
-  memset(&msg, 0, sizeof msg);
-  iov.iov_base = t->reply + t->reply_len;
-  iov.iov_len = room;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  n = recvmsg(t->fd, &msg, 0);
-  if (n <= 0)
-    return n;
-  for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
-      memcpy(&wall, CMSG_DATA(cm), sizeof wall);
-      stamped = true;
-    }
-  t->t_read = stamped ? ep_time_mono_of_wall(wall) : ep_time_now();
+  n = ep_rxtime_recv(t->fd, t->reply + t->reply_len, room, 0, NULL, NULL,
+                     CLOCK_MONOTONIC, &rx);
+  if (n > 0)
+    t->t_read = rx.at;
   return n;
 }
 
