@@ -523,3 +523,31 @@ ep_json_type_name(const json_object *o)
   }
   return "value";
 }
+
+enum ep_status
+ep_json_put(json_object *obj, const char *key, json_object *val)
+{
+  if (!obj || !val || json_object_object_add(obj, key, val) != 0) {
+    json_object_put(val);
+    return EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+enum ep_status
+ep_json_put_null(json_object *obj, const char *key)
+{
+  if (!obj || json_object_object_add(obj, key, NULL) != 0)
+    return EP_ENOMEM;
+  return EP_OK;
+}
+
+enum ep_status
+ep_json_append(json_object *arr, json_object *val)
+{
+  if (!arr || !val || json_object_array_add(arr, val) != 0) {
+    json_object_put(val);
+    return EP_ENOMEM;
+  }
+  return EP_OK;
+}
