@@ -8,6 +8,7 @@
 #include "dns.h"
 #include "ep_cause.h"
 #include "ep_cli.h"
+#include "ep_json.h"
 #include "ep_addr.h"
 #include "ep_buf.h"
 #include "ep_neterr.h"
@@ -536,41 +537,66 @@ word_name(struct ep_buf *b, const struct ep_dns_name *name,
   return EP_OK;
 }
 
+/* One resolver's answer for --format json; NULL when out of memory. */
+static json_object *
+resolver_json(const struct ep_dns_server *server,
+              const struct ep_dns_answer *a)
+{
+  json_object   *one = json_object_new_object();
+  json_object   *addrs = json_object_new_array();
+  enum ep_status rc = addrs ? EP_OK : EP_ENOMEM;
+  size_t         j;
+
+  for (j = 0; j < a->n_addrs && rc == EP_OK; j++)
+    rc = ep_json_append(addrs, json_object_new_string(a->addrs[j]));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "server", json_object_new_string(server->label));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "fallback",
+                     json_object_new_boolean(server->fallback));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "outcome",
+                     json_object_new_string(ep_dns_outcome_str(a->outcome)));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "addresses", addrs);
+  else
+    json_object_put(addrs);
+  if (rc == EP_OK && !is_silent(a->outcome))
+    rc = ep_json_put(one, "seconds", json_object_new_double(a->seconds));
+  if (rc != EP_OK) {
+    json_object_put(one);
+    return NULL;
+  }
+  return one;
+}
+
 /* The name's figures for --format json: each resolver's answer, the
  * addresses of the group that decided, the fastest answer's time. */
-static void
+static enum ep_status
 add_name_json(json_object *d, const struct ep_dns_server *servers,
               const struct ep_dns_answer *answers, size_t n_servers,
               const struct name_facts *f)
 {
-  json_object *list = json_object_new_array(), *one, *alist;
-  size_t       i, j;
+  json_object   *list = json_object_new_array(), *addrs;
+  enum ep_status rc = EP_OK;
+  size_t         i, j;
 
-  for (i = 0; i < n_servers; i++) {
-    const struct ep_dns_answer *a = &answers[i];
-
-    one = json_object_new_object();
-    json_object_object_add(one, "server",
-                           json_object_new_string(servers[i].label));
-    json_object_object_add(one, "fallback",
-                           json_object_new_boolean(servers[i].fallback));
-    json_object_object_add(one, "outcome", json_object_new_string(
-                                             ep_dns_outcome_str(a->outcome)));
-    alist = json_object_new_array();
-    for (j = 0; j < a->n_addrs; j++)
-      json_object_array_add(alist, json_object_new_string(a->addrs[j]));
-    json_object_object_add(one, "addresses", alist);
-    if (!is_silent(a->outcome))
-      json_object_object_add(one, "seconds", json_object_new_double(a->seconds));
-    json_object_array_add(list, one);
-  }
-  json_object_object_add(d, "resolvers", list);
-  alist = json_object_new_array();
-  for (j = 0; j < f->seen.n; j++)
-    json_object_array_add(alist, json_object_new_string(f->seen.v[j]));
-  json_object_object_add(d, "addresses", alist);
-  if (f->best >= 0)
-    json_object_object_add(d, "response_time", json_object_new_double(f->best));
+  for (i = 0; i < n_servers && rc == EP_OK; i++)
+    rc = ep_json_append(list, resolver_json(&servers[i], &answers[i]));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "resolvers", list);
+  else
+    json_object_put(list);
+  addrs = rc == EP_OK ? json_object_new_array() : NULL;
+  for (j = 0; j < f->seen.n && rc == EP_OK; j++)
+    rc = ep_json_append(addrs, json_object_new_string(f->seen.v[j]));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "addresses", addrs);
+  else
+    json_object_put(addrs);
+  if (rc == EP_OK && f->best >= 0)
+    rc = ep_json_put(d, "response_time", json_object_new_double(f->best));
+  return rc;
 }
 
 static enum ep_status
@@ -611,7 +637,8 @@ ep_dns_evaluate(const struct ep_dns_name *name,
   t->state = v.state;
   if (v.code)
     ep_target_set_cause(t, v.code);
-  add_name_json(t->data, servers, answers, n_servers, &f);
+  if (rc == EP_OK)
+    rc = add_name_json(t->data, servers, answers, n_servers, &f);
   for (i = 0; i < n_servers && rc == EP_OK; i++)
     rc = add_resolver_detail(t, &servers[i], &answers[i]);
   ep_buf_init(&b, TEXT_MAX);
