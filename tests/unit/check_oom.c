@@ -1,0 +1,138 @@
+/* Documents when memory runs out: a result builder either finishes its
+ * result whole or says EP_ENOMEM, never EP_OK with a document that a
+ * failed json-c constructor or add made shorter.  Every allocation from
+ * the Nth on fails, for each N until the builder needs fewer than N. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+#include "ep_failalloc.h"
+#include "ep_output.h"
+#include "ep_range.h"
+#include "ep_unit.h"
+
+typedef enum ep_status (*build_fn)(struct ep_check_result *out,
+                                   struct ep_err *err);
+
+/* The result as every front end sees it: the JSON document and the
+ * plugin output with its details. */
+static char *
+render(const struct ep_check_result *c)
+{
+  struct ep_err err = EP_ERR_INIT;
+  char         *json = ep_format_json(c, &err);
+  char         *text = ep_format_nagios(c, "TEST", 3, &err);
+  char         *both;
+
+  ck_assert_ptr_nonnull(json);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_int_ge(asprintf(&both, "%s%s", json, text), 0);
+  free(json);
+  free(text);
+  return both;
+}
+
+/* got is want; else where they part, short enough for check to say. */
+static void
+same_text(const char *got, const char *want, long n)
+{
+  size_t i = 0;
+
+  while (got[i] && got[i] == want[i])
+    i++;
+  ck_assert_msg(got[i] == want[i],
+                "allocation %ld failed, and at byte %zu the result has "
+                "'%.60s' instead of '%.60s'",
+                n, i, got + i, want + i);
+}
+
+static void
+whole_or_enomem(build_fn build)
+{
+  struct ep_check_result c;
+  struct ep_err          err = EP_ERR_INIT;
+  enum ep_status         rc;
+  char                  *want, *got;
+  long                   n;
+  bool                   failed = true;
+
+  ep_check_result_init(&c);
+  ck_assert_int_eq(build(&c, &err), EP_OK);
+  want = render(&c);
+  ep_check_result_cleanup(&c);
+  for (n = 0; failed; n++) {
+    ep_check_result_init(&c);
+    ep_failalloc_at(n);
+    rc = build(&c, &err);
+    failed = ep_failalloc_off();
+    if (rc == EP_OK) {
+      got = render(&c);
+      same_text(got, want, n);
+      free(got);
+    } else {
+      ck_assert_msg(rc == EP_ENOMEM, "allocation %ld failed: %s", n,
+                    ep_status_str(rc));
+    }
+    ep_check_result_cleanup(&c);
+  }
+  ck_assert_int_gt(n, 10);
+  free(want);
+}
+
+/* Two names: one answered as expected, one with a stray address. */
+static enum ep_status
+build_dns(struct ep_check_result *out, struct ep_err *err)
+{
+  static const struct ep_dns_server servers[] = {{"8.8.8.8", false},
+                                                 {"127.0.0.53", true}};
+  struct ep_dns_answer a[2][2];
+  struct ep_dns_name   names[2] = {{"a.example", {NULL, 0}},
+                                   {"b.example", {NULL, 0}}};
+  struct ep_range      warn, crit;
+  char                *expect[] = {"192.0.2.1"};
+  enum ep_status       rc = EP_OK;
+  size_t               i;
+
+  ep_range_parse(&warn, "0.5", "-w", NULL);
+  ep_range_parse(&crit, "2", "-c", NULL);
+  names[1].expect.v = expect;
+  names[1].expect.n = 1;
+  memset(a, 0, sizeof a);
+  for (i = 0; i < 2; i++) {
+    a[i][0].outcome = EP_DNS_ANSWER;
+    a[i][0].seconds = 0.012;
+    a[i][0].n_addrs = 2;
+    snprintf(a[i][0].addrs[0], EP_DNS_ADDR_TEXT, "192.0.2.1");
+    snprintf(a[i][0].addrs[1], EP_DNS_ADDR_TEXT, "192.0.2.9");
+    a[i][1].outcome = EP_DNS_TIMEOUT;
+  }
+  for (i = 0; i < 2 && rc == EP_OK; i++)
+    rc = ep_dns_evaluate(&names[i], servers, a[i], 2, &warn, &crit, out, err);
+  if (rc == EP_OK)
+    rc = ep_dns_summarize(out, servers, 2, &a[0][0], 2, err);
+  return rc;
+}
+
+START_TEST(dns_result_whole_or_enomem)
+{
+  whole_or_enomem(build_dns);
+}
+END_TEST
+
+static Suite *
+oom_suite(void)
+{
+  Suite *s = suite_create("oom");
+  TCase *tc = tcase_create("results");
+
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, dns_result_whole_or_enomem);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+EP_UNIT_MAIN(oom_suite)
