@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <openssl/x509_vfy.h>
 
+#include "ep_json.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_summary.h"
@@ -456,55 +457,77 @@ add_details(const struct ep_https_options *o,
   return rc;
 }
 
-static void
-add_json(const struct ep_https_target *t, const struct verdict *v,
-         const char *proxy, json_object *d)
+/* The address, proxy, HTTP answer and phase times for --format json. */
+static enum ep_status
+add_http_json(const struct ep_https_target *t, const struct verdict *v,
+              const char *proxy, json_object *d)
 {
-  const struct ep_https_tls_seen *s = &t->seen;
+  enum ep_status rc = EP_OK;
 
-#define NUM(have, key, value)                                                  \
-  if (have)                                                                    \
-    json_object_object_add(d, key, json_object_new_double(value));
   if (t->addr[0])
-    json_object_object_add(d, proxy ? "proxy_address" : "address",
-                           json_object_new_string(t->addr));
-  if (proxy)
-    json_object_object_add(d, "proxy", json_object_new_string(proxy));
-  json_object_object_add(d, "reachable", json_object_new_boolean(v->reachable));
-  if (t->status)
-    json_object_object_add(d, "http_status", json_object_new_int((int)t->status));
-  if (t->status_line.code) {
-    json_object_object_add(d, "http_version",
-                           json_object_new_string(t->status_line.version));
-    json_object_object_add(d, "http_reason",
-                           json_object_new_string(t->status_line.reason));
-  }
-  if (t->server_header[0])
-    json_object_object_add(d, "http_server",
-                           json_object_new_string(t->server_header));
+    rc = ep_json_put(d, proxy ? "proxy_address" : "address",
+                     json_object_new_string(t->addr));
+  if (rc == EP_OK && proxy)
+    rc = ep_json_put(d, "proxy", json_object_new_string(proxy));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "reachable", json_object_new_boolean(v->reachable));
+  if (rc == EP_OK && t->status)
+    rc = ep_json_put(d, "http_status", json_object_new_int((int)t->status));
+  if (rc == EP_OK && t->status_line.code)
+    rc = ep_json_put(d, "http_version",
+                     json_object_new_string(t->status_line.version));
+  if (rc == EP_OK && t->status_line.code)
+    rc = ep_json_put(d, "http_reason",
+                     json_object_new_string(t->status_line.reason));
+  if (rc == EP_OK && t->server_header[0])
+    rc = ep_json_put(d, "http_server",
+                     json_object_new_string(t->server_header));
+#define NUM(have, key, value)                                                  \
+  if (rc == EP_OK && (have))                                                   \
+    rc = ep_json_put(d, key, json_object_new_double(value));
   NUM(t->have_resolve, "resolve_seconds", t->resolve_s)
   NUM(t->have_connect, "connect_seconds", t->connect_s)
   NUM(t->have_tls, "tls_seconds", t->tls_s)
   NUM(t->have_first_byte, "first_byte_seconds", t->first_byte_s)
   NUM(t->have_total, "total_seconds", t->total_s)
-  if (s->have_leaf) {
-    json_object_object_add(d, "tls_version", json_object_new_string(s->version));
-    json_object_object_add(d, "cipher", json_object_new_string(s->cipher));
-    json_object_object_add(d, "subject", json_object_new_string(s->subject));
-    json_object_object_add(d, "issuer", json_object_new_string(s->issuer));
-    json_object_object_add(d, "certificate_days",
-                           json_object_new_double(s->leaf_days));
-    json_object_object_add(d, "chain_soonest_days",
-                           json_object_new_double(s->soonest_days));
-    json_object_object_add(d, "verified",
-                           json_object_new_boolean(s->chain_verified &&
-                                                   t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
-    json_object_object_add(d, "verify_code",
-                           json_object_new_int((int)v->verify_code));
-  }
-  if (v->cause[0])
-    json_object_object_add(d, "problem", json_object_new_string(v->cause));
 #undef NUM
+  return rc;
+}
+
+/* The certificate seen, and the verdict's words, for --format json. */
+static enum ep_status
+add_tls_json(const struct ep_https_target *t, const struct verdict *v,
+             json_object *d)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+  enum ep_status                  rc = EP_OK;
+
+  if (s->have_leaf) {
+    rc = ep_json_put(d, "tls_version", json_object_new_string(s->version));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "cipher", json_object_new_string(s->cipher));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "subject", json_object_new_string(s->subject));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "issuer", json_object_new_string(s->issuer));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "certificate_days",
+                       json_object_new_double(s->leaf_days));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "chain_soonest_days",
+                       json_object_new_double(s->soonest_days));
+    if (rc == EP_OK)
+      rc = ep_json_put(
+        d, "verified",
+        json_object_new_boolean(s->chain_verified &&
+                                t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "verify_code",
+                       json_object_new_int((int)v->verify_code));
+  }
+  if (rc == EP_OK && v->cause[0])
+    rc = ep_json_put(d, "problem", json_object_new_string(v->cause));
+  return rc;
 }
 
 static enum ep_status
@@ -599,7 +622,9 @@ target_result(const struct ep_https_options *o,
   if (rc == EP_OK)
     rc = add_perf(o, t, r);
   if (rc == EP_OK)
-    add_json(t, v, proxy, r->data);
+    rc = add_http_json(t, v, proxy, r->data);
+  if (rc == EP_OK)
+    rc = add_tls_json(t, v, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the HTTPS result");
   return EP_OK;

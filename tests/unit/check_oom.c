@@ -14,6 +14,7 @@
 #include "ep_output.h"
 #include "ep_range.h"
 #include "ep_unit.h"
+#include "https_report.h"
 
 typedef enum ep_status (*build_fn)(struct ep_check_result *out,
                                    struct ep_err *err);
@@ -123,6 +124,41 @@ START_TEST(dns_result_whole_or_enomem)
 }
 END_TEST
 
+/* A target that answered over TLS, one that failed. */
+static enum ep_status
+build_https(struct ep_check_result *out, struct ep_err *err)
+{
+  static struct ep_https_target t[2];
+  struct ep_https_options       o;
+
+  memset(t, 0, sizeof t);
+  memset(&o, 0, sizeof o);
+  ep_range_parse(&o.warn, "1", "-w", NULL);
+  ep_range_parse(&o.crit, "5", "-c", NULL);
+  o.cert_warn_days = 21;
+  o.cert_crit_days = 7;
+  snprintf(t[0].spec, sizeof t[0].spec, "api.example");
+  snprintf(t[0].addr, sizeof t[0].addr, "192.0.2.5");
+  t[0].finished = t[0].headers_done = true;
+  t[0].status = 204;
+  t[0].have_total = t[0].have_tls = true;
+  t[0].total_s = 0.25;
+  t[0].tls_s = 0.1;
+  t[0].seen.have_leaf = true;
+  t[0].seen.soonest_days = t[0].seen.leaf_days = 90;
+  snprintf(t[0].seen.version, sizeof t[0].seen.version, "TLSv1.3");
+  snprintf(t[0].seen.issuer, sizeof t[0].seen.issuer, "CN=Example CA");
+  snprintf(t[1].spec, sizeof t[1].spec, "blocked.example");
+  snprintf(t[1].failure, sizeof t[1].failure, "refused by policy");
+  return ep_https_report(t, 2, &o, out, err);
+}
+
+START_TEST(https_result_whole_or_enomem)
+{
+  whole_or_enomem(build_https);
+}
+END_TEST
+
 static Suite *
 oom_suite(void)
 {
@@ -131,6 +167,7 @@ oom_suite(void)
 
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, dns_result_whole_or_enomem);
+  tcase_add_test(tc, https_result_whole_or_enomem);
   suite_add_tcase(s, tc);
   return s;
 }
