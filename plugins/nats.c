@@ -934,47 +934,71 @@ add_endpoint_perf(const struct nats_ctx *c, const struct nats_target *t,
   return rc;
 }
 
+/* What the server's INFO said, for --format json. */
+static enum ep_status
+add_info_json(const struct ep_nats_info *i, json_object *d)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "server_id", json_object_new_string(i->server_id));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "server_name", json_object_new_string(i->server_name));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "version", json_object_new_string(i->version));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "proto", json_object_new_int(i->proto));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "listener", json_object_new_string(
+                                      i->leafnode ? "leafnode" : "client"));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "tls_required",
+                     json_object_new_boolean(i->tls_required));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "tls_available",
+                     json_object_new_boolean(i->tls_available));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "auth_required",
+                     json_object_new_boolean(i->auth_required));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "max_payload", json_object_new_int64(i->max_payload));
+  return rc;
+}
+
+/* The TLS session, for --format json. */
+static enum ep_status
+add_tls_json(const struct ep_tls_report *r, json_object *d)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "tls_version", json_object_new_string(r->version));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "certificate_days",
+                     json_object_new_double(r->leaf_days));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "issuer", json_object_new_string(r->issuer));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "verified", json_object_new_boolean(r->verified));
+  return rc;
+}
+
 /* The server's INFO and TLS for --format json. */
-static void
+static enum ep_status
 add_endpoint_json(const struct nats_target *t, json_object *d)
 {
+  enum ep_status rc = EP_OK;
+
   if (t->addr[0])
-    json_object_object_add(d, "address", json_object_new_string(t->addr));
-  if (t->have_info) {
-    json_object_object_add(d, "server_id",
-                           json_object_new_string(t->info.server_id));
-    json_object_object_add(d, "server_name",
-                           json_object_new_string(t->info.server_name));
-    json_object_object_add(d, "version",
-                           json_object_new_string(t->info.version));
-    json_object_object_add(d, "proto", json_object_new_int(t->info.proto));
-    json_object_object_add(d, "listener",
-                           json_object_new_string(t->info.leafnode
-                                                    ? "leafnode"
-                                                    : "client"));
-    json_object_object_add(d, "tls_required",
-                           json_object_new_boolean(t->info.tls_required));
-    json_object_object_add(d, "tls_available",
-                           json_object_new_boolean(t->info.tls_available));
-    json_object_object_add(d, "auth_required",
-                           json_object_new_boolean(t->info.auth_required));
-    json_object_object_add(d, "max_payload",
-                           json_object_new_int64(t->info.max_payload));
-  }
-  if (t->have_tls) {
-    json_object_object_add(d, "tls_version",
-                           json_object_new_string(t->tlsr.version));
-    json_object_object_add(d, "certificate_days",
-                           json_object_new_double(t->tlsr.leaf_days));
-    json_object_object_add(d, "issuer", json_object_new_string(t->tlsr.issuer));
-    json_object_object_add(d, "verified",
-                           json_object_new_boolean(t->tlsr.verified));
-  }
-  if (t->outcome == R_AUTH)
-    json_object_object_add(d, "authorization_required",
-                           json_object_new_boolean(1));
-  json_object_object_add(d, "credentials_withheld",
-                         json_object_new_boolean(t->withheld));
+    rc = ep_json_put(d, "address", json_object_new_string(t->addr));
+  if (rc == EP_OK && t->have_info)
+    rc = add_info_json(&t->info, d);
+  if (rc == EP_OK && t->have_tls)
+    rc = add_tls_json(&t->tlsr, d);
+  if (rc == EP_OK && t->outcome == R_AUTH)
+    rc = ep_json_put(d, "authorization_required", json_object_new_boolean(1));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "credentials_withheld",
+                     json_object_new_boolean(t->withheld));
+  return rc;
 }
 
 static enum ep_status
@@ -1002,7 +1026,7 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
   if (rc == EP_OK)
     rc = add_endpoint_perf(c, t, r);
   if (rc == EP_OK)
-    add_endpoint_json(t, r->data);
+    rc = add_endpoint_json(t, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the NATS result");
   return EP_OK;
