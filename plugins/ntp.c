@@ -16,6 +16,7 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_drift.h"
+#include "ep_json.h"
 #include "ep_neterr.h"
 #include "ep_offsets.h"
 #include "ep_output.h"
@@ -761,30 +762,51 @@ add_address_perf(struct ep_target_result *t, const struct ntp_ctx *c,
   return rc;
 }
 
-/* The address's sample for --format json. */
-static void
+/* The best sample's figures for --format json. */
+static enum ep_status
+add_sample_json(json_object *d, const struct ep_ntp_sample *s)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "offset", json_object_new_double(s->offset));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "delay", json_object_new_double(s->delay));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "stratum", json_object_new_int(s->stratum));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "refid", json_object_new_string(s->refid));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "leap", json_object_new_int(s->leap));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "root_dispersion",
+                     json_object_new_double(s->root_dispersion));
+  return rc;
+}
+
+/* The address's requests and sample for --format json. */
+static enum ep_status
 add_address_json(json_object *d, const struct ntp_ctx *c,
                  const struct ntp_addr *a, const struct address_verdict *v)
 {
+  enum ep_status rc = EP_OK;
+
   if (c->have_store)
-    json_object_object_add(d, "drift_ppm", v->have_drift
-                                             ? json_object_new_double(v->drift)
-                                             : NULL);
-  json_object_object_add(d, "address", json_object_new_string(a->label));
-  json_object_object_add(d, "requests", json_object_new_int(a->sent));
-  json_object_object_add(d, "trusted", json_object_new_int(a->trusted));
-  json_object_object_add(d, "discarded", json_object_new_int((int)a->discarded));
-  if (a->have_best) {
-    json_object_object_add(d, "offset", json_object_new_double(a->best.offset));
-    json_object_object_add(d, "delay", json_object_new_double(a->best.delay));
-    json_object_object_add(d, "stratum", json_object_new_int(a->best.stratum));
-    json_object_object_add(d, "refid", json_object_new_string(a->best.refid));
-    json_object_object_add(d, "leap", json_object_new_int(a->best.leap));
-    json_object_object_add(d, "root_dispersion",
-                           json_object_new_double(a->best.root_dispersion));
-  }
-  if (a->kiss[0])
-    json_object_object_add(d, "kiss", json_object_new_string(a->kiss));
+    rc = v->have_drift
+           ? ep_json_put(d, "drift_ppm", json_object_new_double(v->drift))
+           : ep_json_put_null(d, "drift_ppm");
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "address", json_object_new_string(a->label));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "requests", json_object_new_int(a->sent));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "trusted", json_object_new_int(a->trusted));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "discarded", json_object_new_int((int)a->discarded));
+  if (rc == EP_OK && a->have_best)
+    rc = add_sample_json(d, &a->best);
+  if (rc == EP_OK && a->kiss[0])
+    rc = ep_json_put(d, "kiss", json_object_new_string(a->kiss));
+  return rc;
 }
 
 /* The address's state and line; and, for the address that stands for
@@ -817,7 +839,7 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
   if (rc == EP_OK && with_perf)
     rc = add_address_perf(t, c, a, series, &v);
   if (rc == EP_OK)
-    add_address_json(t->data, c, a, &v);
+    rc = add_address_json(t->data, c, a, &v);
   if (rc == EP_OK && a->have_best && c->have_store)
     rc = keep_offset(c, name, a);
   if (rc != EP_OK)
