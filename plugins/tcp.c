@@ -16,6 +16,7 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_cli.h"
+#include "ep_json.h"
 #include "ep_linkstate.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
@@ -434,6 +435,36 @@ judge_machine(const struct tcp_ctx *c, struct tcp_target *t,
                        t->what);
 }
 
+/* The machine, its protocol and its answer, for --format json. */
+static enum ep_status
+add_machine_json(const struct tcp_ctx *c, const struct tcp_target *t,
+                 json_object *d)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "kind", json_object_new_string("machine"));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "address", json_object_new_string(t->m->address));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "port", json_object_new_int((int)t->m->port));
+  if (rc == EP_OK)
+    rc = t->proto ? ep_json_put(d, "protocol",
+                                json_object_new_string(t->proto->name))
+                  : ep_json_put_null(d, "protocol");
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "hello",
+                     json_object_new_string(ep_hello_name(t->hello)));
+  if (rc == EP_OK)
+    rc = t->have_hello ? ep_json_put(d, "answer",
+                                     json_object_new_string(t->what))
+                       : ep_json_put_null(d, "answer");
+  if (rc == EP_OK)
+    rc = c->opts.iface ? ep_json_put(d, "interface", json_object_new_string(
+                                                       c->opts.iface->name))
+                       : ep_json_put_null(d, "interface");
+  return rc;
+}
+
 static enum ep_status
 machine_result(const struct tcp_ctx *c, struct tcp_target *t,
                struct ep_check_result *out, struct ep_err *err)
@@ -485,25 +516,8 @@ machine_result(const struct tcp_ctx *c, struct tcp_target *t,
                                                 .label = label,
                                                 .min = &zero},
                             t->hello_timed, t->hello_s);
-  if (rc == EP_OK) {
-    json_object *d = r->data;
-
-    json_object_object_add(d, "kind", json_object_new_string("machine"));
-    json_object_object_add(d, "address", json_object_new_string(t->m->address));
-    json_object_object_add(d, "port", json_object_new_int((int)t->m->port));
-    json_object_object_add(d, "protocol", t->proto ? json_object_new_string(
-                                                       t->proto->name)
-                                                   : NULL);
-    json_object_object_add(d, "hello", json_object_new_string(
-                                         ep_hello_name(t->hello)));
-    json_object_object_add(d, "answer", t->have_hello
-                                          ? json_object_new_string(t->what)
-                                          : NULL);
-    json_object_object_add(d, "interface",
-                           c->opts.iface ? json_object_new_string(
-                                             c->opts.iface->name)
-                                         : NULL);
-  }
+  if (rc == EP_OK)
+    rc = add_machine_json(c, t, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the machines result");
   return EP_OK;
@@ -604,37 +618,55 @@ word_iface(struct ep_buf *why, const struct tcp_ctx *c, enum iface_finding f)
                        l->addrs[0].prefix);
 }
 
+/* One address of the interface for --format json; NULL when out of
+ * memory. */
+static json_object *
+link_addr_json(const struct ep_link_addr *la)
+{
+  json_object   *a = json_object_new_object();
+  enum ep_status rc;
+  char           addr[INET_ADDRSTRLEN];
+
+  inet_ntop(AF_INET, &la->addr, addr, sizeof addr);
+  rc = ep_json_put(a, "address", json_object_new_string(addr));
+  if (rc == EP_OK)
+    rc = ep_json_put(a, "prefix", json_object_new_int((int)la->prefix));
+  if (rc == EP_OK)
+    rc = ep_json_put(a, "static", json_object_new_boolean(la->permanent));
+  if (rc == EP_OK)
+    rc = la->permanent ? ep_json_put_null(a, "valid_lifetime")
+                       : ep_json_put(a, "valid_lifetime",
+                                     json_object_new_int64(la->valid_lft));
+  if (rc != EP_OK) {
+    json_object_put(a);
+    return NULL;
+  }
+  return a;
+}
+
 /* The interface's state and addresses for --format json. */
-static void
+static enum ep_status
 add_iface_json(const struct tcp_ctx *c, json_object *d)
 {
   const struct ep_link_state *l = &c->link;
   json_object                *addrs;
-  char                        addr[INET_ADDRSTRLEN];
+  enum ep_status              rc;
   size_t                      i;
 
-  json_object_object_add(d, "kind", json_object_new_string("interface"));
-  json_object_object_add(d, "up", c->have_link && l->exists
-                                    ? json_object_new_boolean(l->admin_up &&
-                                                              l->carrier)
-                                    : NULL);
-  addrs = json_object_new_array();
-  for (i = 0; c->have_link && i < l->n_addrs; i++) {
-    json_object *a = json_object_new_object();
-
-    inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
-    json_object_object_add(a, "address", json_object_new_string(addr));
-    json_object_object_add(a, "prefix",
-                           json_object_new_int((int)l->addrs[i].prefix));
-    json_object_object_add(a, "static",
-                           json_object_new_boolean(l->addrs[i].permanent));
-    json_object_object_add(a, "valid_lifetime",
-                           l->addrs[i].permanent
-                             ? NULL
-                             : json_object_new_int64(l->addrs[i].valid_lft));
-    json_object_array_add(addrs, a);
-  }
-  json_object_object_add(d, "addresses", addrs);
+  rc = ep_json_put(d, "kind", json_object_new_string("interface"));
+  if (rc == EP_OK)
+    rc = c->have_link && l->exists
+           ? ep_json_put(d, "up",
+                         json_object_new_boolean(l->admin_up && l->carrier))
+           : ep_json_put_null(d, "up");
+  addrs = rc == EP_OK ? json_object_new_array() : NULL;
+  for (i = 0; c->have_link && i < l->n_addrs && rc == EP_OK; i++)
+    rc = ep_json_append(addrs, link_addr_json(&l->addrs[i]));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "addresses", addrs);
+  else
+    json_object_put(addrs);
+  return rc;
 }
 
 /* The machine network's interface, as the vendor wants it: up, with a
@@ -660,7 +692,7 @@ iface_result(const struct tcp_ctx *c, struct ep_check_result *out,
     rc = ep_target_set_why(r, r->text);
   ep_buf_cleanup(&why);
   if (rc == EP_OK)
-    add_iface_json(c, r->data);
+    rc = add_iface_json(c, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the interface result");
   return EP_OK;
