@@ -159,6 +159,53 @@ START_TEST(https_result_whole_or_enomem)
 }
 END_TEST
 
+/* The document of a whole result: all of it, or NULL (EP_ENOMEM).  The
+ * tree only: json-c's writer does not say when its buffer could not
+ * grow, so the text is written with memory to spare. */
+static char *
+document(const struct ep_check_result *c, long fail_at, bool *failed)
+{
+  json_object *doc;
+  char        *text;
+
+  ep_failalloc_at(fail_at);
+  doc = ep_check_json(c);
+  if (doc && ep_json_add_run_info(doc, &c->started, c->seconds) != EP_OK) {
+    json_object_put(doc);
+    doc = NULL;
+  }
+  *failed = ep_failalloc_off();
+  text = doc ? ep_json_text(doc, NULL) : NULL;
+  json_object_put(doc);
+  return text;
+}
+
+START_TEST(json_document_whole_or_null)
+{
+  struct ep_check_result c;
+  struct ep_err          err = EP_ERR_INIT;
+  char                  *want, *got;
+  long                   n;
+  bool                   failed = true;
+
+  ep_check_result_init(&c);
+  ck_assert_int_eq(build_dns(&c, &err), EP_OK);
+  c.check = strdup("dns");
+  ck_assert_int_eq(ep_check_result_add_note(&c, "a note"), EP_OK);
+  want = document(&c, -1, &failed);
+  ck_assert_ptr_nonnull(want);
+  for (n = 0, failed = true; failed; n++) {
+    got = document(&c, n, &failed);
+    if (got)
+      same_text(got, want, n);
+    free(got);
+  }
+  ck_assert_int_gt(n, 10);
+  free(want);
+  ep_check_result_cleanup(&c);
+}
+END_TEST
+
 static Suite *
 oom_suite(void)
 {
@@ -168,6 +215,7 @@ oom_suite(void)
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, dns_result_whole_or_enomem);
   tcase_add_test(tc, https_result_whole_or_enomem);
+  tcase_add_test(tc, json_document_whole_or_null);
   suite_add_tcase(s, tc);
   return s;
 }
