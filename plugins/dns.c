@@ -557,17 +557,10 @@ resolver_json(const struct ep_dns_server *server,
   if (rc == EP_OK)
     rc = ep_json_put(one, "outcome",
                      json_object_new_string(ep_dns_outcome_str(a->outcome)));
-  if (rc == EP_OK)
-    rc = ep_json_put(one, "addresses", addrs);
-  else
-    json_object_put(addrs);
+  rc = ep_json_put_built(one, "addresses", addrs, rc);
   if (rc == EP_OK && !is_silent(a->outcome))
     rc = ep_json_put(one, "seconds", json_object_new_double(a->seconds));
-  if (rc != EP_OK) {
-    json_object_put(one);
-    return NULL;
-  }
-  return one;
+  return ep_json_built(one, rc);
 }
 
 /* The name's figures for --format json: each resolver's answer, the
@@ -583,17 +576,11 @@ add_name_json(json_object *d, const struct ep_dns_server *servers,
 
   for (i = 0; i < n_servers && rc == EP_OK; i++)
     rc = ep_json_append(list, resolver_json(&servers[i], &answers[i]));
-  if (rc == EP_OK)
-    rc = ep_json_put(d, "resolvers", list);
-  else
-    json_object_put(list);
+  rc = ep_json_put_built(d, "resolvers", list, rc);
   addrs = rc == EP_OK ? json_object_new_array() : NULL;
   for (j = 0; j < f->seen.n && rc == EP_OK; j++)
     rc = ep_json_append(addrs, json_object_new_string(f->seen.v[j]));
-  if (rc == EP_OK)
-    rc = ep_json_put(d, "addresses", addrs);
-  else
-    json_object_put(addrs);
+  rc = ep_json_put_built(d, "addresses", addrs, rc);
   if (rc == EP_OK && f->best >= 0)
     rc = ep_json_put(d, "response_time", json_object_new_double(f->best));
   return rc;

@@ -637,11 +637,7 @@ link_addr_json(const struct ep_link_addr *la)
     rc = la->permanent ? ep_json_put_null(a, "valid_lifetime")
                        : ep_json_put(a, "valid_lifetime",
                                      json_object_new_int64(la->valid_lft));
-  if (rc != EP_OK) {
-    json_object_put(a);
-    return NULL;
-  }
-  return a;
+  return ep_json_built(a, rc);
 }
 
 /* The interface's state and addresses for --format json. */
@@ -662,10 +658,7 @@ add_iface_json(const struct tcp_ctx *c, json_object *d)
   addrs = rc == EP_OK ? json_object_new_array() : NULL;
   for (i = 0; c->have_link && i < l->n_addrs && rc == EP_OK; i++)
     rc = ep_json_append(addrs, link_addr_json(&l->addrs[i]));
-  if (rc == EP_OK)
-    rc = ep_json_put(d, "addresses", addrs);
-  else
-    json_object_put(addrs);
+  rc = ep_json_put_built(d, "addresses", addrs, rc);
   return rc;
 }
 

@@ -551,3 +551,31 @@ ep_json_append(json_object *arr, json_object *val)
   }
   return EP_OK;
 }
+
+enum ep_status
+ep_json_put_built(json_object *obj, const char *key, json_object *val,
+                  enum ep_status rc)
+{
+  if (rc == EP_OK)
+    return ep_json_put(obj, key, val);
+  json_object_put(val);
+  return rc;
+}
+
+enum ep_status
+ep_json_append_built(json_object *arr, json_object *val, enum ep_status rc)
+{
+  if (rc == EP_OK)
+    return ep_json_append(arr, val);
+  json_object_put(val);
+  return rc;
+}
+
+json_object *
+ep_json_built(json_object *val, enum ep_status rc)
+{
+  if (rc == EP_OK)
+    return val;
+  json_object_put(val);
+  return NULL;
+}

@@ -50,4 +50,15 @@ enum ep_status ep_json_put_null(json_object *obj, const char *key);
 /* Appends val to the array arr. */
 enum ep_status ep_json_append(json_object *arr, json_object *val);
 
+/* The last step of building val, whose earlier steps said rc: as
+ * ep_json_put() or ep_json_append() when rc is EP_OK; else val is freed
+ * and rc returned. */
+enum ep_status ep_json_put_built(json_object *obj, const char *key,
+                                 json_object *val, enum ep_status rc);
+enum ep_status ep_json_append_built(json_object *arr, json_object *val,
+                                    enum ep_status rc);
+
+/* val when rc (its building) is EP_OK; else NULL, val freed. */
+json_object *ep_json_built(json_object *val, enum ep_status rc);
+
 #endif

@@ -194,11 +194,7 @@ perf_json(const struct ep_perf *p)
     rc = put_double_or_null(o, "min", p->has_min, p->min);
   if (rc == EP_OK)
     rc = put_double_or_null(o, "max", p->has_max, p->max);
-  if (rc != EP_OK) {
-    json_object_put(o);
-    return NULL;
-  }
-  return o;
+  return ep_json_built(o, rc);
 }
 
 /* NULL when out of memory. */
@@ -223,18 +219,11 @@ target_json(const struct ep_target_result *t)
     rc = put_string_or_null(o, "host", t->host);
   if (rc == EP_OK)
     rc = ep_json_put(o, "text", json_object_new_string(t->text ? t->text : ""));
-  if (rc == EP_OK)
-    rc = ep_json_put(o, "perfdata", perf);
-  else
-    json_object_put(perf);
+  rc = ep_json_put_built(o, "perfdata", perf, rc);
   if (rc == EP_OK)
     rc = t->data ? ep_json_put(o, "details", json_object_get(t->data))
                  : ep_json_put_null(o, "details");
-  if (rc != EP_OK) {
-    json_object_put(o);
-    return NULL;
-  }
-  return o;
+  return ep_json_built(o, rc);
 }
 
 /* An array of the strings of l; NULL when out of memory. */
@@ -247,11 +236,7 @@ strings_json(const struct ep_strlist *l)
 
   for (i = 0; i < l->n && rc == EP_OK; i++)
     rc = ep_json_append(a, json_object_new_string(l->v[i]));
-  if (rc != EP_OK) {
-    json_object_put(a);
-    return NULL;
-  }
-  return a;
+  return ep_json_built(a, rc);
 }
 
 json_object *
@@ -275,17 +260,10 @@ ep_check_json(const struct ep_check_result *c)
   if (rc == EP_OK)
     rc = ep_json_put(o, "summary",
                      json_object_new_string(c->summary ? c->summary : ""));
-  if (rc == EP_OK)
-    rc = ep_json_put(o, "targets", targets);
-  else
-    json_object_put(targets);
+  rc = ep_json_put_built(o, "targets", targets, rc);
   if (rc == EP_OK)
     rc = ep_json_put(o, "notes", strings_json(&c->notes));
-  if (rc != EP_OK) {
-    json_object_put(o);
-    return NULL;
-  }
-  return o;
+  return ep_json_built(o, rc);
 }
 
 enum ep_status

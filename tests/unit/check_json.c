@@ -467,6 +467,32 @@ START_TEST(json_put_frees_the_value_it_cannot_add)
 }
 END_TEST
 
+/* The last step of a build that failed before it drops what was built. */
+START_TEST(json_built_drops_a_failed_build)
+{
+  json_object *o = json_object_new_object(), *a = json_object_new_array();
+  json_object *v = json_object_new_string("kept");
+
+  json_object_get(v);
+  ck_assert_int_eq(ep_json_put_built(o, "k", v, EP_ENOMEM), EP_ENOMEM);
+  json_object_get(v);
+  ck_assert_int_eq(ep_json_append_built(a, v, EP_ENOMEM), EP_ENOMEM);
+  json_object_get(v);
+  ck_assert_ptr_null(ep_json_built(v, EP_ENOMEM));
+  ck_assert_int_eq(json_object_put(v), 1);
+  ck_assert_int_eq(json_object_object_length(o), 0);
+  ck_assert_int_eq(ep_json_put_built(o, "k", json_object_new_int(2), EP_OK),
+                   EP_OK);
+  ck_assert_int_eq(ep_json_append_built(a, json_object_new_int(3), EP_OK),
+                   EP_OK);
+  ck_assert_ptr_eq(ep_json_built(a, EP_OK), a);
+  ck_assert_int_eq(json_object_object_length(o), 1);
+  ck_assert_int_eq(json_object_array_length(a), 1);
+  json_object_put(o);
+  json_object_put(a);
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
@@ -492,6 +518,7 @@ json_suite(void)
   tcase_add_test(tc, json_put_and_append_build_in_order);
   tcase_add_test(tc, json_put_refuses_a_missing_value);
   tcase_add_test(tc, json_put_frees_the_value_it_cannot_add);
+  tcase_add_test(tc, json_built_drops_a_failed_build);
   suite_add_tcase(s, tc);
 
   tcase_add_checked_fixture(tf, make_tmpdir, remove_tmpdir);
