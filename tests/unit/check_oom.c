@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "dns.h"
+#include "ep_cause.h"
+#include "ep_checklist.h"
+#include "ep_config.h"
 #include "ep_failalloc.h"
 #include "ep_output.h"
 #include "ep_range.h"
@@ -206,6 +209,96 @@ START_TEST(json_document_whole_or_null)
 }
 END_TEST
 
+/* A site where one name does not resolve, and HTTPS to it fails for
+ * that: the checklist's causes, items and checks, the machines not
+ * checked. */
+static void
+build_site(struct ep_run_result *run, struct ep_checklist *cl)
+{
+  struct ep_check_result  *dns = &run->checks[EP_CHECK_DNS];
+  struct ep_check_result  *https = &run->checks[EP_CHECK_HTTPS];
+  struct ep_target_result *t;
+  struct ep_config         cfg;
+  struct ep_err            err = EP_ERR_INIT;
+
+  ep_run_result_init(run);
+  run->started.tv_sec = 1700000000;
+  run->seconds = 0.5;
+  ck_assert_int_eq(build_dns(dns, &err), EP_OK);
+  dns->ran = true;
+  dns->check = strdup("dns");
+  https->ran = true;
+  https->check = strdup("https");
+  https->summary = strdup("b.example: timed out resolving the name");
+  https->state = EP_STATE_CRITICAL;
+  t = ep_check_result_add(https, "b.example", &err);
+  ck_assert_ptr_nonnull(t);
+  t->state = EP_STATE_CRITICAL;
+  t->cause = EP_CAUSE_UNRESOLVED;
+  ck_assert_int_eq(ep_target_set_host(t, "b.example"), EP_OK);
+  ck_assert_int_eq(ep_target_set_text(t, "b.example: not resolved"), EP_OK);
+  ep_config_init(&cfg);
+  ck_assert_int_eq(ep_checklist_build(run, &cfg, cl, &err), EP_OK);
+  ep_config_cleanup(&cfg);
+}
+
+/* The allocations json-c's writer makes for text, which it does not
+ * report failing (its buffer that could not grow): those of a document
+ * as long, written last. */
+static long
+writer_allocations(const char *text)
+{
+  json_object *doc = json_tokener_parse(text);
+  long         before = ep_failalloc_calls;
+  char        *again;
+
+  ck_assert_ptr_nonnull(doc);
+  again = ep_json_text(doc, NULL);
+  before = ep_failalloc_calls - before;
+  ck_assert_str_eq(again, text);
+  free(again);
+  json_object_put(doc);
+  return before;
+}
+
+/* check_edge's document: all of it, or NULL with EP_ENOMEM, whichever
+ * allocation of its tree fails. */
+START_TEST(checklist_document_whole_or_null)
+{
+  struct ep_run_result run;
+  struct ep_checklist  cl;
+  struct ep_err        err = EP_ERR_INIT;
+  char                *want, *got;
+  long                 n, tree;
+
+  build_site(&run, &cl);
+  /* Once before counting: a first write sets up what later ones reuse. */
+  free(ep_checklist_json(&cl, &run, &err));
+  tree = ep_failalloc_calls;
+  want = ep_checklist_json(&cl, &run, &err);
+  tree = ep_failalloc_calls - tree;
+  ck_assert_ptr_nonnull(want);
+  ck_assert_ptr_nonnull(strstr(want, "\"root_cause\":\"dns.name\""));
+  tree -= writer_allocations(want);
+  ck_assert_int_gt(tree, 10);
+  for (n = 0; n < tree; n++) {
+    struct ep_err e = EP_ERR_INIT;
+
+    ep_failalloc_at(n);
+    got = ep_checklist_json(&cl, &run, &e);
+    ck_assert(ep_failalloc_off());
+    if (got)
+      same_text(got, want, n);
+    else
+      ck_assert_int_eq(e.code, EP_ENOMEM);
+    free(got);
+  }
+  free(want);
+  ep_checklist_free(&cl);
+  ep_run_result_cleanup(&run);
+}
+END_TEST
+
 static Suite *
 oom_suite(void)
 {
@@ -216,6 +309,7 @@ oom_suite(void)
   tcase_add_test(tc, dns_result_whole_or_enomem);
   tcase_add_test(tc, https_result_whole_or_enomem);
   tcase_add_test(tc, json_document_whole_or_null);
+  tcase_add_test(tc, checklist_document_whole_or_null);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -16,10 +16,12 @@ void *__libc_realloc(void *p, size_t size);
 
 static long ep_failalloc_left = -1; /* calls before the one that fails */
 static bool ep_failalloc_failed;    /* it came */
+static long ep_failalloc_calls;     /* every call, to count what code uses */
 
 static bool
 ep_failalloc_now(void)
 {
+  ep_failalloc_calls++;
   if (ep_failalloc_left < 0)
     return false;
   if (ep_failalloc_left-- > 0)
