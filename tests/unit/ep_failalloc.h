@@ -9,6 +9,30 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
+
+#if defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    define EP_FAILALLOC_ASAN 1
+#  endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(EP_FAILALLOC_ASAN)
+/* AddressSanitizer owns malloc: allocations cannot be made to fail
+ * under it. */
+static long ep_failalloc_calls;
+
+static void
+ep_failalloc_at(long n)
+{
+  (void)n;
+}
+
+static bool
+ep_failalloc_off(void)
+{
+  return false;
+}
+#else
 
 void *__libc_malloc(size_t size);
 void *__libc_calloc(size_t n, size_t size);
@@ -64,6 +88,24 @@ ep_failalloc_off(void)
 {
   ep_failalloc_left = -1;
   return ep_failalloc_failed;
+}
+
+#endif /* !AddressSanitizer */
+
+/* Whether allocations can be made to fail here: not under
+ * AddressSanitizer, nor under valgrind, whose malloc replaces ours. */
+static bool
+ep_failalloc_works(void)
+{
+  void *(*volatile alloc)(size_t) = malloc;
+  void *p;
+  bool  works;
+
+  ep_failalloc_at(0);
+  p = alloc(1);
+  works = ep_failalloc_off();
+  free(p);
+  return works;
 }
 
 #endif
