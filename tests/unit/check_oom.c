@@ -54,39 +54,52 @@ same_text(const char *got, const char *want, long n)
                 n, i, got + i, want + i);
 }
 
+/* What a test makes with its allocation number fail_at failing (-1:
+ * none): its text, or NULL when it said EP_ENOMEM; *failed: it came. */
+typedef char *(*make_fn)(build_fn build, long fail_at, bool *failed);
+
+/* make()'s text is whole or NULL, whichever allocation fails. */
 static void
-whole_or_enomem(build_fn build)
+whole_or_nothing(make_fn make, build_fn build)
+{
+  char *want, *got;
+  long  n;
+  bool  failed;
+
+  if (!ep_failalloc_works())
+    return;
+  want = make(build, -1, &failed);
+  ck_assert_ptr_nonnull(want);
+  for (n = 0, failed = true; failed; n++) {
+    got = make(build, n, &failed);
+    if (got)
+      same_text(got, want, n);
+    free(got);
+  }
+  ck_assert_int_gt(n, 10);
+  free(want);
+}
+
+/* The result build makes, as the front ends show it. */
+static char *
+result_text(build_fn build, long fail_at, bool *failed)
 {
   struct ep_check_result c;
   struct ep_err          err = EP_ERR_INIT;
   enum ep_status         rc;
-  char                  *want, *got;
-  long                   n;
-  bool                   failed = true;
+  char                  *text = NULL;
 
-  if (!ep_failalloc_works())
-    return;
   ep_check_result_init(&c);
-  ck_assert_int_eq(build(&c, &err), EP_OK);
-  want = render(&c);
+  ep_failalloc_at(fail_at);
+  rc = build(&c, &err);
+  *failed = ep_failalloc_off();
+  if (rc == EP_OK)
+    text = render(&c);
+  else
+    ck_assert_msg(rc == EP_ENOMEM, "allocation %ld failed: %s", fail_at,
+                  ep_status_str(rc));
   ep_check_result_cleanup(&c);
-  for (n = 0; failed; n++) {
-    ep_check_result_init(&c);
-    ep_failalloc_at(n);
-    rc = build(&c, &err);
-    failed = ep_failalloc_off();
-    if (rc == EP_OK) {
-      got = render(&c);
-      same_text(got, want, n);
-      free(got);
-    } else {
-      ck_assert_msg(rc == EP_ENOMEM, "allocation %ld failed: %s", n,
-                    ep_status_str(rc));
-    }
-    ep_check_result_cleanup(&c);
-  }
-  ck_assert_int_gt(n, 10);
-  free(want);
+  return text;
 }
 
 /* Two names: one answered as expected, one with a stray address. */
@@ -125,7 +138,7 @@ build_dns(struct ep_check_result *out, struct ep_err *err)
 
 START_TEST(dns_result_whole_or_enomem)
 {
-  whole_or_enomem(build_dns);
+  whole_or_nothing(result_text, build_dns);
 }
 END_TEST
 
@@ -160,56 +173,41 @@ build_https(struct ep_check_result *out, struct ep_err *err)
 
 START_TEST(https_result_whole_or_enomem)
 {
-  whole_or_enomem(build_https);
+  whole_or_nothing(result_text, build_https);
 }
 END_TEST
 
-/* The document of a whole result: all of it, or NULL (EP_ENOMEM).  The
+/* The document of build's result: all of it, or NULL (EP_ENOMEM).  The
  * tree only: json-c's writer does not say when its buffer could not
  * grow, so the text is written with memory to spare. */
 static char *
-document(const struct ep_check_result *c, long fail_at, bool *failed)
+document_text(build_fn build, long fail_at, bool *failed)
 {
-  json_object *doc;
-  char        *text;
+  struct ep_check_result c;
+  struct ep_err          err = EP_ERR_INIT;
+  json_object           *doc;
+  char                  *text;
 
+  ep_check_result_init(&c);
+  ck_assert_int_eq(build(&c, &err), EP_OK);
+  c.check = strdup("dns");
+  ck_assert_int_eq(ep_check_result_add_note(&c, "a note"), EP_OK);
   ep_failalloc_at(fail_at);
-  doc = ep_check_json(c);
-  if (doc && ep_json_add_run_info(doc, &c->started, c->seconds) != EP_OK) {
+  doc = ep_check_json(&c);
+  if (doc && ep_json_add_run_info(doc, &c.started, c.seconds) != EP_OK) {
     json_object_put(doc);
     doc = NULL;
   }
   *failed = ep_failalloc_off();
   text = doc ? ep_json_text(doc, NULL) : NULL;
   json_object_put(doc);
+  ep_check_result_cleanup(&c);
   return text;
 }
 
 START_TEST(json_document_whole_or_null)
 {
-  struct ep_check_result c;
-  struct ep_err          err = EP_ERR_INIT;
-  char                  *want, *got;
-  long                   n;
-  bool                   failed = true;
-
-  if (!ep_failalloc_works())
-    return;
-  ep_check_result_init(&c);
-  ck_assert_int_eq(build_dns(&c, &err), EP_OK);
-  c.check = strdup("dns");
-  ck_assert_int_eq(ep_check_result_add_note(&c, "a note"), EP_OK);
-  want = document(&c, -1, &failed);
-  ck_assert_ptr_nonnull(want);
-  for (n = 0, failed = true; failed; n++) {
-    got = document(&c, n, &failed);
-    if (got)
-      same_text(got, want, n);
-    free(got);
-  }
-  ck_assert_int_gt(n, 10);
-  free(want);
-  ep_check_result_cleanup(&c);
+  whole_or_nothing(document_text, build_dns);
 }
 END_TEST
 
