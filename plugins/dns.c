@@ -9,6 +9,7 @@
 #include "ep_cause.h"
 #include "ep_addr.h"
 #include "ep_buf.h"
+#include "ep_json.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_run.h"
@@ -252,6 +253,380 @@ add_resolver_detail(struct ep_target_result *t,
   return rc;
 }
 
+/* What one name's answers say, before any words: which group of
+ * resolvers decides, and what it answered. */
+struct name_facts {
+  bool              any_fallback; /* a fallback was asked */
+  bool              use_fallback; /* it decides: no configured one spoke */
+  bool              any_answer;   /* the deciding group gave addresses */
+  bool              mismatch;     /* one of them is not an expected one */
+  bool              truncated;    /* more than could be checked */
+  double            best;         /* the fastest answer, s; -1: none */
+  const char       *best_server;
+  struct ep_strlist seen;         /* the addresses, first seen first */
+};
+
+/* The verdict on one name: its state and the first cause. */
+struct name_verdict {
+  enum ep_state state;
+  const char   *code;        /* the first cause (ep_cause.h) */
+  bool          failed;      /* NXDOMAIN, SERVFAIL, ... from the group */
+  enum ep_state speed;       /* the fastest answer against the thresholds */
+  bool          unreachable; /* no answer: every resolver unreachable */
+};
+
+/* The kinds of failure an answer can be, in the order they are said. */
+static const enum ep_dns_outcome failure_kinds[] = {
+  EP_DNS_NXDOMAIN, EP_DNS_SERVFAIL, EP_DNS_REFUSED, EP_DNS_NODATA,
+  EP_DNS_BADREPLY};
+static const char *const failure_causes[] = {
+  EP_CAUSE_DNS_NXDOMAIN, EP_CAUSE_DNS_SERVFAIL, EP_CAUSE_DNS_REFUSED,
+  EP_CAUSE_DNS_NODATA, EP_CAUSE_DNS_BAD_REPLY};
+#define N_FAILURE_KINDS (sizeof failure_kinds / sizeof failure_kinds[0])
+
+/* Whether servers[i] belongs to the group that decides and said o. */
+static bool
+decides_with(const struct ep_dns_server *server, const struct ep_dns_answer *a,
+             bool use_fallback, enum ep_dns_outcome o)
+{
+  return server->fallback == use_fallback && a->outcome == o;
+}
+
+/* Takes the deciding group's answers into f: the fallback decides only
+ * when no configured resolver said anything.  EP_ENOMEM. */
+static enum ep_status
+gather_answers(const struct ep_dns_name *name,
+               const struct ep_dns_server *servers,
+               const struct ep_dns_answer *answers, size_t n_servers,
+               struct name_facts *f)
+{
+  enum ep_status rc = EP_OK;
+  size_t         i, j;
+
+  memset(f, 0, sizeof *f);
+  f->use_fallback = true;
+  f->best = -1;
+  for (i = 0; i < n_servers; i++) {
+    if (servers[i].fallback)
+      f->any_fallback = true;
+    else if (!is_silent(answers[i].outcome))
+      f->use_fallback = false;
+  }
+  if (!f->any_fallback)
+    f->use_fallback = false;
+  for (i = 0; i < n_servers && rc == EP_OK; i++) {
+    const struct ep_dns_answer *a = &answers[i];
+
+    if (!decides_with(&servers[i], a, f->use_fallback, EP_DNS_ANSWER))
+      continue;
+    f->any_answer = true;
+    if (f->best < 0 || a->seconds < f->best) {
+      f->best = a->seconds;
+      f->best_server = servers[i].label;
+    }
+    for (j = 0; j < a->n_addrs && rc == EP_OK; j++) {
+      if (!in_list(&f->seen, a->addrs[j]))
+        rc = ep_strlist_add(&f->seen, a->addrs[j]);
+      if (name->expect.n && !in_list(&name->expect, a->addrs[j]))
+        f->mismatch = true;
+    }
+    /* Unseen addresses cannot be shown to be expected ones: fail closed. */
+    if (name->expect.n && a->truncated)
+      f->truncated = true;
+  }
+  return rc;
+}
+
+static void
+verdict_cause(struct name_verdict *v, enum ep_state st, const char *code)
+{
+  v->state = ep_state_worse(v->state, st);
+  if (!v->code)
+    v->code = code;
+}
+
+/* Judges one name from the facts: a failure from the deciding group, a
+ * stray address, too many to check, the time against the thresholds;
+ * then no answer at all, a fallback that had to speak, or a configured
+ * resolver silent while others answered. */
+static void
+judge_name(const struct ep_dns_server *servers,
+           const struct ep_dns_answer *answers, size_t n_servers,
+           const struct name_facts *f, const struct ep_range *warn,
+           const struct ep_range *crit, struct name_verdict *v)
+{
+  size_t i, k;
+
+  memset(v, 0, sizeof *v);
+  v->state = v->speed = EP_STATE_OK;
+  for (k = 0; k < N_FAILURE_KINDS; k++)
+    for (i = 0; i < n_servers; i++)
+      if (decides_with(&servers[i], &answers[i], f->use_fallback,
+                       failure_kinds[k])) {
+        v->failed = true;
+        verdict_cause(v, EP_STATE_CRITICAL, failure_causes[k]);
+      }
+  if (f->any_answer && f->mismatch)
+    verdict_cause(v, EP_STATE_CRITICAL, EP_CAUSE_DNS_UNEXPECTED);
+  if (f->any_answer && f->truncated && !f->mismatch) {
+    verdict_cause(v, EP_STATE_CRITICAL, EP_CAUSE_DNS_TOO_MANY);
+  } else if (f->any_answer && v->state == EP_STATE_OK) {
+    v->speed = ep_state_from_ranges(f->best, warn, crit);
+    if (v->speed != EP_STATE_OK)
+      verdict_cause(v, v->speed, EP_CAUSE_DNS_SLOW);
+  }
+  if (!f->any_answer && v->state == EP_STATE_OK) {
+    /* Timed out only if something may still have answered; a resolver
+     * that is unreachable failed at once. */
+    v->unreachable = true;
+    for (i = 0; i < n_servers; i++)
+      if (answers[i].outcome != EP_DNS_UNREACHABLE)
+        v->unreachable = false;
+    verdict_cause(v, EP_STATE_CRITICAL, v->unreachable
+                                          ? EP_CAUSE_DNS_UNREACHABLE
+                                          : EP_CAUSE_DNS_TIMEOUT);
+  } else if (f->use_fallback && f->any_answer) {
+    verdict_cause(v, EP_STATE_WARNING, EP_CAUSE_DNS_FALLBACK);
+  } else if (!f->use_fallback) {
+    for (i = 0; i < n_servers; i++)
+      if (!servers[i].fallback && is_silent(answers[i].outcome)) {
+        verdict_cause(v, EP_STATE_WARNING, EP_CAUSE_DNS_SILENT);
+        break;
+      }
+  }
+}
+
+/* "a, b, c" */
+static enum ep_status
+put_list(struct ep_buf *b, const struct ep_strlist *l)
+{
+  enum ep_status rc = EP_OK;
+  size_t         j;
+
+  for (j = 0; j < l->n && rc == EP_OK; j++)
+    rc = ep_buf_printf(b, "%s%s", j ? ", " : "", l->v[j]);
+  return rc;
+}
+
+/* "NAME NXDOMAIN from 8.8.8.8, 8.8.4.4; NAME SERVFAIL from ...": the
+ * deciding group's failures, grouped by kind, each naming its resolvers. */
+static enum ep_status
+word_failures(struct ep_buf *b, const struct ep_dns_name *name,
+              const struct ep_dns_server *servers,
+              const struct ep_dns_answer *answers, size_t n_servers,
+              bool use_fallback)
+{
+  enum ep_status rc = EP_OK;
+  size_t         i, k;
+
+  for (k = 0; k < N_FAILURE_KINDS && rc == EP_OK; k++) {
+    size_t listed = 0;
+
+    for (i = 0; i < n_servers && rc == EP_OK; i++) {
+      if (!decides_with(&servers[i], &answers[i], use_fallback,
+                        failure_kinds[k]))
+        continue;
+      if (listed++ == 0)
+        rc = ep_buf_printf(b, "%s%s %s from %s", b->len ? "; " : "",
+                           name->name, ep_dns_outcome_str(failure_kinds[k]),
+                           servers[i].fallback ? "fallback " : "");
+      else
+        rc = ep_buf_printf(b, ", ");
+      if (rc == EP_OK)
+        rc = ep_buf_printf(b, "%s", servers[i].label);
+    }
+  }
+  return rc;
+}
+
+/* What the deciding group answered: the addresses beside a failure, the
+ * stray ones, too many to check, or the answer and its time. */
+static enum ep_status
+word_answer(struct ep_buf *b, const struct ep_dns_name *name,
+            const struct ep_dns_server *servers,
+            const struct ep_dns_answer *answers, size_t n_servers,
+            const struct name_facts *f, const struct name_verdict *v,
+            const struct ep_range *warn, const struct ep_range *crit)
+{
+  const char    *via = f->use_fallback ? "fallback " : "";
+  enum ep_status rc = EP_OK;
+  char           num[32];
+
+  if (v->failed && !f->mismatch) {
+    rc = ep_buf_printf(b, ", while %s%s resolved it to ", via, f->best_server);
+    if (rc == EP_OK)
+      rc = put_list(b, &f->seen);
+  }
+  if (rc == EP_OK && f->mismatch) {
+    rc = ep_buf_printf(b, "%s%s resolved to ", b->len ? "; " : "", name->name);
+    if (rc == EP_OK)
+      rc = describe_off_list(b, name, servers, answers, n_servers,
+                             f->use_fallback);
+    if (rc == EP_OK)
+      rc = ep_buf_printf(b, ", expected only ");
+    if (rc == EP_OK)
+      rc = put_list(b, &name->expect);
+  }
+  if (rc == EP_OK && f->truncated && !f->mismatch)
+    return ep_buf_printf(b, "%s%s has more than %d addresses: not all could "
+                            "be checked against the expected ones",
+                         b->len ? "; " : "", name->name, EP_DNS_MAX_ADDRS);
+  if (rc != EP_OK || v->failed || f->mismatch)
+    return rc;
+  ep_format_number(num, sizeof num, f->best);
+  rc = ep_buf_printf(b, "%s resolved to ", name->name);
+  if (rc == EP_OK)
+    rc = put_list(b, &f->seen);
+  if (rc == EP_OK)
+    rc = ep_buf_printf(b, " via %s%s in %ss", via, f->best_server, num);
+  if (rc == EP_OK && v->speed != EP_STATE_OK)
+    rc = ep_buf_printf(b, " (over %s %s)",
+                       v->speed == EP_STATE_CRITICAL ? "critical" : "warning",
+                       v->speed == EP_STATE_CRITICAL ? crit->text : warn->text);
+  return rc;
+}
+
+/* "NAME timed out: no answer from 8.8.8.8 nor fallback 127.0.0.53". */
+static enum ep_status
+word_no_answer(struct ep_buf *b, const struct ep_dns_name *name,
+               const struct ep_dns_server *servers,
+               const struct ep_dns_answer *answers, size_t n_servers,
+               const struct name_facts *f, const struct name_verdict *v)
+{
+  enum ep_status rc;
+  size_t         i;
+
+  rc = ep_buf_printf(b, "%s %s: no answer from ", name->name,
+                     v->unreachable ? "not resolved" : "timed out");
+  if (rc == EP_OK)
+    rc = list_servers(b, servers, answers, n_servers, false, is_silent);
+  if (rc == EP_OK && f->any_fallback) {
+    rc = ep_buf_printf(b, " nor fallback ");
+    if (rc == EP_OK)
+      rc = list_servers(b, servers, answers, n_servers, true, is_silent);
+  }
+  if (rc == EP_OK && v->unreachable) {
+    const struct ep_dns_answer *row[EP_DNS_MAX_SERVERS];
+
+    for (i = 0; i < n_servers && i < EP_DNS_MAX_SERVERS; i++)
+      row[i] = &answers[i];
+    rc = ep_buf_printf(b, " (%s)", ep_dns_silence_words(row, i).text);
+  }
+  return rc;
+}
+
+/* The configured resolvers that said nothing, when others did or the
+ * fallback had to. */
+static enum ep_status
+word_silent(struct ep_buf *b, const struct ep_dns_server *servers,
+            const struct ep_dns_answer *answers, size_t n_servers,
+            const struct name_facts *f)
+{
+  struct ep_buf  silent;
+  enum ep_status rc;
+
+  if (f->use_fallback) {
+    rc = ep_buf_printf(b, "; ");
+    if (rc == EP_OK)
+      rc = list_servers(b, servers, answers, n_servers, false, is_silent);
+    return rc == EP_OK ? ep_buf_printf(b, " did not answer") : rc;
+  }
+  ep_buf_init(&silent, TEXT_MAX);
+  rc = list_servers(&silent, servers, answers, n_servers, false, is_silent);
+  if (rc == EP_OK && silent.len)
+    rc = ep_buf_printf(b, "; %s did not answer", ep_buf_str(&silent));
+  ep_buf_cleanup(&silent);
+  return rc;
+}
+
+/* The name's line, in the order the verdict was reached. */
+static enum ep_status
+word_name(struct ep_buf *b, const struct ep_dns_name *name,
+          const struct ep_dns_server *servers,
+          const struct ep_dns_answer *answers, size_t n_servers,
+          const struct name_facts *f, const struct name_verdict *v,
+          const struct ep_range *warn, const struct ep_range *crit)
+{
+  enum ep_status rc;
+
+  rc = word_failures(b, name, servers, answers, n_servers, f->use_fallback);
+  if (rc == EP_OK && f->any_answer)
+    rc = word_answer(b, name, servers, answers, n_servers, f, v, warn, crit);
+  if (rc != EP_OK)
+    return rc;
+  if (!f->any_answer && !v->failed)
+    return word_no_answer(b, name, servers, answers, n_servers, f, v);
+  if (f->any_answer || !f->use_fallback)
+    return word_silent(b, servers, answers, n_servers, f);
+  return EP_OK;
+}
+
+/* One resolver's answer for --format json; NULL when out of memory. */
+static json_object *
+resolver_json(const struct ep_dns_server *server,
+              const struct ep_dns_answer *a)
+{
+  json_object   *one = json_object_new_object();
+  json_object   *addrs = json_object_new_array();
+  enum ep_status rc = addrs ? EP_OK : EP_ENOMEM;
+  size_t         j;
+
+  for (j = 0; j < a->n_addrs && rc == EP_OK; j++)
+    rc = ep_json_append(addrs, json_object_new_string(a->addrs[j]));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "server", json_object_new_string(server->label));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "fallback",
+                     json_object_new_boolean(server->fallback));
+  if (rc == EP_OK)
+    rc = ep_json_put(one, "outcome",
+                     json_object_new_string(ep_dns_outcome_str(a->outcome)));
+  rc = ep_json_put_built(one, "addresses", addrs, rc);
+  if (rc == EP_OK && !is_silent(a->outcome))
+    rc = ep_json_put(one, "seconds", json_object_new_double(a->seconds));
+  return ep_json_built(one, rc);
+}
+
+/* The name's figures for --format json: each resolver's answer, the
+ * addresses of the group that decided, the fastest answer's time. */
+static enum ep_status
+add_name_json(json_object *d, const struct ep_dns_server *servers,
+              const struct ep_dns_answer *answers, size_t n_servers,
+              const struct name_facts *f)
+{
+  json_object   *list = json_object_new_array(), *addrs;
+  enum ep_status rc = EP_OK;
+  size_t         i, j;
+
+  for (i = 0; i < n_servers && rc == EP_OK; i++)
+    rc = ep_json_append(list, resolver_json(&servers[i], &answers[i]));
+  rc = ep_json_put_built(d, "resolvers", list, rc);
+  addrs = rc == EP_OK ? json_object_new_array() : NULL;
+  for (j = 0; j < f->seen.n && rc == EP_OK; j++)
+    rc = ep_json_append(addrs, json_object_new_string(f->seen.v[j]));
+  rc = ep_json_put_built(d, "addresses", addrs, rc);
+  if (rc == EP_OK && f->best >= 0)
+    rc = ep_json_put(d, "response_time", json_object_new_double(f->best));
+  return rc;
+}
+
+static enum ep_status
+add_name_perf(struct ep_target_result *t, const struct ep_dns_name *name,
+              const struct name_facts *f, const struct ep_range *warn,
+              const struct ep_range *crit)
+{
+  static const double zero = 0;
+
+  return ep_target_add_perf(t,
+                            &(struct ep_figure){.figure = "response_time",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = name->name,
+                                                .warn = warn,
+                                                .crit = crit,
+                                                .min = &zero},
+                            f->best >= 0, f->best);
+}
+
 enum ep_status
 ep_dns_evaluate(const struct ep_dns_name *name,
                 const struct ep_dns_server *servers,
@@ -260,211 +635,32 @@ ep_dns_evaluate(const struct ep_dns_name *name,
                 struct ep_check_result *out, struct ep_err *err)
 {
   struct ep_target_result *t;
-  struct ep_buf            b, addrs;
-  struct ep_strlist        seen = {NULL, 0};
-  json_object             *list, *one, *alist;
-  enum ep_status           rc = EP_OK;
-  bool                     use_fallback = true, any_fallback = false;
-  bool                     any_answer = false, mismatch = false;
-  bool                     truncated = false;
-  double                   best = -1;
-  const char              *best_server = NULL;
-  char                     num[32];
-  size_t                   i, j, k;
-  static const enum ep_dns_outcome failure_kinds[] = {
-    EP_DNS_NXDOMAIN, EP_DNS_SERVFAIL, EP_DNS_REFUSED, EP_DNS_NODATA,
-    EP_DNS_BADREPLY};
-  static const char *const failure_causes[] = {
-    EP_CAUSE_DNS_NXDOMAIN, EP_CAUSE_DNS_SERVFAIL, EP_CAUSE_DNS_REFUSED,
-    EP_CAUSE_DNS_NODATA, EP_CAUSE_DNS_BAD_REPLY};
+  struct name_facts        f;
+  struct name_verdict      v;
+  struct ep_buf            b;
+  enum ep_status           rc;
+  size_t                   i;
 
   if (!(t = ep_check_result_add(out, name->name, err)))
     return EP_ENOMEM;
+  rc = gather_answers(name, servers, answers, n_servers, &f);
+  judge_name(servers, answers, n_servers, &f, warn, crit, &v);
+  t->state = v.state;
+  if (v.code)
+    ep_target_set_cause(t, v.code);
+  if (rc == EP_OK)
+    rc = add_name_json(t->data, servers, answers, n_servers, &f);
+  for (i = 0; i < n_servers && rc == EP_OK; i++)
+    rc = add_resolver_detail(t, &servers[i], &answers[i]);
   ep_buf_init(&b, TEXT_MAX);
-  ep_buf_init(&addrs, TEXT_MAX);
-  /* The fallback decides only when no configured resolver said anything. */
-  for (i = 0; i < n_servers; i++) {
-    if (servers[i].fallback)
-      any_fallback = true;
-    else if (!is_silent(answers[i].outcome))
-      use_fallback = false;
-  }
-  if (!any_fallback)
-    use_fallback = false;
-  list = json_object_new_array();
-  for (i = 0; i < n_servers; i++) {
-    const struct ep_dns_answer *a = &answers[i];
-
-    one = json_object_new_object();
-    json_object_object_add(one, "server",
-                           json_object_new_string(servers[i].label));
-    json_object_object_add(one, "fallback",
-                           json_object_new_boolean(servers[i].fallback));
-    json_object_object_add(one, "outcome", json_object_new_string(
-                                             ep_dns_outcome_str(a->outcome)));
-    alist = json_object_new_array();
-    for (j = 0; j < a->n_addrs; j++)
-      json_object_array_add(alist, json_object_new_string(a->addrs[j]));
-    json_object_object_add(one, "addresses", alist);
-    if (!is_silent(a->outcome))
-      json_object_object_add(one, "seconds", json_object_new_double(a->seconds));
-    json_object_array_add(list, one);
-    if (rc == EP_OK)
-      rc = add_resolver_detail(t, &servers[i], a);
-    if (servers[i].fallback != use_fallback || a->outcome != EP_DNS_ANSWER)
-      continue;
-    any_answer = true;
-    if (best < 0 || a->seconds < best) {
-      best = a->seconds;
-      best_server = servers[i].label;
-    }
-    for (j = 0; j < a->n_addrs && rc == EP_OK; j++) {
-      if (in_list(&seen, a->addrs[j]))
-        continue;
-      if (ep_strlist_add(&seen, a->addrs[j]) != EP_OK)
-        rc = EP_ENOMEM;
-      else
-        rc = ep_buf_printf(&addrs, "%s%s", seen.n > 1 ? ", " : "",
-                           a->addrs[j]);
-      if (name->expect.n && !in_list(&name->expect, a->addrs[j]))
-        mismatch = true;
-    }
-    /* Unseen addresses cannot be shown to be expected ones: fail closed. */
-    if (name->expect.n && a->truncated)
-      truncated = true;
-  }
-  json_object_object_add(t->data, "resolvers", list);
-  alist = json_object_new_array();
-  for (j = 0; j < seen.n; j++)
-    json_object_array_add(alist, json_object_new_string(seen.v[j]));
-  json_object_object_add(t->data, "addresses", alist);
-  if (best >= 0)
-    json_object_object_add(t->data, "response_time",
-                           json_object_new_double(best));
-
-  /* Failures from the group that decides, grouped by kind, each naming
-   * its resolvers. */
-  for (k = 0; k < sizeof failure_kinds / sizeof failure_kinds[0] && rc == EP_OK;
-       k++) {
-    size_t listed = 0;
-
-    for (i = 0; i < n_servers && rc == EP_OK; i++) {
-      if (servers[i].fallback != use_fallback ||
-          answers[i].outcome != failure_kinds[k])
-        continue;
-      t->state = EP_STATE_CRITICAL;
-      ep_target_set_cause(t, failure_causes[k]);
-      if (listed++ == 0)
-        rc = ep_buf_printf(&b, "%s%s %s from %s", b.len ? "; " : "",
-                           name->name, ep_dns_outcome_str(failure_kinds[k]),
-                           servers[i].fallback ? "fallback " : "");
-      else
-        rc = ep_buf_printf(&b, ", ");
-      if (rc == EP_OK)
-        rc = ep_buf_printf(&b, "%s", servers[i].label);
-    }
-  }
-  if (rc == EP_OK && any_answer && t->state == EP_STATE_CRITICAL && !mismatch)
-    rc = ep_buf_printf(&b, ", while %s%s resolved it to %s",
-                       use_fallback ? "fallback " : "", best_server,
-                       ep_buf_str(&addrs));
-  if (rc == EP_OK && any_answer && mismatch) {
-    t->state = EP_STATE_CRITICAL;
-    ep_target_set_cause(t, EP_CAUSE_DNS_UNEXPECTED);
-    rc = ep_buf_printf(&b, "%s%s resolved to ", b.len ? "; " : "", name->name);
-    if (rc == EP_OK)
-      rc = describe_off_list(&b, name, servers, answers, n_servers,
-                             use_fallback);
-    if (rc == EP_OK)
-      rc = ep_buf_printf(&b, ", expected only ");
-    for (j = 0; j < name->expect.n && rc == EP_OK; j++)
-      rc = ep_buf_printf(&b, "%s%s", j ? ", " : "", name->expect.v[j]);
-  }
-  if (rc == EP_OK && any_answer && truncated && !mismatch) {
-    t->state = EP_STATE_CRITICAL;
-    ep_target_set_cause(t, EP_CAUSE_DNS_TOO_MANY);
-    rc = ep_buf_printf(&b, "%s%s has more than %d addresses: not all could be "
-                       "checked against the expected ones",
-                       b.len ? "; " : "", name->name, EP_DNS_MAX_ADDRS);
-  } else if (rc == EP_OK && any_answer && t->state == EP_STATE_OK) {
-    t->state = ep_state_from_ranges(best, warn, crit);
-    if (t->state != EP_STATE_OK)
-      ep_target_set_cause(t, EP_CAUSE_DNS_SLOW);
-    ep_format_number(num, sizeof num, best);
-    rc = ep_buf_printf(&b, "%s resolved to %s via %s%s in %ss", name->name,
-                       ep_buf_str(&addrs), use_fallback ? "fallback " : "",
-                       best_server, num);
-    if (rc == EP_OK && t->state != EP_STATE_OK)
-      rc = ep_buf_printf(&b, " (over %s %s)",
-                         t->state == EP_STATE_CRITICAL ? "critical"
-                                                       : "warning",
-                         t->state == EP_STATE_CRITICAL ? crit->text
-                                                       : warn->text);
-  }
-  if (rc == EP_OK && !any_answer && t->state == EP_STATE_OK) {
-    /* Timed out only if something may still have answered; a resolver
-     * that is unreachable failed at once. */
-    bool unreachable = true;
-
-    for (i = 0; i < n_servers; i++)
-      if (answers[i].outcome != EP_DNS_UNREACHABLE)
-        unreachable = false;
-    t->state = EP_STATE_CRITICAL;
-    ep_target_set_cause(t, unreachable ? EP_CAUSE_DNS_UNREACHABLE
-                                       : EP_CAUSE_DNS_TIMEOUT);
-    rc = ep_buf_printf(&b, "%s %s: no answer from ", name->name,
-                       unreachable ? "not resolved" : "timed out");
-    if (rc == EP_OK)
-      rc = list_servers(&b, servers, answers, n_servers, false, is_silent);
-    if (rc == EP_OK && any_fallback) {
-      rc = ep_buf_printf(&b, " nor fallback ");
-      if (rc == EP_OK)
-        rc = list_servers(&b, servers, answers, n_servers, true, is_silent);
-    }
-    if (rc == EP_OK && unreachable) {
-      const struct ep_dns_answer *row[EP_DNS_MAX_SERVERS];
-
-      for (i = 0; i < n_servers && i < EP_DNS_MAX_SERVERS; i++)
-        row[i] = &answers[i];
-      rc = ep_buf_printf(&b, " (%s)", ep_dns_silence_words(row, i).text);
-    }
-  } else if (rc == EP_OK && use_fallback && any_answer) {
-    t->state = ep_state_worse(t->state, EP_STATE_WARNING);
-    ep_target_set_cause(t, EP_CAUSE_DNS_FALLBACK);
-    rc = ep_buf_printf(&b, "; ");
-    if (rc == EP_OK)
-      rc = list_servers(&b, servers, answers, n_servers, false, is_silent);
-    if (rc == EP_OK)
-      rc = ep_buf_printf(&b, " did not answer");
-  } else if (rc == EP_OK && !use_fallback) {
-    struct ep_buf silent;
-
-    ep_buf_init(&silent, TEXT_MAX);
-    rc = list_servers(&silent, servers, answers, n_servers, false, is_silent);
-    if (rc == EP_OK && silent.len) {
-      t->state = ep_state_worse(t->state, EP_STATE_WARNING);
-      ep_target_set_cause(t, EP_CAUSE_DNS_SILENT);
-      rc = ep_buf_printf(&b, "; %s did not answer", ep_buf_str(&silent));
-    }
-    ep_buf_cleanup(&silent);
-  }
+  if (rc == EP_OK)
+    rc = word_name(&b, name, servers, answers, n_servers, &f, &v, warn, crit);
   if (rc == EP_OK)
     rc = ep_target_set_text(t, "%s", ep_buf_str(&b));
-  if (rc == EP_OK) {
-    static const double zero = 0;
-
-    rc = ep_target_add_perf(t,
-                            &(struct ep_figure){.figure = "response_time",
-                                                .unit = EP_UNIT_SECONDS,
-                                                .label = name->name,
-                                                .warn = warn,
-                                                .crit = crit,
-                                                .min = &zero},
-                            best >= 0, best);
-  }
-  ep_strlist_free(&seen);
+  if (rc == EP_OK)
+    rc = add_name_perf(t, name, &f, warn, crit);
+  ep_strlist_free(&f.seen);
   ep_buf_cleanup(&b);
-  ep_buf_cleanup(&addrs);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the result of %s: %s",
                       name->name, ep_status_str(rc));
@@ -564,34 +760,45 @@ explained(const struct ep_target_result *t,
   return said;
 }
 
-enum ep_status
-ep_dns_summarize(struct ep_check_result *out,
-                 const struct ep_dns_server *servers, size_t n_servers,
-                 const struct ep_dns_answer *answers, size_t n_names,
-                 struct ep_err *err)
-{
-  struct ep_buf      b, silent, fb_silent, refusing, fb_refusing;
-  struct ep_problem *own = NULL; /* the names' troubles not said above */
-  enum ep_status     rc = EP_OK;
-  size_t         i, s, shown = 0, problems = 0, fb_answers = 0;
-  size_t         n_primary = 0, n_primary_silent = 0;
-  bool           fallback_used;
+/* The resolvers silent, or refusing, for every name: each group's list,
+ * which the first line names once rather than in every name's line. */
+struct resolver_tally {
+  struct ep_buf silent, fb_silent, refusing, fb_refusing;
+  size_t        fb_answers; /* names the fallback resolved */
+  bool          fallback_used; /* every configured resolver silent */
+};
 
-  ep_check_result_settle(out);
-  ep_buf_init(&b, TEXT_MAX);
-  ep_buf_init(&silent, TEXT_MAX);
-  ep_buf_init(&fb_silent, TEXT_MAX);
-  ep_buf_init(&refusing, TEXT_MAX);
-  ep_buf_init(&fb_refusing, TEXT_MAX);
+static void
+tally_cleanup(struct resolver_tally *r)
+{
+  ep_buf_cleanup(&r->silent);
+  ep_buf_cleanup(&r->fb_silent);
+  ep_buf_cleanup(&r->refusing);
+  ep_buf_cleanup(&r->fb_refusing);
+}
+
+static enum ep_status
+tally_resolvers(const struct ep_dns_server *servers, size_t n_servers,
+                const struct ep_dns_answer *answers, size_t n_names,
+                struct resolver_tally *r)
+{
+  enum ep_status rc = EP_OK;
+  size_t         i, s, n_primary = 0, n_primary_silent = 0;
+
+  memset(r, 0, sizeof *r);
+  ep_buf_init(&r->silent, TEXT_MAX);
+  ep_buf_init(&r->fb_silent, TEXT_MAX);
+  ep_buf_init(&r->refusing, TEXT_MAX);
+  ep_buf_init(&r->fb_refusing, TEXT_MAX);
   for (s = 0; s < n_servers && rc == EP_OK; s++) {
     bool           fb = servers[s].fallback;
-    struct ep_buf *to_silent = fb ? &fb_silent : &silent;
-    struct ep_buf *to_refusing = fb ? &fb_refusing : &refusing;
+    struct ep_buf *to_silent = fb ? &r->fb_silent : &r->silent;
+    struct ep_buf *to_refusing = fb ? &r->fb_refusing : &r->refusing;
 
     if (fb) {
       for (i = 0; i < n_names; i++)
         if (answers[i * n_servers + s].outcome == EP_DNS_ANSWER)
-          fb_answers++;
+          r->fb_answers++;
     } else {
       n_primary++;
     }
@@ -605,35 +812,61 @@ ep_dns_summarize(struct ep_check_result *out,
     }
   }
   /* The fallback matters only once every configured resolver is silent. */
-  fallback_used = n_primary > 0 && n_primary_silent == n_primary;
-  if (rc == EP_OK && silent.len) {
-    struct ep_errtext why;
+  r->fallback_used = n_primary > 0 && n_primary_silent == n_primary;
+  return rc;
+}
 
+/* "8.8.8.8 not answering (network unreachable), fallback answered;
+ * 1.1.1.1 refuses queries". */
+static enum ep_status
+word_resolvers(struct ep_buf *b, const struct resolver_tally *r,
+               const struct ep_dns_server *servers, size_t n_servers,
+               const struct ep_dns_answer *answers, size_t n_names)
+{
+  struct ep_errtext why;
+  enum ep_status    rc = EP_OK;
+
+  if (r->silent.len) {
     if (all_unreachable(answers, n_names, n_servers, servers, false, &why))
-      rc = ep_buf_printf(&b, "%s not answering (%s)", ep_buf_str(&silent),
+      rc = ep_buf_printf(b, "%s not answering (%s)", ep_buf_str(&r->silent),
                          why.text);
     else
-      rc = ep_buf_printf(&b, "%s not answering", ep_buf_str(&silent));
-    if (rc == EP_OK && fallback_used && fb_silent.len) {
+      rc = ep_buf_printf(b, "%s not answering", ep_buf_str(&r->silent));
+    if (rc == EP_OK && r->fallback_used && r->fb_silent.len) {
       if (all_unreachable(answers, n_names, n_servers, servers, true, &why))
-        rc = ep_buf_printf(&b, ", fallback %s not answering either (%s)",
-                           ep_buf_str(&fb_silent), why.text);
+        rc = ep_buf_printf(b, ", fallback %s not answering either (%s)",
+                           ep_buf_str(&r->fb_silent), why.text);
       else
-        rc = ep_buf_printf(&b, ", fallback %s not answering either",
-                           ep_buf_str(&fb_silent));
+        rc = ep_buf_printf(b, ", fallback %s not answering either",
+                           ep_buf_str(&r->fb_silent));
+    } else if (rc == EP_OK && r->fallback_used && r->fb_refusing.len) {
+      rc = ep_buf_printf(b, ", fallback %s refuses queries",
+                         ep_buf_str(&r->fb_refusing));
+    } else if (rc == EP_OK && r->fallback_used && r->fb_answers) {
+      rc = ep_buf_printf(b, ", fallback answered");
     }
-    else if (rc == EP_OK && fallback_used && fb_refusing.len)
-      rc = ep_buf_printf(&b, ", fallback %s refuses queries",
-                         ep_buf_str(&fb_refusing));
-    else if (rc == EP_OK && fallback_used && fb_answers)
-      rc = ep_buf_printf(&b, ", fallback answered");
   }
-  if (rc == EP_OK && refusing.len)
-    rc = ep_buf_printf(&b, "%s%s refuses queries", b.len ? "; " : "",
-                       ep_buf_str(&refusing));
-  if (rc == EP_OK && !(own = calloc(out->n_targets + 1, sizeof *own)))
-    rc = EP_ENOMEM;
-  for (i = 0; i < out->n_targets && rc == EP_OK; i++) {
+  if (rc == EP_OK && r->refusing.len)
+    rc = ep_buf_printf(b, "%s%s refuses queries", b->len ? "; " : "",
+                       ep_buf_str(&r->refusing));
+  return rc;
+}
+
+/* The names' own troubles, those the resolvers' causes do not already
+ * say, a cause shared by several said once; else how many names are
+ * fine beside the resolvers' causes. */
+static enum ep_status
+word_names(struct ep_buf *b, const struct ep_check_result *out,
+           const struct ep_dns_server *servers, size_t n_servers,
+           const struct ep_dns_answer *answers, size_t n_names)
+{
+  struct ep_problem *own = calloc(out->n_targets + 1, sizeof *own);
+  enum ep_status     rc = EP_OK;
+  size_t             i, shown = 0, problems = 0;
+
+  if (!own)
+    return EP_ENOMEM;
+  for (i = 0; i < out->n_targets; i++) {
     const struct ep_target_result *t = &out->targets[i];
     size_t                         len = strlen(t->name);
 
@@ -649,20 +882,40 @@ ep_dns_summarize(struct ep_check_result *out,
                          ? t->text + len + 1
                          : NULL;
   }
-  if (rc == EP_OK && shown) {
-    if (b.len)
-      rc = ep_buf_printf(&b, "; ");
+  if (shown) {
+    if (b->len)
+      rc = ep_buf_printf(b, "; ");
     if (rc == EP_OK)
-      rc = ep_summary_problems(&b, own, shown, out->n_targets,
+      rc = ep_summary_problems(b, own, shown, out->n_targets,
                                out->n_targets - problems, "names",
-                               b.len < EP_SUMMARY_BUDGET
-                                 ? EP_SUMMARY_BUDGET - b.len
+                               b->len < EP_SUMMARY_BUDGET
+                                 ? EP_SUMMARY_BUDGET - b->len
                                  : 0);
-  } else if (rc == EP_OK && b.len && problems < out->n_targets) {
-    rc = ep_buf_printf(&b, " (%zu of %zu names fine)",
+  } else if (b->len && problems < out->n_targets) {
+    rc = ep_buf_printf(b, " (%zu of %zu names fine)",
                        out->n_targets - problems, out->n_targets);
   }
   free(own);
+  return rc;
+}
+
+enum ep_status
+ep_dns_summarize(struct ep_check_result *out,
+                 const struct ep_dns_server *servers, size_t n_servers,
+                 const struct ep_dns_answer *answers, size_t n_names,
+                 struct ep_err *err)
+{
+  struct resolver_tally tally;
+  struct ep_buf         b;
+  enum ep_status        rc;
+
+  ep_check_result_settle(out);
+  ep_buf_init(&b, TEXT_MAX);
+  rc = tally_resolvers(servers, n_servers, answers, n_names, &tally);
+  if (rc == EP_OK)
+    rc = word_resolvers(&b, &tally, servers, n_servers, answers, n_names);
+  if (rc == EP_OK)
+    rc = word_names(&b, out, servers, n_servers, answers, n_names);
   if (rc == EP_OK && !b.len) {
     if (out->n_targets == 1)
       rc = ep_buf_printf(&b, "%s", out->targets[0].text);
@@ -672,10 +925,7 @@ ep_dns_summarize(struct ep_check_result *out,
   if (rc == EP_OK)
     rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);
-  ep_buf_cleanup(&silent);
-  ep_buf_cleanup(&fb_silent);
-  ep_buf_cleanup(&refusing);
-  ep_buf_cleanup(&fb_refusing);
+  tally_cleanup(&tally);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the DNS summary");
   return EP_OK;

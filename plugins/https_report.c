@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <openssl/x509_vfy.h>
 
+#include "ep_json.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_summary.h"
@@ -293,6 +294,85 @@ judge_reachable(const struct ep_https_options *o,
   }
 }
 
+/* curl could not connect: to the proxy, or to the target (the socket's
+ * error in our words when curl kept it). */
+static void
+judge_connect_failure(const struct ep_https_target *t, bool proxy,
+                      struct verdict *v)
+{
+  struct ep_errtext e = ep_net_strerror((int)t->os_errno, false);
+  const char       *why = t->os_errno ? e.text : curl_text(t);
+
+  if (proxy)
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_UNREACHABLE,
+              "cannot connect to the proxy: %s", why);
+  else
+    add_cause(v, EP_STATE_CRITICAL,
+              t->os_errno ? ep_net_connect_cause((int)t->os_errno)
+                          : EP_CAUSE_TCP_UNREACHABLE,
+              "%s", why);
+}
+
+/* A handshake that went wrong, or any other error curl ended with. */
+static void
+judge_transfer_error(const struct ep_https_target *t, struct verdict *v)
+{
+  if (t->seen.hello_sent && !t->seen.server_hello) {
+    /* Nothing but a ClientHello went out, and its SNI is what a filter
+     * reads. */
+    if (peer_reset(t))
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_SNI_FILTER,
+                "SNI filtering suspected (connection reset right after the "
+                "ClientHello)");
+    else
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
+                "TLS handshake failed: no ServerHello (%s)",
+                t->errbuf[0] ? t->errbuf : "connection closed");
+    return;
+  }
+  if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
+              "TLS handshake failed: %s", curl_text(t));
+    return;
+  }
+  add_cause(v, EP_STATE_CRITICAL,
+            peer_reset(t) ? EP_CAUSE_TCP_RESET : EP_CAUSE_HTTPS_ERROR,
+            "%s%s%s", curl_easy_strerror((CURLcode)t->curl_code),
+            t->errbuf[0] ? ": " : "", t->errbuf);
+}
+
+/* A target curl finished with an error: the proxy's refusal, by curl's
+ * code where it says enough, else by how far the handshake got. */
+static void
+judge_failure(const struct ep_https_target *t, bool proxy, struct verdict *v)
+{
+  if (proxy && t->connect_code && t->connect_code / 100 != 2) {
+    add_cause(v, EP_STATE_CRITICAL, proxy_answer_code(t->connect_code),
+              "the proxy answered CONNECT with %ld (%s)", t->connect_code,
+              proxy_answer(t->connect_code));
+    return;
+  }
+  switch (t->curl_code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+      judge_verification(t, v);
+      return;
+    case CURLE_COULDNT_CONNECT:
+      judge_connect_failure(t, proxy, v);
+      return;
+    case CURLE_INTERFACE_FAILED:
+      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TCP_ERROR,
+                "cannot send from the interface: %s", curl_text(t));
+      return;
+    case CURLE_OPERATION_TIMEDOUT:
+      add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy), "%s",
+                timed_out_text(t, proxy));
+      return;
+    default:
+      break;
+  }
+  judge_transfer_error(t, v);
+}
+
 static void
 judge(const struct ep_https_options *o, const struct ep_https_target *t,
       bool proxy, struct anchors *memo, struct verdict *v)
@@ -316,67 +396,10 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
               timed_out_text(t, proxy));
     return;
   }
-  if (t->curl_code == CURLE_OK) {
+  if (t->curl_code == CURLE_OK)
     judge_reachable(o, t, memo, v);
-    return;
-  }
-  if (proxy && t->connect_code && t->connect_code / 100 != 2) {
-    add_cause(v, EP_STATE_CRITICAL, proxy_answer_code(t->connect_code),
-              "the proxy answered CONNECT with %ld (%s)", t->connect_code,
-              proxy_answer(t->connect_code));
-    return;
-  }
-  switch (t->curl_code) {
-    case CURLE_PEER_FAILED_VERIFICATION:
-      judge_verification(t, v);
-      return;
-    case CURLE_COULDNT_CONNECT:
-      if (proxy)
-        add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PROXY_UNREACHABLE,
-                  "cannot connect to the proxy: %s",
-                  t->os_errno ? ep_net_strerror((int)t->os_errno, false).text
-                              : curl_text(t));
-      else
-        add_cause(v, EP_STATE_CRITICAL,
-                  t->os_errno ? ep_net_connect_cause((int)t->os_errno)
-                              : EP_CAUSE_TCP_UNREACHABLE,
-                  "%s",
-                  t->os_errno ? ep_net_strerror((int)t->os_errno, false).text
-                              : curl_text(t));
-      return;
-    case CURLE_INTERFACE_FAILED:
-      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TCP_ERROR,
-                "cannot send from the interface: %s", curl_text(t));
-      return;
-    case CURLE_OPERATION_TIMEDOUT:
-      add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy), "%s",
-                timed_out_text(t, proxy));
-      return;
-    default:
-      break;
-  }
-  if (t->seen.hello_sent && !t->seen.server_hello) {
-    /* Nothing but a ClientHello went out, and its SNI is what a filter
-     * reads. */
-    if (peer_reset(t))
-      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_SNI_FILTER,
-                "SNI filtering suspected (connection reset right after the "
-                "ClientHello)");
-    else
-      add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
-                "TLS handshake failed: no ServerHello (%s)",
-                t->errbuf[0] ? t->errbuf : "connection closed");
-    return;
-  }
-  if (t->curl_code == CURLE_SSL_CONNECT_ERROR) {
-    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_TLS_FAILED,
-              "TLS handshake failed: %s", curl_text(t));
-    return;
-  }
-  add_cause(v, EP_STATE_CRITICAL,
-            peer_reset(t) ? EP_CAUSE_TCP_RESET : EP_CAUSE_HTTPS_ERROR,
-            "%s%s%s", curl_easy_strerror((CURLcode)t->curl_code),
-            t->errbuf[0] ? ": " : "", t->errbuf);
+  else
+    judge_failure(t, proxy, v);
 }
 
 
@@ -434,55 +457,77 @@ add_details(const struct ep_https_options *o,
   return rc;
 }
 
-static void
-add_json(const struct ep_https_target *t, const struct verdict *v,
-         const char *proxy, json_object *d)
+/* The address, proxy, HTTP answer and phase times for --format json. */
+static enum ep_status
+add_http_json(const struct ep_https_target *t, const struct verdict *v,
+              const char *proxy, json_object *d)
 {
-  const struct ep_https_tls_seen *s = &t->seen;
+  enum ep_status rc = EP_OK;
 
-#define NUM(have, key, value)                                                  \
-  if (have)                                                                    \
-    json_object_object_add(d, key, json_object_new_double(value));
   if (t->addr[0])
-    json_object_object_add(d, proxy ? "proxy_address" : "address",
-                           json_object_new_string(t->addr));
-  if (proxy)
-    json_object_object_add(d, "proxy", json_object_new_string(proxy));
-  json_object_object_add(d, "reachable", json_object_new_boolean(v->reachable));
-  if (t->status)
-    json_object_object_add(d, "http_status", json_object_new_int((int)t->status));
-  if (t->status_line.code) {
-    json_object_object_add(d, "http_version",
-                           json_object_new_string(t->status_line.version));
-    json_object_object_add(d, "http_reason",
-                           json_object_new_string(t->status_line.reason));
-  }
-  if (t->server_header[0])
-    json_object_object_add(d, "http_server",
-                           json_object_new_string(t->server_header));
+    rc = ep_json_put(d, proxy ? "proxy_address" : "address",
+                     json_object_new_string(t->addr));
+  if (rc == EP_OK && proxy)
+    rc = ep_json_put(d, "proxy", json_object_new_string(proxy));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "reachable", json_object_new_boolean(v->reachable));
+  if (rc == EP_OK && t->status)
+    rc = ep_json_put(d, "http_status", json_object_new_int((int)t->status));
+  if (rc == EP_OK && t->status_line.code)
+    rc = ep_json_put(d, "http_version",
+                     json_object_new_string(t->status_line.version));
+  if (rc == EP_OK && t->status_line.code)
+    rc = ep_json_put(d, "http_reason",
+                     json_object_new_string(t->status_line.reason));
+  if (rc == EP_OK && t->server_header[0])
+    rc = ep_json_put(d, "http_server",
+                     json_object_new_string(t->server_header));
+#define NUM(have, key, value)                                                  \
+  if (rc == EP_OK && (have))                                                   \
+    rc = ep_json_put(d, key, json_object_new_double(value));
   NUM(t->have_resolve, "resolve_seconds", t->resolve_s)
   NUM(t->have_connect, "connect_seconds", t->connect_s)
   NUM(t->have_tls, "tls_seconds", t->tls_s)
   NUM(t->have_first_byte, "first_byte_seconds", t->first_byte_s)
   NUM(t->have_total, "total_seconds", t->total_s)
-  if (s->have_leaf) {
-    json_object_object_add(d, "tls_version", json_object_new_string(s->version));
-    json_object_object_add(d, "cipher", json_object_new_string(s->cipher));
-    json_object_object_add(d, "subject", json_object_new_string(s->subject));
-    json_object_object_add(d, "issuer", json_object_new_string(s->issuer));
-    json_object_object_add(d, "certificate_days",
-                           json_object_new_double(s->leaf_days));
-    json_object_object_add(d, "chain_soonest_days",
-                           json_object_new_double(s->soonest_days));
-    json_object_object_add(d, "verified",
-                           json_object_new_boolean(s->chain_verified &&
-                                                   t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
-    json_object_object_add(d, "verify_code",
-                           json_object_new_int((int)v->verify_code));
-  }
-  if (v->cause[0])
-    json_object_object_add(d, "problem", json_object_new_string(v->cause));
 #undef NUM
+  return rc;
+}
+
+/* The certificate seen, and the verdict's words, for --format json. */
+static enum ep_status
+add_tls_json(const struct ep_https_target *t, const struct verdict *v,
+             json_object *d)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+  enum ep_status                  rc = EP_OK;
+
+  if (s->have_leaf) {
+    rc = ep_json_put(d, "tls_version", json_object_new_string(s->version));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "cipher", json_object_new_string(s->cipher));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "subject", json_object_new_string(s->subject));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "issuer", json_object_new_string(s->issuer));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "certificate_days",
+                       json_object_new_double(s->leaf_days));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "chain_soonest_days",
+                       json_object_new_double(s->soonest_days));
+    if (rc == EP_OK)
+      rc = ep_json_put(
+        d, "verified",
+        json_object_new_boolean(s->chain_verified &&
+                                t->curl_code != CURLE_PEER_FAILED_VERIFICATION));
+    if (rc == EP_OK)
+      rc = ep_json_put(d, "verify_code",
+                       json_object_new_int((int)v->verify_code));
+  }
+  if (rc == EP_OK && v->cause[0])
+    rc = ep_json_put(d, "problem", json_object_new_string(v->cause));
+  return rc;
 }
 
 static enum ep_status
@@ -577,7 +622,9 @@ target_result(const struct ep_https_options *o,
   if (rc == EP_OK)
     rc = add_perf(o, t, r);
   if (rc == EP_OK)
-    add_json(t, v, proxy, r->data);
+    rc = add_http_json(t, v, proxy, r->data);
+  if (rc == EP_OK)
+    rc = add_tls_json(t, v, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the HTTPS result");
   return EP_OK;

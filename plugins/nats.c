@@ -762,91 +762,122 @@ describe_server(struct ep_buf *b, const struct nats_target *t)
   return rc;
 }
 
-static enum ep_status
-target_result(const struct nats_ctx *c, struct nats_target *t,
-              struct ep_check_result *out, struct ep_err *err)
+/* The words of a failure or a timeout, without the target's name. */
+static const char *
+failure_words(const struct nats_target *t)
 {
-  static const double      zero = 0;
-  struct ep_target_result *r;
-  struct ep_buf            b;
-  enum ep_status           rc = EP_OK;
-  char                     num[32], label[EP_HOST_MAX + 32];
-  json_object             *d;
-  bool                     sent_secret;
+  return t->outcome == R_FAIL ? t->problem : timed_out_text(t->phase);
+}
 
-  if (!(r = ep_check_result_add(out, t->spec, err)))
-    return EP_ENOMEM;
-  if (!t->hp.is_address && ep_target_set_host(r, t->hp.host) != EP_OK)
-    return ep_err_set(err, EP_ENOMEM, "out of memory");
-  ep_buf_init(&b, TEXT_MAX);
-  rc = ep_buf_printf(&b, "%s", t->spec);
-  if (rc == EP_OK && !t->hp.is_address && t->addr[0])
-    rc = ep_buf_printf(&b, " (%s)", t->addr);
+/* Whether credentials went to the server: those it refused are the
+ * site's to fix; those kept from a server without TLS were never tried. */
+static bool
+sent_secret(const struct nats_ctx *c, const struct nats_target *t)
+{
+  return c->opts.secret && !t->withheld;
+}
+
+/* The endpoint's state and cause: the round trip against the thresholds,
+ * credentials refused, or what failed and where it timed out. */
+static void
+judge_endpoint(const struct nats_ctx *c, const struct nats_target *t,
+               struct ep_target_result *r)
+{
   switch (t->outcome) {
     case R_PONG:
       r->state = ep_state_from_ranges(t->rtt_s, &c->opts.warn, &c->opts.crit);
       if (r->state != EP_STATE_OK)
         ep_target_set_cause(r, EP_CAUSE_NATS_SLOW);
-      ep_format_number(num, sizeof num, t->rtt_s);
-      if (rc == EP_OK)
-        rc = describe_server(&b, t);
-      if (rc == EP_OK)
-        rc = ep_buf_printf(&b, ": PONG in %ss", num);
-      if (rc == EP_OK && t->withheld)
-        rc = ep_buf_printf(&b, " (credentials withheld: the server offers "
-                               "no TLS)");
-      if (rc == EP_OK && r->state != EP_STATE_OK)
-        rc = ep_buf_printf(&b, " (over %s %s)",
-                           r->state == EP_STATE_CRITICAL ? "critical"
-                                                         : "warning",
-                           r->state == EP_STATE_CRITICAL ? c->opts.crit.text
-                                                         : c->opts.warn.text);
       break;
     case R_AUTH:
-      /* The server answered our CONNECT: the path is open.  Credentials
-       * it refused are the site's to fix, though; credentials we kept
-       * from a server without TLS were never tried. */
-      sent_secret = c->opts.secret && !t->withheld;
-      r->state = sent_secret ? EP_STATE_WARNING : EP_STATE_OK;
-      if (sent_secret)
+      /* The server answered our CONNECT: the path is open. */
+      r->state = sent_secret(c, t) ? EP_STATE_WARNING : EP_STATE_OK;
+      if (sent_secret(c, t))
         ep_target_set_cause(r, EP_CAUSE_NATS_AUTH_REFUSED);
-      if (rc == EP_OK)
-        rc = describe_server(&b, t);
-      if (rc == EP_OK && t->withheld)
-        rc = ep_buf_printf(&b, ": credentials withheld (the server offers "
-                               "no TLS),");
-      if (rc == EP_OK)
-        rc = ep_buf_printf(&b, "%s %s (server: %s), path open",
-                           t->withheld ? "" : ":",
-                           sent_secret ? "credentials refused"
-                                       : "authorization required",
-                           t->server_err);
       break;
     case R_FAIL:
     case R_NONE:
-      /* Who it was, when it got as far as saying so. */
       r->state = EP_STATE_CRITICAL;
       ep_target_set_cause(r, t->outcome == R_FAIL ? t->code
                                                   : timed_out_code(t->phase));
-      if (rc == EP_OK && t->have_info) {
-        rc = describe_server(&b, t);
-        if (rc == EP_OK)
-          rc = ep_buf_printf(&b, ":");
-      }
-      if (rc == EP_OK)
-        rc = ep_buf_printf(&b, " %s", t->outcome == R_FAIL
-                                        ? t->problem
-                                        : timed_out_text(t->phase));
-      if (rc == EP_OK)
-        rc = ep_target_set_why(r, t->outcome == R_FAIL
-                                    ? t->problem
-                                    : timed_out_text(t->phase));
       break;
   }
+}
+
+/* ": PONG in 0.002s" and what qualifies it. */
+static enum ep_status
+word_pong(struct ep_buf *b, const struct nats_ctx *c,
+          const struct nats_target *t, enum ep_state st)
+{
+  enum ep_status rc;
+  char           num[32];
+
+  ep_format_number(num, sizeof num, t->rtt_s);
+  rc = describe_server(b, t);
   if (rc == EP_OK)
-    rc = ep_target_set_text(r, "%s", ep_buf_str(&b));
-  ep_buf_cleanup(&b);
-  if (rc == EP_OK && t->have_tls)
+    rc = ep_buf_printf(b, ": PONG in %ss", num);
+  if (rc == EP_OK && t->withheld)
+    rc = ep_buf_printf(b, " (credentials withheld: the server offers no TLS)");
+  if (rc == EP_OK && st != EP_STATE_OK)
+    rc = ep_buf_printf(b, " (over %s %s)",
+                       st == EP_STATE_CRITICAL ? "critical" : "warning",
+                       st == EP_STATE_CRITICAL ? c->opts.crit.text
+                                               : c->opts.warn.text);
+  return rc;
+}
+
+/* ": authorization required (server: ...), path open". */
+static enum ep_status
+word_auth(struct ep_buf *b, const struct nats_ctx *c,
+          const struct nats_target *t)
+{
+  enum ep_status rc;
+
+  rc = describe_server(b, t);
+  if (rc == EP_OK && t->withheld)
+    rc = ep_buf_printf(b, ": credentials withheld (the server offers no "
+                          "TLS),");
+  if (rc == EP_OK)
+    rc = ep_buf_printf(b, "%s %s (server: %s), path open",
+                       t->withheld ? "" : ":",
+                       sent_secret(c, t) ? "credentials refused"
+                                         : "authorization required",
+                       t->server_err);
+  return rc;
+}
+
+/* The endpoint's line: who it is and what it said. */
+static enum ep_status
+word_endpoint(struct ep_buf *b, const struct nats_ctx *c,
+              const struct nats_target *t, enum ep_state st)
+{
+  enum ep_status rc;
+
+  rc = ep_buf_printf(b, "%s", t->spec);
+  if (rc == EP_OK && !t->hp.is_address && t->addr[0])
+    rc = ep_buf_printf(b, " (%s)", t->addr);
+  if (rc != EP_OK)
+    return rc;
+  if (t->outcome == R_PONG)
+    return word_pong(b, c, t, st);
+  if (t->outcome == R_AUTH)
+    return word_auth(b, c, t);
+  /* Who it was, when it got as far as saying so. */
+  if (t->have_info) {
+    rc = describe_server(b, t);
+    if (rc == EP_OK)
+      rc = ep_buf_printf(b, ":");
+  }
+  return rc == EP_OK ? ep_buf_printf(b, " %s", failure_words(t)) : rc;
+}
+
+/* The -v lines: the TLS session, withheld credentials, the INFO. */
+static enum ep_status
+add_endpoint_details(struct ep_target_result *r, const struct nats_target *t)
+{
+  enum ep_status rc = EP_OK;
+
+  if (t->have_tls)
     rc = ep_target_add_detail(r, "%s %s, subject %s, issuer %s, %.0f days "
                                  "left (soonest in chain %.0f)",
                               t->tlsr.version, t->tlsr.cipher,
@@ -863,14 +894,25 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
       t->info.proto, t->info.max_payload, t->info.tls_required ? "yes" : "no",
       t->info.tls_available ? "yes" : "no",
       t->info.auth_required ? "yes" : "no");
+  return rc;
+}
+
+/* connect, info and rtt, each labelled SPEC_figure. */
+static enum ep_status
+add_endpoint_perf(const struct nats_ctx *c, const struct nats_target *t,
+                  struct ep_target_result *r)
+{
+  static const double zero = 0;
+  char                label[EP_HOST_MAX + 32];
+  enum ep_status      rc;
+
   snprintf(label, sizeof label, "%s_connect", t->spec);
-  if (rc == EP_OK)
-    rc = ep_target_add_perf(r,
-                            &(struct ep_figure){.figure = "connect",
-                                                .unit = EP_UNIT_SECONDS,
-                                                .label = label,
-                                                .min = &zero},
-                            t->have_connect, t->connect_s);
+  rc = ep_target_add_perf(r,
+                          &(struct ep_figure){.figure = "connect",
+                                              .unit = EP_UNIT_SECONDS,
+                                              .label = label,
+                                              .min = &zero},
+                          t->have_connect, t->connect_s);
   snprintf(label, sizeof label, "%s_info", t->spec);
   if (rc == EP_OK)
     rc = ep_target_add_perf(r,
@@ -889,46 +931,102 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
                                                 .crit = &c->opts.crit,
                                                 .min = &zero},
                             t->have_rtt, t->rtt_s);
-  if (rc == EP_OK) {
-    d = r->data;
-    if (t->addr[0])
-      json_object_object_add(d, "address", json_object_new_string(t->addr));
-    if (t->have_info) {
-      json_object_object_add(d, "server_id",
-                             json_object_new_string(t->info.server_id));
-      json_object_object_add(d, "server_name",
-                             json_object_new_string(t->info.server_name));
-      json_object_object_add(d, "version",
-                             json_object_new_string(t->info.version));
-      json_object_object_add(d, "proto", json_object_new_int(t->info.proto));
-      json_object_object_add(d, "listener",
-                             json_object_new_string(t->info.leafnode
-                                                      ? "leafnode"
-                                                      : "client"));
-      json_object_object_add(d, "tls_required",
-                             json_object_new_boolean(t->info.tls_required));
-      json_object_object_add(d, "tls_available",
-                             json_object_new_boolean(t->info.tls_available));
-      json_object_object_add(d, "auth_required",
-                             json_object_new_boolean(t->info.auth_required));
-      json_object_object_add(d, "max_payload",
-                             json_object_new_int64(t->info.max_payload));
-    }
-    if (t->have_tls) {
-      json_object_object_add(d, "tls_version",
-                             json_object_new_string(t->tlsr.version));
-      json_object_object_add(d, "certificate_days",
-                             json_object_new_double(t->tlsr.leaf_days));
-      json_object_object_add(d, "issuer", json_object_new_string(t->tlsr.issuer));
-      json_object_object_add(d, "verified",
-                             json_object_new_boolean(t->tlsr.verified));
-    }
-    if (t->outcome == R_AUTH)
-      json_object_object_add(d, "authorization_required",
-                             json_object_new_boolean(1));
-    json_object_object_add(d, "credentials_withheld",
-                           json_object_new_boolean(t->withheld));
-  }
+  return rc;
+}
+
+/* What the server's INFO said, for --format json. */
+static enum ep_status
+add_info_json(const struct ep_nats_info *i, json_object *d)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "server_id", json_object_new_string(i->server_id));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "server_name", json_object_new_string(i->server_name));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "version", json_object_new_string(i->version));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "proto", json_object_new_int(i->proto));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "listener", json_object_new_string(
+                                      i->leafnode ? "leafnode" : "client"));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "tls_required",
+                     json_object_new_boolean(i->tls_required));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "tls_available",
+                     json_object_new_boolean(i->tls_available));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "auth_required",
+                     json_object_new_boolean(i->auth_required));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "max_payload", json_object_new_int64(i->max_payload));
+  return rc;
+}
+
+/* The TLS session, for --format json. */
+static enum ep_status
+add_tls_json(const struct ep_tls_report *r, json_object *d)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "tls_version", json_object_new_string(r->version));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "certificate_days",
+                     json_object_new_double(r->leaf_days));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "issuer", json_object_new_string(r->issuer));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "verified", json_object_new_boolean(r->verified));
+  return rc;
+}
+
+/* The server's INFO and TLS for --format json. */
+static enum ep_status
+add_endpoint_json(const struct nats_target *t, json_object *d)
+{
+  enum ep_status rc = EP_OK;
+
+  if (t->addr[0])
+    rc = ep_json_put(d, "address", json_object_new_string(t->addr));
+  if (rc == EP_OK && t->have_info)
+    rc = add_info_json(&t->info, d);
+  if (rc == EP_OK && t->have_tls)
+    rc = add_tls_json(&t->tlsr, d);
+  if (rc == EP_OK && t->outcome == R_AUTH)
+    rc = ep_json_put(d, "authorization_required", json_object_new_boolean(1));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "credentials_withheld",
+                     json_object_new_boolean(t->withheld));
+  return rc;
+}
+
+static enum ep_status
+target_result(const struct nats_ctx *c, struct nats_target *t,
+              struct ep_check_result *out, struct ep_err *err)
+{
+  struct ep_target_result *r;
+  struct ep_buf            b;
+  enum ep_status           rc;
+
+  if (!(r = ep_check_result_add(out, t->spec, err)))
+    return EP_ENOMEM;
+  if (!t->hp.is_address && ep_target_set_host(r, t->hp.host) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  judge_endpoint(c, t, r);
+  ep_buf_init(&b, TEXT_MAX);
+  rc = word_endpoint(&b, c, t, r->state);
+  if (rc == EP_OK && (t->outcome == R_FAIL || t->outcome == R_NONE))
+    rc = ep_target_set_why(r, failure_words(t));
+  if (rc == EP_OK)
+    rc = ep_target_set_text(r, "%s", ep_buf_str(&b));
+  ep_buf_cleanup(&b);
+  if (rc == EP_OK)
+    rc = add_endpoint_details(r, t);
+  if (rc == EP_OK)
+    rc = add_endpoint_perf(c, t, r);
+  if (rc == EP_OK)
+    rc = add_endpoint_json(t, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the NATS result");
   return EP_OK;

@@ -18,9 +18,11 @@
 #include "ep_drift.h"
 #include "ep_memory.h"
 #include "ep_neterr.h"
+#include "ep_json.h"
 #include "ep_offsets.h"
 #include "ep_output.h"
 #include "ep_run.h"
+#include "ep_rxtime.h"
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "ntp.h"
@@ -175,14 +177,14 @@ static int
 open_socket(struct ntp_ctx *c, struct ntp_addr *a)
 {
   const struct ep_iface *ifc = c->opts.iface;
-  int                    fd, on = 1;
+  int                    fd;
 
   fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -1;
   /* Kernel receive timestamps: T4 is when the reply arrived, not when we
    * got round to reading it. */
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  ep_rxtime_enable(fd);
   if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
                         (socklen_t)strlen(ifc->name)) != 0)
     goto fail;
@@ -343,24 +345,16 @@ judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
 static void
 read_replies(struct ntp_addr *a)
 {
-  uint8_t         buf[RECV_MAX];
-  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
-  struct iovec    iov;
-  struct msghdr   msg;
-  struct cmsghdr *cm;
-  struct timespec wall;
-  ssize_t         n;
-  int             i;
+  uint8_t          buf[RECV_MAX];
+  struct ep_rxtime rx;
+  ssize_t          n;
+  int              i;
 
   for (i = 0; i < READS_PER_PASS && a->fd >= 0; i++) {
-    memset(&msg, 0, sizeof msg);
-    iov.iov_base = buf;
-    iov.iov_len = sizeof buf;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = cbuf;
-    msg.msg_controllen = sizeof cbuf;
-    n = recvmsg(a->fd, &msg, MSG_DONTWAIT);
+    /* T4 on the wall clock T1 was read from: the kernel's stamp, unless
+     * that clock has moved since (stepped, or faked by LD_PRELOAD). */
+    n = ep_rxtime_recv(a->fd, buf, sizeof buf, MSG_DONTWAIT, NULL, NULL,
+                       CLOCK_REALTIME, &rx);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
         return;
@@ -368,23 +362,9 @@ read_replies(struct ntp_addr *a)
       fail_addr(a, NULL, errno);
       return;
     }
-    clock_gettime(CLOCK_REALTIME, &wall);
-    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-      struct timespec stamp;
-
-      if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMPNS)
-        continue;
-      /* The kernel's stamp, unless the clock it was read against has
-       * moved since (stepped, or faked by LD_PRELOAD): T1 and T4 must
-       * come from the same clock. */
-      memcpy(&stamp, CMSG_DATA(cm), sizeof stamp);
-      if (ep_time_diff(wall, stamp) >= 0 &&
-          ep_time_diff(wall, stamp) < EP_TIME_STAMP_MAX_AGE)
-        wall = stamp;
-    }
     /* A datagram larger than the buffer is cut: judge its real length. */
-    judge(a, buf, (msg.msg_flags & MSG_TRUNC) ? RECV_MAX + 1 : (size_t)n,
-          ep_ntp_time_from_timespec(wall));
+    judge(a, buf, (rx.flags & MSG_TRUNC) ? RECV_MAX + 1 : (size_t)n,
+          ep_ntp_time_from_timespec(rx.at));
   }
 }
 
@@ -543,20 +523,22 @@ drift_of(const struct ntp_ctx *c, const char *key, const struct ntp_addr *a,
                       ppm);
 }
 
-/* Judges and words the drift: its state joins the offset's. */
-static enum ep_status
-drift_text(struct ep_buf *b, const struct ntp_ctx *c,
-           struct ep_target_result *t, double ppm)
+/* The drift's state against its own thresholds, on its absolute value. */
+static enum ep_state
+drift_state(const struct ntp_ctx *c, double ppm)
 {
-  enum ep_state st = ep_state_from_ranges(ppm < 0 ? -ppm : ppm,
-                                          &c->opts.drift_warn,
-                                          &c->opts.drift_crit);
-  char          num[32];
+  return ep_state_from_ranges(ppm < 0 ? -ppm : ppm, &c->opts.drift_warn,
+                              &c->opts.drift_crit);
+}
+
+/* " drift 1.5ppm", and the threshold it is over. */
+static enum ep_status
+word_drift(struct ep_buf *b, const struct ntp_ctx *c, double ppm,
+           enum ep_state st)
+{
+  char num[32];
 
   ep_format_number(num, sizeof num, ppm);
-  if (st != EP_STATE_OK && t->state == EP_STATE_OK)
-    ep_target_set_cause(t, EP_CAUSE_NTP_DRIFT);
-  t->state = ep_state_worse(t->state, st);
   if (st == EP_STATE_OK)
     return ep_buf_printf(b, " drift %sppm", num);
   return ep_buf_printf(b, " drift %sppm (over %s %s)", num,
@@ -598,113 +580,159 @@ save_offsets(struct ntp_ctx *c, struct ep_check_result *out)
   return rc;
 }
 
-/* The address's state and line; and, for the address that stands for
- * its server (with_perf), the server's perfdata, labelled by the server
- * as configured so that a pool's rotating addresses keep one series. */
-static enum ep_status
-address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
-               struct ep_check_result *out, struct ep_err *err)
+/* What one address showed: its drift since the last run, and the states
+ * its offset and its drift earn. */
+struct address_verdict {
+  bool          have_drift;
+  double        drift; /* ppm */
+  enum ep_state offset_state, drift_state;
+};
+
+/* The address's state and cause: the best sample's absolute offset, then
+ * its drift, against their thresholds; without a trusted sample, what
+ * went wrong, the most telling first. */
+static void
+judge_address(const struct ntp_ctx *c, const struct ntp_addr *a,
+              const char *name, struct ep_target_result *t,
+              struct address_verdict *v)
 {
-  const struct ntp_target *server = &c->targets[a->target];
-  const char *series = server->hp.is_address ? a->label : server->hp.host;
-  static const double      zero = 0, sixteen = 16;
-  struct ep_target_result *t;
-  struct ep_buf            b;
-  char                     name[EP_HOST_MAX + 80], label[EP_HOST_MAX + 16];
-  char                     off[32], del[32];
-  enum ep_status           rc = EP_OK;
-  size_t                   i;
-  bool                     have_drift;
-  double                   drift = 0;
-  size_t                   why_end;
+  const struct ep_ntp_sample *s = &a->best;
 
-  line_name(c, a, name, sizeof name);
-  have_drift = a->have_best && drift_of(c, name, a, &drift);
-  if (!(t = ep_check_result_add(out, name, err)))
-    return EP_ENOMEM;
-  if (!c->targets[a->target].hp.is_address &&
-      ep_target_set_host(t, c->targets[a->target].hp.host) != EP_OK)
-    return ep_err_set(err, EP_ENOMEM, "out of memory");
-  ep_buf_init(&b, TEXT_MAX);
-  if (a->have_best) {
-    const struct ep_ntp_sample *s = &a->best;
-
-    t->state = ep_state_from_ranges(s->offset < 0 ? -s->offset : s->offset,
-                                    &c->opts.warn, &c->opts.crit);
-    if (t->state != EP_STATE_OK)
-      ep_target_set_cause(t, EP_CAUSE_NTP_OFFSET);
-    ep_format_number(off, sizeof off, s->offset);
-    ep_format_number(del, sizeof del, s->delay);
-    rc = ep_buf_printf(&b, "%s offset %ss delay %ss stratum %d refid %s", name,
-                       off, del, s->stratum, s->refid);
-    if (rc == EP_OK && t->state != EP_STATE_OK)
-      rc = ep_buf_printf(&b, " (absolute offset over %s %s)",
-                         t->state == EP_STATE_CRITICAL ? "critical" : "warning",
-                         t->state == EP_STATE_CRITICAL ? c->opts.crit.text
-                                                       : c->opts.warn.text);
-    if (rc == EP_OK && have_drift)
-      rc = drift_text(&b, c, t, drift);
-  } else {
+  memset(v, 0, sizeof *v);
+  v->have_drift = a->have_best && drift_of(c, name, a, &v->drift);
+  if (!a->have_best) {
     t->state = EP_STATE_CRITICAL;
-    ep_target_set_cause(t, a->error[0]  ? EP_CAUSE_NTP_UNREACHABLE
-                           : a->kiss[0] ? EP_CAUSE_NTP_KOD
-                           : a->unsync  ? EP_CAUSE_NTP_UNSYNC
+    ep_target_set_cause(t, a->error[0]    ? EP_CAUSE_NTP_UNREACHABLE
+                           : a->kiss[0]   ? EP_CAUSE_NTP_KOD
+                           : a->unsync    ? EP_CAUSE_NTP_UNSYNC
                            : a->discarded ? EP_CAUSE_NTP_UNTRUSTED
                                           : EP_CAUSE_NTP_TIMEOUT);
-    if (a->error[0])
-      rc = ep_buf_printf(&b, "%s %s", name, a->error);
-    else if (a->kiss[0])
-      rc = ep_buf_printf(&b, "%s Kiss-o'-Death %s", name, a->kiss);
-    else if (a->unsync)
-      rc = ep_buf_printf(&b, "%s unsynchronised (leap %d, stratum %d)", name,
-                         a->unsync_sample.leap, a->unsync_sample.stratum);
-    else if (a->discarded)
-      rc = ep_buf_printf(&b, "%s no trusted reply", name);
+    return;
+  }
+  v->offset_state = ep_state_from_ranges(s->offset < 0 ? -s->offset
+                                                       : s->offset,
+                                         &c->opts.warn, &c->opts.crit);
+  t->state = v->offset_state;
+  if (t->state != EP_STATE_OK)
+    ep_target_set_cause(t, EP_CAUSE_NTP_OFFSET);
+  if (!v->have_drift)
+    return;
+  v->drift_state = drift_state(c, v->drift);
+  if (v->drift_state != EP_STATE_OK)
+    ep_target_set_cause(t, EP_CAUSE_NTP_DRIFT);
+  t->state = ep_state_worse(t->state, v->drift_state);
+}
+
+/* " (3 discarded: 2 origin mismatch, 1 duplicate reply)". */
+static enum ep_status
+word_discarded(struct ep_buf *b, const struct ntp_addr *a)
+{
+  enum ep_status rc;
+  size_t         i;
+
+  rc = ep_buf_printf(b, " (%u discarded: ", a->discarded);
+  for (i = 0; i < a->n_reasons && rc == EP_OK; i++) {
+    if (a->n_reasons == 1)
+      rc = ep_buf_printf(b, "%s", a->reasons[i]);
     else
-      rc = ep_buf_printf(&b, "%s timed out (%d %s, no reply)", name, a->sent,
-                         a->sent == 1 ? "request" : "requests");
+      rc = ep_buf_printf(b, "%s%u %s", i ? ", " : "", a->reason_counts[i],
+                         a->reasons[i]);
   }
-  if (rc == EP_OK && a->discarded) {
-    rc = ep_buf_printf(&b, " (%u discarded: ", a->discarded);
-    for (i = 0; i < a->n_reasons && rc == EP_OK; i++) {
-      if (a->n_reasons == 1)
-        rc = ep_buf_printf(&b, "%s", a->reasons[i]);
-      else
-        rc = ep_buf_printf(&b, "%s%u %s", i ? ", " : "", a->reason_counts[i],
-                           a->reasons[i]);
-    }
-    if (rc == EP_OK)
-      rc = ep_buf_printf(&b, ")");
+  return rc == EP_OK ? ep_buf_printf(b, ")") : rc;
+}
+
+/* "NAME offset 0.002s delay 0.0009s stratum 2 refid GPS", or what kept
+ * the address from a trusted sample; then the replies discarded. */
+static enum ep_status
+word_address(struct ep_buf *b, const struct ntp_ctx *c,
+             const struct ntp_addr *a, const char *name,
+             const struct address_verdict *v)
+{
+  const struct ep_ntp_sample *s = &a->best;
+  enum ep_status              rc;
+  char                        off[32], del[32];
+
+  if (a->have_best) {
+    ep_format_number(off, sizeof off, s->offset);
+    ep_format_number(del, sizeof del, s->delay);
+    rc = ep_buf_printf(b, "%s offset %ss delay %ss stratum %d refid %s", name,
+                       off, del, s->stratum, s->refid);
+    if (rc == EP_OK && v->offset_state != EP_STATE_OK)
+      rc = ep_buf_printf(b, " (absolute offset over %s %s)",
+                         v->offset_state == EP_STATE_CRITICAL ? "critical"
+                                                              : "warning",
+                         v->offset_state == EP_STATE_CRITICAL
+                           ? c->opts.crit.text
+                           : c->opts.warn.text);
+    if (rc == EP_OK && v->have_drift)
+      rc = word_drift(b, c, v->drift, v->drift_state);
+  } else if (a->error[0]) {
+    rc = ep_buf_printf(b, "%s %s", name, a->error);
+  } else if (a->kiss[0]) {
+    rc = ep_buf_printf(b, "%s Kiss-o'-Death %s", name, a->kiss);
+  } else if (a->unsync) {
+    rc = ep_buf_printf(b, "%s unsynchronised (leap %d, stratum %d)", name,
+                       a->unsync_sample.leap, a->unsync_sample.stratum);
+  } else if (a->discarded) {
+    rc = ep_buf_printf(b, "%s no trusted reply", name);
+  } else {
+    rc = ep_buf_printf(b, "%s timed out (%d %s, no reply)", name, a->sent,
+                       a->sent == 1 ? "request" : "requests");
   }
+  if (rc == EP_OK && a->discarded)
+    rc = word_discarded(b, a);
+  return rc;
+}
+
+/* The address's line, and its words without its name (why) for a cause
+ * that several share. */
+static enum ep_status
+set_address_text(struct ep_target_result *t, const struct ntp_ctx *c,
+                 const struct ntp_addr *a, const char *name,
+                 const struct address_verdict *v)
+{
+  struct ep_buf  b;
+  enum ep_status rc;
+  size_t         why_end;
+
+  ep_buf_init(&b, TEXT_MAX);
+  rc = word_address(&b, c, a, name, v);
   why_end = b.len;
   if (rc == EP_OK && a->is_alias)
     rc = ep_buf_printf(&b, " (the same address as another server's, asked "
                            "once)");
   if (rc == EP_OK)
     rc = ep_target_set_text(t, "%s", ep_buf_str(&b));
-  /* The words without the address's name, for a cause shared by all. */
   if (rc == EP_OK && t->state != EP_STATE_OK && why_end > strlen(name) + 1) {
     b.data[why_end] = '\0';
     rc = ep_target_set_why(t, b.data + strlen(name) + 1);
   }
-  if (rc == EP_OK && a->have_best)
-    rc = ep_target_add_detail(
-      t, "leap %d, version %d, root delay %gs, root dispersion %gs, %d of %d "
-         "samples trusted",
-      a->best.leap, a->best.version, a->best.root_delay,
-      a->best.root_dispersion, a->trusted, a->sent);
+  ep_buf_cleanup(&b);
+  return rc;
+}
+
+/* The server's figures, labelled by the server as configured (series)
+ * so that a pool's rotating addresses keep one series. */
+static enum ep_status
+add_address_perf(struct ep_target_result *t, const struct ntp_ctx *c,
+                 const struct ntp_addr *a, const char *series,
+                 const struct address_verdict *v)
+{
+  static const double zero = 0, sixteen = 16;
+  char                label[EP_HOST_MAX + 16];
+  enum ep_status      rc;
+
   snprintf(label, sizeof label, "%s_offset", series);
-  if (rc == EP_OK && with_perf)
-    rc = ep_target_add_perf(t,
-                            &(struct ep_figure){.figure = "offset",
-                                                .instance = a->label,
-                                                .unit = EP_UNIT_SECONDS,
-                                                .label = label,
-                                                .warn = &c->opts.warn,
-                                                .crit = &c->opts.crit},
-                            a->have_best, a->best.offset);
+  rc = ep_target_add_perf(t,
+                          &(struct ep_figure){.figure = "offset",
+                                              .instance = a->label,
+                                              .unit = EP_UNIT_SECONDS,
+                                              .label = label,
+                                              .warn = &c->opts.warn,
+                                              .crit = &c->opts.crit},
+                          a->have_best, a->best.offset);
   snprintf(label, sizeof label, "%s_delay", series);
-  if (rc == EP_OK && with_perf)
+  if (rc == EP_OK)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "delay",
                                                 .instance = a->label,
@@ -713,7 +741,7 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
                                                 .min = &zero},
                             a->have_best, a->best.delay);
   snprintf(label, sizeof label, "%s_stratum", series);
-  if (rc == EP_OK && with_perf)
+  if (rc == EP_OK)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "stratum",
                                                 .instance = a->label,
@@ -723,7 +751,7 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
                                                 .max = &sixteen},
                             a->have_best, a->best.stratum);
   snprintf(label, sizeof label, "%s_drift", series);
-  if (rc == EP_OK && with_perf && c->have_store)
+  if (rc == EP_OK && c->have_store)
     rc = ep_target_add_perf(t,
                             &(struct ep_figure){.figure = "drift",
                                                 .instance = a->label,
@@ -731,52 +759,101 @@ address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
                                                 .label = label,
                                                 .warn = &c->opts.drift_warn,
                                                 .crit = &c->opts.drift_crit},
-                            have_drift, drift);
-  if (rc == EP_OK && c->have_store)
-    json_object_object_add(t->data, "drift_ppm",
-                           have_drift ? json_object_new_double(drift) : NULL);
+                            v->have_drift, v->drift);
+  return rc;
+}
+
+/* The best sample's figures for --format json. */
+static enum ep_status
+add_sample_json(json_object *d, const struct ep_ntp_sample *s)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "offset", json_object_new_double(s->offset));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "delay", json_object_new_double(s->delay));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "stratum", json_object_new_int(s->stratum));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "refid", json_object_new_string(s->refid));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "leap", json_object_new_int(s->leap));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "root_dispersion",
+                     json_object_new_double(s->root_dispersion));
+  return rc;
+}
+
+/* The address's requests and sample for --format json. */
+static enum ep_status
+add_address_json(json_object *d, const struct ntp_ctx *c,
+                 const struct ntp_addr *a, const struct address_verdict *v)
+{
+  enum ep_status rc = EP_OK;
+
+  if (c->have_store)
+    rc = v->have_drift
+           ? ep_json_put(d, "drift_ppm", json_object_new_double(v->drift))
+           : ep_json_put_null(d, "drift_ppm");
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "address", json_object_new_string(a->label));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "requests", json_object_new_int(a->sent));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "trusted", json_object_new_int(a->trusted));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "discarded", json_object_new_int((int)a->discarded));
+  if (rc == EP_OK && a->have_best)
+    rc = add_sample_json(d, &a->best);
+  if (rc == EP_OK && a->kiss[0])
+    rc = ep_json_put(d, "kiss", json_object_new_string(a->kiss));
+  return rc;
+}
+
+/* The address's state and line; and, for the address that stands for
+ * its server (with_perf), the server's perfdata, labelled by the server
+ * as configured so that a pool's rotating addresses keep one series. */
+static enum ep_status
+address_result(struct ntp_ctx *c, const struct ntp_addr *a, bool with_perf,
+               struct ep_check_result *out, struct ep_err *err)
+{
+  const struct ntp_target *server = &c->targets[a->target];
+  const char *series = server->hp.is_address ? a->label : server->hp.host;
+  struct ep_target_result *t;
+  struct address_verdict   v;
+  char                     name[EP_HOST_MAX + 80];
+  enum ep_status           rc;
+
+  line_name(c, a, name, sizeof name);
+  if (!(t = ep_check_result_add(out, name, err)))
+    return EP_ENOMEM;
+  if (!server->hp.is_address && ep_target_set_host(t, server->hp.host) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  judge_address(c, a, name, t, &v);
+  rc = set_address_text(t, c, a, name, &v);
+  if (rc == EP_OK && a->have_best)
+    rc = ep_target_add_detail(
+      t, "leap %d, version %d, root delay %gs, root dispersion %gs, %d of %d "
+         "samples trusted",
+      a->best.leap, a->best.version, a->best.root_delay,
+      a->best.root_dispersion, a->trusted, a->sent);
+  if (rc == EP_OK && with_perf)
+    rc = add_address_perf(t, c, a, series, &v);
+  if (rc == EP_OK)
+    rc = add_address_json(t->data, c, a, &v);
   if (rc == EP_OK && a->have_best && c->have_store)
     rc = keep_offset(c, name, a);
-  if (rc == EP_OK) {
-    json_object_object_add(t->data, "address", json_object_new_string(a->label));
-    json_object_object_add(t->data, "requests", json_object_new_int(a->sent));
-    json_object_object_add(t->data, "trusted", json_object_new_int(a->trusted));
-    json_object_object_add(t->data, "discarded",
-                           json_object_new_int((int)a->discarded));
-    if (a->have_best) {
-      json_object_object_add(t->data, "offset",
-                             json_object_new_double(a->best.offset));
-      json_object_object_add(t->data, "delay",
-                             json_object_new_double(a->best.delay));
-      json_object_object_add(t->data, "stratum",
-                             json_object_new_int(a->best.stratum));
-      json_object_object_add(t->data, "refid",
-                             json_object_new_string(a->best.refid));
-      json_object_object_add(t->data, "leap", json_object_new_int(a->best.leap));
-      json_object_object_add(t->data, "root_dispersion",
-                             json_object_new_double(a->best.root_dispersion));
-    }
-    if (a->kiss[0])
-      json_object_object_add(t->data, "kiss", json_object_new_string(a->kiss));
-  }
-  ep_buf_cleanup(&b);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the NTP result");
   return EP_OK;
 }
 
-static enum ep_status
-ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
+/* An address reached through two targets was asked once: both show it. */
+static void
+share_alias_results(struct ntp_ctx *c)
 {
-  struct ntp_ctx *c = p->ctx;
-  struct ep_buf   b;
-  enum ep_status  rc = EP_OK;
-  struct ep_problem *problems = NULL;
-  size_t          i, j, line, bad = 0;
+  size_t i;
 
-  if (c->late_err.code != EP_OK)
-    return ep_err_set(err, c->late_err.code, "%s", c->late_err.msg);
-  /* An address reached through two targets was asked once: both show it. */
   for (i = 0; i < c->n_addrs; i++) {
     struct ntp_addr *a = &c->addrs[i], keep = *a;
 
@@ -788,112 +865,168 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
     a->alias_of = keep.alias_of;
     a->fd = -1;
   }
+}
+
+/* What one configured server came to: the state of its best address,
+ * or, without one, its first problem. */
+struct server_outcome {
+  enum ep_state state;
+  const char   *problem, *why; /* the line that speaks for it */
+};
+
+/* The line of a server whose name did not resolve (or not in time). */
+static enum ep_status
+unresolved_result(const struct ntp_ctx *c, const struct ntp_target *t,
+                  struct ep_check_result *out, struct ep_err *err,
+                  struct server_outcome *so)
+{
+  struct ep_target_result *r = ep_check_result_add(out, t->spec, err);
+  char                     label[EP_HOST_MAX + 16];
+  enum ep_status           rc;
+
+  if (!r)
+    return EP_ENOMEM;
+  r->state = EP_STATE_CRITICAL;
+  ep_target_set_cause(r, EP_CAUSE_UNRESOLVED);
+  rc = ep_target_set_host(r, t->hp.host);
+  if (rc == EP_OK)
+    rc = t->resolving
+         ? ep_target_set_text(r, "%s timed out resolving the name",
+                              t->hp.host)
+         : ep_target_set_text(r, "%s not resolved: %s", t->hp.host,
+                              t->lookup.failure);
+  if (rc == EP_OK)
+    rc = ep_target_set_why(r, r->text + strlen(t->hp.host) + 1);
+  so->problem = r->text;
+  so->why = r->why;
+  snprintf(label, sizeof label, "%s_offset", t->hp.host);
+  if (rc == EP_OK)
+    rc = ep_target_add_perf(r,
+                            &(struct ep_figure){.figure = "offset",
+                                                .unit = EP_UNIT_SECONDS,
+                                                .label = label,
+                                                .warn = &c->opts.warn,
+                                                .crit = &c->opts.crit},
+                            false, 0);
+  return rc;
+}
+
+/* Server i's address with a trusted sample of the lowest delay, or NULL. */
+static const struct ntp_addr *
+best_address(const struct ntp_ctx *c, size_t i)
+{
+  const struct ntp_addr *best = NULL;
+  size_t                 j;
+
+  for (j = 0; j < c->n_addrs; j++) {
+    const struct ntp_addr *a = &c->addrs[j];
+
+    if (a->target == i && a->have_best &&
+        (!best || a->best.delay < best->best.delay))
+      best = a;
+  }
+  return best;
+}
+
+/* Server i's lines, one per address.  A server is as good as the best of
+ * its addresses (lowest delay); without one, its first problem speaks
+ * for it. */
+static enum ep_status
+server_results(struct ntp_ctx *c, size_t i, struct ep_check_result *out,
+               struct ep_err *err, struct server_outcome *so)
+{
+  const struct ntp_target *t = &c->targets[i];
+  const struct ntp_addr   *best = best_address(c, i);
+  enum ep_status           rc = EP_OK;
+  size_t                   j, line;
+
+  so->state = EP_STATE_CRITICAL;
+  so->problem = so->why = NULL;
+  if (t->resolving || t->lookup_failed)
+    rc = unresolved_result(c, t, out, err, so);
+  for (j = 0; j < c->n_addrs && rc == EP_OK; j++) {
+    const struct ntp_addr *a = &c->addrs[j];
+
+    if (a->target != i)
+      continue;
+    /* The best address carries the server's perfdata; without one, the
+     * first (its figures unmeasured), unless the name failed above. */
+    rc = address_result(c, a,
+                        a == best || (!best && !so->problem &&
+                                      !t->resolving && !t->lookup_failed),
+                        out, err);
+    if (rc != EP_OK)
+      break;
+    line = out->n_targets - 1;
+    if (a == best) {
+      so->state = out->targets[line].state;
+      so->problem = so->state != EP_STATE_OK ? out->targets[line].text : NULL;
+      so->why = so->problem ? out->targets[line].why : NULL;
+    } else if (!best && !so->problem) {
+      so->problem = out->targets[line].text;
+      so->why = out->targets[line].why;
+    }
+  }
+  if (rc == EP_OK && !best && !so->problem)
+    so->problem = t->spec;
+  return rc;
+}
+
+/* "offset 0.002s from NAME ADDR, 3 servers answered": the best address
+ * of all, when every server is fine. */
+static enum ep_status
+word_all_fine(struct ep_buf *b, const struct ntp_ctx *c)
+{
+  const struct ntp_addr *best = NULL;
+  char                   off[32], name[EP_HOST_MAX + 80];
+  size_t                 j;
+
+  for (j = 0; j < c->n_addrs; j++)
+    if (c->addrs[j].have_best &&
+        (!best || c->addrs[j].best.delay < best->best.delay))
+      best = &c->addrs[j];
+  if (!best)
+    return EP_OK;
+  ep_format_number(off, sizeof off, best->best.offset);
+  line_name(c, best, name, sizeof name);
+  return ep_buf_printf(b, "offset %ss from %s, %zu %s answered", off, name,
+                       c->n_targets, c->n_targets == 1 ? "server" : "servers");
+}
+
+static enum ep_status
+ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
+{
+  struct ntp_ctx        *c = p->ctx;
+  struct ep_buf          b;
+  enum ep_status         rc = EP_OK;
+  struct ep_problem     *problems = NULL;
+  struct server_outcome  so;
+  size_t                 i, bad = 0;
+
+  if (c->late_err.code != EP_OK)
+    return ep_err_set(err, c->late_err.code, "%s", c->late_err.msg);
+  share_alias_results(c);
   if (!(out->check = strdup("ntp")) ||
       !(problems = calloc(c->n_targets + 1, sizeof *problems)))
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   ep_buf_init(&b, TEXT_MAX);
   for (i = 0; i < c->n_targets && rc == EP_OK; i++) {
-    const struct ntp_target *t = &c->targets[i];
-    const struct ntp_addr   *best = NULL;
-    enum ep_state            state = EP_STATE_CRITICAL;
-    const char              *problem = NULL, *problem_why = NULL;
-
-    if (t->resolving || t->lookup_failed) {
-      struct ep_target_result *r = ep_check_result_add(out, t->spec, err);
-
-      if (!r) {
-        rc = EP_ENOMEM;
-        break;
-      }
-      r->state = EP_STATE_CRITICAL;
-      ep_target_set_cause(r, EP_CAUSE_UNRESOLVED);
-      rc = ep_target_set_host(r, t->hp.host);
-      if (rc == EP_OK)
-        rc = t->resolving
-             ? ep_target_set_text(r, "%s timed out resolving the name",
-                                  t->hp.host)
-             : ep_target_set_text(r, "%s not resolved: %s",
-                                  t->hp.host, t->lookup.failure);
-      if (rc == EP_OK)
-        rc = ep_target_set_why(r, r->text + strlen(t->hp.host) + 1);
-      problem = r->text;
-      problem_why = r->why;
-      if (rc == EP_OK) {
-        char label[EP_HOST_MAX + 16];
-
-        snprintf(label, sizeof label, "%s_offset", t->hp.host);
-        rc = ep_target_add_perf(r,
-                                &(struct ep_figure){.figure = "offset",
-                                                    .unit = EP_UNIT_SECONDS,
-                                                    .label = label,
-                                                    .warn = &c->opts.warn,
-                                                    .crit = &c->opts.crit},
-                                false, 0);
-      }
-    }
-    for (j = 0; j < c->n_addrs; j++) {
-      const struct ntp_addr *a = &c->addrs[j];
-
-      if (a->target == i && a->have_best &&
-          (!best || a->best.delay < best->best.delay))
-        best = a;
-    }
-    /* A server is as good as the best of its addresses (lowest delay);
-     * without one, its first problem speaks for it. */
-    for (j = 0; j < c->n_addrs && rc == EP_OK; j++) {
-      const struct ntp_addr *a = &c->addrs[j];
-
-      if (a->target != i)
-        continue;
-      /* The best address carries the server's perfdata; without one, the
-       * first (its figures unmeasured), unless the name failed above. */
-      rc = address_result(c, a,
-                          a == best || (!best && !problem &&
-                                        !t->resolving && !t->lookup_failed),
-                          out, err);
-      if (rc != EP_OK)
-        break;
-      line = out->n_targets - 1;
-      if (a == best) {
-        state = out->targets[line].state;
-        problem = state != EP_STATE_OK ? out->targets[line].text : NULL;
-        problem_why = problem ? out->targets[line].why : NULL;
-      } else if (!best && !problem) {
-        problem = out->targets[line].text;
-        problem_why = out->targets[line].why;
-      }
-    }
+    rc = server_results(c, i, out, err, &so);
     if (rc != EP_OK)
       break;
-    if (!best && !problem)
-      problem = t->spec;
-    out->state = ep_state_worse(out->state, state);
-    if (state != EP_STATE_OK) {
-      problems[bad].name = t->spec;
-      problems[bad].text = problem;
-      problems[bad++].why = problem_why;
+    out->state = ep_state_worse(out->state, so.state);
+    if (so.state != EP_STATE_OK) {
+      problems[bad].name = c->targets[i].spec;
+      problems[bad].text = so.problem;
+      problems[bad++].why = so.why;
     }
   }
   if (rc == EP_OK && bad)
     rc = ep_summary_problems(&b, problems, bad, c->n_targets,
                              c->n_targets - bad, "NTP servers",
                              EP_SUMMARY_BUDGET);
-  if (rc == EP_OK && !bad) {
-    const struct ntp_addr *best = NULL;
-
-    for (j = 0; j < c->n_addrs; j++)
-      if (c->addrs[j].have_best &&
-          (!best || c->addrs[j].best.delay < best->best.delay))
-        best = &c->addrs[j];
-    if (best) {
-      char off[32], name[EP_HOST_MAX + 80];
-
-      ep_format_number(off, sizeof off, best->best.offset);
-      line_name(c, best, name, sizeof name);
-      rc = ep_buf_printf(&b, "offset %ss from %s, %zu %s answered", off, name,
-                         c->n_targets, c->n_targets == 1 ? "server" : "servers");
-    }
-  }
+  if (rc == EP_OK && !bad)
+    rc = word_all_fine(&b, c);
   if (rc == EP_OK)
     rc = ep_check_result_take_summary(out, &b);
   ep_buf_cleanup(&b);

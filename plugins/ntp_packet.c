@@ -104,103 +104,143 @@ printable_code(const uint8_t *p, char *out, size_t size)
   out[n] = '\0';
 }
 
-enum ep_ntp_verdict
-ep_ntp_check_reply(const uint8_t *pkt, size_t len, uint64_t xmt_wire,
-                   struct ep_ntp_time t1, struct ep_ntp_time t4,
-                   struct ep_ntp_sample *s, const char **reason)
-{
-  struct ep_ntp_time t2, t3;
-  uint64_t           origin, xmt;
-  int                mode;
+/* The header's timestamps and mode, read once (RFC 5905 7.3). */
+struct reply_fields {
+  int      mode;
+  uint64_t reference, origin, receive, transmit;
+};
 
-  memset(s, 0, sizeof *s);
-  *reason = NULL;
-  /* Header first; then at most a MAC (key id and MD5 or SHA-1 digest):
-   * we sent no extension fields, so a server has none to send back. */
-  if (len < EP_NTP_PACKET_LEN) {
-    *reason = "shorter than 48 bytes";
-    return EP_NTP_DISCARDED;
-  }
+/* A header, then at most a MAC (key id and MD5 or SHA-1 digest): we sent
+ * no extension fields, so a server has none to send back.  NULL when the
+ * length is one of those. */
+static const char *
+check_length(size_t len)
+{
+  if (len < EP_NTP_PACKET_LEN)
+    return "shorter than 48 bytes";
   if (len != EP_NTP_PACKET_LEN && len != EP_NTP_PACKET_LEN + 20 &&
-      len != EP_NTP_PACKET_LEN + 24) {
-    *reason = "unexpected length, more than 48 bytes and a MAC";
-    return EP_NTP_DISCARDED;
-  }
+      len != EP_NTP_PACKET_LEN + 24)
+    return "unexpected length, more than 48 bytes and a MAC";
+  return NULL;
+}
+
+static void
+read_header(const uint8_t *pkt, struct ep_ntp_sample *s, struct reply_fields *f)
+{
   s->leap = pkt[0] >> 6;
   s->version = (pkt[0] >> 3) & 7;
-  mode = pkt[0] & 7;
+  f->mode = pkt[0] & 7;
   s->stratum = pkt[1];
   s->root_delay = short_format(pkt + 4);
   s->root_dispersion = short_format(pkt + 8);
-  origin = get64(pkt + 24);
-  xmt = get64(pkt + 40);
-  if (mode != 4) {
-    *reason = "not a server reply (mode is not 4)";
+  f->reference = get64(pkt + 16);
+  f->origin = get64(pkt + 24);
+  f->receive = get64(pkt + 32);
+  f->transmit = get64(pkt + 40);
+}
+
+/* A server's reply (mode 4, version 3 or 4) to the request we sent: RFC
+ * 5905 8, its origin timestamp is our transmit timestamp.  NULL if so. */
+static const char *
+check_answers_us(const struct ep_ntp_sample *s, const struct reply_fields *f,
+                 uint64_t xmt_wire)
+{
+  if (f->mode != 4)
+    return "not a server reply (mode is not 4)";
+  if (s->version < 3 || s->version > 4)
+    return "version is not 3 or 4";
+  if (f->origin != xmt_wire)
+    return ep_ntp_origin_mismatch;
+  return NULL;
+}
+
+/* Stratum 0: a Kiss-o'-Death, when it carries a code (RFC 5905 7.4). */
+static enum ep_ntp_verdict
+judge_kiss(const uint8_t *pkt, struct ep_ntp_sample *s, const char **reason)
+{
+  printable_code(pkt + 12, s->kiss, sizeof s->kiss);
+  if (s->kiss[0] == '\0') {
+    *reason = "stratum 0 without a kiss code";
     return EP_NTP_DISCARDED;
   }
-  if (s->version < 3 || s->version > 4) {
-    *reason = "version is not 3 or 4";
-    return EP_NTP_DISCARDED;
-  }
-  /* RFC 5905 8: the origin timestamp must be the transmit timestamp we
-   * sent, or this is not an answer to our request. */
-  if (origin != xmt_wire) {
-    *reason = ep_ntp_origin_mismatch;
-    return EP_NTP_DISCARDED;
-  }
-  if (s->stratum == 0) {
-    printable_code(pkt + 12, s->kiss, sizeof s->kiss);
-    if (s->kiss[0] == '\0') {
-      *reason = "stratum 0 without a kiss code";
-      return EP_NTP_DISCARDED;
-    }
-    *reason = "Kiss-o'-Death";
-    return EP_NTP_KOD;
-  }
-  if (s->leap == 3 || s->stratum >= 16) {
-    *reason = "unsynchronised";
-    return EP_NTP_UNSYNC;
-  }
-  /* RFC 5905 8, test3: a zero timestamp means the server did not fill
-   * it in, and the offset computed from it would be decades off. */
-  if (xmt == 0) {
-    *reason = "zero transmit timestamp";
-    return EP_NTP_DISCARDED;
-  }
-  if (get64(pkt + 32) == 0) {
-    *reason = "zero receive timestamp";
-    return EP_NTP_DISCARDED;
-  }
-  /* RFC 5905 8, test3 again: a server that never set its clock leaves
-   * its reference time zero. */
-  if (get64(pkt + 16) == 0) {
-    *reason = "zero reference time (the server never set its clock)";
-    return EP_NTP_DISCARDED;
-  }
-  /* RFC 5905 8, test7 (and chrony's): a root distance of MAXDISP (16 s)
-   * or more means the server's own time cannot be trusted; its clock
-   * would pass for ours being off. */
-  if (s->root_delay / 2 + s->root_dispersion >= EP_NTP_MAX_DISTANCE) {
-    *reason = "root distance 16 s or more (the server's time is "
-              "unreliable)";
-    return EP_NTP_DISCARDED;
-  }
+  *reason = "Kiss-o'-Death";
+  return EP_NTP_KOD;
+}
+
+/* RFC 5905 8, test3: a zero timestamp means the server did not fill it
+ * in, and the offset computed from it would be decades off; a server
+ * that never set its clock leaves its reference time zero.  Then test7
+ * (and chrony's): a root distance of MAXDISP (16 s) or more means the
+ * server's own time cannot be trusted; its clock would pass for ours
+ * being off.  NULL when the reply passes. */
+static const char *
+check_server_time(const struct ep_ntp_sample *s, const struct reply_fields *f)
+{
+  if (f->transmit == 0)
+    return "zero transmit timestamp";
+  if (f->receive == 0)
+    return "zero receive timestamp";
+  if (f->reference == 0)
+    return "zero reference time (the server never set its clock)";
+  if (s->root_delay / 2 + s->root_dispersion >= EP_NTP_MAX_DISTANCE)
+    return "root distance 16 s or more (the server's time is unreliable)";
+  return NULL;
+}
+
+/* A stratum 1 server's reference source ("GPS"), else its server's IPv4
+ * address. */
+static void
+read_refid(const uint8_t *pkt, struct ep_ntp_sample *s)
+{
   if (s->stratum == 1)
     printable_code(pkt + 12, s->refid, sizeof s->refid);
   else
     snprintf(s->refid, sizeof s->refid, "%u.%u.%u.%u", pkt[12], pkt[13],
              pkt[14], pkt[15]);
-  t2 = ep_ntp_time_from_wire(get64(pkt + 32), t1);
-  t3 = ep_ntp_time_from_wire(xmt, t1);
-  if (ep_ntp_time_diff(t3, t2) < 0) {
-    *reason = "transmit timestamp before receive timestamp";
-    return EP_NTP_DISCARDED;
-  }
+}
+
+/* Offset and delay from the four timestamps; NULL, or why not. */
+static const char *
+compute_sample(const struct reply_fields *f, struct ep_ntp_time t1,
+               struct ep_ntp_time t4, struct ep_ntp_sample *s)
+{
+  struct ep_ntp_time t2 = ep_ntp_time_from_wire(f->receive, t1);
+  struct ep_ntp_time t3 = ep_ntp_time_from_wire(f->transmit, t1);
+
+  if (ep_ntp_time_diff(t3, t2) < 0)
+    return "transmit timestamp before receive timestamp";
   /* RFC 5905 8: theta = ((T2 - T1) + (T3 - T4)) / 2,
    *             delta = (T4 - T1) - (T3 - T2). */
   s->offset = (ep_ntp_time_diff(t2, t1) + ep_ntp_time_diff(t3, t4)) / 2;
   s->delay = ep_ntp_time_diff(t4, t1) - ep_ntp_time_diff(t3, t2);
   if (s->delay < 0)
     s->delay = 0;
+  return NULL;
+}
+
+enum ep_ntp_verdict
+ep_ntp_check_reply(const uint8_t *pkt, size_t len, uint64_t xmt_wire,
+                   struct ep_ntp_time t1, struct ep_ntp_time t4,
+                   struct ep_ntp_sample *s, const char **reason)
+{
+  struct reply_fields f;
+
+  memset(s, 0, sizeof *s);
+  if ((*reason = check_length(len)) != NULL)
+    return EP_NTP_DISCARDED;
+  read_header(pkt, s, &f);
+  if ((*reason = check_answers_us(s, &f, xmt_wire)) != NULL)
+    return EP_NTP_DISCARDED;
+  if (s->stratum == 0)
+    return judge_kiss(pkt, s, reason);
+  if (s->leap == 3 || s->stratum >= 16) {
+    *reason = "unsynchronised";
+    return EP_NTP_UNSYNC;
+  }
+  if ((*reason = check_server_time(s, &f)) != NULL)
+    return EP_NTP_DISCARDED;
+  read_refid(pkt, s);
+  if ((*reason = compute_sample(&f, t1, t4, s)) != NULL)
+    return EP_NTP_DISCARDED;
   return EP_NTP_TRUSTED;
 }

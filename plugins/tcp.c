@@ -16,10 +16,12 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_linkstate.h"
+#include "ep_json.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_protocols.h"
 #include "ep_run.h"
+#include "ep_rxtime.h"
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "machine_hello.h"
@@ -119,7 +121,7 @@ start_connect(struct tcp_ctx *c, struct tcp_target *t)
    * timed: no wait for a delayed ACK of ours; the reply by the kernel's
    * receive time, not by when the loop came to read it. */
   setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  setsockopt(t->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+  ep_rxtime_enable(t->fd);
   t->t_start = ep_time_now();
   t->phase = P_CONNECT;
   if (connect(t->fd, (struct sockaddr *)&t->sa, t->salen) != 0 &&
@@ -234,30 +236,13 @@ send_hello(struct tcp_target *t)
 static ssize_t
 read_stamped(struct tcp_target *t, size_t room)
 {
-  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
-  struct iovec    iov;
-  struct msghdr   msg;
-  struct cmsghdr *cm;
-  struct timespec wall;
-  bool            stamped = false;
-  ssize_t         n;
+  struct ep_rxtime rx;
+  ssize_t          n;
 
-  memset(&msg, 0, sizeof msg);
-  iov.iov_base = t->reply + t->reply_len;
-  iov.iov_len = room;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  n = recvmsg(t->fd, &msg, 0);
-  if (n <= 0)
-    return n;
-  for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
-      memcpy(&wall, CMSG_DATA(cm), sizeof wall);
-      stamped = true;
-    }
-  t->t_read = stamped ? ep_time_mono_of_wall(wall) : ep_time_now();
+  n = ep_rxtime_recv(t->fd, t->reply + t->reply_len, room, 0, NULL, NULL,
+                     CLOCK_MONOTONIC, &rx);
+  if (n > 0)
+    t->t_read = rx.at;
   return n;
 }
 
@@ -449,6 +434,36 @@ judge_machine(const struct tcp_ctx *c, struct tcp_target *t,
                        t->what);
 }
 
+/* The machine, its protocol and its answer, for --format json. */
+static enum ep_status
+add_machine_json(const struct tcp_ctx *c, const struct tcp_target *t,
+                 json_object *d)
+{
+  enum ep_status rc;
+
+  rc = ep_json_put(d, "kind", json_object_new_string("machine"));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "address", json_object_new_string(t->m->address));
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "port", json_object_new_int((int)t->m->port));
+  if (rc == EP_OK)
+    rc = t->proto ? ep_json_put(d, "protocol",
+                                json_object_new_string(t->proto->name))
+                  : ep_json_put_null(d, "protocol");
+  if (rc == EP_OK)
+    rc = ep_json_put(d, "hello",
+                     json_object_new_string(ep_hello_name(t->hello)));
+  if (rc == EP_OK)
+    rc = t->have_hello ? ep_json_put(d, "answer",
+                                     json_object_new_string(t->what))
+                       : ep_json_put_null(d, "answer");
+  if (rc == EP_OK)
+    rc = c->opts.iface ? ep_json_put(d, "interface", json_object_new_string(
+                                                       c->opts.iface->name))
+                       : ep_json_put_null(d, "interface");
+  return rc;
+}
+
 static enum ep_status
 machine_result(const struct tcp_ctx *c, struct tcp_target *t,
                struct ep_check_result *out, struct ep_err *err)
@@ -500,28 +515,150 @@ machine_result(const struct tcp_ctx *c, struct tcp_target *t,
                                                 .label = label,
                                                 .min = &zero},
                             t->hello_timed, t->hello_s);
-  if (rc == EP_OK) {
-    json_object *d = r->data;
-
-    json_object_object_add(d, "kind", json_object_new_string("machine"));
-    json_object_object_add(d, "address", json_object_new_string(t->m->address));
-    json_object_object_add(d, "port", json_object_new_int((int)t->m->port));
-    json_object_object_add(d, "protocol", t->proto ? json_object_new_string(
-                                                       t->proto->name)
-                                                   : NULL);
-    json_object_object_add(d, "hello", json_object_new_string(
-                                         ep_hello_name(t->hello)));
-    json_object_object_add(d, "answer", t->have_hello
-                                          ? json_object_new_string(t->what)
-                                          : NULL);
-    json_object_object_add(d, "interface",
-                           c->opts.iface ? json_object_new_string(
-                                             c->opts.iface->name)
-                                         : NULL);
-  }
+  if (rc == EP_OK)
+    rc = add_machine_json(c, t, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the machines result");
   return EP_OK;
+}
+
+/* What the machine network's interface was found to be. */
+enum iface_finding {
+  IFACE_UNKNOWN, /* its state could not be read */
+  IFACE_GONE,
+  IFACE_DOWN,
+  IFACE_NO_ADDRESS,
+  IFACE_LEASED, /* an IPv4 address from a DHCP lease */
+  IFACE_STATIC
+};
+
+/* The first address with a finite valid lifetime (a DHCP lease), or
+ * l->n_addrs. */
+static size_t
+first_leased(const struct ep_link_state *l)
+{
+  size_t i;
+
+  for (i = 0; i < l->n_addrs && l->addrs[i].permanent; i++)
+    ;
+  return i;
+}
+
+/* The vendor wants it up, with a static IPv4 address. */
+static enum iface_finding
+judge_iface(const struct tcp_ctx *c)
+{
+  const struct ep_link_state *l = &c->link;
+
+  if (!c->have_link)
+    return IFACE_UNKNOWN;
+  if (!l->exists)
+    return IFACE_GONE;
+  if (!l->admin_up || !l->carrier)
+    return IFACE_DOWN;
+  if (l->n_addrs == 0)
+    return IFACE_NO_ADDRESS;
+  return first_leased(l) < l->n_addrs ? IFACE_LEASED : IFACE_STATIC;
+}
+
+static void
+set_iface_state(struct ep_target_result *r, enum iface_finding f)
+{
+  static const struct {
+    enum ep_state state;
+    const char   *code;
+  } verdicts[] = {
+    [IFACE_UNKNOWN] = {EP_STATE_UNKNOWN, EP_CAUSE_IFACE_UNKNOWN},
+    [IFACE_GONE] = {EP_STATE_CRITICAL, EP_CAUSE_IFACE_DOWN},
+    [IFACE_DOWN] = {EP_STATE_CRITICAL, EP_CAUSE_IFACE_DOWN},
+    [IFACE_NO_ADDRESS] = {EP_STATE_CRITICAL, EP_CAUSE_IFACE_NO_ADDRESS},
+    [IFACE_LEASED] = {EP_STATE_WARNING, EP_CAUSE_IFACE_DHCP},
+    [IFACE_STATIC] = {EP_STATE_OK, NULL},
+  };
+
+  r->state = verdicts[f].state;
+  if (verdicts[f].code)
+    ep_target_set_cause(r, verdicts[f].code);
+}
+
+/* "is down (no carrier, operstate down)", "up, static address ...". */
+static enum ep_status
+word_iface(struct ep_buf *why, const struct tcp_ctx *c, enum iface_finding f)
+{
+  const struct ep_link_state *l = &c->link;
+  char                        addr[INET_ADDRSTRLEN];
+  size_t                      i;
+
+  switch (f) {
+    case IFACE_UNKNOWN:
+      return ep_buf_printf(why, "state unknown: %s", c->link_err.msg);
+    case IFACE_GONE:
+      return ep_buf_printf(why, "is gone");
+    case IFACE_DOWN:
+      return ep_buf_printf(why, "is down (%s, operstate %s)",
+                           l->admin_up ? "no carrier"
+                                       : "administratively down",
+                           l->operstate);
+    case IFACE_NO_ADDRESS:
+      return ep_buf_printf(why, "has no IPv4 address");
+    case IFACE_LEASED:
+      i = first_leased(l);
+      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
+      return ep_buf_printf(why, "has %s/%u from a DHCP lease (valid %lu s "
+                                "more): the machine network needs a static "
+                                "address",
+                           addr, l->addrs[i].prefix,
+                           (unsigned long)l->addrs[i].valid_lft);
+    case IFACE_STATIC:
+      break;
+  }
+  inet_ntop(AF_INET, &l->addrs[0].addr, addr, sizeof addr);
+  return ep_buf_printf(why, "up, static address %s/%u", addr,
+                       l->addrs[0].prefix);
+}
+
+/* One address of the interface for --format json; NULL when out of
+ * memory. */
+static json_object *
+link_addr_json(const struct ep_link_addr *la)
+{
+  json_object   *a = json_object_new_object();
+  enum ep_status rc;
+  char           addr[INET_ADDRSTRLEN];
+
+  inet_ntop(AF_INET, &la->addr, addr, sizeof addr);
+  rc = ep_json_put(a, "address", json_object_new_string(addr));
+  if (rc == EP_OK)
+    rc = ep_json_put(a, "prefix", json_object_new_int((int)la->prefix));
+  if (rc == EP_OK)
+    rc = ep_json_put(a, "static", json_object_new_boolean(la->permanent));
+  if (rc == EP_OK)
+    rc = la->permanent ? ep_json_put_null(a, "valid_lifetime")
+                       : ep_json_put(a, "valid_lifetime",
+                                     json_object_new_int64(la->valid_lft));
+  return ep_json_built(a, rc);
+}
+
+/* The interface's state and addresses for --format json. */
+static enum ep_status
+add_iface_json(const struct tcp_ctx *c, json_object *d)
+{
+  const struct ep_link_state *l = &c->link;
+  json_object                *addrs;
+  enum ep_status              rc;
+  size_t                      i;
+
+  rc = ep_json_put(d, "kind", json_object_new_string("interface"));
+  if (rc == EP_OK)
+    rc = c->have_link && l->exists
+           ? ep_json_put(d, "up",
+                         json_object_new_boolean(l->admin_up && l->carrier))
+           : ep_json_put_null(d, "up");
+  addrs = rc == EP_OK ? json_object_new_array() : NULL;
+  for (i = 0; c->have_link && i < l->n_addrs && rc == EP_OK; i++)
+    rc = ep_json_append(addrs, link_addr_json(&l->addrs[i]));
+  rc = ep_json_put_built(d, "addresses", addrs, rc);
+  return rc;
 }
 
 /* The machine network's interface, as the vendor wants it: up, with a
@@ -532,82 +669,22 @@ iface_result(const struct tcp_ctx *c, struct ep_check_result *out,
 {
   const char              *name = c->opts.iface->name;
   struct ep_target_result *r = ep_check_result_add(out, name, err);
-  const struct ep_link_state *l = &c->link;
+  enum iface_finding       f = judge_iface(c);
   struct ep_buf            why;
-  enum ep_status           rc = EP_OK;
-  char                     addr[INET_ADDRSTRLEN];
-  size_t                   i, leased = 0;
-  json_object             *addrs;
+  enum ep_status           rc;
 
   if (!r)
     return EP_ENOMEM;
+  set_iface_state(r, f);
   ep_buf_init(&why, TEXT_MAX);
-  r->state = EP_STATE_CRITICAL;
-  if (!c->have_link) {
-    r->state = EP_STATE_UNKNOWN;
-    ep_target_set_cause(r, EP_CAUSE_IFACE_UNKNOWN);
-    rc = ep_buf_printf(&why, "state unknown: %s", c->link_err.msg);
-  } else if (!l->exists) {
-    ep_target_set_cause(r, EP_CAUSE_IFACE_DOWN);
-    rc = ep_buf_printf(&why, "is gone");
-  } else if (!l->admin_up || !l->carrier) {
-    ep_target_set_cause(r, EP_CAUSE_IFACE_DOWN);
-    rc = ep_buf_printf(&why, "is down (%s, operstate %s)",
-                       l->admin_up ? "no carrier" : "administratively down",
-                       l->operstate);
-  } else if (l->n_addrs == 0) {
-    ep_target_set_cause(r, EP_CAUSE_IFACE_NO_ADDRESS);
-    rc = ep_buf_printf(&why, "has no IPv4 address");
-  } else {
-    for (i = 0; i < l->n_addrs; i++)
-      if (!l->addrs[i].permanent)
-        leased++;
-    inet_ntop(AF_INET, &l->addrs[0].addr, addr, sizeof addr);
-    r->state = leased ? EP_STATE_WARNING : EP_STATE_OK;
-    if (leased) {
-      ep_target_set_cause(r, EP_CAUSE_IFACE_DHCP);
-      for (i = 0; i < l->n_addrs && l->addrs[i].permanent; i++)
-        ;
-      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
-      rc = ep_buf_printf(&why, "has %s/%u from a DHCP lease (valid %lu s "
-                               "more): the machine network needs a static "
-                               "address",
-                         addr, l->addrs[i].prefix,
-                         (unsigned long)l->addrs[i].valid_lft);
-    } else {
-      rc = ep_buf_printf(&why, "up, static address %s/%u", addr,
-                         l->addrs[0].prefix);
-    }
-  }
+  rc = word_iface(&why, c, f);
   if (rc == EP_OK)
     rc = ep_target_set_text(r, "interface %s %s", name, ep_buf_str(&why));
   if (rc == EP_OK && r->state != EP_STATE_OK)
     rc = ep_target_set_why(r, r->text);
   ep_buf_cleanup(&why);
-  if (rc == EP_OK) {
-    json_object_object_add(r->data, "kind", json_object_new_string("interface"));
-    json_object_object_add(r->data, "up", c->have_link && l->exists
-                                            ? json_object_new_boolean(
-                                                l->admin_up && l->carrier)
-                                            : NULL);
-    addrs = json_object_new_array();
-    for (i = 0; c->have_link && i < l->n_addrs; i++) {
-      json_object *a = json_object_new_object();
-
-      inet_ntop(AF_INET, &l->addrs[i].addr, addr, sizeof addr);
-      json_object_object_add(a, "address", json_object_new_string(addr));
-      json_object_object_add(a, "prefix",
-                             json_object_new_int((int)l->addrs[i].prefix));
-      json_object_object_add(a, "static",
-                             json_object_new_boolean(l->addrs[i].permanent));
-      json_object_object_add(a, "valid_lifetime",
-                             l->addrs[i].permanent
-                               ? NULL
-                               : json_object_new_int64(l->addrs[i].valid_lft));
-      json_object_array_add(addrs, a);
-    }
-    json_object_object_add(r->data, "addresses", addrs);
-  }
+  if (rc == EP_OK)
+    rc = add_iface_json(c, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the interface result");
   return EP_OK;

@@ -523,3 +523,59 @@ ep_json_type_name(const json_object *o)
   }
   return "value";
 }
+
+enum ep_status
+ep_json_put(json_object *obj, const char *key, json_object *val)
+{
+  if (!obj || !val || json_object_object_add(obj, key, val) != 0) {
+    json_object_put(val);
+    return EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+enum ep_status
+ep_json_put_null(json_object *obj, const char *key)
+{
+  if (!obj || json_object_object_add(obj, key, NULL) != 0)
+    return EP_ENOMEM;
+  return EP_OK;
+}
+
+enum ep_status
+ep_json_append(json_object *arr, json_object *val)
+{
+  if (!arr || !val || json_object_array_add(arr, val) != 0) {
+    json_object_put(val);
+    return EP_ENOMEM;
+  }
+  return EP_OK;
+}
+
+enum ep_status
+ep_json_put_built(json_object *obj, const char *key, json_object *val,
+                  enum ep_status rc)
+{
+  if (rc == EP_OK)
+    return ep_json_put(obj, key, val);
+  json_object_put(val);
+  return rc;
+}
+
+enum ep_status
+ep_json_append_built(json_object *arr, json_object *val, enum ep_status rc)
+{
+  if (rc == EP_OK)
+    return ep_json_append(arr, val);
+  json_object_put(val);
+  return rc;
+}
+
+json_object *
+ep_json_built(json_object *val, enum ep_status rc)
+{
+  if (rc == EP_OK)
+    return val;
+  json_object_put(val);
+  return NULL;
+}

@@ -14,22 +14,6 @@ ep_time_now(void)
 }
 
 struct timespec
-ep_time_mono_of_wall(struct timespec wall)
-{
-  struct timespec mono, real;
-  double          ago;
-
-  clock_gettime(CLOCK_REALTIME, &real);
-  clock_gettime(CLOCK_MONOTONIC, &mono);
-  ago = ep_time_diff(real, wall);
-  /* A stamp from the future, or older than a packet can have waited, is
-   * not this packet's time: the clock was stepped (or is faked) between
-   * its arrival and our read. */
-  return ago > 0 && ago < EP_TIME_STAMP_MAX_AGE ? ep_time_add(mono, -ago)
-                                                : mono;
-}
-
-struct timespec
 ep_time_add(struct timespec a, double seconds)
 {
   double whole = floor(seconds);

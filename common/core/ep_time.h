@@ -19,16 +19,6 @@ double ep_time_diff(struct timespec a, struct timespec b);
 /* true when a is at or after b. */
 bool ep_time_reached(struct timespec a, struct timespec b);
 
-/* The longest a received packet is believed to have waited before its
- * read; a kernel stamp older than this (or newer than the clock) is not
- * used. */
-#define EP_TIME_STAMP_MAX_AGE 10.0
-
-/* The CLOCK_MONOTONIC moment of a CLOCK_REALTIME stamp taken a moment
- * ago (a kernel receive timestamp), never later than now; now when the
- * stamp is implausible (see EP_TIME_STAMP_MAX_AGE). */
-struct timespec ep_time_mono_of_wall(struct timespec wall);
-
 /* Milliseconds from now until deadline, rounded up, clamped to [0, cap]. */
 int ep_time_ms_until(struct timespec now, struct timespec deadline, int cap);
 

@@ -310,24 +310,13 @@ take_message(const struct nlmsghdr *nh, struct reply *r, struct ep_err *err)
   return EP_OK; /* not ours to read */
 }
 
-/* Sends req and reads its reply to the end: the one answer of a request,
- * or NLMSG_DONE of a dump.  The kernel's refusal is *kerr (an errno), with
- * EP_OK.  Messages from anyone but the kernel, or for another port or
- * sequence, are dropped. */
+/* Sends req to the kernel, numbered as the next request of nl. */
 static enum ep_status
-nl_transact(struct nl *nl, struct nlmsghdr *req, struct reply *r, int *kerr,
-            struct ep_err *err)
+nl_send(struct nl *nl, struct nlmsghdr *req, struct ep_err *err)
 {
-  struct sockaddr_nl     kernel, from;
-  struct iovec           iov = {nl->buf, RECV_BUF_SIZE};
-  struct msghdr          mh;
-  const struct nlmsghdr *nh;
-  struct ep_err          perr = EP_ERR_INIT;
-  enum ep_status         rc;
-  ssize_t                n;
-  size_t                 rem;
+  struct sockaddr_nl kernel;
+  ssize_t            n;
 
-  *kerr = 0;
   req->nlmsg_seq = ++nl->seq;
   req->nlmsg_pid = nl->portid;
   memset(&kernel, 0, sizeof kernel);
@@ -340,77 +329,139 @@ nl_transact(struct nl *nl, struct nlmsghdr *req, struct reply *r, int *kerr,
     return ep_err_set(err, EP_ESYS, "%s: cannot send a netlink request: %s",
                       nl->ifname,
                       n < 0 ? ep_strerror(errno).text : "short write");
+  return EP_OK;
+}
 
-  for (;;) {
+/* Reads one datagram into nl->buf: *len is its length, 0 when there is
+ * nothing to take (interrupted, or not from the kernel). */
+static enum ep_status
+nl_recv(struct nl *nl, size_t *len, struct ep_err *err)
+{
+  struct sockaddr_nl from;
+  struct iovec       iov = {nl->buf, RECV_BUF_SIZE};
+  struct msghdr      mh;
+  ssize_t            n;
+
+  *len = 0;
+  memset(&mh, 0, sizeof mh);
+  mh.msg_name = &from;
+  mh.msg_namelen = sizeof from;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  /* MSG_TRUNC: the return value is the datagram's full length. */
+  n = recvmsg(nl->fd, &mh, MSG_TRUNC);
+  if (n < 0 && errno == EINTR)
+    return EP_OK;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    return ep_err_set(err, EP_ETIMEOUT,
+                      "%s: the kernel did not answer a netlink request "
+                      "within %d s", nl->ifname, TIMEOUT_S);
+  if (n < 0)
+    return ep_err_set(err, EP_ESYS, "%s: cannot read netlink: %s",
+                      nl->ifname, ep_strerror(errno).text);
+  if ((mh.msg_flags & MSG_TRUNC) || n > RECV_BUF_SIZE)
+    return ep_err_set(err, EP_EPROTO,
+                      "%s: netlink reply of %zd bytes truncated to %d",
+                      nl->ifname, n, RECV_BUF_SIZE);
+  if (mh.msg_namelen < sizeof from || from.nl_family != AF_NETLINK ||
+      from.nl_pid != 0)
+    return EP_OK; /* not from the kernel */
+  *len = (size_t)n;
+  return EP_OK;
+}
+
+/* NLMSG_ERROR ends a request: *kerr is the kernel's errno, 0 an
+ * acknowledgement. */
+static enum ep_status
+take_error(const struct nl *nl, const struct nlmsghdr *nh, int *kerr,
+           struct ep_err *err)
+{
+  const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+  if (nh->nlmsg_len < NLMSG_LENGTH(sizeof e->error))
+    return ep_err_set(err, EP_EPROTO, "%s: netlink error message of %u bytes",
+                      nl->ifname, (unsigned)nh->nlmsg_len);
+  *kerr = e->error < 0 ? -e->error : e->error;
+  return EP_OK;
+}
+
+/* NLMSG_DONE ends a dump; one that failed part-way says so in it. */
+static void
+take_done(const struct nlmsghdr *nh, struct reply *r, int *kerr)
+{
+  int derr = 0;
+
+  if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof derr))
+    memcpy(&derr, NLMSG_DATA(nh), sizeof derr);
+  if (derr < 0)
+    *kerr = -derr;
+  if (nh->nlmsg_flags & NLM_F_DUMP_INTR)
+    r->interrupted = true;
+}
+
+/* Hands the messages of one datagram of len bytes in nl->buf that answer
+ * our request to r; *done once the reply has ended. */
+static enum ep_status
+take_datagram(struct nl *nl, size_t len, struct reply *r, int *kerr,
+              bool *done, struct ep_err *err)
+{
+  const struct nlmsghdr *nh;
+  struct ep_err          perr = EP_ERR_INIT;
+  enum ep_status         rc;
+  size_t                 rem = len;
+
+  *done = true;
+  for (nh = (const struct nlmsghdr *)(const void *)nl->buf;
+       msg_fits(nh, rem); nh = next_msg(nh, &rem)) {
+    if (nh->nlmsg_pid != nl->portid || nh->nlmsg_seq != nl->seq ||
+        nh->nlmsg_type == NLMSG_NOOP)
+      continue;
+    if (nh->nlmsg_type == NLMSG_ERROR)
+      return take_error(nl, nh, kerr, err);
+    if (nh->nlmsg_type == NLMSG_DONE) {
+      take_done(nh, r, kerr);
+      return EP_OK;
+    }
+    if (nh->nlmsg_type == NLMSG_OVERRUN)
+      return ep_err_set(err, EP_EPROTO, "%s: netlink overrun", nl->ifname);
+    rc = take_message(nh, r, &perr);
+    if (rc != EP_OK)
+      return ep_err_set(err, rc, "%s: %s", nl->ifname, perr.msg);
+    if (!(nh->nlmsg_flags & NLM_F_MULTI))
+      return EP_OK; /* a single answer */
+  }
+  *done = false;
+  if (rem != 0)
+    return ep_err_set(err, EP_EPROTO,
+                      "%s: netlink datagram ends in %zu bytes that are not "
+                      "a message", nl->ifname, rem);
+  return EP_OK;
+}
+
+/* Sends req and reads its reply to the end: the one answer of a request,
+ * or NLMSG_DONE of a dump.  The kernel's refusal is *kerr (an errno), with
+ * EP_OK.  Messages from anyone but the kernel, or for another port or
+ * sequence, are dropped. */
+static enum ep_status
+nl_transact(struct nl *nl, struct nlmsghdr *req, struct reply *r, int *kerr,
+            struct ep_err *err)
+{
+  enum ep_status rc;
+  bool           done = false;
+  size_t         len;
+
+  *kerr = 0;
+  rc = nl_send(nl, req, err);
+  while (rc == EP_OK && !done) {
     if (past(&nl->deadline))
       return ep_err_set(err, EP_ETIMEOUT,
                         "%s: no complete netlink reply within %d s",
                         nl->ifname, TIMEOUT_S);
-    memset(&mh, 0, sizeof mh);
-    mh.msg_name = &from;
-    mh.msg_namelen = sizeof from;
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    /* MSG_TRUNC: the return value is the datagram's full length. */
-    n = recvmsg(nl->fd, &mh, MSG_TRUNC);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-      return ep_err_set(err, EP_ETIMEOUT,
-                        "%s: the kernel did not answer a netlink request "
-                        "within %d s", nl->ifname, TIMEOUT_S);
-    if (n < 0)
-      return ep_err_set(err, EP_ESYS, "%s: cannot read netlink: %s",
-                        nl->ifname, ep_strerror(errno).text);
-    if ((mh.msg_flags & MSG_TRUNC) || n > RECV_BUF_SIZE)
-      return ep_err_set(err, EP_EPROTO,
-                        "%s: netlink reply of %zd bytes truncated to %d",
-                        nl->ifname, n, RECV_BUF_SIZE);
-    if (mh.msg_namelen < sizeof from || from.nl_family != AF_NETLINK ||
-        from.nl_pid != 0)
-      continue; /* not from the kernel */
-
-    rem = (size_t)n;
-    for (nh = (const struct nlmsghdr *)(const void *)nl->buf;
-         msg_fits(nh, rem); nh = next_msg(nh, &rem)) {
-      if (nh->nlmsg_pid != nl->portid || nh->nlmsg_seq != nl->seq ||
-          nh->nlmsg_type == NLMSG_NOOP)
-        continue;
-      if (nh->nlmsg_type == NLMSG_ERROR) {
-        const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-        if (nh->nlmsg_len < NLMSG_LENGTH(sizeof e->error))
-          return ep_err_set(err, EP_EPROTO,
-                            "%s: netlink error message of %u bytes",
-                            nl->ifname, (unsigned)nh->nlmsg_len);
-        *kerr = e->error < 0 ? -e->error : e->error;
-        return EP_OK; /* 0 is an acknowledgement */
-      }
-      if (nh->nlmsg_type == NLMSG_DONE) {
-        int derr = 0;
-
-        /* A dump that failed part-way says so in NLMSG_DONE. */
-        if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof derr))
-          memcpy(&derr, NLMSG_DATA(nh), sizeof derr);
-        if (derr < 0)
-          *kerr = -derr;
-        if (nh->nlmsg_flags & NLM_F_DUMP_INTR)
-          r->interrupted = true;
-        return EP_OK;
-      }
-      if (nh->nlmsg_type == NLMSG_OVERRUN)
-        return ep_err_set(err, EP_EPROTO, "%s: netlink overrun", nl->ifname);
-      rc = take_message(nh, r, &perr);
-      if (rc != EP_OK)
-        return ep_err_set(err, rc, "%s: %s", nl->ifname, perr.msg);
-      if (!(nh->nlmsg_flags & NLM_F_MULTI))
-        return EP_OK; /* a single answer */
-    }
-    if (rem != 0)
-      return ep_err_set(err, EP_EPROTO,
-                        "%s: netlink datagram ends in %zu bytes that are not "
-                        "a message", nl->ifname, rem);
+    rc = nl_recv(nl, &len, err);
+    if (rc == EP_OK && len)
+      rc = take_datagram(nl, len, r, kerr, &done, err);
   }
+  return rc;
 }
 
 /* RTM_GETLINK by name: the kernel looks the name up itself, so there is

@@ -15,6 +15,7 @@
 #include "ep_addr.h"
 #include "ep_neterr.h"
 #include "ep_resolver.h"
+#include "ep_rxtime.h"
 #include "ep_time.h"
 
 #define SOCKS_PER_CHANNEL 16
@@ -163,7 +164,7 @@ sock_open(int domain, int type, int protocol, void *data)
     return ARES_SOCKET_BAD;
   /* The kernel's receive time: a reply waiting while we were busy
    * sending other queries is not slower for it. */
-  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  ep_rxtime_enable(fd);
   if (type == SOCK_STREAM)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   if (ifc && ep_iface_bind(fd, ifc, domain) != 0) {
@@ -196,39 +197,17 @@ static ares_ssize_t
 sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
               struct sockaddr *from, ares_socklen_t *from_len, void *data)
 {
-  struct channel *c = data;
-  char            cbuf[CMSG_SPACE(sizeof(struct timespec))];
-  struct iovec    iov;
-  struct msghdr   msg;
-  struct cmsghdr *cm;
-  struct timespec wall;
-  bool            stamped = false;
-  ssize_t         n;
+  struct channel  *c = data;
+  struct ep_rxtime rx;
+  ssize_t          n;
 
-  memset(&msg, 0, sizeof msg);
-  iov.iov_base = buf;
-  iov.iov_len = len;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_name = from;
-  msg.msg_namelen = from_len ? *from_len : 0;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  n = recvmsg(fd, &msg, flags);
-  if (n > 0) {
-    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
-        memcpy(&wall, CMSG_DATA(cm), sizeof wall);
-        stamped = true;
-      }
-    }
-    c->last_read = stamped ? ep_time_mono_of_wall(wall) : ep_time_now();
-  } else if (c && n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-             errno != EINTR) {
+  n = ep_rxtime_recv(fd, buf, len, flags, from, from_len, CLOCK_MONOTONIC,
+                     &rx);
+  if (n > 0)
+    c->last_read = rx.at;
+  else if (c && n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+           errno != EINTR)
     c->last_errno = errno;
-  }
-  if (from_len)
-    *from_len = msg.msg_namelen;
   return n;
 }
 

@@ -7,6 +7,7 @@
 #include "ep_buf.h"
 #include "ep_cause.h"
 #include "ep_checklist.h"
+#include "ep_json.h"
 #include "ep_summary.h"
 #include "ep_output.h"
 
@@ -506,24 +507,101 @@ ep_checklist_nagios(const struct ep_checklist *cl,
 
 /* Each target's root cause (the code of the cause that explains it),
  * beside its own cause. */
-static void
+static enum ep_status
 mark_root_causes(json_object *check, const struct ep_checklist *cl, size_t k)
 {
-  json_object *targets, *t;
-  size_t       i, n;
-  int          by;
+  json_object   *targets, *t;
+  enum ep_status rc = EP_OK;
+  size_t         i, n;
+  int            by;
 
   if (!json_object_object_get_ex(check, "targets", &targets))
-    return;
+    return EP_OK;
   n = json_object_array_length(targets);
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && rc == EP_OK; i++) {
     t = json_object_array_get_idx(targets, i);
     by = cl->diag.by[k] ? cl->diag.by[k][i] : -1;
-    json_object_object_add(t, "root_cause",
-                           by >= 0 ? json_object_new_string(
-                                       cl->diag.causes[by].code)
-                                   : NULL);
+    rc = by >= 0 ? ep_json_put(t, "root_cause", json_object_new_string(
+                                                  cl->diag.causes[by].code))
+                 : ep_json_put_null(t, "root_cause");
   }
+  return rc;
+}
+
+static enum ep_status
+add_cause_json(json_object *causes, const struct ep_root_cause *c,
+               const char *check)
+{
+  json_object   *o = json_object_new_object();
+  enum ep_status rc;
+
+  rc = ep_json_put(o, "code", json_object_new_string(c->code));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "state", json_object_new_string(ep_state_str(c->state)));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "check", json_object_new_string(check));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "text", json_object_new_string(c->text));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "explains",
+                     json_object_new_int64((int64_t)c->n_explained));
+  return ep_json_append_built(causes, o, rc);
+}
+
+static enum ep_status
+add_item_json(json_object *items, const struct ep_checklist_item *it)
+{
+  json_object   *o = json_object_new_object();
+  enum ep_status rc;
+
+  rc = ep_json_put(o, "id", json_object_new_string(it->id));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "title", json_object_new_string(it->title));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "checked", json_object_new_boolean(it->checked));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "state", json_object_new_string(ep_state_str(it->state)));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "text", json_object_new_string(it->text));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "failing", json_object_new_int64((int64_t)it->failing));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "total", json_object_new_int64((int64_t)it->total));
+  return ep_json_append_built(items, o, rc);
+}
+
+static enum ep_status
+add_not_checked_json(json_object *not_checked, const char *id,
+                     const char *why)
+{
+  json_object   *o = json_object_new_object();
+  enum ep_status rc;
+
+  rc = ep_json_put(o, "id", json_object_new_string(id));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "why", json_object_new_string(why));
+  return ep_json_append_built(not_checked, o, rc);
+}
+
+/* Each check's own document, null for a check that did not run. */
+static enum ep_status
+add_checks_json(json_object *checks, const struct ep_checklist *cl,
+                const struct ep_run_result *run)
+{
+  enum ep_status rc = EP_OK;
+  json_object   *o;
+  size_t         i;
+
+  for (i = 0; i < run->n && rc == EP_OK; i++) {
+    if (!run->checks[i].ran) {
+      rc = ep_json_put_null(checks, run->kinds[i]->name);
+      continue;
+    }
+    o = ep_check_json(&run->checks[i]);
+    rc = ep_json_put_built(checks, run->kinds[i]->name, o,
+                           o ? mark_root_causes(o, cl, i) : EP_ENOMEM);
+  }
+  return rc;
 }
 
 /* The vendor's lines that no kind of the build checks. */
@@ -544,107 +622,69 @@ item_of_kind(const struct ep_run_result *run, const char *id)
   return false;
 }
 
-static json_object *
-unchecked_json(const char *id, const char *why)
-{
-  json_object *o = json_object_new_object();
-
-  json_object_object_add(o, "id", json_object_new_string(id));
-  json_object_object_add(o, "why", json_object_new_string(why));
-  return o;
-}
-
 /* What the checklist does not check: the kinds that did not run and say
  * why, and the vendor's lines no kind checks. */
-static json_object *
-not_checked_json(const struct ep_run_result *run)
+static enum ep_status
+add_not_checked(json_object *not_checked, const struct ep_run_result *run)
 {
-  json_object *a = json_object_new_array();
-  size_t       i;
+  const struct ep_kind_report *r;
+  enum ep_status               rc = EP_OK;
+  size_t                       i;
 
-  for (i = 0; a && i < run->n; i++)
-    if (!run->checks[i].ran && run->kinds[i]->report &&
-        run->kinds[i]->report->not_run_why)
-      json_object_array_add(a, unchecked_json(run->kinds[i]->report->item_id,
-                                              run->kinds[i]->report
-                                                ->not_run_why));
-  for (i = 0; a && i < sizeof unchecked_lines / sizeof unchecked_lines[0];
+  for (i = 0; i < run->n && rc == EP_OK; i++)
+    if (!run->checks[i].ran && (r = run->kinds[i]->report) && r->not_run_why)
+      rc = add_not_checked_json(not_checked, r->item_id, r->not_run_why);
+  for (i = 0; i < sizeof unchecked_lines / sizeof unchecked_lines[0] &&
+              rc == EP_OK;
        i++)
     if (!item_of_kind(run, unchecked_lines[i].id))
-      json_object_array_add(a, unchecked_json(unchecked_lines[i].id,
-                                              unchecked_lines[i].why));
-  return a;
+      rc = add_not_checked_json(not_checked, unchecked_lines[i].id,
+                                unchecked_lines[i].why);
+  return rc;
 }
 
 char *
 ep_checklist_json(const struct ep_checklist *cl,
                   const struct ep_run_result *run, struct ep_err *err)
 {
-  json_object *doc = json_object_new_object(), *causes, *items, *checks;
-  json_object *o;
-  char        *out;
-  size_t       i;
+  json_object   *doc = json_object_new_object(), *causes, *items, *checks;
+  json_object   *not_checked;
+  enum ep_status rc;
+  char          *out = NULL;
+  size_t         i;
 
-  if (!doc) {
-    ep_err_set(err, EP_ENOMEM, "out of memory formatting JSON output");
-    return NULL;
-  }
-  ep_json_add_run_info(doc, &run->started, run->seconds);
-  json_object_object_add(doc, "check", json_object_new_string("checklist"));
-  json_object_object_add(doc, "state",
-                         json_object_new_string(ep_state_str(cl->state)));
-  json_object_object_add(doc, "exit_code", json_object_new_int((int)cl->state));
-  json_object_object_add(doc, "summary", json_object_new_string(cl->summary));
-  causes = json_object_new_array();
-  for (i = 0; causes && i < cl->diag.n; i++) {
-    const struct ep_root_cause *c = &cl->diag.causes[i];
-
-    o = json_object_new_object();
-    json_object_object_add(o, "code", json_object_new_string(c->code));
-    json_object_object_add(o, "state",
-                           json_object_new_string(ep_state_str(c->state)));
-    json_object_object_add(o, "check",
-                           json_object_new_string(
-                             run->kinds[c->check]->name));
-    json_object_object_add(o, "text", json_object_new_string(c->text));
-    json_object_object_add(o, "explains",
-                           json_object_new_int64((int64_t)c->n_explained));
-    json_object_array_add(causes, o);
-  }
-  json_object_object_add(doc, "causes", causes);
-  items = json_object_new_array();
-  for (i = 0; items && i < cl->n_items; i++) {
-    const struct ep_checklist_item *it = &cl->items[i];
-
-    o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(it->id));
-    json_object_object_add(o, "title", json_object_new_string(it->title));
-    json_object_object_add(o, "checked", json_object_new_boolean(it->checked));
-    json_object_object_add(o, "state",
-                           json_object_new_string(ep_state_str(it->state)));
-    json_object_object_add(o, "text", json_object_new_string(it->text));
-    json_object_object_add(o, "failing",
-                           json_object_new_int64((int64_t)it->failing));
-    json_object_object_add(o, "total",
-                           json_object_new_int64((int64_t)it->total));
-    json_object_array_add(items, o);
-  }
-  json_object_object_add(doc, "items", items);
+  rc = ep_json_add_run_info(doc, &run->started, run->seconds);
+  if (rc == EP_OK)
+    rc = ep_json_put(doc, "check", json_object_new_string("checklist"));
+  if (rc == EP_OK)
+    rc = ep_json_put(doc, "state",
+                     json_object_new_string(ep_state_str(cl->state)));
+  if (rc == EP_OK)
+    rc = ep_json_put(doc, "exit_code", json_object_new_int((int)cl->state));
+  if (rc == EP_OK)
+    rc = ep_json_put(doc, "summary", json_object_new_string(cl->summary));
+  causes = rc == EP_OK ? json_object_new_array() : NULL;
+  for (i = 0; i < cl->diag.n && rc == EP_OK; i++)
+    rc = add_cause_json(causes, &cl->diag.causes[i],
+                        run->kinds[cl->diag.causes[i].check]->name);
+  rc = ep_json_put_built(doc, "causes", causes, rc);
+  items = rc == EP_OK ? json_object_new_array() : NULL;
+  for (i = 0; i < cl->n_items && rc == EP_OK; i++)
+    rc = add_item_json(items, &cl->items[i]);
+  rc = ep_json_put_built(doc, "items", items, rc);
   /* The checklist's lines no probe checks, never shown as passing. */
-  json_object_object_add(doc, "not_checked", not_checked_json(run));
-  checks = json_object_new_object();
-  for (i = 0; checks && i < run->n; i++) {
-    if (!run->checks[i].ran) {
-      json_object_object_add(checks, run->kinds[i]->name, NULL);
-      continue;
-    }
-    o = ep_check_json(&run->checks[i]);
-    if (o)
-      mark_root_causes(o, cl, i);
-    json_object_object_add(checks, run->kinds[i]->name, o);
-  }
-  json_object_object_add(doc, "checks", checks);
-  out = ep_json_text(doc, err);
+  not_checked = rc == EP_OK ? json_object_new_array() : NULL;
+  if (rc == EP_OK)
+    rc = add_not_checked(not_checked, run);
+  rc = ep_json_put_built(doc, "not_checked", not_checked, rc);
+  checks = rc == EP_OK ? json_object_new_object() : NULL;
+  if (rc == EP_OK)
+    rc = add_checks_json(checks, cl, run);
+  rc = ep_json_put_built(doc, "checks", checks, rc);
+  if (rc == EP_OK)
+    out = ep_json_text(doc, err);
+  else
+    ep_err_set(err, EP_ENOMEM, "out of memory formatting JSON output");
   json_object_put(doc);
   return out;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ep_buf.h"
+#include "ep_json.h"
 #include "ep_output.h"
 
 #define OUTPUT_MAX (4u << 20)
@@ -151,117 +152,144 @@ ep_format_nagios(const struct ep_check_result *c, const char *title,
   return ep_buf_steal(&b);
 }
 
-static json_object *
-string_or_null(const char *s)
+/* key: the string s, or null when there is none. */
+static enum ep_status
+put_string_or_null(json_object *o, const char *key, const char *s)
 {
-  return s ? json_object_new_string(s) : NULL;
+  return s ? ep_json_put(o, key, json_object_new_string(s))
+           : ep_json_put_null(o, key);
 }
 
+/* key: the number v, or null when it is not known. */
+static enum ep_status
+put_double_or_null(json_object *o, const char *key, bool known, double v)
+{
+  return known ? ep_json_put(o, key, json_object_new_double(v))
+               : ep_json_put_null(o, key);
+}
+
+/* NULL when out of memory. */
 static json_object *
 perf_json(const struct ep_perf *p)
 {
-  json_object *o = json_object_new_object();
+  json_object   *o = json_object_new_object();
+  enum ep_status rc;
 
-  if (!o)
-    return NULL;
-  json_object_object_add(o, "figure", json_object_new_string(p->figure));
-  json_object_object_add(o, "instance",
-                         p->instance[0] ? json_object_new_string(p->instance)
-                                        : NULL);
-  json_object_object_add(o, "unit",
-                         json_object_new_string(ep_unit_name(p->unit)));
-  json_object_object_add(o, "label", json_object_new_string(p->label));
-  json_object_object_add(o, "value", p->measured
-                                       ? json_object_new_double(p->value)
-                                       : NULL);
-  json_object_object_add(o, "uom", json_object_new_string(p->uom));
-  json_object_object_add(o, "warning",
-                         p->warn[0] ? json_object_new_string(p->warn) : NULL);
-  json_object_object_add(o, "critical",
-                         p->crit[0] ? json_object_new_string(p->crit) : NULL);
-  json_object_object_add(o, "min",
-                         p->has_min ? json_object_new_double(p->min) : NULL);
-  json_object_object_add(o, "max",
-                         p->has_max ? json_object_new_double(p->max) : NULL);
-  return o;
+  rc = ep_json_put(o, "figure", json_object_new_string(p->figure));
+  if (rc == EP_OK)
+    rc = put_string_or_null(o, "instance", p->instance[0] ? p->instance : NULL);
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "unit", json_object_new_string(ep_unit_name(p->unit)));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "label", json_object_new_string(p->label));
+  if (rc == EP_OK)
+    rc = put_double_or_null(o, "value", p->measured, p->value);
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "uom", json_object_new_string(p->uom));
+  if (rc == EP_OK)
+    rc = put_string_or_null(o, "warning", p->warn[0] ? p->warn : NULL);
+  if (rc == EP_OK)
+    rc = put_string_or_null(o, "critical", p->crit[0] ? p->crit : NULL);
+  if (rc == EP_OK)
+    rc = put_double_or_null(o, "min", p->has_min, p->min);
+  if (rc == EP_OK)
+    rc = put_double_or_null(o, "max", p->has_max, p->max);
+  return ep_json_built(o, rc);
 }
 
+/* NULL when out of memory. */
 static json_object *
 target_json(const struct ep_target_result *t)
 {
-  json_object *o = json_object_new_object();
-  json_object *perf = json_object_new_array();
-  size_t       i;
+  json_object   *o = json_object_new_object();
+  json_object   *perf = json_object_new_array();
+  enum ep_status rc = perf ? EP_OK : EP_ENOMEM;
+  size_t         i;
 
-  if (!o || !perf) {
-    json_object_put(o);
-    json_object_put(perf);
-    return NULL;
-  }
-  json_object_object_add(o, "name", json_object_new_string(t->name));
-  json_object_object_add(o, "state", json_object_new_string(
-                                       ep_state_str(t->state)));
-  json_object_object_add(o, "cause", string_or_null(t->cause));
-  json_object_object_add(o, "host", string_or_null(t->host));
-  json_object_object_add(o, "text",
-                         json_object_new_string(t->text ? t->text : ""));
-  for (i = 0; i < t->n_perf; i++)
-    json_object_array_add(perf, perf_json(&t->perf[i]));
-  json_object_object_add(o, "perfdata", perf);
-  json_object_object_add(o, "details", json_object_get(t->data));
-  return o;
+  for (i = 0; i < t->n_perf && rc == EP_OK; i++)
+    rc = ep_json_append(perf, perf_json(&t->perf[i]));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "name", json_object_new_string(t->name));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "state",
+                     json_object_new_string(ep_state_str(t->state)));
+  if (rc == EP_OK)
+    rc = put_string_or_null(o, "cause", t->cause);
+  if (rc == EP_OK)
+    rc = put_string_or_null(o, "host", t->host);
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "text", json_object_new_string(t->text ? t->text : ""));
+  rc = ep_json_put_built(o, "perfdata", perf, rc);
+  if (rc == EP_OK)
+    rc = t->data ? ep_json_put(o, "details", json_object_get(t->data))
+                 : ep_json_put_null(o, "details");
+  return ep_json_built(o, rc);
+}
+
+/* An array of the strings of l; NULL when out of memory. */
+static json_object *
+strings_json(const struct ep_strlist *l)
+{
+  json_object   *a = json_object_new_array();
+  enum ep_status rc = a ? EP_OK : EP_ENOMEM;
+  size_t         i;
+
+  for (i = 0; i < l->n && rc == EP_OK; i++)
+    rc = ep_json_append(a, json_object_new_string(l->v[i]));
+  return ep_json_built(a, rc);
 }
 
 json_object *
 ep_check_json(const struct ep_check_result *c)
 {
-  json_object *o = json_object_new_object();
-  json_object *targets = json_object_new_array(), *notes;
-  size_t       i;
+  json_object   *o = json_object_new_object();
+  json_object   *targets = json_object_new_array();
+  enum ep_status rc = targets ? EP_OK : EP_ENOMEM;
+  size_t         i;
 
-  if (!o || !targets) {
-    json_object_put(o);
-    json_object_put(targets);
-    return NULL;
-  }
-  json_object_object_add(o, "check",
-                         json_object_new_string(c->check ? c->check : ""));
-  json_object_object_add(o, "state",
-                         json_object_new_string(ep_state_str(c->state)));
-  json_object_object_add(o, "exit_code", json_object_new_int((int)c->state));
-  json_object_object_add(o, "summary",
-                         json_object_new_string(c->summary ? c->summary : ""));
-  for (i = 0; i < c->n_targets; i++)
-    json_object_array_add(targets, target_json(&c->targets[i]));
-  json_object_object_add(o, "targets", targets);
-  notes = json_object_new_array();
-  for (i = 0; notes && i < c->notes.n; i++)
-    json_object_array_add(notes, json_object_new_string(c->notes.v[i]));
-  json_object_object_add(o, "notes", notes);
-  return o;
+  for (i = 0; i < c->n_targets && rc == EP_OK; i++)
+    rc = ep_json_append(targets, target_json(&c->targets[i]));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "check",
+                     json_object_new_string(c->check ? c->check : ""));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "state",
+                     json_object_new_string(ep_state_str(c->state)));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "exit_code", json_object_new_int((int)c->state));
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "summary",
+                     json_object_new_string(c->summary ? c->summary : ""));
+  rc = ep_json_put_built(o, "targets", targets, rc);
+  if (rc == EP_OK)
+    rc = ep_json_put(o, "notes", strings_json(&c->notes));
+  return ep_json_built(o, rc);
 }
 
-void
+enum ep_status
 ep_json_add_run_info(json_object *doc, const struct timespec *started,
                      double seconds)
 {
-  char      when[40];
-  struct tm tm;
+  char           when[40];
+  struct tm      tm;
+  enum ep_status rc;
+  bool           known = started && started->tv_sec;
 
-  json_object_object_add(doc, "schema_version",
-                         json_object_new_int(EP_JSON_SCHEMA_VERSION));
-  json_object_object_add(doc, "edgeprobe_version",
-                         json_object_new_string(PACKAGE_VERSION));
-  if (started && started->tv_sec &&
-      gmtime_r(&started->tv_sec, &tm) &&
-      strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
-    json_object_object_add(doc, "time", json_object_new_string(when));
-  else
-    json_object_object_add(doc, "time", NULL);
-  json_object_object_add(doc, "duration_seconds",
-                         started && started->tv_sec
-                           ? json_object_new_double(seconds)
-                           : NULL);
+  rc = ep_json_put(doc, "schema_version",
+                   json_object_new_int(EP_JSON_SCHEMA_VERSION));
+  if (rc == EP_OK)
+    rc = ep_json_put(doc, "edgeprobe_version",
+                     json_object_new_string(PACKAGE_VERSION));
+  if (rc == EP_OK)
+    rc = put_string_or_null(doc, "time",
+                            known && gmtime_r(&started->tv_sec, &tm) &&
+                                strftime(when, sizeof when,
+                                         "%Y-%m-%dT%H:%M:%SZ", &tm)
+                              ? when
+                              : NULL);
+  if (rc == EP_OK)
+    rc = put_double_or_null(doc, "duration_seconds", known, seconds);
+  return rc;
 }
 
 char *
@@ -289,11 +317,12 @@ char *
 ep_format_json(const struct ep_check_result *c, struct ep_err *err)
 {
   json_object *doc = ep_check_json(c);
-  char        *out;
+  char        *out = NULL;
 
-  if (doc)
-    ep_json_add_run_info(doc, &c->started, c->seconds);
-  out = ep_json_text(doc, err);
+  if (doc && ep_json_add_run_info(doc, &c->started, c->seconds) == EP_OK)
+    out = ep_json_text(doc, err);
+  else
+    ep_err_set(err, EP_ENOMEM, "out of memory formatting JSON output");
   json_object_put(doc);
   return out;
 }

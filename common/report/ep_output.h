@@ -45,9 +45,11 @@ char *ep_format_json(const struct ep_check_result *c, struct ep_err *err);
  * json_object_put() it.  NULL when out of memory. */
 json_object *ep_check_json(const struct ep_check_result *c);
 
-/* Adds schema_version, edgeprobe_version, time and duration_seconds. */
-void ep_json_add_run_info(json_object *doc, const struct timespec *started,
-                          double seconds);
+/* Adds schema_version, edgeprobe_version, time and duration_seconds.
+ * EP_ENOMEM when out of memory (doc is then incomplete). */
+enum ep_status ep_json_add_run_info(json_object *doc,
+                                    const struct timespec *started,
+                                    double seconds);
 
 /* doc as one newline-terminated line (free() it); NULL with err set. */
 char *ep_json_text(json_object *doc, struct ep_err *err);

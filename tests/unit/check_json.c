@@ -423,6 +423,76 @@ START_TEST(json_load_file_too_large)
 }
 END_TEST
 
+START_TEST(json_put_and_append_build_in_order)
+{
+  json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+  ck_assert_int_eq(ep_json_put(o, "b", json_object_new_int(1)), EP_OK);
+  ck_assert_int_eq(ep_json_put_null(o, "a"), EP_OK);
+  ck_assert_int_eq(ep_json_append(a, json_object_new_string("x")), EP_OK);
+  ck_assert_int_eq(ep_json_append(a, json_object_new_boolean(0)), EP_OK);
+  ck_assert_int_eq(ep_json_put(o, "list", a), EP_OK);
+  ck_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+                   "{\"b\":1,\"a\":null,\"list\":[\"x\",false]}");
+  json_object_put(o);
+}
+END_TEST
+
+/* A constructor that ran out of memory gave NULL: not a null member. */
+START_TEST(json_put_refuses_a_missing_value)
+{
+  json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+  ck_assert_int_eq(ep_json_put(o, "k", NULL), EP_ENOMEM);
+  ck_assert_int_eq(ep_json_append(a, NULL), EP_ENOMEM);
+  ck_assert_int_eq(json_object_object_length(o), 0);
+  ck_assert_int_eq(json_object_array_length(a), 0);
+  json_object_put(o);
+  json_object_put(a);
+}
+END_TEST
+
+/* The value is taken either way: freed when it cannot be added. */
+START_TEST(json_put_frees_the_value_it_cannot_add)
+{
+  json_object *v = json_object_new_string("kept");
+
+  json_object_get(v);
+  ck_assert_int_eq(ep_json_put(NULL, "k", v), EP_ENOMEM);
+  json_object_get(v);
+  ck_assert_int_eq(ep_json_append(NULL, v), EP_ENOMEM);
+  ck_assert_int_eq(ep_json_put_null(NULL, "k"), EP_ENOMEM);
+  /* Both calls dropped their reference: this is the last one. */
+  ck_assert_int_eq(json_object_put(v), 1);
+}
+END_TEST
+
+/* The last step of a build that failed before it drops what was built. */
+START_TEST(json_built_drops_a_failed_build)
+{
+  json_object *o = json_object_new_object(), *a = json_object_new_array();
+  json_object *v = json_object_new_string("kept");
+
+  json_object_get(v);
+  ck_assert_int_eq(ep_json_put_built(o, "k", v, EP_ENOMEM), EP_ENOMEM);
+  json_object_get(v);
+  ck_assert_int_eq(ep_json_append_built(a, v, EP_ENOMEM), EP_ENOMEM);
+  json_object_get(v);
+  ck_assert_ptr_null(ep_json_built(v, EP_ENOMEM));
+  ck_assert_int_eq(json_object_put(v), 1);
+  ck_assert_int_eq(json_object_object_length(o), 0);
+  ck_assert_int_eq(ep_json_put_built(o, "k", json_object_new_int(2), EP_OK),
+                   EP_OK);
+  ck_assert_int_eq(ep_json_append_built(a, json_object_new_int(3), EP_OK),
+                   EP_OK);
+  ck_assert_ptr_eq(ep_json_built(a, EP_OK), a);
+  ck_assert_int_eq(json_object_object_length(o), 1);
+  ck_assert_int_eq(json_object_array_length(a), 1);
+  json_object_put(o);
+  json_object_put(a);
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
@@ -445,6 +515,10 @@ json_suite(void)
   tcase_add_test(tc, json_accepts_nested_duplicates_in_different_objects);
   tcase_add_test(tc, json_accepts_surrounding_whitespace);
   tcase_add_test(tc, json_type_names);
+  tcase_add_test(tc, json_put_and_append_build_in_order);
+  tcase_add_test(tc, json_put_refuses_a_missing_value);
+  tcase_add_test(tc, json_put_frees_the_value_it_cannot_add);
+  tcase_add_test(tc, json_built_drops_a_failed_build);
   suite_add_tcase(s, tc);
 
   tcase_add_checked_fixture(tf, make_tmpdir, remove_tmpdir);

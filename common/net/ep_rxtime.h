@@ -1,0 +1,41 @@
+/* When a datagram or segment arrived: the kernel's receive timestamp
+ * (SO_TIMESTAMPNS), not the moment our loop came round to read it, so
+ * that a reply waiting while we served other sockets is not slower for
+ * it.  The one receive path of the resolver, the NTP probe and the tcp
+ * probe. */
+#ifndef EP_RXTIME_H
+#define EP_RXTIME_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* The longest a received packet is believed to have waited before its
+ * read; a kernel stamp older than this, or newer than the clock, is not
+ * this packet's time (the clock was stepped, or is faked, since). */
+#define EP_RXTIME_MAX_AGE 10.0
+
+/* Asks the kernel to stamp what fd receives.  0, or -1 with errno. */
+int ep_rxtime_enable(int fd);
+
+/* When something was received, and how we know. */
+struct ep_rxtime {
+  struct timespec at;     /* on the clock asked for */
+  bool            kernel; /* the kernel's stamp; false: the clock read right
+                             after the receive (no stamp came, or one the
+                             clock has moved away from) */
+  int             flags;  /* recvmsg()'s msg_flags: MSG_TRUNC when a
+                             datagram was longer than len */
+};
+
+/* recvfrom(2) that also says when what it read arrived, on clock:
+ * CLOCK_REALTIME for a wall-clock answer (NTP's T4), CLOCK_MONOTONIC for
+ * a duration.  from and from_len may be NULL.  Returns recvmsg()'s
+ * result, with errno as it left it; *rx is set when that is not
+ * negative. */
+ssize_t ep_rxtime_recv(int fd, void *buf, size_t len, int flags,
+                       struct sockaddr *from, socklen_t *from_len,
+                       clockid_t clock, struct ep_rxtime *rx);
+
+#endif
