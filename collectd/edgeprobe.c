@@ -19,13 +19,14 @@
 #include "ep_sections.h"
 #include "ep_check.h"
 #include "ep_config.h"
+#include "ep_drift.h"
 #include "ep_memory.h"
 #include "ep_probes.h"
+#include "ep_schedule.h"
 #include "ep_settings.h"
 #include "ep_states.h"
 
 #define PLUGIN "edgeprobe"
-#define TIMEOUT_SHARE 0.8     /* of the interval, when Timeout is not set */
 
 /* The <Plugin edgeprobe> block as read (config time, one thread). */
 struct check_block {
@@ -440,9 +441,7 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
   pthread_mutex_init(&in->lock, NULL);
   interval = b && b->interval > 0 ? b->interval
                                   : CDTIME_T_TO_DOUBLE(plugin_get_interval());
-  if (interval < kind->min_interval)
-    interval = kind->min_interval;
-  in->interval = interval;
+  in->interval = interval = ep_schedule_interval(kind, interval);
   ep_config_init(&in->cfg);
   /* Every file it names is read now: a bad one fails the start, with
    * its line, rather than every read later. */
@@ -456,16 +455,16 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
     return NULL;
   }
   settings_release(&s);
-  /* A read must end before the next is due. */
-  if (conf.timeout > 0 && conf.timeout >= interval) {
-    ERROR(PLUGIN " plugin: %s check: Timeout %g is not below its interval "
-                 "(%g s)",
-          kind->name, conf.timeout, interval);
+  /* A read must end before the next is due: collectd calls it on time. */
+  if (conf.timeout > 0 &&
+      ep_schedule_check_timeout(conf.timeout, interval,
+                                collectd_names.timeout, &err) != EP_OK) {
+    ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
     instance_free(in);
     return NULL;
   }
-  if (conf.timeout <= 0 && in->cfg.timeout > interval * TIMEOUT_SHARE)
-    in->cfg.timeout = interval * TIMEOUT_SHARE;
+  if (conf.timeout <= 0)
+    in->cfg.timeout = ep_schedule_timeout(in->cfg.timeout, interval);
   if (!(in->memory = in->cfg.memory = ep_memory_new())) {
     ERROR(PLUGIN " plugin: out of memory");
     instance_free(in);
@@ -508,9 +507,17 @@ register_all(struct instance **ins, size_t n)
       return -1;
     }
   }
-  for (i = 0; i < n; i++)
+  for (i = 0; i < n; i++) {
+    double drift = ep_schedule_first_drift(ins[i]->kind, ins[i]->interval,
+                                           EP_DRIFT_MIN_INTERVAL);
+
     INFO(PLUGIN " plugin: %s check every %g s, deadline %g s",
          ins[i]->kind->name, ins[i]->interval, ins[i]->cfg.timeout);
+    if (drift > 0)
+      INFO(PLUGIN " plugin: %s check: drift (frequency_offset) from %g s "
+                  "after the first read",
+           ins[i]->kind->name, drift);
+  }
   return 0;
 }
 

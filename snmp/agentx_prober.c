@@ -69,16 +69,6 @@ collect_notice(const struct ep_state_change *c, void *arg)
   u->n_notices++;
 }
 
-/* Whether this run includes kind k: a polite kind (NTP, the public
- * pool's politeness) not more often than polite_interval; its results are
- * shown from the last run that had it. */
-static bool
-kind_due(const struct agentx_prober *p, size_t k, const struct timespec *now)
-{
-  return ep_probe_kinds[k]->min_interval <= 0 || p->kept[k].check == NULL ||
-         ep_time_diff(*now, p->kept_at[k]) >= p->polite_interval - 0.001;
-}
-
 /* The kinds of this run into kinds; their count. */
 static size_t
 kinds_of_run(const struct agentx_prober *p, const struct timespec *now,
@@ -86,8 +76,11 @@ kinds_of_run(const struct agentx_prober *p, const struct timespec *now,
 {
   size_t i, n = 0;
 
+  /* A polite kind (NTP, the public pool's politeness) not more often
+   * than its pace: its results are shown from the last run that had it
+   * (settle_polite). */
   for (i = 0; i < ep_probe_kinds_n; i++)
-    if (kind_due(p, i, now))
+    if (ep_schedule_pace_due(&p->pace[i], *now))
       kinds[n++] = ep_probe_kinds[i];
   return n;
 }
@@ -112,7 +105,7 @@ settle_polite(struct agentx_prober *p, size_t k, struct ep_check_result *r,
     }
     ep_check_result_cleanup(&p->kept[k]);
     p->kept[k] = fresh;
-    p->kept_at[k] = *now;
+    ep_schedule_pace_ran(&p->pace[k], *now);
     ep_check_result_cleanup(r);
     ep_check_result_init(r);
   }
@@ -242,12 +235,8 @@ prober_main(void *arg)
       if (n != (ssize_t)sizeof u)
         agentx_update_free(u); /* the agent thread is gone */
     }
-    /* Starts keep their rhythm; a run longer than the interval delays
-     * the next one rather than queueing several. */
-    due = ep_time_add(due, p->interval);
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (ep_time_diff(due, now) < 0)
-      due = now;
+    due = ep_schedule_next(due, p->interval, now);
   }
   return NULL;
 }
@@ -266,18 +255,19 @@ agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
   p->cfg = cfg;
   p->profile_name = profile_name;
   p->interval = interval;
-  p->polite_interval = polite_interval;
   p->wake_fd = wake_fd;
   ep_state_memory_init(&p->states);
   p->kept = calloc(ep_probe_kinds_n, sizeof *p->kept);
-  p->kept_at = calloc(ep_probe_kinds_n, sizeof *p->kept_at);
-  if (!p->kept || !p->kept_at) {
+  p->pace = calloc(ep_probe_kinds_n, sizeof *p->pace);
+  if (!p->kept || !p->pace) {
     free(p->kept);
-    free(p->kept_at);
+    free(p->pace);
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   }
-  for (i = 0; i < ep_probe_kinds_n; i++)
+  for (i = 0; i < ep_probe_kinds_n; i++) {
     ep_check_result_init(&p->kept[i]);
+    ep_schedule_pace_init(&p->pace[i], ep_probe_kinds[i], polite_interval);
+  }
   pthread_mutex_init(&p->lock, NULL);
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -312,7 +302,7 @@ agentx_prober_stop(struct agentx_prober *p)
   for (i = 0; i < ep_probe_kinds_n; i++)
     ep_check_result_cleanup(&p->kept[i]);
   free(p->kept);
-  free(p->kept_at);
+  free(p->pace);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
 }

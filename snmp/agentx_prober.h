@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "ep_config.h"
+#include "ep_schedule.h"
 #include "ep_snmp_view.h"
 #include "ep_states.h"
 
@@ -35,8 +36,6 @@ struct agentx_prober {
   const struct ep_config *cfg; /* borrowed; outlives the thread */
   const char             *profile_name;
   double                  interval;
-  /* The kinds with a min_interval (NTP) run at most this often. */
-  double                  polite_interval;
   int                     wake_fd; /* write end: struct agentx_update * */
   pthread_t               thread;
   pthread_mutex_t         lock;
@@ -47,9 +46,9 @@ struct agentx_prober {
   uint32_t                runs;
   /* Per kind of ep_probe_kinds: the last results of a polite kind (a
    * target per configured server), shown by the runs between two of its
-   * own, and when that was (monotonic). */
-  struct ep_check_result *kept;
-  struct timespec        *kept_at;
+   * own, and when it last ran. */
+  struct ep_check_result  *kept;
+  struct ep_schedule_pace *pace;
 };
 
 /* The view before the first run ends, for the agent thread to serve at
@@ -57,7 +56,9 @@ struct agentx_prober {
 struct agentx_update *agentx_first_view(const char *profile_name,
                                         double interval);
 
-/* Starts the thread (its signals blocked).  EP_ESYS with a message. */
+/* Starts the thread (its signals blocked); a kind with a min_interval
+ * (NTP) runs at most every polite_interval when that is above 0, else
+ * every min_interval.  EP_ESYS with a message. */
 enum ep_status agentx_prober_start(struct agentx_prober *p,
                                    const struct ep_config *cfg,
                                    const char *profile_name, double interval,

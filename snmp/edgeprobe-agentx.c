@@ -20,13 +20,12 @@
 #include "agentx_snmp.h"
 #include "ep_sections.h"
 #include "agentx_options.h"
+#include "ep_drift.h"
 #include "ep_memory.h"
 #include "ep_probes.h"
 
 #define PROGRAM "edgeprobe-agentx"
 #define DEFAULT_INTERVAL 60.0
-#define DEFAULT_NTP_INTERVAL 64.0 /* s: the public NTP pool's politeness */
-#define TIMEOUT_SHARE 0.8 /* of the interval, when -t is not given */
 #define PING_INTERVAL 5   /* s: how soon a restarted snmpd is found again */
 #define EXIT_CONFIG 3     /* usage and configuration errors, as the checks */
 
@@ -179,12 +178,46 @@ configure(struct ep_config *cfg, const struct ep_settings *s,
   if (ep_config_build(cfg, s, ep_profile_sections,
                         ep_probe_kinds, ep_probe_kinds_n, err) != EP_OK)
     return err->code;
-  if (s->timeout <= 0 && cfg->timeout > interval * TIMEOUT_SHARE)
-    cfg->timeout = interval * TIMEOUT_SHARE;
+  /* A -t of the user's stands even above the interval: a run that takes
+   * longer delays the next (agentx_prober). */
+  if (s->timeout <= 0)
+    cfg->timeout = ep_schedule_timeout(cfg->timeout, interval);
   cfg->memory = memory;
   if (ep_config_keep_secrets(cfg, err) != EP_OK)
     return err->code;
   return ep_check_validate(cfg, ep_probe_kinds, ep_probe_kinds_n, err);
+}
+
+/* What runs when, as the log says at start: a run every interval, and a
+ * kind that may not run as often (NTP) at most every polite_interval (0:
+ * its own min_interval), with when its drift comes. */
+static void
+log_schedule(const struct ep_config *cfg, double interval,
+             double polite_interval)
+{
+  struct ep_schedule_pace pace;
+  double                  drift;
+  size_t                  i;
+
+  agentx_log(LOG_INFO,
+             "%s %s: profile %s, a run every %g s with a deadline of %g s",
+             PROGRAM, PACKAGE_VERSION, cfg->profile->name, interval,
+             cfg->timeout);
+  for (i = 0; i < ep_probe_kinds_n; i++) {
+    ep_schedule_pace_init(&pace, ep_probe_kinds[i], polite_interval);
+    if (pace.interval <= 0 || !ep_config_check(cfg, ep_probe_kinds[i])->wanted)
+      continue;
+    drift = ep_schedule_first_drift(ep_probe_kinds[i], pace.interval,
+                                    EP_DRIFT_MIN_INTERVAL);
+    if (drift > 0)
+      agentx_log(LOG_INFO,
+                 "%s: %s at most every %g s; its drift from %g s after its "
+                 "first answer",
+                 PROGRAM, ep_probe_kinds[i]->title, pace.interval, drift);
+    else
+      agentx_log(LOG_INFO, "%s: %s at most every %g s", PROGRAM,
+                 ep_probe_kinds[i]->title, pace.interval);
+  }
 }
 
 static int
@@ -207,7 +240,7 @@ main(int argc, char **argv)
   struct ep_err          err = EP_ERR_INIT;
   struct agentx_update  *first = NULL;
   const char            *user;
-  double                 interval, ntp_interval;
+  double                 interval;
   int                    wake[2] = {-1, -1};
   int                    rc = 0;
   bool                   inited = false, serving = false;
@@ -229,8 +262,6 @@ main(int argc, char **argv)
     goto done;
   }
   interval = opts.interval > 0 ? opts.interval : DEFAULT_INTERVAL;
-  ntp_interval =
-    opts.ntp_interval > 0 ? opts.ntp_interval : DEFAULT_NTP_INTERVAL;
   user = choose_user(opts.user, &err);
   if (err.code != EP_OK) {
     rc = fail(EXIT_CONFIG, err.msg, false);
@@ -276,15 +307,12 @@ main(int argc, char **argv)
       ep_check_validate(&cfg, ep_probe_kinds, ep_probe_kinds_n, &err) !=
         EP_OK ||
       agentx_prober_start(&prober, &cfg, cfg.profile->name, interval,
-                          ntp_interval, wake[1], &err) != EP_OK) {
+                          opts.ntp_interval, wake[1], &err) != EP_OK) {
     agentx_log(LOG_ERR, "%s: %s", PROGRAM, err.msg);
     rc = err.code == EP_EINVAL ? EXIT_CONFIG : 1;
     goto done;
   }
-  agentx_log(LOG_INFO,
-             "%s %s: profile %s, a run every %g s with a deadline of %g s",
-             PROGRAM, PACKAGE_VERSION, cfg.profile->name, interval,
-             cfg.timeout);
+  log_schedule(&cfg, interval, opts.ntp_interval);
   agentx_snmp_loop();
   agentx_log(LOG_INFO, "%s: stopping", PROGRAM);
 done:
