@@ -28,45 +28,51 @@
 
 #define PLUGIN "edgeprobe"
 
-/* The <Plugin edgeprobe> block as read (config time, one thread). */
-struct check_block {
-  char             *name; /* "dns", "ntp", "https", "nats" */
-  struct ep_strlist targets;
-  double            interval; /* s; 0: collectd's */
-};
-
-/* A kind's option given at the plugin's level (MachineInterface, ...). */
-struct kind_value {
+/* A value given in the configuration, for its option to read. */
+struct given {
   const struct ep_option *option;
-  char                   *value;
+  char                   *value; /* as the command line would give it */
 };
 
+struct givens {
+  struct given *v;
+  size_t        n;
+};
+
+/* A <Check "..."> block: what it tunes of its check alone. */
+struct check_block {
+  const struct ep_probe_kind *kind;
+  struct givens               given;    /* Target, Warning, its kind's */
+  double                      interval; /* s; 0: collectd's */
+  bool                        enabled;
+};
+
+/* Where a key may be written. */
+enum { IN_PLUGIN = 1, IN_CHECK = 2 };
+
+/* A key collectd's users may write: a declared option (the core's or a
+ * kind's, ep_options.h), whose key and scope say where it goes, or one of
+ * collectd's own (read is set). */
+struct key {
+  const char *name;  /* as written: "Target" */
+  unsigned    where; /* IN_PLUGIN, IN_CHECK */
+  /* IN_CHECK: the check whose block alone takes it; NULL: every block. */
+  const struct ep_probe_kind *kind;
+  const struct ep_option     *option;
+  /* Reads ci into b (NULL at the plugin level): 0, or -1 logged. */
+  int (*read)(const oconfig_item_t *ci, struct check_block *b);
+};
+
+/* The <Plugin edgeprobe> block as read (config time, one thread). */
 static struct {
-  char              *profile, *fallback, *interface, *cacert, *proxy;
-  char              *proxy_auth_file;
-  struct ep_strlist  dns_servers;
-  struct kind_value *kind_values;
-  size_t             n_kind_values;
-  double             timeout; /* 0: unset */
-  struct check_block *blocks;
-  size_t              n_blocks;
-  bool                inited;
+  struct key             *keys; /* every key; parse and names use these */
+  size_t                  n_keys;
+  struct ep_setting_names names; /* for the core's messages, from keys */
+  struct givens           given; /* the plugin level's */
+  struct check_block     *blocks;
+  size_t                  n_blocks;
+  bool                    inited;
 } conf;
-
-/* What collectd's users write, for the core's messages. */
-static const struct ep_setting_names collectd_names = {
-  .hosts = "Target",
-  .warning = "Warning",
-  .critical = "Critical",
-  .timeout = "Timeout",
-  .dns_servers = "DNSServer",
-  .fallback = "FallbackDNS",
-  .interface = "Interface",
-  .proxy = "Proxy",
-  .proxy_auth_file = "ProxyAuthFile",
-  .proxy_cacert = "ProxyCACert",
-  .cacert = "CACert",
-};
 
 /* One read callback: one check, its configuration, what it last saw. */
 struct instance {
@@ -253,91 +259,288 @@ config_fail(const oconfig_item_t *ci, const char *why)
   return -1;
 }
 
-static int
-add_string(const oconfig_item_t *ci, struct ep_strlist *l)
+static void
+givens_free(struct givens *g)
 {
-  char *s = NULL;
-  int   rc = cf_util_get_string(ci, &s);
+  size_t i;
 
-  if (rc == 0 && ep_strlist_add(l, s) != EP_OK)
-    rc = config_fail(ci, "out of memory");
-  free(s);
-  return rc;
+  for (i = 0; i < g->n; i++)
+    free(g->v[i].value);
+  free(g->v);
+  g->v = NULL;
+  g->n = 0;
 }
 
-static int
-config_check(const oconfig_item_t *ci)
+/* ci's one value, spelt as its option reads it: a string as written, a
+ * number or a boolean as text ("8", "true").  A string to free(), or NULL
+ * (logged). */
+static char *
+value_text(const oconfig_item_t *ci)
 {
-  struct check_block *b, *v;
-  size_t              i;
-  int                 rc = 0;
+  char  buf[64];
+  char *v;
 
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING ||
-      !ep_probe_kind_named(ci->values[0].value.string))
-    return config_fail(ci, "expected <Check \"dns\">, \"ntp\", \"https\" or "
-                           "\"nats\"");
-  for (i = 0; i < conf.n_blocks; i++)
-    if (strcmp(conf.blocks[i].name, ci->values[0].value.string) == 0)
-      return config_fail(ci, "a second block for the same check");
-  if (!(v = realloc(conf.blocks, (conf.n_blocks + 1) * sizeof *v)))
-    return config_fail(ci, "out of memory");
-  conf.blocks = v;
-  b = &conf.blocks[conf.n_blocks++];
-  memset(b, 0, sizeof *b);
-  if (!(b->name = strdup(ci->values[0].value.string)))
-    return config_fail(ci, "out of memory");
-  for (i = 0; i < (size_t)ci->children_num && rc == 0; i++) {
-    const oconfig_item_t *c = &ci->children[i];
-
-    if (strcasecmp(c->key, "Target") == 0)
-      rc = add_string(c, &b->targets);
-    else if (strcasecmp(c->key, "Interval") == 0) {
-      rc = cf_util_get_double(c, &b->interval);
-      if (rc == 0 && !(b->interval > 0))
-        rc = config_fail(c, "expected a number of seconds above 0");
-    } else
-      rc = config_fail(c, "unknown option in a <Check> block (Target, "
-                          "Interval)");
+  if (ci->values_num != 1) {
+    config_fail(ci, "expected one value");
+    return NULL;
   }
+  if (ci->values[0].type == OCONFIG_TYPE_STRING)
+    v = strdup(ci->values[0].value.string);
+  else {
+    if (ci->values[0].type == OCONFIG_TYPE_NUMBER)
+      snprintf(buf, sizeof buf, "%.15g", ci->values[0].value.number);
+    else
+      snprintf(buf, sizeof buf, "%s",
+               ci->values[0].value.boolean ? "true" : "false");
+    v = strdup(buf);
+  }
+  if (!v)
+    config_fail(ci, "out of memory");
+  return v;
+}
+
+/* Keeps ci's value of o in g, after o's own check of a value. */
+static int
+give(const oconfig_item_t *ci, const struct ep_option *o, struct givens *g)
+{
+  struct ep_err err = EP_ERR_INIT;
+  struct given *v;
+  char         *value = value_text(ci);
+
+  if (!value)
+    return -1;
+  if (o->check && o->check(o->key, value, &err) != EP_OK) {
+    ERROR(PLUGIN " plugin: %s", err.msg);
+    free(value);
+    return -1;
+  }
+  if (!(v = realloc(g->v, (g->n + 1) * sizeof *v))) {
+    free(value);
+    return config_fail(ci, "out of memory");
+  }
+  g->v = v;
+  g->v[g->n].option = o;
+  g->v[g->n++].value = value;
+  return 0;
+}
+
+static int
+read_interval(const oconfig_item_t *ci, struct check_block *b)
+{
+  if (cf_util_get_double(ci, &b->interval) != 0)
+    return -1;
+  if (!(b->interval > 0))
+    return config_fail(ci, "expected a number of seconds above 0");
+  return 0;
+}
+
+static int
+read_enabled(const oconfig_item_t *ci, struct check_block *b)
+{
+  return cf_util_get_boolean(ci, &b->enabled);
+}
+
+static int read_check(const oconfig_item_t *ci, struct check_block *unused);
+
+/* Adds a key; -1 on no memory. */
+static int
+add_key(const char *name, unsigned where, const struct ep_probe_kind *kind,
+        const struct ep_option *o,
+        int (*read)(const oconfig_item_t *, struct check_block *))
+{
+  struct key *v = realloc(conf.keys, (conf.n_keys + 1) * sizeof *v);
+
+  if (!v)
+    return -1;
+  conf.keys = v;
+  v[conf.n_keys++] = (struct key){name, where, kind, o, read};
+  return 0;
+}
+
+/* Where o goes: a setting of the whole checklist at the plugin level, one
+ * of a check run alone in a <Check> block.  The core's settings shared by
+ * every check (Timeout, Proxy, ...) stay at the plugin level. */
+static unsigned
+where_of(const struct ep_option *o, bool core)
+{
+  unsigned where = 0;
+
+  if (o->scope & EP_SCOPE_CHECKLIST)
+    where |= IN_PLUGIN;
+  if ((o->scope & EP_SCOPE_SINGLE) &&
+      (!core || !(o->scope & EP_SCOPE_CHECKLIST)))
+    where |= IN_CHECK;
+  return where;
+}
+
+/* Every key, in the order messages list them: collectd's own of a block,
+ * the core's options, each kind's (in the registry's order), <Check>.
+ * Options without a key are not collectd's. */
+static int
+make_keys(void)
+{
+  const struct ep_option *const *o;
+  size_t                         i;
+  int                            rc;
+
+  rc = add_key("Interval", IN_CHECK, NULL, NULL, read_interval);
+  rc |= add_key("Enabled", IN_CHECK, NULL, NULL, read_enabled);
+  for (o = ep_core_options; *o && rc == 0; o++)
+    if ((*o)->key)
+      rc = add_key((*o)->key, where_of(*o, true), NULL, *o, NULL);
+  for (i = 0; i < ep_probe_kinds_n && rc == 0; i++)
+    for (o = ep_probe_kinds[i]->section->options; o && *o && rc == 0; o++)
+      if ((*o)->key)
+        rc =
+          add_key((*o)->key, where_of(*o, false), ep_probe_kinds[i], *o, NULL);
+  if (rc == 0)
+    rc = add_key("Check", IN_PLUGIN, NULL, NULL, read_check);
   return rc;
 }
 
-/* The option of the whole checklist a kind declares under key, or NULL. */
-static const struct ep_option *
-kind_option(const char *key)
+/* What the core's messages call each of its settings: the key of the
+ * option that sets it (by the option's long name). */
+static void
+name_settings(void)
 {
-  const struct ep_section *const *s;
-  const struct ep_option *const  *o;
+  static const struct {
+    const char *option;
+    size_t      at;
+  } named[] = {
+#define AT(f) offsetof(struct ep_setting_names, f)
+    {"hostname", AT(hosts)},
+    {"warning", AT(warning)},
+    {"critical", AT(critical)},
+    {"timeout", AT(timeout)},
+    {"dns-server", AT(dns_servers)},
+    {"fallback-dns", AT(fallback)},
+    {"interface", AT(interface)},
+    {"proxy", AT(proxy)},
+    {"proxy-auth-file", AT(proxy_auth_file)},
+    {"proxy-cacert", AT(proxy_cacert)},
+    {"cacert", AT(cacert)},
+#undef AT
+  };
+  size_t i, j;
 
-  for (s = ep_profile_sections; *s; s++)
-    for (o = (*s)->options; o && *o; o++)
-      if ((*o)->key && ((*o)->scope & EP_SCOPE_CHECKLIST) &&
-          strcasecmp((*o)->key, key) == 0)
-        return *o;
+  memset(&conf.names, 0, sizeof conf.names);
+  for (i = 0; i < conf.n_keys; i++)
+    for (j = 0; conf.keys[i].option && j < STATIC_ARRAY_SIZE(named); j++)
+      if (strcmp(conf.keys[i].option->name, named[j].option) == 0)
+        *(const char **)((char *)&conf.names + named[j].at) = conf.keys[i].name;
+}
+
+/* Whether kind's block (NULL: the plugin level) takes k. */
+static bool
+takes(const struct key *k, const struct ep_probe_kind *kind)
+{
+  if (!kind)
+    return k->where & IN_PLUGIN;
+  return (k->where & IN_CHECK) && (!k->kind || k->kind == kind);
+}
+
+/* The key called name (any case) in kind's block (NULL: at the plugin
+ * level), or NULL. */
+static const struct key *
+key_named(const char *name, const struct ep_probe_kind *kind)
+{
+  size_t i;
+
+  for (i = 0; i < conf.n_keys; i++)
+    if (takes(&conf.keys[i], kind) && strcasecmp(conf.keys[i].name, name) == 0)
+      return &conf.keys[i];
   return NULL;
 }
 
-static int
-add_kind_value(const oconfig_item_t *c, const struct ep_option *o)
+/* "WHAT (Profile, DNSServer, ..., <Check>)": the keys of kind's block
+ * (NULL: of the plugin level), for a message. */
+static void
+list_keys(char *out, size_t size, const char *what,
+          const struct ep_probe_kind *kind)
 {
-  struct kind_value *v;
-  struct ep_err      err = EP_ERR_INIT;
-  char              *s = NULL;
-  int                rc = cf_util_get_string(c, &s);
+  size_t i, n = (size_t)snprintf(out, size, "%s (", what);
 
-  if (rc == 0 && o->check && o->check(o->key, s, &err) != EP_OK)
-    rc = config_fail(c, err.msg);
-  if (rc == 0 && !(v = realloc(conf.kind_values,
-                               (conf.n_kind_values + 1) * sizeof *v)))
-    rc = config_fail(c, "out of memory");
-  if (rc != 0) {
-    free(s);
-    return rc;
+  for (i = 0; i < conf.n_keys && n < size; i++)
+    if (takes(&conf.keys[i], kind))
+      n += (size_t)snprintf(out + n, size - n,
+                            conf.keys[i].read == read_check ? "%s<%s>" : "%s%s",
+                            out[n - 1] == '(' ? "" : ", ", conf.keys[i].name);
+  if (n < size)
+    snprintf(out + n, size - n, ")");
+}
+
+/* Reads ci, a key of kind's block (NULL: of the plugin level), into b and
+ * g. */
+static int
+read_key(const oconfig_item_t *ci, const struct ep_probe_kind *kind,
+         struct check_block *b, struct givens *g)
+{
+  const struct key *k = key_named(ci->key, kind);
+  char              what[64], why[512];
+
+  if (k)
+    return k->read ? k->read(ci, b) : give(ci, k->option, g);
+  if (kind)
+    snprintf(what, sizeof what, "not an option of <Check \"%s\">", kind->name);
+  else
+    snprintf(what, sizeof what, "unknown option");
+  list_keys(why, sizeof why, what, kind);
+  return config_fail(ci, why);
+}
+
+/* "expected <Check "dns">, "ntp", ... or "machines"": the registry's
+ * checks, for a message. */
+static void
+list_checks(char *out, size_t size)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < ep_probe_kinds_n && n < size; i++)
+    n += (size_t)snprintf(out + n, size - n,
+                          i == 0                     ? "expected <Check \"%s\">"
+                          : i + 1 < ep_probe_kinds_n ? ", \"%s\""
+                                                     : " or \"%s\"",
+                          ep_probe_kinds[i]->name);
+}
+
+static struct check_block *
+block_of(const struct ep_probe_kind *kind)
+{
+  size_t i;
+
+  for (i = 0; i < conf.n_blocks; i++)
+    if (conf.blocks[i].kind == kind)
+      return &conf.blocks[i];
+  return NULL;
+}
+
+/* A <Check "NAME"> block: a check of the registry, once, and the keys its
+ * check takes. */
+static int
+read_check(const oconfig_item_t *ci, struct check_block *unused)
+{
+  const struct ep_probe_kind *kind = NULL;
+  struct check_block         *b;
+  char                        why[256];
+  int                         i, rc = 0;
+
+  (void)unused;
+  if (ci->values_num == 1 && ci->values[0].type == OCONFIG_TYPE_STRING)
+    kind = ep_probe_kind_named(ci->values[0].value.string);
+  if (!kind) {
+    list_checks(why, sizeof why);
+    return config_fail(ci, why);
   }
-  conf.kind_values = v;
-  v[conf.n_kind_values].option = o;
-  v[conf.n_kind_values++].value = s;
-  return 0;
+  if (block_of(kind))
+    return config_fail(ci, "a second block for the same check");
+  if (!(b = realloc(conf.blocks, (conf.n_blocks + 1) * sizeof *b)))
+    return config_fail(ci, "out of memory");
+  conf.blocks = b;
+  b = &conf.blocks[conf.n_blocks++];
+  *b = (struct check_block){.kind = kind, .enabled = true};
+  for (i = 0; i < ci->children_num && rc == 0; i++)
+    rc = read_key(&ci->children[i], kind, b, &b->given);
+  return rc;
 }
 
 static int
@@ -345,87 +548,46 @@ edgeprobe_config(oconfig_item_t *ci)
 {
   int i, rc = 0;
 
-  for (i = 0; i < ci->children_num && rc == 0; i++) {
-    const oconfig_item_t *c = &ci->children[i];
-
-    if (strcasecmp(c->key, "Profile") == 0)
-      rc = cf_util_get_string(c, &conf.profile);
-    else if (strcasecmp(c->key, "DNSServer") == 0)
-      rc = add_string(c, &conf.dns_servers);
-    else if (strcasecmp(c->key, "FallbackDNS") == 0)
-      rc = cf_util_get_string(c, &conf.fallback);
-    else if (strcasecmp(c->key, "Timeout") == 0) {
-      rc = cf_util_get_double(c, &conf.timeout);
-      if (rc == 0 && !(conf.timeout > 0 && conf.timeout <= 3600))
-        rc = config_fail(c, "expected more than 0 and at most 3600 seconds");
-    } else if (strcasecmp(c->key, "Interface") == 0)
-      rc = cf_util_get_string(c, &conf.interface);
-    else if (strcasecmp(c->key, "CACert") == 0)
-      rc = cf_util_get_string(c, &conf.cacert);
-    else if (strcasecmp(c->key, "Proxy") == 0)
-      rc = cf_util_get_string(c, &conf.proxy);
-    else if (strcasecmp(c->key, "ProxyAuthFile") == 0)
-      rc = cf_util_get_string(c, &conf.proxy_auth_file);
-    else if (kind_option(c->key))
-      rc = add_kind_value(c, kind_option(c->key));
-    else if (strcasecmp(c->key, "Check") == 0)
-      rc = config_check(c);
-    else
-      rc = config_fail(c, "unknown option (Profile, DNSServer, FallbackDNS, "
-                          "Timeout, Interface, MachineInterface, CACert, "
-                          "Proxy, ProxyAuthFile, "
-                          "NATSAuthFile, ExpectIssuer, <Check>)");
-  }
+  if (!conf.keys && make_keys() != 0)
+    return config_fail(ci, "out of memory");
+  name_settings();
+  for (i = 0; i < ci->children_num && rc == 0; i++)
+    rc = read_key(&ci->children[i], NULL, NULL, &conf.given);
   return rc;
 }
 
-/* The settings of one check, pointing into conf (which outlives the
- * build); targets from its block. */
+/* Lays the values of g over s, as given. */
+static enum ep_status
+apply(struct ep_settings *s, const struct givens *g, struct ep_err *err)
+{
+  size_t i;
+
+  for (i = 0; i < g->n; i++)
+    if (ep_settings_add(s, g->v[i].option, g->v[i].option->key, g->v[i].value,
+                        err) != EP_OK)
+      return err->code;
+  return EP_OK;
+}
+
+/* The settings of one check: the plugin level's, then what its block
+ * tunes.  Strings point into conf, which outlives every build. */
 static enum ep_status
 settings_for(struct ep_settings *s, const struct check_block *b,
              struct ep_err *err)
 {
-  enum ep_status rc = EP_OK;
-  size_t         i;
-
   ep_settings_init(s);
-  s->names = &collectd_names;
-  s->profile = conf.profile;
-  s->fallback = conf.fallback;
-  s->interface = conf.interface;
-  s->cacert = conf.cacert;
-  s->proxy = conf.proxy;
-  s->proxy_auth_file = conf.proxy_auth_file;
-  s->timeout = conf.timeout;
-  s->dns_servers = conf.dns_servers; /* borrowed: not freed with s */
-  if (b)
-    s->hosts = b->targets;
-  for (i = 0; i < conf.n_kind_values && rc == EP_OK; i++)
-    rc = ep_settings_add(s, conf.kind_values[i].option,
-                         conf.kind_values[i].option->key,
-                         conf.kind_values[i].value, err);
-  return rc;
+  s->names = &conf.names;
+  if (apply(s, &conf.given, err) != EP_OK)
+    return err->code;
+  return b ? apply(s, &b->given, err) : EP_OK;
 }
 
-/* What settings_for() made that s owns (the rest is conf's). */
-static void
-settings_release(struct ep_settings *s)
-{
-  size_t i;
-
-  for (i = 0; i < s->n_values; i++) {
-    free(s->values[i].what);
-    free(s->values[i].value);
-  }
-  free(s->values);
-  s->values = NULL;
-  s->n_values = 0;
-}
-
-/* Builds one check's instance, every file read and checked; NULL (the
- * reason logged) when it cannot be. */
+/* Builds one check's instance, every file read and checked.  NULL when it
+ * cannot be: the reason in why when not NULL (a check that may well have
+ * nothing to do), else logged. */
 static struct instance *
-build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
+build_instance(const struct ep_probe_kind *kind, const struct check_block *b,
+               char *why, size_t why_size)
 {
   const struct ep_probe_kind *kinds[1] = {kind};
   struct ep_settings          s;
@@ -443,34 +605,30 @@ build_instance(const struct ep_probe_kind *kind, const struct check_block *b)
                                   : CDTIME_T_TO_DOUBLE(plugin_get_interval());
   in->interval = interval = ep_schedule_interval(kind, interval);
   ep_config_init(&in->cfg);
-  /* Every file it names is read now: a bad one fails the start, with
-   * its line, rather than every read later. */
-  if (settings_for(&s, b, &err) != EP_OK ||
-      ep_config_build(&in->cfg, &s, ep_profile_sections,
-                        kinds, 1, &err) != EP_OK ||
-      ep_check_validate(&in->cfg, kinds, 1, &err) != EP_OK) {
+  /* Every file it names is read now: a bad one fails the start, with its
+   * line, rather than every read later.  A read must end before the next
+   * is due: collectd calls it on time. */
+  if (settings_for(&s, b, &err) == EP_OK &&
+      ep_config_build(&in->cfg, &s, ep_profile_sections, kinds, 1, &err) ==
+        EP_OK &&
+      ep_check_validate(&in->cfg, kinds, 1, &err) == EP_OK &&
+      (s.timeout <= 0 ||
+       ep_schedule_check_timeout(s.timeout, interval, conf.names.timeout,
+                                 &err) == EP_OK)) {
+    if (s.timeout <= 0)
+      in->cfg.timeout = ep_schedule_timeout(in->cfg.timeout, interval);
+    ep_settings_cleanup(&s);
+    if ((in->memory = in->cfg.memory = ep_memory_new()))
+      return in;
+    ep_err_set(&err, EP_ENOMEM, "out of memory");
+  }
+  if (why)
+    snprintf(why, why_size, "%s", err.msg);
+  else
     ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
-    settings_release(&s);
-    instance_free(in);
-    return NULL;
-  }
-  settings_release(&s);
-  /* A read must end before the next is due: collectd calls it on time. */
-  if (conf.timeout > 0 &&
-      ep_schedule_check_timeout(conf.timeout, interval,
-                                collectd_names.timeout, &err) != EP_OK) {
-    ERROR(PLUGIN " plugin: %s check: %s", kind->name, err.msg);
-    instance_free(in);
-    return NULL;
-  }
-  if (conf.timeout <= 0)
-    in->cfg.timeout = ep_schedule_timeout(in->cfg.timeout, interval);
-  if (!(in->memory = in->cfg.memory = ep_memory_new())) {
-    ERROR(PLUGIN " plugin: out of memory");
-    instance_free(in);
-    return NULL;
-  }
-  return in;
+  ep_settings_cleanup(&s);
+  instance_free(in);
+  return NULL;
 }
 
 static void
@@ -479,8 +637,8 @@ read_name(char *out, size_t size, const struct instance *in)
   snprintf(out, size, PLUGIN "-%s", in->kind->name);
 }
 
-/* Registers every instance's read, or none: a configuration that fails
- * in one check runs no check at all. */
+/* Registers every instance's read, or none (it frees them on failure): a
+ * configuration that fails in one check runs no check at all. */
 static int
 register_all(struct instance **ins, size_t n)
 {
@@ -508,7 +666,8 @@ register_all(struct instance **ins, size_t n)
     }
   }
   for (i = 0; i < n; i++) {
-    double drift = ep_schedule_first_drift(ins[i]->kind, ins[i]->interval,
+    double drift = ep_schedule_first_drift(ins[i]->kind,
+                                           ins[i]->interval,
                                            EP_DRIFT_MIN_INTERVAL);
 
     INFO(PLUGIN " plugin: %s check every %g s, deadline %g s",
@@ -521,16 +680,154 @@ register_all(struct instance **ins, size_t n)
   return 0;
 }
 
+/* The whole checklist as the plugin level configures it (wanted, by
+ * registry index, when not NULL): with every setting of that level (deciding
+ * false), or only the profile and a Proxy, whose name the dns check
+ * resolves too (deciding true: what the profile has something for, the
+ * other settings being each check's to refuse, naming it).  false when it
+ * cannot be built: err says why. */
+static bool
+build_checklist(bool deciding, bool *wanted, struct ep_err *err)
+{
+  struct ep_settings s;
+  struct ep_config   all;
+  bool               ok = true;
+  size_t             i;
+
+  ep_settings_init(&s);
+  s.names = &conf.names;
+  for (i = 0; i < conf.given.n && ok; i++)
+    if (!deciding || strcmp(conf.given.v[i].option->name, "profile") == 0 ||
+        strcmp(conf.given.v[i].option->name, "proxy") == 0)
+      ok =
+        ep_settings_add(&s, conf.given.v[i].option, conf.given.v[i].option->key,
+                        conf.given.v[i].value, err) == EP_OK;
+  ep_config_init(&all);
+  ok = ok && ep_config_build(&all, &s, ep_profile_sections, ep_probe_kinds,
+                             ep_probe_kinds_n, err) == EP_OK;
+  for (i = 0; wanted && i < ep_probe_kinds_n; i++)
+    wanted[i] = ok && ep_config_check(&all, ep_probe_kinds[i])->wanted;
+  ep_config_cleanup(&all);
+  ep_settings_cleanup(&s);
+  return ok;
+}
+
+/* Whether b names targets of its own: its check runs on them, whatever
+ * the profile has. */
+static bool
+has_targets(const struct check_block *b)
+{
+  size_t i;
+
+  for (i = 0; b && i < b->given.n; i++)
+    if (b->given.v[i].option == &ep_option_hosts)
+      return true;
+  return false;
+}
+
+/* What the start decides, by registry index: each check's instance when
+ * it runs, else why it does not. */
+struct plan {
+  struct instance **ins;
+  char (*why)[EP_ERR_MSG_MAX];
+  bool *wanted; /* what the profile has something for */
+};
+
+static void
+plan_free(struct plan *p)
+{
+  free(p->ins);
+  free(p->why);
+  free(p->wanted);
+}
+
+/* Why kind's check, which the profile has nothing for, does not run:
+ * its kind's own words when it has some ("the profile lists no
+ * machines"), else what its build said, already in why. */
+static void
+idle_why(char *why, const struct ep_probe_kind *kind)
+{
+  if (kind->report && kind->report->not_run_why)
+    snprintf(why, EP_ERR_MSG_MAX, "%s", kind->report->not_run_why);
+}
+
+/* Builds the checks that run, into p->ins, and says why each other does
+ * not, in p->why.  -1, the reason logged, when the configuration cannot
+ * run as written. */
+static int
+build_checks(struct plan *p)
+{
+  bool          any_targets = false, profiled;
+  struct ep_err err = EP_ERR_INIT;
+  size_t        i;
+
+  for (i = 0; i < conf.n_blocks; i++)
+    any_targets |= conf.blocks[i].enabled && has_targets(&conf.blocks[i]);
+  /* A profile of nothing still serves the checks whose blocks name their
+   * targets. */
+  profiled = build_checklist(true, p->wanted, &err);
+  if (!profiled && !any_targets) {
+    ERROR(PLUGIN " plugin: %s", err.msg);
+    return -1;
+  }
+  for (i = 0; i < ep_probe_kinds_n; i++) {
+    const struct check_block *b = block_of(ep_probe_kinds[i]);
+    bool                      idle = !p->wanted[i] && !has_targets(b);
+
+    if (b && !b->enabled)
+      snprintf(p->why[i], EP_ERR_MSG_MAX, "turned off (Enabled false)");
+    else if (!(p->ins[i] = build_instance(ep_probe_kinds[i], b,
+                                          idle ? p->why[i] : NULL,
+                                          EP_ERR_MSG_MAX))) {
+      if (!idle)
+        return -1;
+      idle_why(p->why[i], ep_probe_kinds[i]);
+    }
+  }
+  /* A setting no running check took is checked all the same (a
+   * MachineInterface without machines). */
+  if (profiled && !build_checklist(false, NULL, &err)) {
+    ERROR(PLUGIN " plugin: %s", err.msg);
+    return -1;
+  }
+  return 0;
+}
+
+/* Registers the reads of p's checks, then says why each other does not
+ * run.  -1, the reason logged, when one cannot be registered. */
+static int
+start_checks(struct plan *p)
+{
+  struct instance **run = calloc(ep_probe_kinds_n + 1, sizeof *run);
+  size_t            i, n = 0;
+
+  if (!run) {
+    ERROR(PLUGIN " plugin: out of memory");
+    return -1;
+  }
+  for (i = 0; i < ep_probe_kinds_n; i++)
+    if (p->ins[i])
+      run[n++] = p->ins[i];
+  memset(p->ins, 0, ep_probe_kinds_n * sizeof *p->ins); /* collectd's now */
+  if (register_all(run, n) != 0) {
+    free(run);
+    return -1;
+  }
+  free(run);
+  for (i = 0; i < ep_probe_kinds_n; i++)
+    if (p->why[i][0])
+      NOTICE(PLUGIN " plugin: %s check not run: %s", ep_probe_kinds[i]->name,
+             p->why[i]);
+  return 0;
+}
+
 static int
 edgeprobe_init(void)
 {
-  const struct ep_probe_kind *kind;
-  struct ep_settings          s;
-  struct ep_config            all;
-  struct ep_err               err = EP_ERR_INIT;
-  struct instance            *ins[64];
-  size_t                      i, n = 0;
-  int                         rc = 0;
+  struct plan   p;
+  struct ep_err err = EP_ERR_INIT;
+  size_t        i;
+  int           rc = -1;
 
   if (conf.inited)
     return 0;
@@ -539,34 +836,20 @@ edgeprobe_init(void)
     return -1;
   }
   conf.inited = true;
-  if (conf.n_blocks) {
-    for (i = 0; i < conf.n_blocks && rc == 0; i++) {
-      kind = ep_probe_kind_named(conf.blocks[i].name);
-      if (!(ins[n++] = build_instance(kind, &conf.blocks[i])))
-        rc = -1;
-    }
-  } else {
-    /* No <Check> block: every check the profile has something for. */
-    ep_config_init(&all);
-    if (settings_for(&s, NULL, &err) != EP_OK ||
-        ep_config_build(&all, &s, ep_profile_sections,
-                        ep_probe_kinds, ep_probe_kinds_n, &err) !=
-        EP_OK) {
-      ERROR(PLUGIN " plugin: %s", err.msg);
-      rc = -1;
-    }
-    for (i = 0; i < ep_probe_kinds_n && rc == 0; i++)
-      if (ep_config_check(&all, ep_probe_kinds[i])->wanted &&
-          !(ins[n++] = build_instance(ep_probe_kinds[i], NULL)))
-        rc = -1;
-    settings_release(&s);
-    ep_config_cleanup(&all);
+  p.ins = calloc(ep_probe_kinds_n + 1, sizeof *p.ins);
+  p.why = calloc(ep_probe_kinds_n + 1, sizeof *p.why);
+  p.wanted = calloc(ep_probe_kinds_n + 1, sizeof *p.wanted);
+  /* Without a <Plugin edgeprobe> block, its keys are made here. */
+  if (!p.ins || !p.why || !p.wanted || (!conf.keys && make_keys() != 0))
+    ERROR(PLUGIN " plugin: out of memory");
+  else {
+    name_settings();
+    rc = build_checks(&p) == 0 ? start_checks(&p) : -1;
   }
-  if (rc == 0)
-    return register_all(ins, n);
-  for (i = 0; i < n; i++)
-    instance_free(ins[i]);
-  return -1;
+  for (i = 0; p.ins && i < ep_probe_kinds_n; i++)
+    instance_free(p.ins[i]);
+  plan_free(&p);
+  return rc;
 }
 
 static int
@@ -577,21 +860,11 @@ edgeprobe_shutdown(void)
   /* collectd has stopped the reads: nothing runs a probe any more. */
   if (conf.inited)
     ep_global_cleanup(ep_probe_kinds, ep_probe_kinds_n);
-  for (i = 0; i < conf.n_blocks; i++) {
-    free(conf.blocks[i].name);
-    ep_strlist_free(&conf.blocks[i].targets);
-  }
+  for (i = 0; i < conf.n_blocks; i++)
+    givens_free(&conf.blocks[i].given);
   free(conf.blocks);
-  free(conf.profile);
-  free(conf.fallback);
-  free(conf.interface);
-  free(conf.cacert);
-  free(conf.proxy);
-  free(conf.proxy_auth_file);
-  for (i = 0; i < conf.n_kind_values; i++)
-    free(conf.kind_values[i].value);
-  free(conf.kind_values);
-  ep_strlist_free(&conf.dns_servers);
+  givens_free(&conf.given);
+  free(conf.keys);
   memset(&conf, 0, sizeof conf);
   return 0;
 }

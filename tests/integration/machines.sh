@@ -152,11 +152,21 @@ expect_line "^\[CRITICAL\] Machine network: press: connection refused \(1 of 2 m
 [ "$(printf '%s\n' "$out" | grep -c '^\[')" = 7 ] && pass "seven items" ||
   fail "$(printf '%s\n' "$out" | grep -c '^\[') items"
 
+# A profile of the machines alone (the subagent's and collectd's): the
+# standard one's cloud checks would run too.
+cat >"$TMP/machines.json" <<JSON
+{ "dns": { "servers": ["127.0.0.1:9"], "fallback": "none", "names": [] },
+  "machines": [ { "name": "mb", "address": "10.20.0.11", "protocol": "modbus-tcp" },
+                { "name": "press", "address": "10.20.0.22", "port": 502 } ] }
+JSON
+chmod 644 "$TMP/machines.json"
+
 echo "# collectd: the machines' connect and hello times and states"
 if command -v collectd >/dev/null && [ -f "$EP_BUILDDIR/.libs/edgeprobe.so" ]; then
   collectd_setup
   R="$TMP/collectd"
-  collectd_conf "$R/collectd.conf" "$R" gw "  Timeout 2
+  collectd_conf "$R/collectd.conf" "$R" gw "  Profile \"$TMP/machines.json\"
+  Timeout 2
   <Check \"machines\">
     Interval 3
     Target \"mb=10.20.0.11:modbus-tcp\"
@@ -181,12 +191,6 @@ fi
 echo "# the subagent: epMachineTable, a row per machine"
 if command -v snmpd >/dev/null && [ -x "$EP_BUILDDIR/edgeprobe-agentx" ]; then
   snmp_setup
-  cat >"$TMP/machines.json" <<JSON
-{ "dns": { "servers": ["127.0.0.1:9"], "fallback": "none", "names": [] },
-  "machines": [ { "name": "mb", "address": "10.20.0.11", "protocol": "modbus-tcp" },
-                { "name": "press", "address": "10.20.0.22", "port": 502 } ] }
-JSON
-  chmod 644 "$TMP/machines.json"
   start_snmpd
   start_agentx -P "$TMP/machines.json" -i 2 -t 1
   if wait_runs 1 30; then
