@@ -134,6 +134,9 @@ rc=$?
 expect_rc 0
 grep -q "edgeprobe plugin: https check every 60 s, deadline 10 s" "$S/collectd.log" &&
   pass "-T: the sample's checks registered and read" || fail "-T: $(cat "$S/collectd.log")"
+grep -q "edgeprobe plugin: machines check not run: the profile lists no machines" "$S/collectd.log" &&
+  pass "-T: the sample's machines block, the standard profile listing none, says so" ||
+  fail "-T: no word of the machines: $(grep edgeprobe "$S/collectd.log")"
 while IFS= read -r line; do
   case $line in "" | "#"*) continue ;; esac
   grep -qF -- "$line" "$EP_SRCDIR/docs/collectd.md" || { fail "README lacks the sample's line: $line"; break; }
