@@ -398,38 +398,6 @@ make_keys(void)
   return rc;
 }
 
-/* What the core's messages call each of its settings: the key of the
- * option that sets it (by the option's long name). */
-static void
-name_settings(void)
-{
-  static const struct {
-    const char *option;
-    size_t      at;
-  } named[] = {
-#define AT(f) offsetof(struct ep_setting_names, f)
-    {"hostname", AT(hosts)},
-    {"warning", AT(warning)},
-    {"critical", AT(critical)},
-    {"timeout", AT(timeout)},
-    {"dns-server", AT(dns_servers)},
-    {"fallback-dns", AT(fallback)},
-    {"interface", AT(interface)},
-    {"proxy", AT(proxy)},
-    {"proxy-auth-file", AT(proxy_auth_file)},
-    {"proxy-cacert", AT(proxy_cacert)},
-    {"cacert", AT(cacert)},
-#undef AT
-  };
-  size_t i, j;
-
-  memset(&conf.names, 0, sizeof conf.names);
-  for (i = 0; i < conf.n_keys; i++)
-    for (j = 0; conf.keys[i].option && j < STATIC_ARRAY_SIZE(named); j++)
-      if (strcmp(conf.keys[i].option->name, named[j].option) == 0)
-        *(const char **)((char *)&conf.names + named[j].at) = conf.keys[i].name;
-}
-
 /* Whether kind's block (NULL: the plugin level) takes k. */
 static bool
 takes(const struct key *k, const struct ep_probe_kind *kind)
@@ -550,7 +518,7 @@ edgeprobe_config(oconfig_item_t *ci)
 
   if (!conf.keys && make_keys() != 0)
     return config_fail(ci, "out of memory");
-  name_settings();
+  ep_setting_names_by_key(&conf.names);
   for (i = 0; i < ci->children_num && rc == 0; i++)
     rc = read_key(&ci->children[i], NULL, NULL, &conf.given);
   return rc;
@@ -843,7 +811,7 @@ edgeprobe_init(void)
   if (!p.ins || !p.why || !p.wanted || (!conf.keys && make_keys() != 0))
     ERROR(PLUGIN " plugin: out of memory");
   else {
-    name_settings();
+    ep_setting_names_by_key(&conf.names);
     rc = build_checks(&p) == 0 ? start_checks(&p) : -1;
   }
   for (i = 0; p.ins && i < ep_probe_kinds_n; i++)

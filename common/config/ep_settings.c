@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,3 +399,27 @@ const struct ep_option *const ep_core_options[] = {
   &opt_proxy_cacert, &opt_interface,       &opt_format,
   &opt_verbose,      &opt_help,            &opt_version,
   &ep_option_hosts,  NULL};
+
+void
+ep_setting_names_by_key(struct ep_setting_names *names)
+{
+  static const struct {
+    const struct ep_option *option;
+    size_t                  at;
+  } named[] = {
+#define AT(f) offsetof(struct ep_setting_names, f)
+    {&ep_option_hosts, AT(hosts)},       {&ep_option_warning, AT(warning)},
+    {&ep_option_critical, AT(critical)}, {&opt_timeout, AT(timeout)},
+    {&opt_dns_server, AT(dns_servers)},  {&opt_fallback, AT(fallback)},
+    {&opt_interface, AT(interface)},     {&opt_proxy, AT(proxy)},
+    {&opt_proxy_auth_file, AT(proxy_auth_file)},
+    {&opt_proxy_cacert, AT(proxy_cacert)},
+    {&opt_cacert, AT(cacert)},
+#undef AT
+  };
+  size_t i;
+
+  memset(names, 0, sizeof *names);
+  for (i = 0; i < sizeof named / sizeof named[0]; i++)
+    *(const char **)((char *)names + named[i].at) = named[i].option->key;
+}

@@ -27,6 +27,10 @@ struct ep_setting_names {
 /* The command line's names (the default when names is NULL). */
 extern const struct ep_setting_names ep_cli_names;
 
+/* The names of a configuration of keys (collectd's): each setting named
+ * by the key its option declares. */
+void ep_setting_names_by_key(struct ep_setting_names *names);
+
 /* One value of a kind's option, as given. */
 struct ep_setting_value {
   const struct ep_option *option;
