@@ -167,33 +167,41 @@ ep_offsets_put(struct ep_offset_store *st, const char *key, double offset,
   return EP_OK;
 }
 
+/* The store as its file's document, or NULL when out of memory. */
+static json_object *
+offsets_document(const struct ep_offset_store *st)
+{
+  json_object   *doc = json_object_new_object(), *servers, *rec;
+  enum ep_status rc;
+  size_t         i;
+
+  rc = ep_json_put(doc, "format", json_object_new_string(MAGIC));
+  if (rc == EP_OK)
+    rc = ep_json_put(doc, "version", json_object_new_int(1));
+  servers = rc == EP_OK ? json_object_new_object() : NULL;
+  for (i = 0; i < st->n && rc == EP_OK; i++) {
+    rec = json_object_new_object();
+    rc = ep_json_put(rec, "offset", json_object_new_double(st->v[i].offset));
+    if (rc == EP_OK)
+      rc = ep_json_put(rec, "time", json_object_new_double(st->v[i].time));
+    rc = ep_json_put_built(servers, st->v[i].key, rec, rc);
+  }
+  rc = ep_json_put_built(doc, "servers", servers, rc);
+  return ep_json_built(doc, rc);
+}
+
 enum ep_status
 ep_offsets_save(const struct ep_offset_store *st, struct ep_err *err)
 {
-  json_object   *doc = json_object_new_object(), *servers, *rec;
-  const char    *text;
+  json_object   *doc = offsets_document(st);
+  const char    *text = NULL;
   char          *tmp = NULL;
-  size_t         i, n;
+  size_t         n;
   int            fd = -1;
   enum ep_status rc = EP_OK;
 
-  servers = json_object_new_object();
-  if (!doc || !servers) {
-    json_object_put(servers);
-    rc = ep_err_set(err, EP_ENOMEM, "out of memory");
-    goto done;
-  }
-  json_object_object_add(doc, "format", json_object_new_string(MAGIC));
-  json_object_object_add(doc, "version", json_object_new_int(1));
-  for (i = 0; i < st->n; i++) {
-    rec = json_object_new_object();
-    json_object_object_add(rec, "offset",
-                           json_object_new_double(st->v[i].offset));
-    json_object_object_add(rec, "time", json_object_new_double(st->v[i].time));
-    json_object_object_add(servers, st->v[i].key, rec);
-  }
-  json_object_object_add(doc, "servers", servers);
-  text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY);
+  if (doc)
+    text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY);
   n = strlen(st->path) + 16;
   if (!text || !(tmp = malloc(n))) {
     rc = ep_err_set(err, EP_ENOMEM, "out of memory");
