@@ -139,7 +139,7 @@ grep -q "edgeprobe plugin: machines check not run: the profile lists no machines
   fail "-T: no word of the machines: $(grep edgeprobe "$S/collectd.log")"
 while IFS= read -r line; do
   case $line in "" | "#"*) continue ;; esac
-  grep -qF -- "$line" "$EP_SRCDIR/docs/collectd.md" || { fail "README lacks the sample's line: $line"; break; }
+  grep -qF -- "$line" "$EP_SRCDIR/docs/collectd.md" || { fail "docs/collectd.md lacks the sample's line: $line"; break; }
 done <"$EP_SRCDIR/collectd/edgeprobe.conf"
 
 echo "# bad configurations: the start fails with one line naming what is wrong"
