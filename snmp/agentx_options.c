@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +20,10 @@ static enum ep_status
 seconds(const char *what, const char *value, double min, double *out,
         struct ep_err *err)
 {
-  char  *end;
-  double v = strtod(value, &end);
+  double v;
 
-  if (end == value || *end || !isfinite(v) || strchr(value, 'x') ||
-      strchr(value, 'X'))
-    return ep_err_set(err, EP_EINVAL, "%s: '%s' is not a number of seconds",
-                      what, value);
+  if (ep_option_seconds(what, value, &v, err) != EP_OK)
+    return EP_EINVAL;
   if (v < min || v > 86400)
     return ep_err_set(err, EP_EINVAL,
                       "%s: '%s': the interval must be from %g to 86400 "

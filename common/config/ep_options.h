@@ -50,6 +50,11 @@ struct ep_option {
 const char *ep_option_what(const struct ep_option *o, char *buf,
                            size_t size);
 
+/* For checks: value is a number of seconds ("2.5", "1e2"; no hex, no
+ * infinity); "WHAT: 'VALUE' is not a number of seconds" when not. */
+enum ep_status ep_option_seconds(const char *what, const char *value,
+                                 double *out, struct ep_err *err);
+
 /* For checks: value is a whole number from lo to hi. */
 enum ep_status ep_option_whole_number(const char *what, const char *value,
                                       long lo, long hi, const char *unit,

@@ -180,9 +180,9 @@ apply_fallback(struct ep_settings *s, const char *what, const char *value,
   return EP_OK;
 }
 
-static enum ep_status
-apply_timeout(struct ep_settings *s, const char *what, const char *value,
-              struct ep_err *err)
+enum ep_status
+ep_option_seconds(const char *what, const char *value, double *out,
+                  struct ep_err *err)
 {
   char  *end;
   double v = strtod(value, &end);
@@ -191,6 +191,18 @@ apply_timeout(struct ep_settings *s, const char *what, const char *value,
       strchr(value, 'X'))
     return ep_err_set(err, EP_EINVAL, "%s: '%s' is not a number of seconds",
                       what, value);
+  *out = v;
+  return EP_OK;
+}
+
+static enum ep_status
+apply_timeout(struct ep_settings *s, const char *what, const char *value,
+              struct ep_err *err)
+{
+  double v;
+
+  if (ep_option_seconds(what, value, &v, err) != EP_OK)
+    return EP_EINVAL;
   if (v <= 0 || v > 3600)
     return ep_err_set(err, EP_EINVAL,
                       "%s: '%s': the timeout must be more than 0 and at most "

@@ -11,21 +11,7 @@
 #include <unistd.h>
 
 #include "ep_profile.h"
-#include "dns_settings.h"
-#include "ep_sections.h"
-#include "https_settings.h"
-#include "nats_settings.h"
-#include "ntp_settings.h"
-#include "tcp_settings.h"
-
-/* Each kind's part of a profile. */
-#define DNS(p) ((struct ep_dns_profile *)ep_profile_part(p, &ep_dns_section))
-#define NTP(p) ((struct ep_ntp_profile *)ep_profile_part(p, &ep_ntp_section))
-#define HTTPS(p) \
-  ((struct ep_https_profile *)ep_profile_part(p, &ep_https_section))
-#define NATS(p) \
-  ((struct ep_nats_profile *)ep_profile_part(p, &ep_nats_section))
-#define TCP(p) ((struct ep_tcp_profile *)ep_profile_part(p, &ep_tcp_section))
+#include "ep_unit_profile.h"
 
 static size_t
 count_suffix(const struct ep_strlist *l, const char *suffix)
