@@ -216,14 +216,22 @@ sock_sendv(ares_socket_t fd, const struct iovec *iov, int n_iov, void *data)
 {
   struct channel *c = data;
   struct msghdr   msg;
+  struct timespec before;
   ssize_t         n;
 
   memset(&msg, 0, sizeof msg);
   msg.msg_iov = (struct iovec *)(uintptr_t)iov;
   msg.msg_iovlen = (size_t)n_iov;
+  /* Timed from just before the send: read after it, a process
+   * descheduled once the query had left read the clock late, and the
+   * answer came sooner than the network can bring it (0.187 s through a
+   * 200 ms relay).  Before it, the figure holds the send call's own
+   * microseconds at most, unless we stall in between; the kernel's
+   * transmit stamp would hold neither. */
+  before = ep_time_now();
   n = sendmsg(fd, &msg, MSG_NOSIGNAL);
   if (c && n >= 0 && c->sending)
-    c->sending->sent = ep_time_now();
+    c->sending->sent = before;
   if (c && n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
     c->last_errno = errno;
   return n;

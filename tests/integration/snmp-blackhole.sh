@@ -33,7 +33,11 @@ after=$(sget EDGEPROBE-MIB::epRuns.0)
 echo "# $out (seconds), runs ended before: $before, after: $after"
 [ $rc = 0 ] && pass "1000 GETs answered: $out" || fail "getter exit $rc: $out"
 set -- $out
-limit=$(awk -v s="$EP_SLACK" 'BEGIN { print (s > 2 ? 0.05 * s : 0.05) }')
+# Under AddressSanitizer (its pass runs twice as many tests as cores, and
+# its checks slow every thread) three times the limit, as valgrind has its
+# slack: one GET of 78 ms was seen there, none over 10 ms in the plain pass.
+limit=$(awk -v s="$EP_SLACK" -v asan="${EP_SANITIZED:+3}" \
+  'BEGIN { l = s > 2 ? 0.05 * s : 0.05; if (asan) l = 0.05 * asan; print l }')
 awk -v m="$6" -v l="$limit" 'BEGIN { exit !(m <= l) }' &&
   pass "the slowest GET took $6 s (limit $limit s); median $4 s" ||
   fail "the slowest GET took $6 s, over $limit s"
