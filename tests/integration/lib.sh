@@ -663,9 +663,10 @@ stop_daemon() {
 
 stop_collectd() { stop_daemon "$collectd_pid" collectd "$collectd_conf_used.out"; }
 
-# last_value DIR HOST/PLUGIN/TYPE-INSTANCE: the newest value in csv.
+# last_value DIR HOST/PLUGIN/TYPE-INSTANCE: the newest value in csv (a
+# file a day: across midnight, the newest of both).
 last_value() {
-  tail -n 1 "$1/csv/$2"-* 2>/dev/null | cut -d, -f2
+  values "$1" "$2" | tail -n 1
 }
 
 # values DIR HOST/PLUGIN/TYPE-INSTANCE: every value in csv, oldest first.
