@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "ep_curlmulti.h"
 #include "ep_run.h"
 #include "ep_time.h"
 #include "ep_tls.h"
@@ -19,22 +20,13 @@
 
 #define TRACE_LINE_MAX 300
 
-/* A socket curl asked us to watch, and for what (CURL_POLL_*). */
-struct watched {
-  curl_socket_t fd;
-  int           what;
-};
-
 struct https_ctx {
   struct ep_https_options opts;
   struct ep_secret        proxy_secret; /* opts.proxy_secret points here */
   char                   *proxy_host;   /* from the proxy URL; no brackets */
   unsigned                proxy_port;
-  CURLM                  *multi;
-  struct watched         *socks;
-  size_t                  n_socks, cap_socks;
-  bool                    has_timer;
-  struct timespec         timer;
+  struct ep_curl_multi   *curl;
+  CURLM                  *multi; /* curl's, for its easy handles */
   struct ep_https_target *targets;
   size_t                  n_targets;
   struct ep_run          *run;
@@ -184,52 +176,6 @@ ep_https_header_value(const char *line, size_t len, const char *name,
   if (size)
     printable(line + start, len - start, out, size);
   return true;
-}
-
-/* curl's socket and timer callbacks: what the run's loop must watch. */
-static int
-on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *sockp)
-{
-  struct https_ctx *c = userp;
-  size_t            i;
-
-  (void)easy;
-  (void)sockp;
-  for (i = 0; i < c->n_socks; i++)
-    if (c->socks[i].fd == fd)
-      break;
-  if (what == CURL_POLL_REMOVE) {
-    if (i < c->n_socks)
-      c->socks[i] = c->socks[--c->n_socks];
-    return 0;
-  }
-  if (i == c->n_socks) {
-    if (c->n_socks == c->cap_socks) {
-      size_t          cap = c->cap_socks ? c->cap_socks * 2 : 16;
-      struct watched *v = realloc(c->socks, cap * sizeof *v);
-
-      if (!v)
-        return -1;
-      c->socks = v;
-      c->cap_socks = cap;
-    }
-    c->n_socks++;
-  }
-  c->socks[i].fd = fd;
-  c->socks[i].what = what;
-  return 0;
-}
-
-static int
-on_timer(CURLM *multi, long ms, void *userp)
-{
-  struct https_ctx *c = userp;
-
-  (void)multi;
-  c->has_timer = ms >= 0;
-  if (ms >= 0)
-    c->timer = ep_time_add(ep_time_now(), (double)ms / 1000.0);
-  return 0;
 }
 
 /* The final response's headers end with an empty line; the proxy's
@@ -600,21 +546,10 @@ https_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
 static enum ep_status
 https_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
 {
-  struct https_ctx *c = p->ctx;
-  size_t            i;
+  const struct https_ctx *c = p->ctx;
 
   (void)now;
-  for (i = 0; i < c->n_socks; i++) {
-    short ev = (c->socks[i].what & CURL_POLL_IN) ? POLLIN : 0;
-
-    if (c->socks[i].what & CURL_POLL_OUT)
-      ev = (short)(ev | POLLOUT);
-    if (ep_pollset_add(ps, c->socks[i].fd, ev) != EP_OK)
-      return EP_ENOMEM;
-  }
-  if (c->has_timer)
-    ep_pollset_wake_at(ps, c->timer);
-  return EP_OK;
+  return ep_curl_multi_pollset(c->curl, ps);
 }
 
 static void
@@ -686,10 +621,11 @@ collect_done(struct https_ctx *c)
 /* The first time a connecting socket is writable without an error, TCP
  * is up. */
 static void
-note_connected(struct https_ctx *c, curl_socket_t fd, short revents,
+note_connected(void *arg, curl_socket_t fd, short revents,
                struct timespec now)
 {
-  size_t    i;
+  const struct https_ctx *c = arg;
+  size_t                  i;
   int       e = 0;
   socklen_t len = sizeof e;
 
@@ -711,36 +647,9 @@ static void
 https_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
                struct timespec now)
 {
-  struct https_ctx       *c = p->ctx;
-  struct ep_sigpipe_guard g;
-  struct watched          ready[64];
-  size_t                  i, n = 0;
-  int                     running;
+  struct https_ctx *c = p->ctx;
 
-  /* Callbacks change c->socks while curl works: act on a copy. */
-  for (i = 0; i < c->n_socks; i++) {
-    short rev = ep_pollset_revents(ps, c->socks[i].fd);
-    int   ev = 0;
-
-    if (rev & (POLLIN | POLLHUP))
-      ev |= CURL_CSELECT_IN;
-    if (rev & POLLOUT)
-      ev |= CURL_CSELECT_OUT;
-    if (rev & (POLLERR | POLLNVAL))
-      ev |= CURL_CSELECT_ERR;
-    if (ev && n < sizeof ready / sizeof ready[0]) {
-      ready[n].fd = c->socks[i].fd;
-      ready[n++].what = ev;
-    }
-    if (ev & CURL_CSELECT_OUT)
-      note_connected(c, c->socks[i].fd, rev, now);
-  }
-  ep_sigpipe_block(&g);
-  for (i = 0; i < n; i++)
-    curl_multi_socket_action(c->multi, ready[i].fd, ready[i].what, &running);
-  if (c->has_timer && ep_time_reached(now, c->timer))
-    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-  ep_sigpipe_restore(&g);
+  ep_curl_multi_drive(c->curl, ps, now, note_connected, c);
   collect_done(c);
 }
 
@@ -793,13 +702,11 @@ https_destroy(struct ep_probe *p)
       ep_https_tls_seen_cleanup(&t->proxy_seen);
       ep_buf_cleanup(&t->trace);
     }
-    if (c->multi)
-      curl_multi_cleanup(c->multi);
+    ep_curl_multi_free(c->curl);
     ep_secret_wipe(&c->proxy_secret);
     free(c->ca.data);
     free(c->proxy_ca.data);
     free(c->proxy_host);
-    free(c->socks);
     free(c->targets);
     free(c);
   }
@@ -919,15 +826,11 @@ ep_https_probe_new(const struct ep_strlist *targets,
     c->targets[i].proxy_tls = strncmp(opts->proxy, "https://", 8) == 0;
     ep_https_tls_seen_init(&c->targets[i].proxy_seen, c->proxy_host);
   }
-  if (!(c->multi = curl_multi_init()) ||
-      curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket) ||
-      curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c) ||
-      curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_timer) ||
-      curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c)) {
+  if (!(c->curl = ep_curl_multi_new(err))) {
     https_destroy(p);
-    ep_err_set(err, EP_ELIB, "cannot create a curl multi handle");
     return NULL;
   }
+  c->multi = ep_curl_multi_handle(c->curl);
   return p;
 }
 
@@ -939,7 +842,6 @@ https_create(const struct ep_config *cfg, const struct ep_check_config *cc,
   const struct ep_https_own        *own = cc->own;
   struct ep_https_options        o;
   struct ep_secret               secret;
-  const char                    *env = getenv("EDGEPROBE_PROXY_AUTH");
   struct ep_probe               *p;
 
   memset(&o, 0, sizeof o);
@@ -958,19 +860,8 @@ https_create(const struct ep_config *cfg, const struct ep_check_config *cc,
   o.proxy_env_credentials = cfg->proxy_env_credentials;
   o.proxy_cafile = cfg->proxy_cacert;
   o.verbose = cfg->verbose;
-  if (cfg->proxy_url && cfg->proxy_secret) {
-    o.proxy_secret = cfg->proxy_secret;
-  } else if (cfg->proxy_url && cfg->proxy_auth_file) {
-    if (ep_secret_load(cfg->proxy_auth_file, "proxy credentials", &secret,
-                       err) != EP_OK)
-      return NULL;
-    o.proxy_secret = &secret;
-  } else if (cfg->proxy_url && env && *env) {
-    if (ep_secret_parse(env, "proxy credentials", "EDGEPROBE_PROXY_AUTH",
-                        &secret, err) != EP_OK)
-      return NULL;
-    o.proxy_secret = &secret;
-  }
+  if (ep_config_proxy_secret(cfg, &secret, &o.proxy_secret, err) != EP_OK)
+    return NULL;
   p = ep_https_probe_new(&part->targets, &o, err);
   ep_secret_wipe(&secret);
   return p;

@@ -304,6 +304,14 @@ add_figure(struct builder *b, ep_oid table, ep_oid column, ep_oid row,
       add_number(b, sub, 4, EP_SNMP_INTEGER,
                  clamp(round(p->value), INTEGER32_MIN, INTEGER32_MAX));
       break;
+    case EP_MIB_WHOLE:
+      add_number(b, sub, 4, EP_SNMP_UNSIGNED,
+                 clamp(round(p->value), 0, UNSIGNED32_MAX));
+      break;
+    case EP_MIB_HUNDREDTHS:
+      add_number(b, sub, 4, EP_SNMP_UNSIGNED,
+                 clamp(round(p->value * 100), 0, UNSIGNED32_MAX));
+      break;
   }
 }
 

@@ -344,3 +344,28 @@ ep_config_build(struct ep_config *cfg, const struct ep_settings *s,
                       cfg->profile->name);
   return EP_OK;
 }
+
+enum ep_status
+ep_config_proxy_secret(const struct ep_config *cfg, struct ep_secret *secret,
+                       const struct ep_secret **use, struct ep_err *err)
+{
+  const char *env = getenv("EDGEPROBE_PROXY_AUTH");
+
+  *use = NULL;
+  if (!cfg->proxy_url)
+    return EP_OK;
+  if (cfg->proxy_secret) {
+    *use = cfg->proxy_secret;
+  } else if (cfg->proxy_auth_file) {
+    if (ep_secret_load(cfg->proxy_auth_file, "proxy credentials", secret,
+                       err) != EP_OK)
+      return EP_EINVAL;
+    *use = secret;
+  } else if (env && *env) {
+    if (ep_secret_parse(env, "proxy credentials", "EDGEPROBE_PROXY_AUTH",
+                        secret, err) != EP_OK)
+      return EP_EINVAL;
+    *use = secret;
+  }
+  return EP_OK;
+}

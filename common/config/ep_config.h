@@ -129,4 +129,14 @@ enum ep_status ep_config_proxy(struct ep_config *cfg,
                                const struct ep_settings *s,
                                struct ep_err *err);
 
+/* The proxy's credentials for a probe being made: those kept by
+ * ep_config_keep_secrets(), else read from the proxy's credentials file,
+ * else from EDGEPROBE_PROXY_AUTH; *use points at them (NULL: none, or no
+ * proxy).  What was read goes into secret (ep_secret_wipe() it).
+ * EP_EINVAL naming the file or the variable when unusable. */
+enum ep_status ep_config_proxy_secret(const struct ep_config *cfg,
+                                      struct ep_secret *secret,
+                                      const struct ep_secret **use,
+                                      struct ep_err *err);
+
 #endif

@@ -84,7 +84,9 @@ enum ep_mib_conversion {
   EP_MIB_SIGNED_MICROSECONDS, /* s -> Integer32 us */
   EP_MIB_PARTS_PER_BILLION,   /* ppm -> Integer32 ppb */
   EP_MIB_STRATUM,             /* count -> Unsigned32 (0..16) */
-  EP_MIB_WHOLE_DAYS           /* days -> Integer32, rounded as the summary */
+  EP_MIB_WHOLE_DAYS,          /* days -> Integer32, rounded as the summary */
+  EP_MIB_WHOLE,               /* a count or bit/s -> Unsigned32, rounded */
+  EP_MIB_HUNDREDTHS           /* percent -> Unsigned32 hundredths */
 };
 
 /* One figure of a kind's targets (ep_perf.figure), as each front end

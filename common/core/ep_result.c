@@ -200,6 +200,7 @@ ep_unit_uom(enum ep_unit u)
     case EP_UNIT_DAYS:
     case EP_UNIT_PPM:
     case EP_UNIT_COUNT:
+    case EP_UNIT_BITS_PER_SECOND:
       break;
   }
   return "";
@@ -221,6 +222,8 @@ ep_unit_name(enum ep_unit u)
       return "percent";
     case EP_UNIT_BYTES:
       return "bytes";
+    case EP_UNIT_BITS_PER_SECOND:
+      return "bits_per_second";
   }
   return "";
 }

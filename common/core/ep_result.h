@@ -41,12 +41,14 @@ enum ep_unit {
   EP_UNIT_PPM,
   EP_UNIT_COUNT,
   EP_UNIT_PERCENT,
-  EP_UNIT_BYTES
+  EP_UNIT_BYTES,
+  EP_UNIT_BITS_PER_SECOND /* a rate; no UOM of the Monitoring Plugins */
 };
 
 /* "s", "%", "B" or "" (the Monitoring Plugins' UOM). */
 const char *ep_unit_uom(enum ep_unit u);
-/* "seconds", "days", "ppm", "count", "percent", "bytes". */
+/* "seconds", "days", "ppm", "count", "percent", "bytes",
+ * "bits_per_second". */
 const char *ep_unit_name(enum ep_unit u);
 
 /* One figure of a target: typed (figure name, instance, unit, value)
