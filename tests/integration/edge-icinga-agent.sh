@@ -137,7 +137,8 @@ ep_pids="$ep_pids $!"
 
 api() { ns curl -sk -u noc:noc-pw -H Accept:application/json "$@"; }
 # result: the master's view of the Service's last check result, once it
-# is newer than $since (reschedules the check until then).
+# started after $since (reschedules the check until then): a run that
+# began before a change and ended after it would not show the change.
 result() {
   _i=0
   while [ $_i -lt 100 ]; do
@@ -145,7 +146,7 @@ result() {
       -d '{"type":"Service","filter":"host.name==\"plant-4\"","force":true}' >/dev/null
     sleep 0.3
     r=$(api "https://10.99.0.1:5665/v1/objects/services?attrs=last_check_result&filter=host.name==%22plant-4%22")
-    t=$(printf '%s\n' "$r" | jq -r '.results[0].attrs.last_check_result.execution_end // 0')
+    t=$(printf '%s\n' "$r" | jq -r '.results[0].attrs.last_check_result.execution_start // 0')
     awk "BEGIN { exit !($t > $since) }" && return 0
     _i=$((_i + 1))
   done
@@ -153,7 +154,7 @@ result() {
 }
 
 echo "# the master schedules check_edge on the agent and reads its result"
-since=$(date +%s)
+since=$(date +%s.%N)
 if result; then
   lcr=$(printf '%s\n' "$r" | jq '.results[0].attrs.last_check_result')
   printf '%s\n' "$lcr" | jq -e '.exit_status == 0 and .check_source == "agent"' >/dev/null &&
@@ -172,7 +173,7 @@ fi
 
 echo "# the plant's NATS server stops: the master sees CRITICAL and why"
 kill "$(cat "$TMP/nats.pid")"
-since=$(date +%s)
+since=$(date +%s.%N)
 sleep 1
 if result; then
   lcr=$(printf '%s\n' "$r" | jq '.results[0].attrs.last_check_result')
