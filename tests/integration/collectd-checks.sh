@@ -129,7 +129,7 @@ refused() { # WANT LINES...
 }
 # collectd -t reads no plugin's block (5.12 exits 0 whatever it holds):
 # -T, which starts the plugins, is where a configuration is judged.
-refused "edgeprobe plugin: Check: expected <Check \"dns\">, \"ntp\", \"https\", \"nats\" or \"machines\"" \
+refused "edgeprobe plugin: Check: expected <Check \"dns\">, \"ntp\", \"https\", \"nats\", \"machines\" or \"uplink\"" \
   "Profile \"$TMP/soak.json\"" "<Check \"smtp\">" "</Check>"
 refused "edgeprobe plugin: Samples: not an option of <Check \"dns\"> (Interval, Enabled, Warning, Critical, Target)" \
   "Profile \"$TMP/soak.json\"" "<Check \"dns\">" "Samples 2" "</Check>"

@@ -159,7 +159,7 @@ bad() { # WANT LINES...
 bad "edgeprobe plugin: dns check: Timeout 2 is not below its interval (1 s)" \
   "Profile \"$TMP/site.json\"" "Timeout 2" "<Check \"dns\">" "</Check>"
 bad "edgeprobe plugin: Bogus: unknown option" "Bogus 1"
-bad "edgeprobe plugin: Check: expected <Check \"dns\">, \"ntp\", \"https\", \"nats\" or \"machines\"" \
+bad "edgeprobe plugin: Check: expected <Check \"dns\">, \"ntp\", \"https\", \"nats\", \"machines\" or \"uplink\"" \
   "<Check \"smtp\">" "</Check>"
 bad "edgeprobe plugin: https check: CACert /nonexistent.pem: cannot open: No such file or directory" \
   "Profile \"$TMP/site.json\"" "CACert \"/nonexistent.pem\"" "<Check \"https\">" "</Check>"

@@ -37,19 +37,24 @@ seed_world || ep_done
 echo "# the standard profile, no option: every item OK"
 run_public "$CHECK_EDGE"
 expect_rc 0
-expect_first "^EDGE CHECKLIST OK - every item of the checklist OK: 19 names resolve, clock within -?[0-9.]+s of NTP, 15 HTTPS targets reachable without TLS inspection, 4 NATS endpoints answer \| 'dns_slowest'=[0-9.]+s;0\.5;2;0 'ntp_offset'=-?[0-9.]+s;0\.5;1 'https_slowest'=[0-9.]+s;$EDGE_HTTPS_THRESHOLDS;0 'https_cert_days'=(89|90)[0-9.]*;21:;7: 'nats_slowest_rtt'=[0-9.]+s;$EDGE_NATS_THRESHOLDS;0 'dns_failing'=0;;;0;19 'ntp_failing'=0;;;0;4 'https_failing'=0;;;0;15 'nats_failing'=0;;;0;4$"
+expect_first "^EDGE CHECKLIST OK - every item of the checklist OK: 19 names resolve, clock within -?[0-9.]+s of NTP, 15 HTTPS targets reachable without TLS inspection, 4 NATS endpoints answer \| 'dns_slowest'=[0-9.]+s;0\.5;2;0 'ntp_offset'=-?[0-9.]+s;0\.5;1 'https_slowest'=[0-9.]+s;$EDGE_HTTPS_THRESHOLDS;0 'https_cert_days'=(89|90)[0-9.]*;21:;7: 'nats_slowest_rtt'=[0-9.]+s;$EDGE_NATS_THRESHOLDS;0 'uplink_rate'=U;; 'uplink_dns_loss'=0%;2;25 'uplink_queue_delay'=U;0\\.3;;0 'dns_failing'=0;;;0;19 'ntp_failing'=0;;;0;4 'https_failing'=0;;;0;15 'nats_failing'=0;;;0;4 'uplink_failing'=0;;;0;1$"
 expect_line "^\[OK\] DNS: 19 names resolved$"
 expect_line "^\[OK\] NTP: offset -?[0-9.]+s from [0-9].resinio\.pool\.ntp\.org 127\.0\.0\.14, 4 servers answered$"
 expect_line "^\[OK\] HTTPS: 15 HTTPS targets reachable, slowest [0-9.]+s \([a-z0-9.-]+\), certificates at least (89|90) days left$"
 expect_line "^\[OK\] TLS inspection: none seen: 15 certificate chains verified to the public web PKI or an expected issuer$"
 expect_line "^\[OK\] NATS: 4 NATS endpoints answered, slowest PONG [0-9.]+s$"
-[ "$(printf '%s\n' "$out" | wc -l)" = 6 ] && pass "a line per checklist item" || fail "not 6 lines"
+# No upload URL in the built-in profiles: the uplink's capacity is not
+# measured, and says so; the DNS train goes to the first Google resolver.
+expect_line "^\\[OK\\] Uplink: capacity not measured: no upload URL; no machines counted; DNS train to 8\\.8\\.8\\.8: 0% loss \\(0 of 20 lost\\), rtt [0-9.]+ ms, jitter [0-9.]+ ms$"
+[ "$(printf '%s\n' "$out" | wc -l)" = 7 ] && pass "a line per checklist item" || fail "not 7 lines"
 run_public "$CHECK_EDGE" -v
 expect_line "^    \[OK\] 52\.34\.161\.223:7422 NATS 2\.9\.[0-9]+ leafnode listener N[A-Z0-9]+ \(seed-52\.34\.161\.223\): PONG in [0-9.]+s$"
 expect_line "^    \[OK\] notify\.bugsnag\.com \(127\.0\.0\.10\): HTTP 200 in "
 run_public "$CHECK_EDGE" --format json
 printf '%s\n' "$out" | jq -e '.check == "checklist" and .state == "OK" and .schema_version == 2
-  and (.items | length) == 5 and ([.not_checked[].id] == ["machine_network", "bandwidth"])
+  and (.items | length) == 6 and ([.not_checked[].id] == ["machine_network"])
+  and .items[5].id == "bandwidth" and .checks.uplink.targets[0].details.mode == "not_measured"
+  and .checks.uplink.targets[0].details.queries == 20
   and (.checks.https.targets | length) == 15 and (.checks.nats.targets | length) == 4
   and (.causes | length) == 0 and .checks.dns.targets[0].root_cause == null' >/dev/null &&
   pass "JSON: the whole tree" || fail "JSON: $out"

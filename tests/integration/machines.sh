@@ -144,12 +144,12 @@ run_edge -P "$TMP/site.json" -t 3 --format json
   pass "check_edge JSON: the machine_network item, checked" ||
   fail "check_edge JSON: $(j '.items')"
 
-echo "# every item at once (a proxy too): seven items, none lost"
+echo "# every item at once (a proxy too): eight items, none lost"
 run_edge -P "$TMP/site.json" --proxy http://127.0.0.1:3999 -t 3
 expect_rc 2
 expect_line "^\[CRITICAL\] Proxy: http://127\.0\.0\.1:3999"
 expect_line "^\[CRITICAL\] Machine network: press: connection refused \(1 of 2 machines fine\)$"
-[ "$(printf '%s\n' "$out" | grep -c '^\[')" = 7 ] && pass "seven items" ||
+[ "$(printf '%s\n' "$out" | grep -c '^\[')" = 8 ] && pass "eight items" ||
   fail "$(printf '%s\n' "$out" | grep -c '^\[') items"
 
 # A profile of the machines alone (the subagent's and collectd's): the

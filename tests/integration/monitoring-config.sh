@@ -423,6 +423,11 @@ define service {
 }
 define service {
     use                     edge
+    service_description     edge uplink
+    check_command           check_edge_uplink!/etc/edgeprobe/plant4.json
+}
+define service {
+    use                     edge
     service_description     edge https plant proxy
     check_command           check_edge_https_targets!-H api.example.com -H 10.20.0.80:8443 --expect-issuer Amazon --proxy http://proxy.plant.example:3128 --proxy-auth-file /etc/edgeprobe/proxy.auth
 }
@@ -443,7 +448,7 @@ expect_line "^Total Errors: +0$"
 expect_line "^Total Warnings: +0$"
 cmds=$(grep -c '^ *command_name ' "$CMDS")
 expect_line "^	Checked $((cmds + 1)) commands\.$"
-expect_line "^	Checked 16 services\.$"
+expect_line "^	Checked 17 services\.$"
 # shellcheck disable=SC2013
 for c in $(sed -n 's/^ *command_name *//p' "$CMDS"); do
   if grep -q "check_command *$c!" "$TMP/nagios/objects.cfg"; then
@@ -500,6 +505,7 @@ sample_args() {
   check_edge_nrpe) echo "check_edge" ;;
   check_edge_machines) echo "$TMP/local.json!lo" ;;
   check_edge_machines_targets) echo "-H m=127.0.0.1:9 -t 2" ;;
+  check_edge_uplink) echo "$TMP/local.json" ;;
   *) echo "" ;;
   esac
 }
@@ -556,7 +562,7 @@ while IFS='	' read -r name line; do
   set +f
   first=$(printf '%s\n' "$out" | head -n 1)
   if [ "$rc" = 2 ] && printf '%s\n' "$first" |
-    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - (127\.0\.0\.1:9|2 of 2 NTP servers:) port unreachable: nothing listening|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(port unreachable: nothing listening\): no name resolves|MACHINES CRITICAL - (interface lo up, static address 127\.0\.0\.1/8; )?m: connection refused)'; then
+    grep -Eq '^connect to address 127\.0\.0\.1 port 5666: Connection refused$|^EDGE (DNS CRITICAL - .*not answering|NTP CRITICAL - (127\.0\.0\.1:9|2 of 2 NTP servers:) port unreachable: nothing listening|NATS CRITICAL - 127\.0\.0\.1:9 connection refused|HTTPS CRITICAL - 127\.0\.0\.1:9: connection refused|CHECKLIST CRITICAL - 127\.0\.0\.1:9 not answering \(port unreachable: nothing listening\): no name resolves|MACHINES CRITICAL - (interface lo up, static address 127\.0\.0\.1/8; )?m: connection refused|UPLINK CRITICAL - .*loss and jitter not measured: no resolver answered)'; then
     pass "$name: $cmd: exit 2, $first"
   else
     fail "$name: $cmd: exit $rc (2 expected, 3 is a usage error)"

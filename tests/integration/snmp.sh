@@ -118,7 +118,7 @@ v=$(sget EDGEPROBE-MIB::epDnsTarget.4 2>&1)
 case "$v" in *"No Such Instance"*) pass "GET epDnsTarget.4: $v" ;; *) fail "GET epDnsTarget.4: '$v'" ;; esac
 v=$(sget ".$EP_MIB.1.2.1.99.1" 2>&1)
 case "$v" in *"No Such Object"*) pass "GET of a column the MIB does not have: $v" ;; *) fail "GET column 99: '$v'" ;; esac
-v=$(snmp snmpgetnext -On EDGEPROBE-MIB::epNatsRtt.1 2>&1)
+v=$(snmp snmpgetnext -On EDGEPROBE-MIB::epUplinkJitter.1 2>&1)
 case "$v" in ".$EP_MIB".*) fail "GETNEXT past the last instance: '$v'" ;;
   .*) pass "GETNEXT past the last instance leaves the module: ${v%% *}" ;;
   *) fail "GETNEXT past the last instance: '$v'" ;; esac

@@ -357,7 +357,11 @@ START_TEST(objects_and_instances)
   ck_assert(ep_snmp_is_object(OBJ(7, 1, 2, 1)));
   ck_assert(ep_snmp_is_object(OBJ(7, 1, 8, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(7, 1, 9, 1)));
-  ck_assert(!ep_snmp_is_object(OBJ(8, 1, 2, 1)));
+  /* epUplinkTable: the target column, the jitter; nothing past it */
+  ck_assert(ep_snmp_is_object(OBJ(8, 1, 2, 1)));
+  ck_assert(ep_snmp_is_object(OBJ(8, 1, 18, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(8, 1, 19, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(9, 1, 2, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(2, 1)));
 }
 END_TEST
