@@ -639,9 +639,9 @@ const struct ep_probe_kind ep_uplink_kind = {
   .report = &ep_uplink_reporting,
   .figures = ep_uplink_figures,
   .mib = &ep_uplink_mib,
-  /* A train of queries to the resolver at most a minute apart; the
+  /* A train of queries to the resolver at most every 10 s; the
    * upload keeps its own, longer interval. */
-  .min_interval = 60,
+  .min_interval = 10,
   .configure = uplink_configure,
   .release = uplink_release,
   .keep_secrets = uplink_keep_secrets,

@@ -118,6 +118,15 @@ v=$(sget EDGEPROBE-MIB::epDnsTarget.4 2>&1)
 case "$v" in *"No Such Instance"*) pass "GET epDnsTarget.4: $v" ;; *) fail "GET epDnsTarget.4: '$v'" ;; esac
 v=$(sget ".$EP_MIB.1.2.1.99.1" 2>&1)
 case "$v" in *"No Such Object"*) pass "GET of a column the MIB does not have: $v" ;; *) fail "GET column 99: '$v'" ;; esac
+# The uplink's one row: the DNS train ran (no upload URL: no rate).
+v=$(sget EDGEPROBE-MIB::epUplinkTarget.1)
+[ "$v" = uplink ] && pass "GET epUplinkTarget.1 = $v" || fail "GET epUplinkTarget.1 = '$v'"
+v=$(sget EDGEPROBE-MIB::epUplinkLoss.1)
+[ "$v" = 0 ] && pass "GET epUplinkLoss.1 = $v (hundredths of a percent)" ||
+  fail "GET epUplinkLoss.1 = '$v'"
+v=$(sget EDGEPROBE-MIB::epUplinkRate.1 2>&1)
+case "$v" in *"No Such Instance"*) pass "GET epUplinkRate.1, not measured: $v" ;;
+  *) fail "GET epUplinkRate.1: '$v'" ;; esac
 v=$(snmp snmpgetnext -On EDGEPROBE-MIB::epUplinkJitter.1 2>&1)
 case "$v" in ".$EP_MIB".*) fail "GETNEXT past the last instance: '$v'" ;;
   .*) pass "GETNEXT past the last instance leaves the module: ${v%% *}" ;;
