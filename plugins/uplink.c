@@ -223,7 +223,10 @@ upload_findings(struct uplink_ctx *c, struct timespec now,
   if (c->upload)
     ep_uplink_upload_result(c->upload, now, &c->result);
   else
-    c->result.outcome = EP_UPLOAD_FAILED; /* its error says why */
+    c->result.outcome = EP_UPLOAD_FAILED;
+  if (c->result.outcome == EP_UPLOAD_FAILED && !c->result.error[0])
+    snprintf(c->result.error, sizeof c->result.error,
+             "the run's timeout came before it could start (-t)");
   f->upload = &c->result;
   /* A daemon keeps what it measured (a failure is tried again next run). */
   if (c->memo && c->result.outcome != EP_UPLOAD_FAILED) {

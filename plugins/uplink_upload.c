@@ -564,6 +564,17 @@ loaded_figures(const struct ep_uplink_upload *u,
   }
 }
 
+/* Whether TCP came up (curl timed its connect). */
+static bool
+connected(const struct ep_uplink_upload *u)
+{
+  curl_off_t us = 0;
+
+  return u->easy &&
+         curl_easy_getinfo(u->easy, CURLINFO_CONNECT_TIME_T, &us) == CURLE_OK &&
+         us > 0;
+}
+
 static void
 failure_words(const struct ep_uplink_upload *u,
               struct ep_uplink_upload_result *out)
@@ -578,8 +589,13 @@ failure_words(const struct ep_uplink_upload *u,
   else if (u->finished)
     snprintf(out->error, sizeof out->error, "the server answered %ld "
              "without taking the body", u->status);
+  else if (!connected(u))
+    snprintf(out->error, sizeof out->error,
+             "timed out connecting (no answer to SYN: filtered?)");
   else
-    snprintf(out->error, sizeof out->error, "timed out before the body");
+    snprintf(out->error, sizeof out->error,
+             "timed out before the body (TLS, or the server's answer to "
+             "the request)");
 }
 
 void

@@ -154,8 +154,13 @@ ep_curl_multi_drive(struct ep_curl_multi *m, const struct ep_pollset *ps,
   ep_sigpipe_block(&g);
   for (i = 0; i < n; i++)
     curl_multi_socket_action(m->multi, ready[i].fd, ready[i].what, &running);
-  if (m->has_timer && ep_time_reached(now, m->timer))
+  /* curl's timer is one-shot: once run, it is gone unless curl sets
+   * another (it calls on_timer only when its next timeout changes, so a
+   * stale one would have the loop wake at once, again and again). */
+  if (m->has_timer && ep_time_reached(now, m->timer)) {
+    m->has_timer = false;
     curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  }
   ep_sigpipe_restore(&g);
 }
 
@@ -166,6 +171,7 @@ ep_curl_multi_kick(struct ep_curl_multi *m)
   int                     running;
 
   ep_sigpipe_block(&g);
+  m->has_timer = false;
   curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
   ep_sigpipe_restore(&g);
 }
