@@ -128,6 +128,11 @@ judge_measured(const struct ep_uplink_findings *f,
     snprintf(p->text, sizeof p->text,
              "uplink carries %s, less than the %s that %s", rate, need,
              who);
+  /* The bytes were carried (acknowledged); the endpoint's silence after
+   * them is its own problem, said beside the measurement. */
+  if (u->body_done && u->status == 0)
+    snprintf(p->text + strlen(p->text), sizeof p->text - strlen(p->text),
+             " (%s gave no HTTP answer after the body)", f->endpoint);
 }
 
 static void

@@ -130,8 +130,10 @@ on_read(char *buf, size_t size, size_t n, void *arg)
     return 0;
   allowed = room < left ? room : left;
   if (u->setup.rate_bps > 0) {
-    double due = u->setup.rate_bps / 8.0 * ep_time_diff(now, u->body_at) -
-                 u->written;
+    /* A chunk goes at the start of its time, so that the last one has
+     * gone when the window ends and the server can answer the whole. */
+    double due = u->setup.rate_bps / 8.0 * ep_time_diff(now, u->body_at) +
+                 u->chunk - u->written;
 
     if (due < u->chunk && due < left) {
       u->paused = true;
@@ -579,7 +581,18 @@ static void
 failure_words(const struct ep_uplink_upload *u,
               struct ep_uplink_upload_result *out)
 {
-  if (u->curl_code != CURLE_OK && u->errbuf[0])
+  const char *what = NULL;
+
+  if (u->curl_code == CURLE_UNSUPPORTED_PROTOCOL ||
+      u->curl_code == CURLE_WEIRD_SERVER_REPLY)
+    what = "not an HTTP answer";
+  else if (u->curl_code == CURLE_GOT_NOTHING)
+    what = "closed without an answer";
+  if (what)
+    snprintf(out->error, sizeof out->error, "%s (curl: %.200s)", what,
+             u->errbuf[0] ? u->errbuf
+                          : curl_easy_strerror((CURLcode)u->curl_code));
+  else if (u->curl_code != CURLE_OK && u->errbuf[0])
     snprintf(out->error, sizeof out->error, "%s", u->errbuf);
   else if (u->curl_code != CURLE_OK)
     snprintf(out->error, sizeof out->error, "%s",
