@@ -402,7 +402,8 @@ uplink_create(const struct ep_config *cfg, const struct ep_check_config *cc,
            own->train_name, (size_t)own->train_queries,
            own->train_interval_ms / 1000.0, TRAIN_WAIT,
            cfg->has_iface ? &cfg->iface : NULL, err))) ||
-      (c->upload_now && upload_setup(c, cfg, err) != EP_OK)) {
+      /* Its files are read (checked) whether it uploads this run or not. */
+      (own->url && upload_setup(c, cfg, err) != EP_OK)) {
     uplink_destroy(p);
     return NULL;
   }
@@ -588,6 +589,11 @@ uplink_configure(struct ep_config *cfg, struct ep_check_config *cc,
   const struct ep_uplink_profile *p = ep_config_part(cfg, &ep_uplink_kind);
   struct uplink_own              *own;
 
+  if (only && s->hosts.n)
+    return ep_err_set(err, EP_EINVAL,
+                      "%s: the uplink check has no targets (its upload goes "
+                      "to --upload-url, its DNS train to the resolver that "
+                      "answers)", ep_settings_names(s)->hosts);
   if (!(own = cc->own = calloc(1, sizeof *own)))
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   own->train_queries = p->train_queries;

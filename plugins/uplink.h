@@ -15,7 +15,7 @@
 #define EP_CAUSE_UPLINK_BELOW_NEED "uplink.below_need"
 #define EP_CAUSE_UPLINK_NO_HEADROOM "uplink.no_headroom"
 #define EP_CAUSE_UPLINK_QUEUES "uplink.queues" /* bufferbloat */
-#define EP_CAUSE_UPLINK_REFUSED "uplink.upload_refused" /* before the body */
+#define EP_CAUSE_UPLINK_REFUSED "uplink.upload_refused" /* 401, 413 */
 #define EP_CAUSE_UPLINK_FAILED "uplink.upload_failed"
 #define EP_CAUSE_UPLINK_LOSS "uplink.loss"
 #define EP_CAUSE_UPLINK_JITTER "uplink.jitter"

@@ -157,8 +157,8 @@ judge_capacity(const struct ep_uplink_findings *f,
   } else if (u->outcome == EP_UPLOAD_REFUSED) {
     part_set(p, EP_STATE_WARNING, EP_CAUSE_UPLINK_REFUSED);
     snprintf(p->text, sizeof p->text,
-             "capacity not measured: %s refused the upload before the body "
-             "(%ld%s%s); %s %s upload", f->endpoint, u->status,
+             "capacity not measured: %s refused the upload (%ld%s%s); %s %s "
+             "upload", f->endpoint, u->status,
              u->reason[0] ? " " : "", u->reason, who, need);
   } else if (u->outcome != EP_UPLOAD_MEASURED) {
     part_set(p, EP_STATE_CRITICAL, EP_CAUSE_UPLINK_FAILED);

@@ -111,7 +111,7 @@ check_url(const char *what, const char *value, struct ep_err *err)
 static enum ep_status
 check_machines(const char *what, const char *value, struct ep_err *err)
 {
-  return ep_option_whole_number(what, value, 0, 100000, "machines", NULL,
+  return ep_option_whole_number(what, value, 0, 100000, " of machines", NULL,
                                 err);
 }
 
@@ -130,13 +130,13 @@ check_headroom(const char *what, const char *value, struct ep_err *err)
 static enum ep_status
 check_upload_seconds(const char *what, const char *value, struct ep_err *err)
 {
-  return ep_option_whole_number(what, value, 1, 120, "seconds", NULL, err);
+  return ep_option_whole_number(what, value, 1, 120, " of seconds", NULL, err);
 }
 
 static enum ep_status
 check_interval(const char *what, const char *value, struct ep_err *err)
 {
-  return ep_option_whole_number(what, value, 60, 7 * 86400, "seconds", NULL,
+  return ep_option_whole_number(what, value, 60, 7 * 86400, " of seconds", NULL,
                                 err);
 }
 

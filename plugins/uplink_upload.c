@@ -47,7 +47,7 @@ struct ep_uplink_upload {
   double                        window, planned, chunk;
   double                        written;
   bool                          started, in_body, paused, window_over;
-  bool                          finished, stopped, final_status_early;
+  bool                          finished, stopped, refused, broke_off;
   int                           curl_code;
   long                          status;
   char                          reason[64];
@@ -174,8 +174,8 @@ on_close(void *arg, curl_socket_t fd)
   return close(fd);
 }
 
-/* A status line ("HTTP/1.1 413 Request Entity Too Large"): the final
- * one before the body is a refusal. */
+/* A status line ("HTTP/1.1 413 Request Entity Too Large"): an error
+ * before the upload's time is over is a refusal (curl stops sending). */
 /* curl's prototype has data non-const. */
 /* cppcheck-suppress constParameter */
 static size_t
@@ -203,8 +203,8 @@ on_header(char *data, size_t size, size_t n, void *arg)
     u->reason[k++] = (data[i] >= ' ' && data[i] < 127) ? data[i] : '?';
   u->reason[k] = '\0';
   u->status = code;
-  if (!u->in_body)
-    u->final_status_early = true;
+  if (code >= 300 && !u->window_over)
+    u->refused = true;
   return len;
 }
 
@@ -216,8 +216,10 @@ on_body(char *data, size_t size, size_t n, void *arg)
   return size * n; /* the answer's body says nothing we need */
 }
 
-/* The request's headers: Expect, so that a server refusing the body
- * (401, 413) says so before any of it goes, and the credentials. */
+/* The request's headers: the body's type and the credentials.  No
+ * "Expect: 100-continue": an endpoint that answers at once (nginx's
+ * "return 204", a try_files) would never get the body; a refusal
+ * (401, 413) comes as the body starts, and curl stops there. */
 static bool
 set_headers(struct ep_uplink_upload *u)
 {
@@ -225,7 +227,8 @@ set_headers(struct ep_uplink_upload *u)
   char                    bearer[sizeof a->token + 32];
   bool                    ok;
 
-  u->headers = curl_slist_append(NULL, "Expect: 100-continue");
+  /* An empty Expect: curl adds none of its own for a large body. */
+  u->headers = curl_slist_append(NULL, "Expect:");
   u->headers = u->headers ? curl_slist_append(u->headers,
                                               "Content-Type: "
                                               "application/octet-stream")
@@ -305,7 +308,6 @@ set_transfer(struct ep_uplink_upload *u, CURL *h)
   SET(CURLOPT_WRITEFUNCTION, on_body);
   SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
   SET(CURLOPT_HTTPHEADER, u->headers);
-  SET(CURLOPT_EXPECT_100_TIMEOUT_MS, 1000L);
   SET(CURLOPT_OPENSOCKETFUNCTION, on_open);
   SET(CURLOPT_OPENSOCKETDATA, u);
   SET(CURLOPT_CLOSESOCKETFUNCTION, on_close);
@@ -463,6 +465,11 @@ collect_done(struct ep_uplink_upload *u)
     if (m->msg == CURLMSG_DONE) {
       u->finished = true;
       u->curl_code = (int)m->data.result;
+      /* Ended before its time, and not by sending the whole body: the
+       * little that went is no measurement. */
+      if (!u->window_over &&
+          !(u->curl_code == CURLE_OK && u->written >= (double)u->total))
+        u->broke_off = true;
     }
 }
 
@@ -627,11 +634,11 @@ ep_uplink_upload_result(struct ep_uplink_upload *u, struct timespec now,
     curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
   }
   out->os_errno = (int)os_errno;
-  if (u->final_status_early && u->status >= 300) {
+  if (u->refused) {
     out->outcome = EP_UPLOAD_REFUSED;
     return;
   }
-  if (!u->in_body || u->window <= 0) {
+  if (!u->in_body || u->window <= 0 || u->broke_off) {
     out->outcome = u->started ? EP_UPLOAD_FAILED : EP_UPLOAD_NOT_RUN;
     failure_words(u, out);
     return;

@@ -34,7 +34,7 @@ struct ep_uplink_upload_setup {
 enum ep_uplink_upload_outcome {
   EP_UPLOAD_NOT_RUN,
   EP_UPLOAD_FAILED,   /* never got to send the body: error says why */
-  EP_UPLOAD_REFUSED,  /* a final status before the body (401, 413) */
+  EP_UPLOAD_REFUSED,  /* an error status as the body started (401, 413) */
   EP_UPLOAD_MEASURED  /* the body went for the whole window */
 };
 

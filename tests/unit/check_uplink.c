@@ -284,9 +284,8 @@ START_TEST(refused_and_failed_uploads)
   ck_assert_int_eq(t->state, EP_STATE_WARNING);
   ck_assert_str_eq(t->cause, EP_CAUSE_UPLINK_REFUSED);
   ck_assert_str_eq(t->why, "capacity not measured: uploads.example:443 "
-                           "refused the upload before the body (413 Request "
-                           "Entity Too Large); 50 machines need 50 kbps "
-                           "upload");
+                           "refused the upload (413 Request Entity Too "
+                           "Large); 50 machines need 50 kbps upload");
   ep_check_result_cleanup(&out);
 
   findings(&f, &u, 0, 0, 0);
