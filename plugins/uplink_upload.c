@@ -408,8 +408,9 @@ ep_uplink_upload_start(struct ep_uplink_upload *u, struct timespec now,
     u->planned = 0.5;
   if (u->setup.rate_bps > 0) {
     u->total = (curl_off_t)ceil(u->setup.rate_bps / 8.0 * u->planned);
-    /* Writes of 20 ms of the pace, a segment at least. */
-    u->chunk = fmin(fmax(u->setup.rate_bps / 8.0 * 0.02, 1200.0), 16384.0);
+    /* Writes of 50 ms of the pace, a segment at least: smooth enough
+     * for a queue to show, few enough wake-ups to cost little. */
+    u->chunk = fmin(fmax(u->setup.rate_bps / 8.0 * 0.05, 1200.0), 16384.0);
   } else {
     u->total = CAPACITY_BODY;
   }
@@ -510,7 +511,10 @@ ep_uplink_upload_on_ready(struct ep_uplink_upload *u,
   if (u->paused && !u->finished && ep_time_reached(now, u->resume_at)) {
     u->paused = false;
     curl_easy_pause(u->easy, CURLPAUSE_CONT);
-    ep_curl_multi_kick(u->curl);
+    if (u->fd != CURL_SOCKET_BAD)
+      ep_curl_multi_writable(u->curl, u->fd);
+    else
+      ep_curl_multi_kick(u->curl);
     collect_done(u);
   }
   if (u->in_body && !u->window_over) {

@@ -132,6 +132,7 @@ ep_curl_multi_drive(struct ep_curl_multi *m, const struct ep_pollset *ps,
   struct watched          ready[64];
   size_t                  i, n = 0;
   int                     running;
+  bool                    due;
 
   /* Callbacks change m->socks while curl works: act on a copy. */
   for (i = 0; i < m->n_socks; i++) {
@@ -151,13 +152,16 @@ ep_curl_multi_drive(struct ep_curl_multi *m, const struct ep_pollset *ps,
     if ((ev & CURL_CSELECT_OUT) && writable)
       writable(arg, m->socks[i].fd, rev, now);
   }
+  due = m->has_timer && ep_time_reached(now, m->timer);
+  if (n == 0 && !due)
+    return; /* nothing for curl: no signal mask to set and restore */
   ep_sigpipe_block(&g);
   for (i = 0; i < n; i++)
     curl_multi_socket_action(m->multi, ready[i].fd, ready[i].what, &running);
   /* curl's timer is one-shot: once run, it is gone unless curl sets
    * another (it calls on_timer only when its next timeout changes, so a
    * stale one would have the loop wake at once, again and again). */
-  if (m->has_timer && ep_time_reached(now, m->timer)) {
+  if (due) {
     m->has_timer = false;
     curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
   }
@@ -173,5 +177,16 @@ ep_curl_multi_kick(struct ep_curl_multi *m)
   ep_sigpipe_block(&g);
   m->has_timer = false;
   curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  ep_sigpipe_restore(&g);
+}
+
+void
+ep_curl_multi_writable(struct ep_curl_multi *m, curl_socket_t fd)
+{
+  struct ep_sigpipe_guard g;
+  int                     running;
+
+  ep_sigpipe_block(&g);
+  curl_multi_socket_action(m->multi, fd, CURL_CSELECT_OUT, &running);
   ep_sigpipe_restore(&g);
 }

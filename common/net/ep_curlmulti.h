@@ -41,4 +41,10 @@ void ep_curl_multi_drive(struct ep_curl_multi *m, const struct ep_pollset *ps,
  * outside a callback (unpaused it). */
 void ep_curl_multi_kick(struct ep_curl_multi *m);
 
+/* Tells curl that fd can take data now: what a probe that paces its
+ * writes calls when it has unpaused a handle, so that the write goes in
+ * this pass of the loop instead of after one more poll (a socket that
+ * cannot take it makes curl wait for POLLOUT as usual). */
+void ep_curl_multi_writable(struct ep_curl_multi *m, curl_socket_t fd);
+
 #endif
