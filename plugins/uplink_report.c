@@ -32,19 +32,25 @@ ep_uplink_need_of(unsigned machines, unsigned high_data, bool listed,
   need->download_max_bps = EP_UPLINK_WORKCENTER_BPS * machines;
 }
 
+/* v in units of unit, one decimal below 100 where it says something. */
+static void
+scaled_words(char *out, size_t size, double v, const char *unit)
+{
+  if (v < 100 && fabs(v - round(v)) >= 0.05)
+    snprintf(out, size, "%.1f %s", v, unit);
+  else
+    snprintf(out, size, "%.0f %s", v, unit);
+}
+
 void
 ep_uplink_rate_words(char *out, size_t size, double bps)
 {
   if (bps < 1000)
     snprintf(out, size, "%.0f bps", bps);
-  else if (bps < 10e3 && fmod(round(bps / 100), 10) != 0)
-    snprintf(out, size, "%.1f kbps", bps / 1e3);
-  else if (bps < 1e6)
-    snprintf(out, size, "%.0f kbps", bps / 1e3);
-  else if (bps < 10e6 && fmod(round(bps / 1e5), 10) != 0)
-    snprintf(out, size, "%.1f Mbps", bps / 1e6);
+  else if (bps < 999.5e3)
+    scaled_words(out, size, bps / 1e3, "kbps");
   else
-    snprintf(out, size, "%.0f Mbps", bps / 1e6);
+    scaled_words(out, size, bps / 1e6, "Mbps");
 }
 
 static void
@@ -435,6 +441,20 @@ word(const struct part *parts, size_t n, double age, const char *proxy,
   return EP_OK;
 }
 
+/* The seed's download figures, for information: people watching the
+ * machines' dashboards, or a workcenter view each. */
+static enum ep_status
+download_detail(const struct ep_uplink_need *n, struct ep_target_result *r)
+{
+  char lo[32], hi[32];
+
+  ep_uplink_rate_words(lo, sizeof lo, n->download_min_bps);
+  ep_uplink_rate_words(hi, sizeof hi, n->download_max_bps);
+  return ep_target_add_detail(r, "download (cloud to browsers, for "
+                                 "information): %s with dashboards to %s "
+                                 "with a workcenter view a machine", lo, hi);
+}
+
 enum ep_status
 ep_uplink_report(const struct ep_uplink_findings *f,
                  const struct ep_uplink_limits *l,
@@ -456,6 +476,8 @@ ep_uplink_report(const struct ep_uplink_findings *f,
   /* A name no resolver answered for: the DNS check explains it. */
   if (rc == EP_OK && parts[2].cause && f->train_unresolved && f->train_name)
     rc = ep_target_set_host(r, f->train_name);
+  if (rc == EP_OK && f->need.machines > 0)
+    rc = download_detail(&f->need, r);
   if (rc == EP_OK && f->not_measured)
     rc = ep_target_add_detail(r, "capacity is measured with an upload URL "
                                  "(uplink.upload_url or --upload-url) and "

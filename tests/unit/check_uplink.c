@@ -127,7 +127,15 @@ START_TEST(rates_in_words)
   ep_uplink_rate_words(b, sizeof b, 5000);
   ck_assert_str_eq(b, "5 kbps");
   ep_uplink_rate_words(b, sizeof b, 48200);
+  ck_assert_str_eq(b, "48.2 kbps");
+  ep_uplink_rate_words(b, sizeof b, 48020);
   ck_assert_str_eq(b, "48 kbps");
+  ep_uplink_rate_words(b, sizeof b, 12500);
+  ck_assert_str_eq(b, "12.5 kbps");
+  ep_uplink_rate_words(b, sizeof b, 203900);
+  ck_assert_str_eq(b, "204 kbps");
+  ep_uplink_rate_words(b, sizeof b, 999900);
+  ck_assert_str_eq(b, "1 Mbps");
   ep_uplink_rate_words(b, sizeof b, 1.5e6);
   ck_assert_str_eq(b, "1.5 Mbps");
   ep_uplink_rate_words(b, sizeof b, 1.2e8);
