@@ -529,7 +529,9 @@ upload_settings(struct uplink_own *own, const struct ep_uplink_profile *p,
     return EP_OK;
   }
   if ((why = ep_uplink_url_problem(url)))
-    return ep_err_set(err, EP_EINVAL, "%s %s: %s", what, url, why);
+    return ep_err_set(err, EP_EINVAL, "%s '%.*s': %s", what,
+                      strchr(url, '@') ? 0 : (int)strcspn(url, "?#"), url,
+                      why);
   auth = auth ? auth : p->auth_file;
   if (ep_config_set_string(&own->url, url, err) != EP_OK ||
       (auth && ep_config_set_string(&own->auth_file, auth, err) != EP_OK))

@@ -105,7 +105,14 @@ check_url(const char *what, const char *value, struct ep_err *err)
 {
   const char *why = ep_uplink_url_problem(value);
 
-  return why ? ep_err_set(err, EP_EINVAL, "%s: %s", what, why) : EP_OK;
+  if (!why)
+    return EP_OK;
+  /* Named without its query (a presigned URL's signature is there), and
+   * not at all when it holds credentials. */
+  if (strchr(value, '@'))
+    return ep_err_set(err, EP_EINVAL, "%s: %s", what, why);
+  return ep_err_set(err, EP_EINVAL, "%s '%.*s': %s", what,
+                    (int)strcspn(value, "?#"), value, why);
 }
 
 static enum ep_status

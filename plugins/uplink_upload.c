@@ -169,6 +169,12 @@ on_close(void *arg, curl_socket_t fd)
 
   if (fd == u->fd) {
     take_sample(u, ep_time_now());
+    /* curl is done with it, but the kernel may still hold body the link
+     * has not taken (a server that answered before reading it all):
+     * a reset drops it, so that nothing of ours loads the link after. */
+    if (u->written > u->acked_last - u->acked0)
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &(struct linger){1, 0},
+                 sizeof(struct linger));
     u->fd = CURL_SOCKET_BAD;
   }
   return close(fd);
@@ -361,22 +367,6 @@ ep_uplink_upload_new(const struct ep_uplink_upload_setup *setup,
   return u;
 }
 
-void
-ep_uplink_upload_free(struct ep_uplink_upload *u)
-{
-  if (!u)
-    return;
-  if (u->easy) {
-    if (u->started && !u->stopped)
-      curl_multi_remove_handle(ep_curl_multi_handle(u->curl), u->easy);
-    curl_easy_cleanup(u->easy);
-  }
-  ep_curl_multi_free(u->curl);
-  curl_slist_free_all(u->headers);
-  curl_slist_free_all(u->resolve);
-  free(u);
-}
-
 /* Ends the transfer where it is: the window is over and the rest of the
  * body would only fill the link's queue. */
 static void
@@ -392,6 +382,24 @@ stop(struct ep_uplink_upload *u)
     setsockopt(u->fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
   curl_multi_remove_handle(ep_curl_multi_handle(u->curl), u->easy);
   u->stopped = true;
+}
+
+void
+ep_uplink_upload_free(struct ep_uplink_upload *u)
+{
+  if (!u)
+    return;
+  if (u->easy) {
+    if (u->started && !u->finished)
+      stop(u); /* a reset: nothing of it goes on after us */
+    else if (u->started && !u->stopped)
+      curl_multi_remove_handle(ep_curl_multi_handle(u->curl), u->easy);
+    curl_easy_cleanup(u->easy);
+  }
+  ep_curl_multi_free(u->curl);
+  curl_slist_free_all(u->headers);
+  curl_slist_free_all(u->resolve);
+  free(u);
 }
 
 void
@@ -496,7 +504,11 @@ end_window(struct ep_uplink_upload *u, struct timespec now)
   u->answer_by = ep_time_add(now, grace);
   if (ep_time_reached(u->answer_by, u->deadline))
     u->answer_by = u->deadline;
-  if (u->written < (double)u->total)
+  /* The rest of the body, or what the link has not taken of it, would
+   * only go on loading it: a link that kept up has next to nothing in
+   * flight, and its answer is worth the wait. */
+  if (u->written < (double)u->total ||
+      u->written - (u->acked_end - u->acked0) > 4.0 * u->chunk + 65536)
     stop(u);
 }
 
@@ -658,10 +670,4 @@ ep_uplink_upload_result(struct ep_uplink_upload *u, struct timespec now,
   out->retransmits = u->retrans_end - u->retrans0;
   out->body_done = u->written >= (double)u->total;
   loaded_figures(u, out);
-  /* A link that limited the upload was busy filling its queue for the
-   * first bytes' delay before their acknowledgements came: the kernel's
-   * delivery rate, taken while the link (not our pace) limited it, does
-   * not count that time. */
-  if (out->have_delivery && out->delivery_bps > out->rate_bps)
-    out->rate_bps = out->delivery_bps;
 }
