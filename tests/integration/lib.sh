@@ -924,6 +924,24 @@ CONF
   wait_cloud 10.77.0.2:443 t && wait_cloud 10.77.0.2:53 u
 }
 
+# uplink_quiet: until the last upload has left the link: no connection of
+# the gateway's to the cloud but in TIME-WAIT, nothing queued in the token
+# bucket.  (An upload's unsent rest can drain for seconds after the check
+# has ended; the next upload would share the link with it.)
+uplink_quiet() {
+  _uq=0
+  while [ $_uq -lt 200 ]; do
+    if [ -z "$(ns ss -Htn state all dst 10.77.0.2 | grep -v '^TIME-WAIT')" ] &&
+      ns tc -s qdisc show dev up0 | grep -q 'backlog 0b 0p'; then
+      [ $_uq -gt 0 ] && echo "# (the link was busy $((_uq * 50)) ms more)"
+      return 0
+    fi
+    sleep 0.05
+    _uq=$((_uq + 1))
+  done
+  fail "the last upload still loads the link 10 s after the check ended: $(ns ss -Htn state all dst 10.77.0.2)"
+}
+
 # wait_cloud ADDR:PORT t|u: until something listens there in the cloud.
 wait_cloud() {
   _wc=0
