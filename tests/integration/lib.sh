@@ -304,6 +304,16 @@ expect_near() {
   fi
 }
 
+# expect_range VALUE LOW HIGH WHAT: LOW <= VALUE <= HIGH.
+expect_range() {
+  if [ -n "$1" ] && [ "$1" != U ] &&
+    awk "BEGIN { exit !($1 >= $2 && $1 <= $3) }"; then
+    pass "$4 = $1 (expected $2 to $3)"
+  else
+    fail "$4 = '$1', expected $2 to $3"
+  fi
+}
+
 # start_nats NAME ADDR PORT [nats-server options...]: a real nats-server.
 start_nats() {
   name=$1
@@ -835,4 +845,111 @@ start_soak_world() {
   "machines": [ { "name": "plc", "address": "127.0.0.81", "protocol": "siemens-opcua" } ] }
 JSON
   chmod 644 "$TMP/soak.json"
+}
+
+# ---- the uplink tests' world (uplink-*.sh) --------------------------------
+CHECK_UPLINK="$EP_BUILDDIR/check_edge_uplink"
+run_uplink() { run_check "$CHECK_UPLINK" "$@"; }
+
+in_cloud() { ip netns exec "$NS-cloud" "$@"; }
+
+# uplink_link LATENCY: a "cloud" namespace joined to the test's (the
+# gateway) by a veth pair, up0 10.77.0.1/30 on the gateway's side and up1
+# 10.77.0.2/30 on the cloud's, the upload direction (up0's egress) shaped
+# by a 256 kbit/s token bucket with LATENCY of queue ("200ms"; "2000ms"
+# for a deep, bufferbloated one).
+uplink_link() {
+  command -v tc >/dev/null || skip "needs tc (Debian: iproute2)"
+  extra_ns cloud || skip "cannot create a namespace"
+  mkdir -p "/etc/netns/$NS-cloud"
+  echo "nameserver 10.77.0.2" >"/etc/netns/$NS-cloud/resolv.conf"
+  ip link add up0 netns "$NS" type veth peer name up1 netns "$NS-cloud" ||
+    skip "cannot create a veth pair"
+  ns ip addr add 10.77.0.1/30 dev up0
+  ns ip link set up0 up
+  in_cloud ip addr add 10.77.0.2/30 dev up1
+  in_cloud ip link set up1 up
+  uplink_shape "$1"
+}
+
+# uplink_shape LATENCY: the upload direction's token bucket, replaced.
+uplink_shape() {
+  ns tc qdisc replace dev up0 root tbf rate 256kbit burst 4kb latency "$1" ||
+    skip "cannot shape with tc's tbf"
+}
+
+# uplink_cloud: in the cloud namespace, nginx on 10.77.0.2:443 with a
+# certificate of the test CA ($P/ca.pem) for uploads.example, taking any
+# PUT (204) and answering 413 before the body under /small/, and dnsmasq
+# on 10.77.0.2 with uploads.example.
+uplink_cloud() {
+  command -v nginx >/dev/null || skip "needs nginx"
+  command -v dnsmasq >/dev/null || skip "needs dnsmasq"
+  P="$TMP/pki"
+  mkdir -p "$P" "$TMP/nginx"
+  https_ca "$P" ca "edgeprobe test CA" &&
+    https_leaf "$P" uploads ca 90 "DNS:uploads.example,IP:10.77.0.2" ||
+    { fail "cannot make the test PKI"; ep_done; }
+  cat >"$TMP/nginx/nginx.conf" <<CONF
+daemon off;
+user root;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log $TMP/nginx/access.log;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  client_body_temp_path $TMP/nginx/body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  server {
+    listen 10.77.0.2:443 ssl;
+    ssl_certificate $P/uploads.pem;
+    ssl_certificate_key $P/uploads.key;
+    client_max_body_size 1g;
+    location / { return 204; }
+    location /small/ { client_max_body_size 1k; return 204; }
+  }
+}
+CONF
+  in_cloud nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  in_cloud dnsmasq --no-resolv --no-hosts --bind-interfaces --listen-address=10.77.0.2 \
+    --port=53 -k --pid-file="$TMP/dnsmasq-cloud.pid" --user=root \
+    --log-facility="$TMP/dnsmasq-cloud.log" \
+    --host-record=uploads.example,10.77.0.2 --local=/example/ </dev/null &
+  ep_pids="$ep_pids $!"
+  wait_cloud 10.77.0.2:443 t && wait_cloud 10.77.0.2:53 u
+}
+
+# uplink_quiet: until the last upload has left the link: no connection of
+# the gateway's to the cloud but in TIME-WAIT, nothing queued in the token
+# bucket.  (An upload's unsent rest can drain for seconds after the check
+# has ended; the next upload would share the link with it.)
+uplink_quiet() {
+  _uq=0
+  while [ $_uq -lt 200 ]; do
+    if [ -z "$(ns ss -Htn state all dst 10.77.0.2 | grep -v '^TIME-WAIT')" ] &&
+      ns tc -s qdisc show dev up0 | grep -q 'backlog 0b 0p'; then
+      [ $_uq -gt 0 ] && echo "# (the link was busy $((_uq * 50)) ms more)"
+      return 0
+    fi
+    sleep 0.05
+    _uq=$((_uq + 1))
+  done
+  fail "the last upload still loads the link 10 s after the check ended: $(ns ss -Htn state all dst 10.77.0.2)"
+}
+
+# wait_cloud ADDR:PORT t|u: until something listens there in the cloud.
+wait_cloud() {
+  _wc=0
+  while [ $_wc -lt 200 ]; do
+    in_cloud ss -Hln"$2" "src $1" 2>/dev/null | grep -q . && return 0
+    sleep 0.05
+    _wc=$((_wc + 1))
+  done
+  echo "nothing listens on $1 ($2) in the cloud" >&2
+  return 1
 }

@@ -1,5 +1,7 @@
 /* ep-udp-relay: delaying UDP relay for edgeprobe integration tests.
- * Adds a fixed latency to client->upstream datagrams (no netem needed); replies pass back undelayed. */
+ * Adds a fixed latency to client->upstream datagrams (no netem needed), or
+ * with -D a pattern of delays taken in turn, one per datagram, for jitter;
+ * replies pass back undelayed. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -21,6 +23,7 @@
 #define QUEUE_CAP 1024
 #define MAX_SESSIONS 64
 #define RECV_BATCH 64       /* datagrams read per socket per poll() wakeup */
+#define PATTERN_MAX 16      /* delays in a -D pattern */
 
 struct config
 {
@@ -30,6 +33,8 @@ struct config
   long up_port;
   long delay_ms;
   int have_delay;
+  long pattern[PATTERN_MAX];  /* -D: delays taken in turn, one a datagram */
+  size_t pattern_len;
 };
 
 struct pending
@@ -47,10 +52,13 @@ struct session
   uint64_t last_used;       /* logical clock for LRU eviction */
 };
 
-/* FIFO ring: the delay is constant, so due times are non-decreasing. */
+/* Ring kept in order of due time: with one delay that is the order of
+ * arrival; a -D pattern may make a datagram due before one that came
+ * earlier, and it is moved ahead of it. */
 static struct pending queue[QUEUE_CAP];
 static size_t q_head;
 static size_t q_count;
+static size_t pattern_next;     /* the -D delay of the next datagram */
 
 static struct session sessions[MAX_SESSIONS];
 static uint64_t use_clock;
@@ -60,7 +68,35 @@ usage(FILE *out)
 {
   fprintf(out,
           "usage: ep-udp-relay -l ADDR -p PORT -u UPSTREAM_ADDR "
-          "-q UPSTREAM_PORT -d DELAY_MS [-P PIDFILE]\n");
+          "-q UPSTREAM_PORT -d DELAY_MS|-D MS,MS,... [-P PIDFILE]\n"
+          "  -D  a delay per datagram, taken in turn (\"0,40\": every "
+          "other one 40 ms late)\n");
+}
+
+/* -D MS,MS,...: 1 to PATTERN_MAX delays; -1 after a usage error. */
+static int
+parse_pattern(const char *s, struct config *cfg)
+{
+  char buf[256];
+  char *item;
+  char *save = NULL;
+
+  if (strlen(s) >= sizeof buf)
+    return ep_bad_arg("-D", s, "too long");
+  strcpy(buf, s);
+  cfg->pattern_len = 0;
+  for (item = strtok_r(buf, ",", &save); item != NULL;
+       item = strtok_r(NULL, ",", &save)) {
+    if (cfg->pattern_len == PATTERN_MAX)
+      return ep_bad_arg("-D", s, "at most 16 delays");
+    if (ep_parse_long(item, 0, EP_MAX_DELAY_MS,
+                      &cfg->pattern[cfg->pattern_len]) < 0)
+      return ep_bad_arg("-D", s, "delays must be 0..3600000 ms, comma-separated");
+    cfg->pattern_len++;
+  }
+  if (cfg->pattern_len == 0)
+    return ep_bad_arg("-D", s, "no delay");
+  return 0;
 }
 
 static int
@@ -70,7 +106,7 @@ parse_args(int argc, char **argv, struct config *cfg)
 
   memset(cfg, 0, sizeof *cfg);
   opterr = 0;
-  while ((c = getopt(argc, argv, ":l:p:u:q:d:P:h")) != -1) {
+  while ((c = getopt(argc, argv, ":l:p:u:q:d:D:P:h")) != -1) {
     switch (c) {
     case 'u':
       if (ep_parse_addr("-u", optarg, &cfg->up_addr) < 0)
@@ -86,6 +122,10 @@ parse_args(int argc, char **argv, struct config *cfg)
         return -1;
       cfg->have_delay = 1;
       break;
+    case 'D':
+      if (parse_pattern(optarg, cfg) < 0)
+        return -1;
+      break;
     default:
       if (ep_common_opt(c, optarg, &cfg->common) < 0)
         return -1;
@@ -98,8 +138,10 @@ parse_args(int argc, char **argv, struct config *cfg)
     return ep_missing("-u UPSTREAM_ADDR");
   if (cfg->up_port == 0)
     return ep_missing("-q UPSTREAM_PORT");
-  if (!cfg->have_delay)
-    return ep_missing("-d DELAY_MS");
+  if (cfg->have_delay && cfg->pattern_len > 0)
+    return ep_usage_error("-d and -D exclude each other");
+  if (!cfg->have_delay && cfg->pattern_len == 0)
+    return ep_missing("-d DELAY_MS or -D MS,MS,...");
   if (cfg->common.listen_addr.s_addr == cfg->up_addr.s_addr
       && cfg->common.port == cfg->up_port)
     return ep_usage_error("upstream must differ from listen address");
@@ -206,6 +248,26 @@ get_session(const struct config *cfg, const struct sockaddr_in *client)
   return victim;
 }
 
+/* Move the datagram just queued at the tail ahead of those due later. */
+static void
+keep_order(void)
+{
+  static struct pending tmp;
+  size_t i = q_count - 1;
+
+  while (i > 0) {
+    struct pending *cur = &queue[(q_head + i) % QUEUE_CAP];
+    struct pending *prev = &queue[(q_head + i - 1) % QUEUE_CAP];
+
+    if (prev->due_ns <= cur->due_ns)
+      break;
+    tmp = *prev;
+    *prev = *cur;
+    *cur = tmp;
+    i--;
+  }
+}
+
 static void
 read_clients(int lfd, const struct config *cfg)
 {
@@ -230,8 +292,14 @@ read_clients(int lfd, const struct config *cfg)
     if (r < 0)
       continue;
     p->len = (size_t)r;
-    p->due_ns = ep_deadline_ns(cfg->delay_ms);
+    if (cfg->pattern_len > 0) {
+      p->due_ns = ep_deadline_ns(cfg->pattern[pattern_next]);
+      pattern_next = (pattern_next + 1) % cfg->pattern_len;
+    } else {
+      p->due_ns = ep_deadline_ns(cfg->delay_ms);
+    }
     q_count++;
+    keep_order();
   }
 }
 
