@@ -122,7 +122,7 @@ case "$v" in *"No Such Object"*) pass "GET of a column the MIB does not have: $v
 v=$(sget EDGEPROBE-MIB::epUplinkTarget.1)
 [ "$v" = uplink ] && pass "GET epUplinkTarget.1 = $v" || fail "GET epUplinkTarget.1 = '$v'"
 v=$(sget EDGEPROBE-MIB::epUplinkLoss.1)
-[ "$v" = 0 ] && pass "GET epUplinkLoss.1 = $v (hundredths of a percent)" ||
+[ "$v" = "0 hundredths of a percent" ] && pass "GET epUplinkLoss.1 = $v (the MIB's UNITS)" ||
   fail "GET epUplinkLoss.1 = '$v'"
 v=$(sget EDGEPROBE-MIB::epUplinkRate.1 2>&1)
 case "$v" in *"No Such Instance"*) pass "GET epUplinkRate.1, not measured: $v" ;;
