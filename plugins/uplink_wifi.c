@@ -22,8 +22,8 @@
 /* A scan dump holds one entry per access point in range: a few dozen on a
  * factory floor.  Past these, the rest is read to its end but not
  * decoded, and a reply as long as a runaway one is refused. */
-#define BSS_MAX       512
-#define REPLY_MAX     (8u << 20)
+#define BSS_MAX   512
+#define REPLY_MAX (8u << 20)
 /* A dump that another change interrupted (NLM_F_DUMP_INTR: the scan
  * results changed under it) is asked again, up to this many times. */
 #define DUMP_TRIES 3
@@ -31,35 +31,38 @@
 enum step { STEP_FAMILY, STEP_INTERFACE, STEP_STATION, STEP_SCAN };
 
 static const char *const step_words[] = {
-  "family", "interface", "station", "scan results",
+  "family",
+  "interface",
+  "station",
+  "scan results",
 };
 
 struct ep_wifi_query {
-  char                ifname[64];
-  unsigned            ifindex;
-  struct nl_sock     *sk;
-  struct nl_cb       *cb;
-  int                 fd; /* polled */
-  enum step           step;
-  unsigned            tries; /* of the step's request */
-  uint32_t            seq;   /* of the request in flight */
-  bool                started, step_done, interrupted, got_interface;
-  bool                done;
-  enum ep_status      rc;
-  struct ep_err       err;
-  uint16_t            family;
-  size_t              bytes;
-  unsigned            bss_seen;
+  char                  ifname[64];
+  unsigned              ifindex;
+  struct nl_sock       *sk;
+  struct nl_cb         *cb;
+  int                   fd; /* polled */
+  enum step             step;
+  unsigned              tries; /* of the step's request */
+  uint32_t              seq;   /* of the request in flight */
+  bool                  started, step_done, interrupted, got_interface;
+  bool                  done;
+  enum ep_status        rc;
+  struct ep_err         err;
+  uint16_t              family;
+  size_t                bytes;
+  unsigned              bss_seen;
   struct ep_wifi_choice chosen;
-  struct ep_wifi_info info;
+  struct ep_wifi_info   info;
 };
 
-static void fail(struct ep_wifi_query *q, enum ep_status code,
-                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(struct ep_wifi_query *q, enum ep_status code, const char *fmt,
+                 ...) __attribute__((format(printf, 3, 4)));
 
 /* Ends the query with code; the first reason stays. */
-static void
-fail(struct ep_wifi_query *q, enum ep_status code, const char *fmt, ...)
+static void fail(struct ep_wifi_query *q, enum ep_status code, const char *fmt,
+                 ...)
 {
   char    msg[EP_ERR_MSG_MAX];
   va_list ap;
@@ -74,8 +77,7 @@ fail(struct ep_wifi_query *q, enum ep_status code, const char *fmt, ...)
   q->done = true;
 }
 
-static void
-fail_parse(struct ep_wifi_query *q, const struct ep_err *why)
+static void fail_parse(struct ep_wifi_query *q, const struct ep_err *why)
 {
   fail(q, EP_EPROTO, "nl80211 reply did not parse: %s: %s", q->ifname,
        why->msg);
@@ -84,8 +86,7 @@ fail_parse(struct ep_wifi_query *q, const struct ep_err *why)
 /* What the kernel refused, from an NLMSG_ERROR or a dump's NLMSG_DONE
  * (which carries the dump's error since Linux 4.x).  error is as the
  * kernel sends it: a negative errno. */
-static void
-fail_kernel(struct ep_wifi_query *q, int error)
+static void fail_kernel(struct ep_wifi_query *q, int error)
 {
   int code = error < 0 && error != INT32_MIN ? -error : error;
 
@@ -100,11 +101,10 @@ fail_kernel(struct ep_wifi_query *q, int error)
 
 /* ---- Requests. ---- */
 
-static int
-put_request(const struct ep_wifi_query *q, struct nl_msg *msg)
+static int put_request(const struct ep_wifi_query *q, struct nl_msg *msg)
 {
-  int  family = q->family, flags = 0;
-  bool ok;
+  int     family = q->family, flags = 0;
+  bool    ok;
   uint8_t cmd;
 
   switch (q->step) {
@@ -135,8 +135,7 @@ put_request(const struct ep_wifi_query *q, struct nl_msg *msg)
 /* Sends the request of q's step.  nl_send_auto() numbers it and asks for
  * an acknowledgement, which ends a request that is not a dump; libnl
  * then drops replies numbered otherwise (see on_invalid). */
-static void
-send_request(struct ep_wifi_query *q)
+static void send_request(struct ep_wifi_query *q)
 {
   struct nl_msg *msg = nlmsg_alloc();
   int            rc;
@@ -159,8 +158,7 @@ send_request(struct ep_wifi_query *q)
   nlmsg_free(msg);
 }
 
-static void
-next_step(struct ep_wifi_query *q, enum step step)
+static void next_step(struct ep_wifi_query *q, enum step step)
 {
   q->step = step;
   q->tries = 0;
@@ -168,8 +166,7 @@ next_step(struct ep_wifi_query *q, enum step step)
 }
 
 /* A step's last reply is in: the next request, or the end. */
-static void
-advance(struct ep_wifi_query *q)
+static void advance(struct ep_wifi_query *q)
 {
   bool again = q->interrupted && q->tries < DUMP_TRIES;
 
@@ -177,18 +174,22 @@ advance(struct ep_wifi_query *q)
   switch (q->step) {
     case STEP_FAMILY:
       if (q->family == 0)
-        fail(q, EP_EPROTO, "nl80211 reply did not parse: no family id for "
-                           "nl80211");
+        fail(q, EP_EPROTO,
+             "nl80211 reply did not parse: no family id for "
+             "nl80211");
       else
         next_step(q, STEP_INTERFACE);
       break;
     case STEP_INTERFACE:
       if (!q->got_interface)
-        fail(q, EP_EPROTO, "nl80211 reply did not parse: %s: no interface "
-                           "in the reply", q->ifname);
+        fail(q, EP_EPROTO,
+             "nl80211 reply did not parse: %s: no interface "
+             "in the reply",
+             q->ifname);
       /* Only a client has an access point; an AP or monitor is
        * reported as not associated. */
-      else if (q->info.iftype != 0 && q->info.iftype != NL80211_IFTYPE_STATION &&
+      else if (q->info.iftype != 0 &&
+               q->info.iftype != NL80211_IFTYPE_STATION &&
                q->info.iftype != NL80211_IFTYPE_P2P_CLIENT)
         q->done = true;
       else
@@ -219,9 +220,9 @@ advance(struct ep_wifi_query *q)
 /* ---- Replies, as libnl's callbacks. ---- */
 
 /* One message of the step's reply, its attributes checked. */
-static enum ep_status
-take_reply(struct ep_wifi_query *q, uint8_t cmd, struct nlattr *attrs,
-           int len, struct ep_err *why)
+static enum ep_status take_reply(struct ep_wifi_query *q, uint8_t cmd,
+                                 struct nlattr *attrs, int len,
+                                 struct ep_err *why)
 {
   struct ep_wifi_bss bss;
   enum ep_status     rc = EP_OK;
@@ -250,14 +251,13 @@ take_reply(struct ep_wifi_query *q, uint8_t cmd, struct nlattr *attrs,
   return rc;
 }
 
-static int
-on_valid(struct nl_msg *msg, void *arg)
+static int on_valid(struct nl_msg *msg, void *arg)
 {
   struct ep_wifi_query *q = arg;
   struct nlmsghdr      *nh = nlmsg_hdr(msg);
   struct genlmsghdr    *gh;
   struct ep_err         why = EP_ERR_INIT;
-  int                   want = q->step == STEP_FAMILY ? GENL_ID_CTRL : q->family;
+  int want = q->step == STEP_FAMILY ? GENL_ID_CTRL : q->family;
 
   if (q->done)
     return NL_STOP;
@@ -279,8 +279,7 @@ on_valid(struct nl_msg *msg, void *arg)
 }
 
 /* The end of a dump.  Its payload is the dump's error, 0 when whole. */
-static int
-on_finish(struct nl_msg *msg, void *arg)
+static int on_finish(struct nl_msg *msg, void *arg)
 {
   struct ep_wifi_query *q = arg;
   struct nlmsghdr      *nh = nlmsg_hdr(msg);
@@ -297,8 +296,7 @@ on_finish(struct nl_msg *msg, void *arg)
   return NL_STOP;
 }
 
-static int
-on_ack(struct nl_msg *msg, void *arg)
+static int on_ack(struct nl_msg *msg, void *arg)
 {
   struct ep_wifi_query *q = arg;
 
@@ -310,8 +308,7 @@ on_ack(struct nl_msg *msg, void *arg)
 
 /* NL_SKIP, not NL_STOP: libnl would then take abs() of the error, which a
  * hostile INT_MIN would make undefined. */
-static int
-on_error(struct sockaddr_nl *from, struct nlmsgerr *e, void *arg)
+static int on_error(struct sockaddr_nl *from, struct nlmsgerr *e, void *arg)
 {
   struct ep_wifi_query *q = arg;
 
@@ -323,21 +320,21 @@ on_error(struct sockaddr_nl *from, struct nlmsgerr *e, void *arg)
 /* libnl calls this for a reply numbered for another request (a late
  * answer to an earlier query on a reused port: ignored) and for an
  * NLMSG_ERROR too short for its header (ours: the query ends). */
-static int
-on_invalid(struct nl_msg *msg, void *arg)
+static int on_invalid(struct nl_msg *msg, void *arg)
 {
   struct ep_wifi_query *q = arg;
   struct nlmsghdr      *nh = nlmsg_hdr(msg);
 
   if (q->done || nh->nlmsg_seq != q->seq)
     return NL_SKIP;
-  fail(q, EP_EPROTO, "nl80211 reply did not parse: %s: an error message of "
-                     "%u bytes", q->ifname, (unsigned)nh->nlmsg_len);
+  fail(q, EP_EPROTO,
+       "nl80211 reply did not parse: %s: an error message of "
+       "%u bytes",
+       q->ifname, (unsigned)nh->nlmsg_len);
   return NL_STOP;
 }
 
-static int
-on_dump_intr(struct nl_msg *msg, void *arg)
+static int on_dump_intr(struct nl_msg *msg, void *arg)
 {
   struct ep_wifi_query *q = arg;
 
@@ -346,22 +343,23 @@ on_dump_intr(struct nl_msg *msg, void *arg)
   return NL_OK;
 }
 
-static int
-on_msg_in(struct nl_msg *msg, void *arg)
+static int on_msg_in(struct nl_msg *msg, void *arg)
 {
   struct ep_wifi_query *q = arg;
 
   q->bytes += nlmsg_hdr(msg)->nlmsg_len;
   if (q->bytes > REPLY_MAX)
-    fail(q, EP_EPROTO, "nl80211 reply did not parse: %s: replies past %u "
-                       "bytes", q->ifname, REPLY_MAX);
+    fail(q, EP_EPROTO,
+         "nl80211 reply did not parse: %s: replies past %u "
+         "bytes",
+         q->ifname, REPLY_MAX);
   return q->done ? NL_STOP : NL_OK;
 }
 
 /* ---- The query. ---- */
 
-static enum ep_status
-set_callbacks(struct ep_wifi_query *q, const struct ep_wifi_seam *seam)
+static enum ep_status set_callbacks(struct ep_wifi_query      *q,
+                                    const struct ep_wifi_seam *seam)
 {
   int rc = 0;
 
@@ -379,9 +377,9 @@ set_callbacks(struct ep_wifi_query *q, const struct ep_wifi_seam *seam)
   return rc == 0 ? EP_OK : EP_ELIB;
 }
 
-static enum ep_status
-open_socket(struct ep_wifi_query *q, const struct ep_wifi_seam *seam,
-            struct ep_err *err)
+static enum ep_status open_socket(struct ep_wifi_query      *q,
+                                  const struct ep_wifi_seam *seam,
+                                  struct ep_err             *err)
 {
   int rc;
 
@@ -406,9 +404,9 @@ open_socket(struct ep_wifi_query *q, const struct ep_wifi_seam *seam,
   return EP_OK;
 }
 
-struct ep_wifi_query *
-ep_wifi_query_new(unsigned ifindex, const char *ifname,
-                  const struct ep_wifi_seam *seam, struct ep_err *err)
+struct ep_wifi_query *ep_wifi_query_new(unsigned ifindex, const char *ifname,
+                                        const struct ep_wifi_seam *seam,
+                                        struct ep_err             *err)
 {
   struct ep_wifi_query *q = calloc(1, sizeof *q);
 
@@ -432,8 +430,7 @@ ep_wifi_query_new(unsigned ifindex, const char *ifname,
   return q;
 }
 
-void
-ep_wifi_query_free(struct ep_wifi_query *q)
+void ep_wifi_query_free(struct ep_wifi_query *q)
 {
   if (!q)
     return;
@@ -444,8 +441,7 @@ ep_wifi_query_free(struct ep_wifi_query *q)
   free(q);
 }
 
-enum ep_status
-ep_wifi_query_start(struct ep_wifi_query *q, struct timespec now)
+enum ep_status ep_wifi_query_start(struct ep_wifi_query *q, struct timespec now)
 {
   (void)now; /* the kernel answers at once; the run's deadline cuts it */
   if (!q->started) {
@@ -455,17 +451,16 @@ ep_wifi_query_start(struct ep_wifi_query *q, struct timespec now)
   return q->done ? q->rc : EP_OK;
 }
 
-enum ep_status
-ep_wifi_query_pollset(const struct ep_wifi_query *q, struct ep_pollset *ps)
+enum ep_status ep_wifi_query_pollset(const struct ep_wifi_query *q,
+                                     struct ep_pollset          *ps)
 {
   if (!q->started || q->done)
     return EP_OK;
   return ep_pollset_add(ps, q->fd, POLLIN);
 }
 
-void
-ep_wifi_query_on_ready(struct ep_wifi_query *q, const struct ep_pollset *ps,
-                       struct timespec now)
+void ep_wifi_query_on_ready(struct ep_wifi_query    *q,
+                            const struct ep_pollset *ps, struct timespec now)
 {
   int i, n;
 
@@ -479,22 +474,21 @@ ep_wifi_query_on_ready(struct ep_wifi_query *q, const struct ep_pollset *ps,
     if (q->step_done && !q->done)
       advance(q);
     else if (n < 0 && n != -NLE_AGAIN)
-      fail(q, EP_ESYS, "cannot read nl80211's replies about %s: %s",
-           q->ifname, nl_geterror(n));
+      fail(q, EP_ESYS, "cannot read nl80211's replies about %s: %s", q->ifname,
+           nl_geterror(n));
     else if (n <= 0)
       break;
   }
 }
 
-bool
-ep_wifi_query_done(const struct ep_wifi_query *q)
+bool ep_wifi_query_done(const struct ep_wifi_query *q)
 {
   return q->done;
 }
 
-enum ep_status
-ep_wifi_query_result(const struct ep_wifi_query *q, struct ep_wifi_info *out,
-                     struct ep_err *err)
+enum ep_status ep_wifi_query_result(const struct ep_wifi_query *q,
+                                    struct ep_wifi_info        *out,
+                                    struct ep_err              *err)
 {
   *out = q->info;
   if (!q->done)

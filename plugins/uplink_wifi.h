@@ -91,7 +91,8 @@ struct ep_wifi_query *ep_wifi_query_new(unsigned ifindex, const char *ifname,
                                         struct ep_err *err);
 void                  ep_wifi_query_free(struct ep_wifi_query *q);
 
-/* Sends the first request. */
+/* Sends the first request; its error when that fails (the query is then
+ * done). */
 enum ep_status ep_wifi_query_start(struct ep_wifi_query *q,
                                    struct timespec now);
 enum ep_status ep_wifi_query_pollset(const struct ep_wifi_query *q,
@@ -101,11 +102,15 @@ void ep_wifi_query_on_ready(struct ep_wifi_query *q,
 bool ep_wifi_query_done(const struct ep_wifi_query *q);
 
 /* What it learnt into out.  EP_OK: out holds the interface's state
- * (associated or not).  Otherwise out is as far as it got, and err says
- * why, naming the interface: EP_ELIB "this kernel has no nl80211",
- * EP_ESYS "wlan0 is gone (No such device)" (the interface vanished
- * mid-run) or another error the kernel sent, EP_EPROTO "nl80211 reply did not parse: ...", EP_ETIMEOUT
- * "nl80211 did not answer" (called before done). */
+ * (associated or not; an interface that is not a client, an access point
+ * or a monitor, is not associated and has its iftype).  Otherwise out is
+ * as far as it got, and err says why, naming the interface: EP_ELIB
+ * "this kernel has no nl80211", EP_ESYS "wlan0 is gone (No such device)"
+ * (the interface vanished mid-run) or "nl80211 refused wlan0's station:
+ * ..." for another error the kernel sent, EP_EPROTO "nl80211 reply did
+ * not parse: wlan0: ...", EP_ETIMEOUT "nl80211 did not answer about
+ * wlan0" (called before done).  A reply numbered for another request is
+ * ignored. */
 enum ep_status ep_wifi_query_result(const struct ep_wifi_query *q,
                                     struct ep_wifi_info *out,
                                     struct ep_err *err);

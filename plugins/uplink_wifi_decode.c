@@ -16,9 +16,10 @@
 /* Indexes the attributes at head into tb[0..max] after checking that none
  * runs past the end and that each known one holds at least minlen[type]
  * bytes (nla_parse() only logs the first).  Types past max are ignored. */
-static enum ep_status
-index_attrs(struct nlattr **tb, int max, struct nlattr *head, int len,
-            const uint16_t *minlen, const char *what, struct ep_err *err)
+static enum ep_status index_attrs(struct nlattr **tb, int max,
+                                  struct nlattr *head, int len,
+                                  const uint16_t *minlen, const char *what,
+                                  struct ep_err *err)
 {
   struct nlattr *nla;
   int            rem;
@@ -26,15 +27,16 @@ index_attrs(struct nlattr **tb, int max, struct nlattr *head, int len,
   memset(tb, 0, (size_t)(max + 1) * sizeof *tb);
   if (len < 0)
     return ep_err_set(err, EP_EPROTO, "%s: %d bytes of attributes", what, len);
-  nla_for_each_attr(nla, head, len, rem) {
+  nla_for_each_attr(nla, head, len, rem)
+  {
     int type = nla_type(nla);
 
     if (type > max)
       continue;
     if (nla_len(nla) < minlen[type])
       return ep_err_set(err, EP_EPROTO,
-                        "%s: attribute %d of %d bytes, expected %u", what,
-                        type, nla_len(nla), (unsigned)minlen[type]);
+                        "%s: attribute %d of %d bytes, expected %u", what, type,
+                        nla_len(nla), (unsigned)minlen[type]);
     tb[type] = nla;
   }
   if (rem > 0)
@@ -44,9 +46,8 @@ index_attrs(struct nlattr **tb, int max, struct nlattr *head, int len,
   return EP_OK;
 }
 
-enum ep_status
-ep_wifi_decode_family(struct nlattr *attrs, int len, uint16_t *id,
-                      struct ep_err *err)
+enum ep_status ep_wifi_decode_family(struct nlattr *attrs, int len,
+                                     uint16_t *id, struct ep_err *err)
 {
   static const uint16_t minlen[CTRL_ATTR_FAMILY_NAME + 1] = {
     [CTRL_ATTR_FAMILY_ID] = 2,
@@ -75,22 +76,22 @@ ep_wifi_decode_family(struct nlattr *attrs, int len, uint16_t *id,
 /* The attributes of an interface or station reply we read. */
 #define ATTR_MAX NL80211_ATTR_SSID
 static const uint16_t attr_minlen[ATTR_MAX + 1] = {
-  [NL80211_ATTR_IFINDEX] = 4,  [NL80211_ATTR_IFTYPE] = 4,
-  [NL80211_ATTR_MAC] = ETH_LEN, [NL80211_ATTR_WIPHY_FREQ] = 4,
+  [NL80211_ATTR_IFINDEX] = 4,
+  [NL80211_ATTR_IFTYPE] = 4,
+  [NL80211_ATTR_MAC] = ETH_LEN,
+  [NL80211_ATTR_WIPHY_FREQ] = 4,
 };
 
 /* Whether tb names an interface other than ours. */
-static bool
-other_ifindex(struct nlattr **tb, unsigned ifindex)
+static bool other_ifindex(struct nlattr **tb, unsigned ifindex)
 {
   return tb[NL80211_ATTR_IFINDEX] &&
          nla_get_u32(tb[NL80211_ATTR_IFINDEX]) != ifindex;
 }
 
-enum ep_status
-ep_wifi_decode_interface(struct nlattr *attrs, int len,
-                         struct ep_wifi_info *info, bool *other,
-                         struct ep_err *err)
+enum ep_status ep_wifi_decode_interface(struct nlattr *attrs, int len,
+                                        struct ep_wifi_info *info, bool *other,
+                                        struct ep_err *err)
 {
   struct nlattr *tb[ATTR_MAX + 1];
   enum ep_status rc;
@@ -101,7 +102,8 @@ ep_wifi_decode_interface(struct nlattr *attrs, int len,
   *other = other_ifindex(tb, info->ifindex);
   if (*other)
     return EP_OK;
-  if (tb[NL80211_ATTR_SSID] && nla_len(tb[NL80211_ATTR_SSID]) > EP_WIFI_SSID_MAX)
+  if (tb[NL80211_ATTR_SSID] &&
+      nla_len(tb[NL80211_ATTR_SSID]) > EP_WIFI_SSID_MAX)
     return ep_err_set(err, EP_EPROTO, "interface: SSID of %d bytes",
                       nla_len(tb[NL80211_ATTR_SSID]));
   if (tb[NL80211_ATTR_IFTYPE])
@@ -118,9 +120,8 @@ ep_wifi_decode_interface(struct nlattr *attrs, int len,
 
 /* A RATE_INFO nest in bits per second; false when it names no rate
  * (a legacy rate the kernel could not compute). */
-static enum ep_status
-decode_rate(struct nlattr *nest, double *bps, bool *have, const char *what,
-            struct ep_err *err)
+static enum ep_status decode_rate(struct nlattr *nest, double *bps, bool *have,
+                                  const char *what, struct ep_err *err)
 {
   static const uint16_t minlen[NL80211_RATE_INFO_BITRATE32 + 1] = {
     [NL80211_RATE_INFO_BITRATE] = 2,
@@ -146,9 +147,9 @@ decode_rate(struct nlattr *nest, double *bps, bool *have, const char *what,
   return EP_OK;
 }
 
-static enum ep_status
-decode_sta_info(struct nlattr *nest, struct ep_wifi_info *info,
-                struct ep_err *err)
+static enum ep_status decode_sta_info(struct nlattr       *nest,
+                                      struct ep_wifi_info *info,
+                                      struct ep_err       *err)
 {
   static const uint16_t minlen[NL80211_STA_INFO_RX_BITRATE + 1] = {
     [NL80211_STA_INFO_SIGNAL] = 1,
@@ -173,10 +174,9 @@ decode_sta_info(struct nlattr *nest, struct ep_wifi_info *info,
   return rc;
 }
 
-enum ep_status
-ep_wifi_decode_station(struct nlattr *attrs, int len,
-                       struct ep_wifi_info *info, bool *other,
-                       struct ep_err *err)
+enum ep_status ep_wifi_decode_station(struct nlattr *attrs, int len,
+                                      struct ep_wifi_info *info, bool *other,
+                                      struct ep_err *err)
 {
   struct nlattr *tb[ATTR_MAX + 1];
   enum ep_status rc;
@@ -196,13 +196,13 @@ ep_wifi_decode_station(struct nlattr *attrs, int len,
   return EP_OK;
 }
 
-static enum ep_status
-decode_bss_nest(struct nlattr *nest, struct ep_wifi_bss *bss,
-                struct ep_err *err)
+static enum ep_status decode_bss_nest(struct nlattr      *nest,
+                                      struct ep_wifi_bss *bss,
+                                      struct ep_err      *err)
 {
   static const uint16_t minlen[NL80211_BSS_BEACON_IES + 1] = {
-    [NL80211_BSS_BSSID] = ETH_LEN,    [NL80211_BSS_FREQUENCY] = 4,
-    [NL80211_BSS_CAPABILITY] = 2,     [NL80211_BSS_SIGNAL_MBM] = 4,
+    [NL80211_BSS_BSSID] = ETH_LEN, [NL80211_BSS_FREQUENCY] = 4,
+    [NL80211_BSS_CAPABILITY] = 2,  [NL80211_BSS_SIGNAL_MBM] = 4,
     [NL80211_BSS_STATUS] = 4,
   };
   struct nlattr *tb[NL80211_BSS_BEACON_IES + 1], *ies;
@@ -225,8 +225,9 @@ decode_bss_nest(struct nlattr *nest, struct ep_wifi_bss *bss,
     bss->signal_dbm = (int32_t)nla_get_u32(tb[NL80211_BSS_SIGNAL_MBM]) / 100;
   /* Probe-response elements first: a hidden network's beacon has an
    * empty SSID. */
-  ies = tb[NL80211_BSS_INFORMATION_ELEMENTS] ? tb[NL80211_BSS_INFORMATION_ELEMENTS]
-                                             : tb[NL80211_BSS_BEACON_IES];
+  ies = tb[NL80211_BSS_INFORMATION_ELEMENTS]
+          ? tb[NL80211_BSS_INFORMATION_ELEMENTS]
+          : tb[NL80211_BSS_BEACON_IES];
   if (ies) {
     bss->ies = nla_data(ies);
     bss->ies_len = (size_t)nla_len(ies);
@@ -234,9 +235,9 @@ decode_bss_nest(struct nlattr *nest, struct ep_wifi_bss *bss,
   return EP_OK;
 }
 
-enum ep_status
-ep_wifi_decode_bss(struct nlattr *attrs, int len, unsigned ifindex,
-                   struct ep_wifi_bss *bss, bool *other, struct ep_err *err)
+enum ep_status ep_wifi_decode_bss(struct nlattr *attrs, int len,
+                                  unsigned ifindex, struct ep_wifi_bss *bss,
+                                  bool *other, struct ep_err *err)
 {
   struct nlattr *tb[ATTR_MAX + 1];
   enum ep_status rc;
@@ -255,9 +256,9 @@ ep_wifi_decode_bss(struct nlattr *attrs, int len, unsigned ifindex,
 
 /* Whether bss is our access point, and better than the one chosen: the
  * station's BSSID decides; the associated status stands in without it. */
-static bool
-better_bss(const struct ep_wifi_choice *c, const char *station_bssid,
-           const struct ep_wifi_bss *bss, bool *by_bssid)
+static bool better_bss(const struct ep_wifi_choice *c,
+                       const char *station_bssid, const struct ep_wifi_bss *bss,
+                       bool *by_bssid)
 {
   char text[18];
 
@@ -271,9 +272,9 @@ better_bss(const struct ep_wifi_choice *c, const char *station_bssid,
   return *by_bssid || (!c->have && bss->associated);
 }
 
-void
-ep_wifi_choice_consider(struct ep_wifi_choice *c, const char *station_bssid,
-                        const struct ep_wifi_bss *bss)
+void ep_wifi_choice_consider(struct ep_wifi_choice    *c,
+                             const char               *station_bssid,
+                             const struct ep_wifi_bss *bss)
 {
   const unsigned char *ssid;
   bool                 by_bssid;
@@ -294,8 +295,8 @@ ep_wifi_choice_consider(struct ep_wifi_choice *c, const char *station_bssid,
   c->signal_dbm = bss->signal_dbm;
 }
 
-void
-ep_wifi_choice_apply(const struct ep_wifi_choice *c, struct ep_wifi_info *info)
+void ep_wifi_choice_apply(const struct ep_wifi_choice *c,
+                          struct ep_wifi_info         *info)
 {
   if (!c->have)
     return;

@@ -21,7 +21,7 @@ struct ep_wifi_bss {
   bool                 have_bssid;
   unsigned char        bssid[6];
   unsigned             frequency_mhz;
-  bool                 privacy;  /* capability bit 4 (IEEE 802.11 9.4.1.4) */
+  bool                 privacy;    /* capability bit 4 (IEEE 802.11 9.4.1.4) */
   bool                 associated; /* NL80211_BSS_STATUS_ASSOCIATED */
   bool                 have_signal;
   int                  signal_dbm;
@@ -45,15 +45,15 @@ struct ep_wifi_choice {
 /* Takes bss into c when it is our access point (the station's BSSID
  * station_bssid, or the associated status without a BSSID match) and
  * better than what c holds.  Reads bss->ies now: c keeps no pointer. */
-void ep_wifi_choice_consider(struct ep_wifi_choice *c,
-                             const char *station_bssid,
+void ep_wifi_choice_consider(struct ep_wifi_choice    *c,
+                             const char               *station_bssid,
                              const struct ep_wifi_bss *bss);
 
 /* What the scan told about our access point into info: its security, and
  * the SSID, frequency and signal when the interface and station did not
  * give them. */
 void ep_wifi_choice_apply(const struct ep_wifi_choice *c,
-                          struct ep_wifi_info *info);
+                          struct ep_wifi_info         *info);
 
 /* The family id from a CTRL_CMD_NEWFAMILY reply's attributes; 0 when the
  * reply names another family.  EP_EPROTO into err when malformed. */
@@ -63,8 +63,8 @@ enum ep_status ep_wifi_decode_family(struct nlattr *attrs, int len,
 /* An NL80211_CMD_NEW_INTERFACE reply into info: iftype, frequency, SSID,
  * our MAC.  *other is set when it describes another interface. */
 enum ep_status ep_wifi_decode_interface(struct nlattr *attrs, int len,
-                                        struct ep_wifi_info *info,
-                                        bool *other, struct ep_err *err);
+                                        struct ep_wifi_info *info, bool *other,
+                                        struct ep_err *err);
 
 /* One NL80211_CMD_NEW_STATION entry into info: BSSID, signal, bitrates;
  * info->associated becomes true.  *other as above. */

@@ -17,12 +17,12 @@
 #define OUI_MS           0x0050f2
 
 /* Cipher types (9.4.2.24.2, Table 9-149), of OUI_IEEE and OUI_MS alike. */
-#define CIPHER_TKIP     2
-#define CIPHER_CCMP     4
-#define CIPHER_GCMP     8
-#define CIPHER_GCMP256  9
-#define CIPHER_CCMP256  10
-#define CIPHERS_BITS    11
+#define CIPHER_TKIP    2
+#define CIPHER_CCMP    4
+#define CIPHER_GCMP    8
+#define CIPHER_GCMP256 9
+#define CIPHER_CCMP256 10
+#define CIPHERS_BITS   11
 /* RSN capabilities (9.4.2.24.4): management frame protection. */
 #define RSN_CAP_MFPR 0x0040
 #define RSN_CAP_MFPC 0x0080
@@ -32,7 +32,7 @@ struct rsn {
   bool     present, malformed;
   uint32_t pairwise; /* bit n: cipher type n of the element's OUI */
   uint32_t group;
-  uint32_t akm;      /* bit n: AKM suite type n (OUI_IEEE), n < 32 */
+  uint32_t akm; /* bit n: AKM suite type n (OUI_IEEE), n < 32 */
   uint16_t caps;
 };
 
@@ -42,8 +42,7 @@ struct rd {
   size_t               left;
 };
 
-static bool
-rd_u16le(struct rd *r, uint16_t *v)
+static bool rd_u16le(struct rd *r, uint16_t *v)
 {
   if (r->left < 2)
     return false;
@@ -53,8 +52,7 @@ rd_u16le(struct rd *r, uint16_t *v)
   return true;
 }
 
-static bool
-rd_suite(struct rd *r, uint32_t *v)
+static bool rd_suite(struct rd *r, uint32_t *v)
 {
   if (r->left < 4)
     return false;
@@ -67,8 +65,7 @@ rd_suite(struct rd *r, uint32_t *v)
 
 /* The bit of a suite of OUI oui in a set; 0 for other OUIs and for types
  * past 31 (which no classification below needs). */
-static uint32_t
-suite_bit(uint32_t suite, uint32_t oui)
+static uint32_t suite_bit(uint32_t suite, uint32_t oui)
 {
   uint32_t type = suite & 0xff;
 
@@ -77,8 +74,7 @@ suite_bit(uint32_t suite, uint32_t oui)
 
 /* A count and that many suites into *set.  False when the count says
  * more suites than the element holds: a count is never trusted. */
-static bool
-rd_suites(struct rd *r, uint32_t oui, uint32_t *set)
+static bool rd_suites(struct rd *r, uint32_t oui, uint32_t *set)
 {
   uint16_t n, i;
   uint32_t s;
@@ -98,8 +94,8 @@ rd_suites(struct rd *r, uint32_t oui, uint32_t *set)
  * after its OUI and type (the same layout with OUI_MS, no capabilities
  * needed).  A field that is absent because the element ends takes its
  * default (CCMP, 802.1X); a field cut short marks the element malformed. */
-static void
-parse_rsn(const unsigned char *body, size_t len, uint32_t oui, struct rsn *out)
+static void parse_rsn(const unsigned char *body, size_t len, uint32_t oui,
+                      struct rsn *out)
 {
   struct rd r = {body, len};
   uint16_t  version;
@@ -137,8 +133,7 @@ parse_rsn(const unsigned char *body, size_t len, uint32_t oui, struct rsn *out)
 }
 
 /* The WPA element is vendor-specific: Microsoft's OUI, type 1. */
-static bool
-is_wpa_ie(const unsigned char *body, size_t len)
+static bool is_wpa_ie(const unsigned char *body, size_t len)
 {
   return len >= 4 && body[0] == 0x00 && body[1] == 0x50 && body[2] == 0xf2 &&
          body[3] == 1;
@@ -146,9 +141,8 @@ is_wpa_ie(const unsigned char *body, size_t len)
 
 /* The RSN and WPA elements of ies.  An element whose length runs past
  * the end stops the walk. */
-static void
-find_rsn(const unsigned char *ies, size_t len, struct rsn *rsn,
-         struct rsn *wpa)
+static void find_rsn(const unsigned char *ies, size_t len, struct rsn *rsn,
+                     struct rsn *wpa)
 {
   size_t at = 0;
 
@@ -168,8 +162,8 @@ find_rsn(const unsigned char *ies, size_t len, struct rsn *rsn,
   }
 }
 
-const unsigned char *
-ep_wifi_ie_ssid(const unsigned char *ies, size_t len, size_t *ssid_len)
+const unsigned char *ep_wifi_ie_ssid(const unsigned char *ies, size_t len,
+                                     size_t *ssid_len)
 {
   size_t at = 0;
 
@@ -188,8 +182,7 @@ ep_wifi_ie_ssid(const unsigned char *ies, size_t len, size_t *ssid_len)
 }
 
 /* The strongest pairwise cipher other than TKIP, in words. */
-static const char *
-cipher_words(uint32_t set)
+static const char *cipher_words(uint32_t set)
 {
   if (set & 1u << CIPHER_GCMP256)
     return "GCMP-256";
@@ -210,22 +203,20 @@ cipher_words(uint32_t set)
 #define AKMS_SUITEB (AKM(12) | AKM(13))
 #define AKMS_OWE    AKM(18)
 
-static void
-set_words(struct ep_wifi_info *out, enum ep_wifi_security sec,
-          const char *words, const char *cipher)
+static void set_words(struct ep_wifi_info *out, enum ep_wifi_security sec,
+                      const char *words, const char *cipher)
 {
   out->security = sec;
   if (cipher)
-    snprintf(out->security_words, sizeof out->security_words, "%s (%s)",
-             words, cipher);
+    snprintf(out->security_words, sizeof out->security_words, "%s (%s)", words,
+             cipher);
   else
     snprintf(out->security_words, sizeof out->security_words, "%s", words);
 }
 
 /* An RSN element's key management, strongest first: a transition network
  * lets a client choose PSK, so it is named as such. */
-static void
-classify_rsn(const struct rsn *r, struct ep_wifi_info *out)
+static void classify_rsn(const struct rsn *r, struct ep_wifi_info *out)
 {
   const char *cipher = cipher_words(r->pairwise);
   bool        mfp_required = (r->caps & RSN_CAP_MFPR) != 0;
@@ -250,15 +241,13 @@ classify_rsn(const struct rsn *r, struct ep_wifi_info *out)
               cipher);
 }
 
-static bool
-tkip_only(uint32_t pairwise)
+static bool tkip_only(uint32_t pairwise)
 {
   return pairwise == 1u << CIPHER_TKIP;
 }
 
-void
-ep_wifi_security_of(const unsigned char *ies, size_t len, bool privacy,
-                    struct ep_wifi_info *out)
+void ep_wifi_security_of(const unsigned char *ies, size_t len, bool privacy,
+                         struct ep_wifi_info *out)
 {
   struct rsn rsn, wpa;
 
@@ -287,8 +276,7 @@ ep_wifi_security_of(const unsigned char *ies, size_t len, bool privacy,
 
 /* ---- Text. ---- */
 
-void
-ep_wifi_format_mac(const unsigned char *mac, char out[18])
+void ep_wifi_format_mac(const unsigned char *mac, char out[18])
 {
   snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
            mac[3], mac[4], mac[5]);
@@ -296,9 +284,8 @@ ep_wifi_format_mac(const unsigned char *mac, char out[18])
 
 /* A backslash is escaped too, so that "\x41" in the text can only mean
  * one byte. */
-void
-ep_wifi_set_ssid(struct ep_wifi_info *info, const unsigned char *ssid,
-                 size_t len)
+void ep_wifi_set_ssid(struct ep_wifi_info *info, const unsigned char *ssid,
+                      size_t len)
 {
   size_t i, at = 0;
 
@@ -312,8 +299,8 @@ ep_wifi_set_ssid(struct ep_wifi_info *info, const unsigned char *ssid,
     if (c >= 0x20 && c < 0x7f && c != '\\')
       info->ssid_text[at++] = (char)c;
     else
-      at += (size_t)snprintf(info->ssid_text + at,
-                             sizeof info->ssid_text - at, "\\x%02x", c);
+      at += (size_t)snprintf(info->ssid_text + at, sizeof info->ssid_text - at,
+                             "\\x%02x", c);
   }
   info->ssid_text[at] = '\0';
 }

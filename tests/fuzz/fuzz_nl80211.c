@@ -28,9 +28,9 @@
 #include "ep_pollset.h"
 #include "uplink_wifi.h"
 
-#define FAMILY 28
+#define FAMILY  28
 #define IFINDEX 7 /* the unit suite's, which wrote the corpus */
-#define QUEUED 256
+#define QUEUED  256
 
 struct dgram {
   unsigned char *b;
@@ -43,8 +43,8 @@ static unsigned       requests;
 static struct dgram   queue[QUEUED];
 static size_t         q_head, q_tail;
 
-static void
-push(const unsigned char *b, size_t len, uint32_t seq, uint32_t port)
+static void push(const unsigned char *b, size_t len, uint32_t seq,
+                 uint32_t port)
 {
   struct dgram *d;
   size_t        at;
@@ -72,8 +72,7 @@ push(const unsigned char *b, size_t len, uint32_t seq, uint32_t port)
 }
 
 /* The controller's answer: nl80211 is FAMILY, then the acknowledgement. */
-static void
-push_family(uint32_t seq, uint32_t port)
+static void push_family(uint32_t seq, uint32_t port)
 {
   struct nl_msg  *m = nlmsg_alloc();
   struct nlmsgerr e;
@@ -93,8 +92,7 @@ push_family(uint32_t seq, uint32_t port)
   nlmsg_free(m);
 }
 
-static int
-fuzz_send(struct nl_sock *sk, struct nl_msg *msg)
+static int fuzz_send(struct nl_sock *sk, struct nl_msg *msg)
 {
   struct nlmsghdr *req = nlmsg_hdr(msg);
 
@@ -119,9 +117,8 @@ fuzz_send(struct nl_sock *sk, struct nl_msg *msg)
   return (int)req->nlmsg_len;
 }
 
-static int
-fuzz_recv(struct nl_sock *sk, struct sockaddr_nl *from, unsigned char **buf,
-          struct ucred **creds)
+static int fuzz_recv(struct nl_sock *sk, struct sockaddr_nl *from,
+                     unsigned char **buf, struct ucred **creds)
 {
   struct dgram *d;
 
@@ -137,8 +134,7 @@ fuzz_recv(struct nl_sock *sk, struct sockaddr_nl *from, unsigned char **buf,
   return (int)d->len;
 }
 
-static void
-run_query(void)
+static void run_query(void)
 {
   struct ep_wifi_seam   seam = {fuzz_send, fuzz_recv, -1};
   struct ep_wifi_info   info;
@@ -168,8 +164,7 @@ run_query(void)
   ep_wifi_query_free(q);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct ep_wifi_info info;
 

@@ -70,29 +70,25 @@ static const char    *case_name;
 static unsigned char *corpus;
 static size_t         corpus_len;
 
-static void
-add(int step, struct nl_msg *m)
+static void add(int step, struct nl_msg *m)
 {
   ck_assert_uint_lt(n_script[step], REPLIES);
   script[step][n_script[step]++] = (struct reply){m, false, false};
 }
 
-static void
-add_joined(int step, struct nl_msg *m)
+static void add_joined(int step, struct nl_msg *m)
 {
   add(step, m);
   script[step][n_script[step] - 1].join = true;
 }
 
-static void
-add_stale(int step, struct nl_msg *m)
+static void add_stale(int step, struct nl_msg *m)
 {
   add(step, m);
   script[step][n_script[step] - 1].stale = true;
 }
 
-static void
-corpus_put(const unsigned char *b, size_t len)
+static void corpus_put(const unsigned char *b, size_t len)
 {
   unsigned char *n = realloc(corpus, corpus_len + len + 2);
 
@@ -105,8 +101,7 @@ corpus_put(const unsigned char *b, size_t len)
   corpus_len += len;
 }
 
-static void
-queue_dgram(const unsigned char *b, size_t len, bool join)
+static void queue_dgram(const unsigned char *b, size_t len, bool join)
 {
   struct dgram *d;
 
@@ -126,8 +121,7 @@ queue_dgram(const unsigned char *b, size_t len, bool join)
   d->len = len;
 }
 
-static void
-record_request(struct nl_msg *msg)
+static void record_request(struct nl_msg *msg)
 {
   struct nlmsghdr   *nh = nlmsg_hdr(msg);
   struct genlmsghdr *gh = nlmsg_data(nh);
@@ -152,8 +146,7 @@ record_request(struct nl_msg *msg)
 
 /* Answers a request as the kernel would: the script's replies for it,
  * numbered with its sequence number and our port. */
-static int
-fake_send(struct nl_sock *sk, struct nl_msg *msg)
+static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
 {
   struct nlmsghdr *req = nlmsg_hdr(msg);
   size_t           step = n_reqs, i;
@@ -168,8 +161,7 @@ fake_send(struct nl_sock *sk, struct nl_msg *msg)
 
     nh->nlmsg_seq = r->stale ? req->nlmsg_seq - 1 : req->nlmsg_seq;
     nh->nlmsg_pid = req->nlmsg_pid;
-    queue_dgram((const unsigned char *)nh, NLMSG_ALIGN(nh->nlmsg_len),
-                r->join);
+    queue_dgram((const unsigned char *)nh, NLMSG_ALIGN(nh->nlmsg_len), r->join);
   }
   if (step >= 1) {
     for (i = dg_head; i < dg_tail; i++)
@@ -180,9 +172,8 @@ fake_send(struct nl_sock *sk, struct nl_msg *msg)
 }
 
 /* One datagram per call, as recvmsg() gives them; 0 when none is left. */
-static int
-fake_recv(struct nl_sock *sk, struct sockaddr_nl *from, unsigned char **buf,
-          struct ucred **creds)
+static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *from,
+                     unsigned char **buf, struct ucred **creds)
 {
   struct dgram *d;
   int           len;
@@ -200,8 +191,7 @@ fake_recv(struct nl_sock *sk, struct sockaddr_nl *from, unsigned char **buf,
   return len;
 }
 
-static void
-setup(void)
+static void setup(void)
 {
   memset(script, 0, sizeof script);
   memset(n_script, 0, sizeof n_script);
@@ -216,8 +206,7 @@ setup(void)
   corpus_len = 0;
 }
 
-static void
-write_corpus(void)
+static void write_corpus(void)
 {
   const char *dir = getenv("EP_WIFI_CORPUS");
   char        path[4096];
@@ -233,8 +222,7 @@ write_corpus(void)
   fclose(f);
 }
 
-static void
-teardown(void)
+static void teardown(void)
 {
   size_t s, i;
 
@@ -253,15 +241,13 @@ teardown(void)
 
 /* libnl's nla_nest_start() flags the nest NLA_F_NESTED; nl80211 and the
  * controller nest with nla_nest_start_noflag(), so their replies do not. */
-static void
-nest_end(struct nl_msg *m, struct nlattr *nest)
+static void nest_end(struct nl_msg *m, struct nlattr *nest)
 {
   nla_nest_end(m, nest);
   nest->nla_type &= (uint16_t)~NLA_F_NESTED;
 }
 
-static struct nl_msg *
-genl_msg(int type, int flags, uint8_t cmd)
+static struct nl_msg *genl_msg(int type, int flags, uint8_t cmd)
 {
   struct nl_msg *m = nlmsg_alloc();
 
@@ -272,8 +258,7 @@ genl_msg(int type, int flags, uint8_t cmd)
 
 /* ctrl_fill_info(): id, name, version, header size, max attribute, then
  * the operations and multicast groups, which we skip. */
-static struct nl_msg *
-family_reply(void)
+static struct nl_msg *family_reply(void)
 {
   struct nl_msg *m = genl_msg(GENL_ID_CTRL, 0, CTRL_CMD_NEWFAMILY);
   struct nlattr *ops, *op;
@@ -292,8 +277,7 @@ family_reply(void)
   return m;
 }
 
-static struct nl_msg *
-error_msg(int error)
+static struct nl_msg *error_msg(int error)
 {
   struct nl_msg  *m = nlmsg_alloc_simple(NLMSG_ERROR, 0);
   struct nlmsgerr e;
@@ -306,14 +290,12 @@ error_msg(int error)
   return m;
 }
 
-static struct nl_msg *
-ack_msg(void)
+static struct nl_msg *ack_msg(void)
 {
   return error_msg(0);
 }
 
-static struct nl_msg *
-done_msg(int32_t error)
+static struct nl_msg *done_msg(int32_t error)
 {
   struct nl_msg *m = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
 
@@ -323,8 +305,7 @@ done_msg(int32_t error)
 }
 
 /* nl80211_send_iface(). */
-static struct nl_msg *
-interface_reply(const char *ssid, size_t ssid_len)
+static struct nl_msg *interface_reply(const char *ssid, size_t ssid_len)
 {
   struct nl_msg *m = genl_msg(FAMILY, 0, NL80211_CMD_NEW_INTERFACE);
 
@@ -345,8 +326,7 @@ interface_reply(const char *ssid, size_t ssid_len)
   return m;
 }
 
-static void
-put_rate(struct nl_msg *m, int attr, uint32_t units)
+static void put_rate(struct nl_msg *m, int attr, uint32_t units)
 {
   struct nlattr *rate = nla_nest_start(m, attr);
 
@@ -360,8 +340,7 @@ put_rate(struct nl_msg *m, int attr, uint32_t units)
 }
 
 /* nl80211_send_station(): signal -58 dBm, 433.3 Mbit/s out, 390 in. */
-static struct nl_msg *
-station_entry(const unsigned char *bssid)
+static struct nl_msg *station_entry(const unsigned char *bssid)
 {
   struct nl_msg *m = genl_msg(FAMILY, NLM_F_MULTI, NL80211_CMD_NEW_STATION);
   struct nlattr *nest;
@@ -396,11 +375,10 @@ struct bss {
 };
 
 /* nl80211_send_bss(). */
-static struct nl_msg *
-bss_entry(const struct bss *b)
+static struct nl_msg *bss_entry(const struct bss *b)
 {
-  struct nl_msg *m = genl_msg(FAMILY, NLM_F_MULTI,
-                              NL80211_CMD_NEW_SCAN_RESULTS);
+  struct nl_msg *m =
+    genl_msg(FAMILY, NLM_F_MULTI, NL80211_CMD_NEW_SCAN_RESULTS);
   struct nlattr *bss;
 
   nla_put_u32(m, NL80211_ATTR_GENERATION, 9);
@@ -427,15 +405,13 @@ bss_entry(const struct bss *b)
 
 /* SSID, supported rates, DS parameter set (channel 36), then WMM, which
  * is Microsoft's OUI too but type 2: not WPA. */
-static size_t
-ies_base(unsigned char *b, const char *ssid)
+static size_t ies_base(unsigned char *b, const char *ssid)
 {
   static const unsigned char rest[] = {
     0x01, 0x08, 0x8c, 0x12, 0x98, 0x24, 0xb0, 0x48, 0x60, 0x6c,
-    0x03, 0x01, 0x24,
-    0xdd, 0x18, 0x00, 0x50, 0xf2, 0x02, 0x01, 0x01, 0x80, 0x00, 0x03, 0xa4,
-    0x00, 0x00, 0x27, 0xa4, 0x00, 0x00, 0x42, 0x43, 0x5e, 0x00, 0x62, 0x32,
-    0x2f, 0x00,
+    0x03, 0x01, 0x24, 0xdd, 0x18, 0x00, 0x50, 0xf2, 0x02, 0x01,
+    0x01, 0x80, 0x00, 0x03, 0xa4, 0x00, 0x00, 0x27, 0xa4, 0x00,
+    0x00, 0x42, 0x43, 0x5e, 0x00, 0x62, 0x32, 0x2f, 0x00,
   };
   size_t n = strlen(ssid);
 
@@ -448,9 +424,9 @@ ies_base(unsigned char *b, const char *ssid)
 
 /* An RSN element: group and one pairwise cipher of 00-0F-AC, akms AKM
  * types, capabilities. */
-static size_t
-ie_rsn(unsigned char *b, unsigned char group, unsigned char pairwise,
-       const unsigned char *akms, size_t n_akm, uint16_t caps)
+static size_t ie_rsn(unsigned char *b, unsigned char group,
+                     unsigned char pairwise, const unsigned char *akms,
+                     size_t n_akm, uint16_t caps)
 {
   size_t at = 2, i;
 
@@ -478,8 +454,7 @@ ie_rsn(unsigned char *b, unsigned char group, unsigned char pairwise,
 }
 
 /* WPA's vendor element: one pairwise cipher of 00-50-F2, PSK. */
-static size_t
-ie_wpa(unsigned char *b, unsigned char cipher)
+static size_t ie_wpa(unsigned char *b, unsigned char cipher)
 {
   static const unsigned char wpa[] = {
     0xdd, 0x16, 0x00, 0x50, 0xf2, 0x01, 0x01, 0x00, 0x00, 0x50, 0xf2, 0x02,
@@ -507,9 +482,8 @@ static const unsigned char AKM_OWE[] = {18};
 static unsigned char ap_ies[512];
 static size_t        ap_ies_len;
 
-static void
-ies_rsn(const unsigned char *akms, size_t n, unsigned char pairwise,
-        uint16_t caps)
+static void ies_rsn(const unsigned char *akms, size_t n, unsigned char pairwise,
+                    uint16_t caps)
 {
   ap_ies_len = ies_base(ap_ies, "factory-net");
   ap_ies_len += ie_rsn(ap_ies + ap_ies_len, pairwise, pairwise, akms, n, caps);
@@ -521,11 +495,10 @@ static const unsigned char other_ies[] = {0x00, 0x04, 'g', 'u', 'e', 's'};
 
 /* The family, the interface (ssid as given), our station, and a scan of
  * two access points in one datagram, ours second, as privacy says. */
-static void
-script_associated(const char *ssid, uint16_t capability)
+static void script_associated(const char *ssid, uint16_t capability)
 {
-  struct bss other = {OTHER_AP, 2412, CAP_ESS, other_ies, sizeof other_ies,
-                      false, -7100};
+  struct bss other = {OTHER_AP,         2412,  CAP_ESS, other_ies,
+                      sizeof other_ies, false, -7100};
   struct bss ours = {AP, 5180, capability, ap_ies, ap_ies_len, true, -5800};
 
   add(0, family_reply());
@@ -544,8 +517,7 @@ static struct ep_err       err;
 
 /* Runs a query through the seam in a poll loop as the run's loop does,
  * until it is done or the fake kernel has nothing left to say. */
-static enum ep_status
-run_seam(void)
+static enum ep_status run_seam(void)
 {
   struct ep_wifi_seam   seam = {fake_send, fake_recv, pipefd[0]};
   struct ep_wifi_query *q;
@@ -574,8 +546,7 @@ run_seam(void)
   return rc;
 }
 
-static void
-assert_requests_all_four(void)
+static void assert_requests_all_four(void)
 {
   size_t i;
 
@@ -597,8 +568,7 @@ assert_requests_all_four(void)
   }
 }
 
-static void
-assert_station(void)
+static void assert_station(void)
 {
   ck_assert(info.associated);
   ck_assert_uint_eq(info.ifindex, IFINDEX);
@@ -797,8 +767,8 @@ START_TEST(another_kernel_error_is_named)
   add(0, ack_msg());
   add(1, error_msg(-EOPNOTSUPP));
   ck_assert_int_eq(run_seam(), EP_ESYS);
-  ck_assert_str_eq(err.msg,
-                   "nl80211 refused wlan0's interface: Operation not supported");
+  ck_assert_str_eq(
+    err.msg, "nl80211 refused wlan0's interface: Operation not supported");
 }
 END_TEST
 
@@ -812,8 +782,7 @@ END_TEST
 
 /* ---- Malformed replies. ---- */
 
-static struct nlattr *
-find_attr(struct nl_msg *m, int type)
+static struct nlattr *find_attr(struct nl_msg *m, int type)
 {
   struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(m));
 
@@ -838,8 +807,7 @@ START_TEST(an_attribute_past_the_end_is_refused)
 }
 END_TEST
 
-static void
-script_to_station(struct nl_msg *station)
+static void script_to_station(struct nl_msg *station)
 {
   add(0, family_reply());
   add(0, ack_msg());
@@ -916,8 +884,7 @@ START_TEST(unknown_attributes_are_ignored)
 {
   struct nl_msg *st = station_entry(AP);
   struct nlattr *nest;
-  struct bss     ours = {AP, 5180, CAP_ESS | CAP_PRIVACY, NULL, 0, false,
-                         -5800};
+  struct bss ours = {AP, 5180, CAP_ESS | CAP_PRIVACY, NULL, 0, false, -5800};
   struct nl_msg *b;
 
   case_name = "unknown-attributes";
@@ -999,8 +966,7 @@ START_TEST(a_reply_numbered_for_another_request_is_ignored)
 END_TEST
 
 /* n scan entries, one datagram each, ours at position at. */
-static void
-script_many(size_t n, size_t at)
+static void script_many(size_t n, size_t at)
 {
   static unsigned char bssids[600][6];
   size_t               i;
@@ -1014,8 +980,8 @@ script_many(size_t n, size_t at)
   add(2, station_entry(AP));
   add(2, done_msg(0));
   for (i = 0; i < n; i++) {
-    struct bss b = {bssids[i], 2412, CAP_ESS, other_ies, sizeof other_ies,
-                    false, -8000};
+    struct bss b = {bssids[i],        2412,  CAP_ESS, other_ies,
+                    sizeof other_ies, false, -8000};
 
     memcpy(bssids[i], OTHER_AP, 6);
     bssids[i][4] = (unsigned char)(i >> 8);
@@ -1052,8 +1018,8 @@ END_TEST
 
 START_TEST(without_our_scan_entry_security_is_unknown)
 {
-  struct bss other = {OTHER_AP, 2412, CAP_ESS, other_ies, sizeof other_ies,
-                      false, -7100};
+  struct bss other = {OTHER_AP,         2412,  CAP_ESS, other_ies,
+                      sizeof other_ies, false, -7100};
 
   case_name = "no-scan-entry";
   script_to_station(station_entry(AP));
@@ -1070,8 +1036,8 @@ END_TEST
  * as the scan does (a multi-BSSID set: another transmitter address). */
 START_TEST(the_associated_status_chooses_without_a_bssid_match)
 {
-  struct bss ours = {OTHER_AP, 2437, CAP_ESS | CAP_PRIVACY, NULL, 0, true,
-                     -6400};
+  struct bss ours = {OTHER_AP, 2437, CAP_ESS | CAP_PRIVACY, NULL, 0,
+                     true,     -6400};
 
   case_name = "status-associated";
   ies_rsn(AKM_SAE, 1, CIPHER_CCMP, MFPC | MFPR);
@@ -1112,8 +1078,7 @@ END_TEST
 
 static struct ep_wifi_info sec;
 
-static const char *
-words_of(const unsigned char *ies, size_t len, bool privacy)
+static const char *words_of(const unsigned char *ies, size_t len, bool privacy)
 {
   memset(&sec, 0, sizeof sec);
   ep_wifi_security_of(ies, len, privacy, &sec);
@@ -1281,8 +1246,7 @@ START_TEST(the_real_socket_on_loopback_ends_defined)
 }
 END_TEST
 
-static Suite *
-uplink_wifi_suite(void)
+static Suite *uplink_wifi_suite(void)
 {
   Suite *s = suite_create("uplink_wifi");
   TCase *tc = tcase_create("seam");
