@@ -49,10 +49,12 @@ static void push(const unsigned char *b, size_t len, uint32_t seq,
   struct dgram *d;
   size_t        at;
 
-  if (q_tail == QUEUED)
+  /* An empty datagram would be a recv() of 0 bytes, after which libnl
+   * does not free the buffer. */
+  if (q_tail == QUEUED || len == 0)
     return;
   d = &queue[q_tail];
-  if (!(d->b = malloc(len ? len : 1)))
+  if (!(d->b = malloc(len)))
     return;
   memcpy(d->b, b, len);
   d->len = len;
@@ -60,14 +62,17 @@ static void push(const unsigned char *b, size_t len, uint32_t seq,
   /* Numbers every header that fits, however wrong its length. */
   for (at = 0; len - at >= NLMSG_HDRLEN;) {
     struct nlmsghdr nh;
+    size_t          step;
 
     memcpy(&nh, d->b + at, sizeof nh);
     nh.nlmsg_seq = seq;
     nh.nlmsg_pid = port;
     memcpy(d->b + at, &nh, sizeof nh);
-    if (nh.nlmsg_len < NLMSG_HDRLEN || NLMSG_ALIGN(nh.nlmsg_len) > len - at)
+    /* In size_t: NLMSG_ALIGN() of a length near 2^32 wraps to 0. */
+    step = ((size_t)nh.nlmsg_len + NLMSG_ALIGNTO - 1) & ~(size_t)3;
+    if (nh.nlmsg_len < NLMSG_HDRLEN || step > len - at)
       break;
-    at += NLMSG_ALIGN(nh.nlmsg_len);
+    at += step;
   }
 }
 
