@@ -38,6 +38,7 @@ libjson-c-dev         pkg-config --exists 'json-c >= 0.15'
 libssl-dev            pkg-config --exists 'openssl >= 3.0'
 libcurl4-openssl-dev  pkg-config --exists 'libcurl >= 7.85'
 libsnmp-dev           pkg-config --exists netsnmp-agent
+libnl-genl-3-dev      pkg-config --exists 'libnl-genl-3.0 >= 3.5'
 ca-certificates       test -s /etc/ssl/certs/ca-certificates.crt
 git                   git --version
 debhelper             prints '^Usage: dh' dh --help
