@@ -653,14 +653,17 @@ objects_failed(struct ep_cell_query *q, const sd_bus_error *e)
   if (sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN,
                              SD_BUS_ERROR_NAME_HAS_NO_OWNER)) {
     absent(q, EP_CELL_NO_MANAGER);
+  } else if (sd_bus_error_has_names(e, SD_BUS_ERROR_NO_REPLY,
+                                    SD_BUS_ERROR_TIMEOUT) &&
+             ep_time_reached(ep_time_now(), q->deadline)) {
+    /* sd-bus says NoReply for its own timeout, which is our deadline. */
+    fail(q, EP_ETIMEOUT, "ModemManager did not answer in time");
   } else if (sd_bus_error_has_name(e, SD_BUS_ERROR_NO_REPLY)) {
-    /* The connection ended (sd-bus answers every pending call), or
-     * ModemManager left the bus without answering (the bus daemon
-     * answers for it): either way there is nothing to ask now. */
+    /* Before the deadline: the connection ended (sd-bus answers every
+     * pending call), or ModemManager left the bus without answering (the
+     * bus daemon answers for it).  Either way nothing is there to ask. */
     absent(q, sd_bus_is_open(q->bus) > 0 ? EP_CELL_NO_MANAGER
                                          : EP_CELL_NO_BUS);
-  } else if (sd_bus_error_has_name(e, SD_BUS_ERROR_TIMEOUT)) {
-    fail(q, EP_ETIMEOUT, "ModemManager did not answer in time");
   } else {
     fail(q, EP_EPROTO, "ModemManager's reply did not parse: %s: %s",
          e->name ? e->name : "error", e->message ? e->message : "");
