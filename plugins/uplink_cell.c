@@ -12,13 +12,13 @@
 #include "ep_time.h"
 #include "uplink_cell.h"
 
-#define MM_SERVICE "org.freedesktop.ModemManager1"
-#define MM_PATH    "/org/freedesktop/ModemManager1"
-#define MM_MODEM   MM_SERVICE ".Modem"
-#define MM_3GPP    MM_MODEM ".Modem3gpp"
-#define MM_SIGNAL  MM_MODEM ".Signal"
-#define DBUS_PROPS "org.freedesktop.DBus.Properties"
-#define DBUS_OM    "org.freedesktop.DBus.ObjectManager"
+#define MM_SERVICE    "org.freedesktop.ModemManager1"
+#define MM_PATH       "/org/freedesktop/ModemManager1"
+#define MM_MODEM      MM_SERVICE ".Modem"
+#define MM_3GPP       MM_MODEM ".Modem3gpp"
+#define MM_SIGNAL     MM_MODEM ".Signal"
+#define DBUS_PROPS    "org.freedesktop.DBus.Properties"
+#define DBUS_OM       "org.freedesktop.DBus.ObjectManager"
 #define PORT_TYPE_NET 2 /* MM_MODEM_PORT_TYPE_NET */
 /* Seconds between ModemManager's signal refreshes once we turned them
  * on: mmcli's usual choice, cheap for the modem. */
@@ -57,17 +57,17 @@ struct modem {
 };
 
 struct ep_cell_query {
-  char            ifname[64];
-  char           *address;
-  sd_bus         *bus;
-  sd_bus_slot    *call, *match, *setup, *get;
-  enum phase      phase;
-  struct timespec now, deadline, next_get;
-  bool            found;
-  struct modem    m;
+  char                ifname[64];
+  char               *address;
+  sd_bus             *bus;
+  sd_bus_slot        *call, *match, *setup, *get;
+  enum phase          phase;
+  struct timespec     now, deadline, next_get;
+  bool                found;
+  struct modem        m;
   struct ep_cell_info info;
-  enum ep_status  status;
-  struct ep_err   err;
+  enum ep_status      status;
+  struct ep_err       err;
 };
 
 /* ---- Words. ---- */
@@ -76,8 +76,8 @@ const char *
 ep_cell_state_words(int state)
 {
   static const char *const words[] = {
-    "unknown",  "initializing", "locked",     "disabled",
-    "disabling", "enabling",    "enabled",    "searching",
+    "unknown",    "initializing",  "locked",     "disabled",
+    "disabling",  "enabling",      "enabled",    "searching",
     "registered", "disconnecting", "connecting", "connected"};
 
   if (state == -1)
@@ -90,13 +90,18 @@ ep_cell_state_words(int state)
 const char *
 ep_cell_registration_words(unsigned registration)
 {
-  static const char *const words[] = {
-    "idle",           "home",
-    "searching",      "denied",
-    "unknown",        "roaming",
-    "home-sms-only",  "roaming-sms-only",
-    "emergency-only", "home-csfb-not-preferred",
-    "roaming-csfb-not-preferred", "attached-rlos"};
+  static const char *const words[] = {"idle",
+                                      "home",
+                                      "searching",
+                                      "denied",
+                                      "unknown",
+                                      "roaming",
+                                      "home-sms-only",
+                                      "roaming-sms-only",
+                                      "emergency-only",
+                                      "home-csfb-not-preferred",
+                                      "roaming-csfb-not-preferred",
+                                      "attached-rlos"};
 
   if (registration >= sizeof words / sizeof words[0])
     return "unknown";
@@ -549,15 +554,15 @@ usec_left(const struct ep_cell_query *q)
  * activate the service it checks. */
 static int
 call_async(struct ep_cell_query *q, sd_bus_slot **slot, const char *path,
-           const char *iface, const char *member,
-           sd_bus_message_handler_t cb, const char *types, ...)
+           const char *iface, const char *member, sd_bus_message_handler_t cb,
+           const char *types, ...)
 {
   sd_bus_message *m = NULL;
   va_list         ap;
   int             r;
 
-  r = sd_bus_message_new_method_call(q->bus, &m, MM_SERVICE, path, iface,
-                                     member);
+  r =
+    sd_bus_message_new_method_call(q->bus, &m, MM_SERVICE, path, iface, member);
   if (r >= 0)
     r = sd_bus_message_set_auto_start(m, 0);
   if (r >= 0 && types) {
@@ -578,8 +583,7 @@ on_signal_props(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
   const char           *iface;
 
   (void)ret_error;
-  if (q->phase != PH_SIGNAL ||
-      sd_bus_message_read_basic(m, 's', &iface) < 0 ||
+  if (q->phase != PH_SIGNAL || sd_bus_message_read_basic(m, 's', &iface) < 0 ||
       strcmp(iface, MM_SIGNAL) != 0)
     return 0;
   /* A malformed change is no reading; the deadline still ends the wait. */
@@ -662,8 +666,7 @@ objects_failed(struct ep_cell_query *q, const sd_bus_error *e)
     /* Before the deadline: the connection ended (sd-bus answers every
      * pending call), or ModemManager left the bus without answering (the
      * bus daemon answers for it).  Either way nothing is there to ask. */
-    absent(q, sd_bus_is_open(q->bus) > 0 ? EP_CELL_NO_MANAGER
-                                         : EP_CELL_NO_BUS);
+    absent(q, sd_bus_is_open(q->bus) > 0 ? EP_CELL_NO_MANAGER : EP_CELL_NO_BUS);
   } else {
     fail(q, EP_EPROTO, "ModemManager's reply did not parse: %s: %s",
          e->name ? e->name : "error", e->message ? e->message : "");
@@ -758,8 +761,8 @@ ep_cell_query_start(struct ep_cell_query *q, struct timespec now,
   if (r < 0)
     return fail(q, r == -ENOMEM ? EP_ENOMEM : EP_ESYS,
                 "cannot connect to the system bus: %s", ep_strerror(-r).text);
-  r = call_async(q, &q->call, MM_PATH, DBUS_OM, "GetManagedObjects",
-                 on_objects, NULL);
+  r = call_async(q, &q->call, MM_PATH, DBUS_OM, "GetManagedObjects", on_objects,
+                 NULL);
   if (r < 0)
     return fail(q, r == -ENOMEM ? EP_ENOMEM : EP_ESYS,
                 "cannot ask ModemManager: %s", ep_strerror(-r).text);
@@ -804,8 +807,8 @@ static void
 ask_signal_again(struct ep_cell_query *q)
 {
   q->next_get = ep_time_add(q->now, SIGNAL_REGET);
-  if (call_async(q, &q->get, q->m.info.path, DBUS_PROPS, "GetAll", on_get,
-                 "s", MM_SIGNAL) < 0)
+  if (call_async(q, &q->get, q->m.info.path, DBUS_PROPS, "GetAll", on_get, "s",
+                 MM_SIGNAL) < 0)
     q->get = NULL;
 }
 
@@ -858,7 +861,8 @@ ep_cell_query_result(const struct ep_cell_query *q, struct ep_cell_info *out,
       return ep_err_set(err, EP_EINVAL, "the modem query was not started");
     case PH_ASK:
       *out = q->info;
-      return ep_err_set(err, EP_ETIMEOUT, "ModemManager did not answer in time");
+      return ep_err_set(err, EP_ETIMEOUT,
+                        "ModemManager did not answer in time");
     case PH_SIGNAL:
       /* Asked before the deadline ended the wait for the figures. */
       modem_info(&q->m, out);

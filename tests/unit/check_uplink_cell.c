@@ -11,7 +11,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,8 +123,8 @@ static void
 bus_up(void)
 {
   char  conf[128], opt[160];
-  char *argv[] = {"/usr/bin/dbus-daemon", opt, "--nofork",
-                  "--print-address=1", NULL};
+  char *argv[] = {"/usr/bin/dbus-daemon", opt, "--nofork", "--print-address=1",
+                  NULL};
 
   fx.mock = fx.daemon = -1;
   snprintf(fx.dir, sizeof fx.dir, "/tmp/ep-cell-XXXXXX");
@@ -154,30 +153,29 @@ bus_down(void)
   unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
 }
 
-/* Starts the mock with the options given, NULL-terminated. */
+/* Starts the mock with the options given (MOCK("--state", "failed")). */
 static void
-mock_up(const char *opt, ...)
+mock_up(const char *const *opts)
 {
   const char *srcdir = getenv("EP_SRCDIR");
   char        script[512], line[LINE_MAX_];
   char       *argv[ARGS_MAX];
   size_t      n = 0;
-  va_list     ap;
 
   snprintf(script, sizeof script, "%s/tests/servers/ep-mock-modemmanager.py",
            srcdir && *srcdir ? srcdir : EP_TOP_SRCDIR);
   argv[n++] = "/usr/bin/python3";
   argv[n++] = script;
-  va_start(ap, opt);
-  for (; opt && n + 1 < ARGS_MAX; opt = va_arg(ap, const char *))
-    argv[n++] = (char *)opt;
-  va_end(ap);
+  for (; *opts && n + 1 < ARGS_MAX; opts++)
+    argv[n++] = (char *)*opts;
   argv[n] = NULL;
   fx.mock = spawn_line(argv, false, line, sizeof line, 20);
   ck_assert_msg(fx.mock > 0 && strcmp(line, "READY") == 0,
                 "the mock ModemManager did not start: %s (python3-dbusmock)",
                 script);
 }
+
+#define MOCK(...) mock_up((const char *const[]){__VA_ARGS__, NULL})
 
 /* ---- Driving a query. ---- */
 
@@ -240,10 +238,9 @@ START_TEST(connected_lte)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--port", "wwan0", "--state", "connected", "--tech", "lte",
-          "--operator", "Telekom.de", "--registration", "home", "--quality",
-          "71", "--rsrp", "-95", "--rsrq", "-11", "--sinr", "8", "--rssi",
-          "-65", NULL);
+  MOCK("--port", "wwan0", "--state", "connected", "--tech", "lte", "--operator",
+       "Telekom.de", "--registration", "home", "--quality", "71", "--rsrp",
+       "-95", "--rsrq", "-11", "--sinr", "8", "--rssi", "-65");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_PRESENT);
   ck_assert_str_eq(r.info.path, "/org/freedesktop/ModemManager1/Modem/0");
@@ -273,8 +270,8 @@ START_TEST(address_given)
 {
   struct run r = {.seconds = 5, .address = fx.address};
 
-  mock_up("--operator", "Vodafone.de", "--registration", "roaming", "--rsrp",
-          "-110", NULL);
+  MOCK("--operator", "Vodafone.de", "--registration", "roaming", "--rsrp",
+       "-110");
   /* The address wins over the environment's. */
   ck_assert_int_eq(setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nowhere", 1),
                    0);
@@ -291,8 +288,7 @@ START_TEST(rate0_announced)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--rate0", "announce", "--rsrp", "-101", "--rsrq", "-13", "--sinr",
-          "4", NULL);
+  MOCK("--rate0", "announce", "--rsrp", "-101", "--rsrq", "-13", "--sinr", "4");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert(r.info.signal_setup);
   ck_assert(r.info.have_rsrp && r.info.have_rsrq && r.info.have_sinr);
@@ -309,7 +305,7 @@ START_TEST(rate0_quiet)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--rate0", "quiet", "--rsrp", "-99", NULL);
+  MOCK("--rate0", "quiet", "--rsrp", "-99");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert(r.info.signal_setup);
   ck_assert(r.info.have_rsrp);
@@ -324,7 +320,7 @@ START_TEST(rate0_never)
 {
   struct run r = {.seconds = 1.5};
 
-  mock_up("--rate0", "never", "--rsrp", "-99", "--operator", "o2 - de", NULL);
+  MOCK("--rate0", "never", "--rsrp", "-99", "--operator", "o2 - de");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert(r.info.signal_setup);
   no_figures(&r.info);
@@ -339,7 +335,7 @@ START_TEST(rate0_refused)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--rate0", "refuse", "--rsrp", "-99", NULL);
+  MOCK("--rate0", "refuse", "--rsrp", "-99");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert(r.info.signal_setup);
   no_figures(&r.info);
@@ -352,8 +348,7 @@ START_TEST(umts_rssi)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--tech", "hspa", "--rssi", "-71", "--ecio", "-7", "--rscp", "-90",
-          NULL);
+  MOCK("--tech", "hspa", "--rssi", "-71", "--ecio", "-7", "--rscp", "-90");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_str_eq(r.info.technology, "UMTS, HSPA");
   ck_assert(r.info.have_rssi);
@@ -366,7 +361,7 @@ START_TEST(gsm_rssi)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--tech", "gsm", "--rssi", "-83", NULL);
+  MOCK("--tech", "gsm", "--rssi", "-83");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_str_eq(r.info.technology, "GSM");
   ck_assert(r.info.have_rssi && !r.info.have_rsrp);
@@ -378,8 +373,7 @@ START_TEST(nr5g)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--tech", "5g", "--rsrp", "-88", "--rsrq", "-10", "--sinr", "15",
-          NULL);
+  MOCK("--tech", "5g", "--rsrp", "-88", "--rsrq", "-10", "--sinr", "15");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_uint_eq(r.info.access_tech, (1u << 14) | (1u << 15));
   ck_assert_str_eq(r.info.technology, "LTE, 5GNR");
@@ -398,7 +392,7 @@ check_state(const char *state, const char *reg, int want_state,
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--state", state, "--registration", reg, "--rsrp", "-120", NULL);
+  MOCK("--state", state, "--registration", reg, "--rsrp", "-120");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_PRESENT);
   ck_assert_int_eq(r.info.state, want_state);
@@ -430,8 +424,7 @@ START_TEST(state_failed)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--state", "failed", "--tech", "none", "--no-3gpp", "--no-signal",
-          NULL);
+  MOCK("--state", "failed", "--tech", "none", "--no-3gpp", "--no-signal");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_PRESENT);
   ck_assert_int_eq(r.info.state, -1);
@@ -448,7 +441,7 @@ START_TEST(no_signal_interface)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--no-signal", "--quality", "40", NULL);
+  MOCK("--no-signal", "--quality", "40");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert(!r.info.signal_setup);
   no_figures(&r.info);
@@ -462,7 +455,7 @@ START_TEST(other_port)
 {
   struct run r = {.seconds = 5, .ifname = "wwan0"};
 
-  mock_up("--port", "wwan1", NULL);
+  MOCK("--port", "wwan1");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_NO_MODEM);
   ck_assert_str_eq(r.info.path, "");
@@ -477,7 +470,7 @@ START_TEST(second_modem)
 {
   struct run r = {.seconds = 5, .ifname = "wwan1"};
 
-  mock_up("--port", "wwan0", "--second-modem", "wwan1", NULL);
+  MOCK("--port", "wwan0", "--second-modem", "wwan1");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_PRESENT);
   ck_assert_str_eq(r.info.path, "/org/freedesktop/ModemManager1/Modem/1");
@@ -493,7 +486,7 @@ START_TEST(no_modem)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--no-modem", NULL);
+  MOCK("--no-modem");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_NO_MODEM);
 }
@@ -531,7 +524,7 @@ START_TEST(silent_peer)
 {
   struct run r = {.seconds = 1.5};
 
-  mock_up("--silent", NULL);
+  MOCK("--silent");
   ck_assert_int_eq(run_query(&r), EP_ETIMEOUT);
   ck_assert_int_eq(r.err.code, EP_ETIMEOUT);
   ck_assert_str_eq(r.err.msg, "ModemManager did not answer in time");
@@ -544,7 +537,7 @@ START_TEST(peer_vanishes)
 {
   struct run r = {.seconds = 5, .kill_after = 0.3, .victim = &fx.mock};
 
-  mock_up("--silent", NULL);
+  MOCK("--silent");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_NO_MANAGER);
   ck_assert_double_ge(r.took, 0.3);
@@ -556,7 +549,7 @@ START_TEST(bus_vanishes)
 {
   struct run r = {.seconds = 5, .kill_after = 0.3, .victim = &fx.daemon};
 
-  mock_up("--silent", NULL);
+  MOCK("--silent");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_NO_BUS);
   ck_assert_double_lt(r.took, 2);
@@ -570,8 +563,7 @@ START_TEST(many_modems_long_strings)
   struct run r = {.seconds = 10};
   size_t     i, n;
 
-  mock_up("--extra-modems", "1000", "--long-strings", "200000", "--rsrp",
-          "-97", NULL);
+  MOCK("--extra-modems", "1000", "--long-strings", "200000", "--rsrp", "-97");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_str_eq(r.info.path, "/org/freedesktop/ModemManager1/Modem/0");
   ck_assert_double_eq(r.info.rsrp_dbm, -97);
@@ -589,7 +581,7 @@ START_TEST(wrong_types)
 {
   struct run r = {.seconds = 5};
 
-  mock_up("--wrong-types", "--rsrp", "-93", NULL);
+  MOCK("--wrong-types", "--rsrp", "-93");
   ck_assert_int_eq(run_query(&r), EP_OK);
   ck_assert_int_eq(r.info.absence, EP_CELL_PRESENT);
   ck_assert_int_eq(r.info.state, 0);
@@ -622,14 +614,13 @@ START_TEST(words)
   ck_assert_str_eq(ep_cell_registration_words(11), "attached-rlos");
   ck_assert_str_eq(ep_cell_registration_words(12), "unknown");
   ck_assert_str_eq(ep_cell_technology_words(0, buf, sizeof buf), "");
-  ck_assert_str_eq(ep_cell_technology_words(1u << 9, buf, sizeof buf),
-                   "HSPA+");
-  ck_assert_str_eq(ep_cell_technology_words((1u << 3) | (1u << 4) |
-                                              (1u << 31), buf, sizeof buf),
+  ck_assert_str_eq(ep_cell_technology_words(1u << 9, buf, sizeof buf), "HSPA+");
+  ck_assert_str_eq(ep_cell_technology_words((1u << 3) | (1u << 4) | (1u << 31),
+                                            buf, sizeof buf),
                    "GPRS, EDGE");
   /* Names that do not fit whole are left out, the rest kept. */
-  ck_assert_str_eq(ep_cell_technology_words((1u << 1) | (1u << 2) |
-                                              (1u << 14), small, sizeof small),
+  ck_assert_str_eq(ep_cell_technology_words((1u << 1) | (1u << 2) | (1u << 14),
+                                            small, sizeof small),
                    "GSM, LTE");
   ck_assert_uint_lt(strlen(ep_cell_technology_words(~0u, buf, sizeof buf)),
                     sizeof buf);
