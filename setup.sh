@@ -39,6 +39,7 @@ libssl-dev            pkg-config --exists 'openssl >= 3.0'
 libcurl4-openssl-dev  pkg-config --exists 'libcurl >= 7.85'
 libsnmp-dev           pkg-config --exists netsnmp-agent
 libnl-genl-3-dev      pkg-config --exists 'libnl-genl-3.0 >= 3.5'
+libsystemd-dev        pkg-config --exists 'libsystemd >= 247'
 ca-certificates       test -s /etc/ssl/certs/ca-certificates.crt
 git                   git --version
 debhelper             prints '^Usage: dh' dh --help
@@ -49,7 +50,8 @@ collectd-dev          test -f /usr/include/collectd/core/daemon/collectd.h
 # replaces systemd-timesyncd; its service is not started), Icinga 2 and
 # Nagios to validate our definitions, collectd, snmpd, its clients and
 # snmptrapd, smilint for the MIB, lintian and systemctl for the package,
-# NRPE, the Modbus server's Python modules exactly as it imports them, and
+# NRPE, the Modbus server's Python modules exactly as it imports them, a
+# private dbus-daemon with python3-dbusmock for the mock ModemManager, and
 # the tools the test scripts use.
 TEST_NEEDS="
 check                 pkg-config --exists 'check >= 0.15'
@@ -89,6 +91,8 @@ python3-serial        /usr/bin/python3 -c 'import serial'
 python3-serial-asyncio /usr/bin/python3 -c 'import serial_asyncio'
 python3-pymodbus      /usr/bin/python3 -c 'import pymodbus'
 python3-pymodbus      /usr/bin/python3 '$here/tests/servers/ep-modbus-server.py' --help
+dbus-daemon           dbus-daemon --version
+python3-dbusmock      /usr/bin/python3 -c 'import dbusmock'
 "
 # To benchmark it (bench/): the Monitoring Plugins it is compared with
 # (check_dns runs nslookup; check_curl needs liburiparser1), and strace,
