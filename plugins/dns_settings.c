@@ -168,4 +168,4 @@ const struct ep_figure_decl ep_dns_figures[] = {
   {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
 
 /* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
-const struct ep_kind_mib ep_dns_mib = {2, 1, 8};
+const struct ep_kind_mib ep_dns_mib = {2, 1, 8, NULL};

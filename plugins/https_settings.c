@@ -129,4 +129,4 @@ const struct ep_figure_decl ep_https_figures[] = {
   {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
 
 /* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
-const struct ep_kind_mib ep_https_mib = {4, 3, 0};
+const struct ep_kind_mib ep_https_mib = {4, 3, 0, NULL};

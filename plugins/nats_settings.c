@@ -77,4 +77,4 @@ const struct ep_figure_decl ep_nats_figures[] = {
   {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
 
 /* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
-const struct ep_kind_mib ep_nats_mib = {5, 4, 0};
+const struct ep_kind_mib ep_nats_mib = {5, 4, 0, NULL};

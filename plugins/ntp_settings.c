@@ -106,4 +106,4 @@ const struct ep_figure_decl ep_ntp_figures[] = {
   {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
 
 /* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
-const struct ep_kind_mib ep_ntp_mib = {3, 2, 0};
+const struct ep_kind_mib ep_ntp_mib = {3, 2, 0, NULL};

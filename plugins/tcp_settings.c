@@ -222,4 +222,4 @@ const struct ep_figure_decl ep_tcp_figures[] = {
   {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
 
 /* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
-const struct ep_kind_mib ep_tcp_mib = {7, 5, 0};
+const struct ep_kind_mib ep_tcp_mib = {7, 5, 0, NULL};

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <json-c/json.h>
+
 #include "dns.h"
 #include "ep_probes.h"
 #include "ep_snmp_view.h"
@@ -55,6 +57,7 @@ static ep_oid
 last_column(const struct ep_probe_kind *kind)
 {
   const struct ep_figure_decl *f;
+  const struct ep_mib_text    *t;
   ep_oid                       last = COLUMN_LAST_CHANGE;
 
   for (f = kind->figures; f && f->figure; f++)
@@ -62,7 +65,22 @@ last_column(const struct ep_probe_kind *kind)
       last = f->mib_column;
   if (kind->mib->needed_by_column > last)
     last = kind->mib->needed_by_column;
+  for (t = kind->mib->texts; t && t->column; t++)
+    if (t->column > last)
+      last = t->column;
   return last;
+}
+
+/* The column of words kind declares at column, or NULL. */
+static const struct ep_mib_text *
+column_text(const struct ep_probe_kind *kind, ep_oid column)
+{
+  const struct ep_mib_text *t;
+
+  for (t = kind->mib->texts; t && t->column; t++)
+    if (t->column == column)
+      return t;
+  return NULL;
 }
 
 /* The figure kind declares at column, or NULL. */
@@ -312,7 +330,46 @@ add_figure(struct builder *b, ep_oid table, ep_oid column, ep_oid row,
       add_number(b, sub, 4, EP_SNMP_UNSIGNED,
                  clamp(round(p->value * 100), 0, UNSIGNED32_MAX));
       break;
+    case EP_MIB_SIGNED_WHOLE:
+      add_number(b, sub, 4, EP_SNMP_INTEGER,
+                 clamp(round(p->value), INTEGER32_MIN, INTEGER32_MAX));
+      break;
+    case EP_MIB_SIGNED_HUNDREDTHS:
+      add_number(b, sub, 4, EP_SNMP_INTEGER,
+                 clamp(round(p->value * 100), INTEGER32_MIN, INTEGER32_MAX));
+      break;
+    case EP_MIB_KILO:
+      add_number(b, sub, 4, EP_SNMP_UNSIGNED,
+                 clamp(round(p->value / 1e3), 0, UNSIGNED32_MAX));
+      break;
   }
+}
+
+/* The words at path ("link.interface") in a target's JSON data, or NULL
+ * when a member on the way is missing or null. */
+static const char *
+data_text(json_object *data, const char *path)
+{
+  char        member[64];
+  const char *dot;
+  size_t      len;
+
+  while (data && *path) {
+    dot = strchr(path, '.');
+    len = dot ? (size_t)(dot - path) : strlen(path);
+    if (len >= sizeof member)
+      return NULL;
+    memcpy(member, path, len);
+    member[len] = '\0';
+    if (!json_object_is_type(data, json_type_object) ||
+        !json_object_object_get_ex(data, member, &data))
+      return NULL;
+    path += len + (dot ? 1 : 0);
+  }
+  if (!data || json_object_is_type(data, json_type_object) ||
+      json_object_is_type(data, json_type_array))
+    return NULL;
+  return json_object_get_string(data);
 }
 
 /* One column of a check's table, every row, as the MIB orders them. */
@@ -353,6 +410,14 @@ add_column(struct builder *b, const struct ep_snmp_view_input *in, size_t k,
           add_date(b, sub, 4, &e->since);
         break;
       default:
+        if (column_text(kind, column)) {
+          const char *words =
+            data_text(t->data, column_text(kind, column)->path);
+
+          if (words)
+            add_text(b, sub, 4, words);
+          break;
+        }
         instance = lowest ? ep_target_lowest_instance(t, lowest) : NULL;
         if (!f || (lowest && !instance))
           break; /* no address answered: nothing measured */

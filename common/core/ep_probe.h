@@ -65,7 +65,11 @@ enum ep_kind_role {
   EP_ROLE_SAME_ONCE = 1 << 4,
   /* Its targets go through the run's proxy: one that refuses explains
    * them all. */
-  EP_ROLE_PROXIED = 1 << 5
+  EP_ROLE_PROXIED = 1 << 5,
+  /* Its targets judge the link the cloud traffic leaves by: one down or
+   * with a weak radio (EP_CAUSE_LINK_DOWN, EP_CAUSE_LINK_WEAK) explains
+   * the cloud's timeouts and unreachable endpoints. */
+  EP_ROLE_LINK = 1 << 6
 };
 
 /* A figure of the whole checklist taken from a kind's targets: the worst
@@ -86,7 +90,10 @@ enum ep_mib_conversion {
   EP_MIB_STRATUM,             /* count -> Unsigned32 (0..16) */
   EP_MIB_WHOLE_DAYS,          /* days -> Integer32, rounded as the summary */
   EP_MIB_WHOLE,               /* a count or bit/s -> Unsigned32, rounded */
-  EP_MIB_HUNDREDTHS           /* percent -> Unsigned32 hundredths */
+  EP_MIB_HUNDREDTHS,          /* percent -> Unsigned32 hundredths */
+  EP_MIB_SIGNED_WHOLE,        /* dBm -> Integer32, rounded */
+  EP_MIB_SIGNED_HUNDREDTHS,   /* dB, dBm -> Integer32 hundredths */
+  EP_MIB_KILO                 /* bit/s -> Unsigned32 kbit/s, rounded */
 };
 
 /* One figure of a kind's targets (ep_perf.figure), as each front end
@@ -101,11 +108,21 @@ struct ep_figure_decl {
   enum ep_mib_conversion mib;
 };
 
+/* A column of words in a kind's table: the member of each target's JSON
+ * data at path ("link.interface", dots between members), a string or a
+ * number as text; a row without it, or with null there, has none. */
+struct ep_mib_text {
+  unsigned    column;
+  const char *path;
+};
+
 /* A kind's table of the MIB: its number under edgeProbeObjects, its
- * EdgeProbeCheck number in notifications, and the column (0: none) that
- * says which checks need each row's name (the resolver's table). */
+ * EdgeProbeCheck number in notifications, the column (0: none) that
+ * says which checks need each row's name (the resolver's table), and its
+ * columns of words (NULL, or ended by a column 0). */
 struct ep_kind_mib {
-  unsigned table, check_number, needed_by_column;
+  unsigned                  table, check_number, needed_by_column;
+  const struct ep_mib_text *texts;
 };
 
 /* How the checklist speaks of a kind: its item, its words in causes, and

@@ -201,6 +201,8 @@ ep_unit_uom(enum ep_unit u)
     case EP_UNIT_PPM:
     case EP_UNIT_COUNT:
     case EP_UNIT_BITS_PER_SECOND:
+    case EP_UNIT_DBM:
+    case EP_UNIT_DB:
       break;
   }
   return "";
@@ -224,6 +226,10 @@ ep_unit_name(enum ep_unit u)
       return "bytes";
     case EP_UNIT_BITS_PER_SECOND:
       return "bits_per_second";
+    case EP_UNIT_DBM:
+      return "dBm";
+    case EP_UNIT_DB:
+      return "dB";
   }
   return "";
 }

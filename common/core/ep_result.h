@@ -42,7 +42,9 @@ enum ep_unit {
   EP_UNIT_COUNT,
   EP_UNIT_PERCENT,
   EP_UNIT_BYTES,
-  EP_UNIT_BITS_PER_SECOND /* a rate; no UOM of the Monitoring Plugins */
+  EP_UNIT_BITS_PER_SECOND, /* a rate; no UOM of the Monitoring Plugins */
+  EP_UNIT_DBM,             /* a radio's power, dB over 1 mW; no UOM */
+  EP_UNIT_DB               /* a ratio of powers (RSRQ, SINR); no UOM */
 };
 
 /* "s", "%", "B" or "" (the Monitoring Plugins' UOM). */

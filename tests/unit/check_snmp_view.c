@@ -13,6 +13,7 @@
 #include "dns.h"
 #include "ep_sections.h"
 #include "ep_snmp_view.h"
+#include "ep_json.h"
 #include "ep_unit.h"
 #include "ep_unit_run.h"
 
@@ -338,6 +339,37 @@ START_TEST(text_is_ascii_cut_at_255_octets)
 }
 END_TEST
 
+/* The uplink's link: words from its JSON "link" (a null is absent), its
+ * radio's figures in signed hundredths and kilobits. */
+START_TEST(uplink_link_columns)
+{
+  struct ep_check_result  *uplink = check("uplink");
+  struct ep_target_result *t = target(uplink, "uplink", EP_STATE_WARNING);
+  json_object             *link = json_object_new_object();
+  json_object             *cell = json_object_new_object();
+
+  ck_assert_int_eq(ep_json_put(cell, "operator",
+                               json_object_new_string("Telekom.de")), EP_OK);
+  ck_assert_int_eq(ep_json_put(link, "interface",
+                               json_object_new_string("wwan0")), EP_OK);
+  ck_assert_int_eq(ep_json_put_null(link, "gateway"), EP_OK);
+  ck_assert_int_eq(ep_json_put(link, "cellular", cell), EP_OK);
+  ck_assert_int_eq(ep_json_put(t->data, "link", link), EP_OK);
+  figure(t, "rsrp", NULL, true, -95.5);
+  figure(t, "tx_bitrate", NULL, true, 433.3e6);
+  figure(t, "signal", NULL, true, -58);
+  build();
+  ck_text(OBJ(8, 1, 19, 1), "wwan0");
+  ck_assert_ptr_null(get(OBJ(8, 1, 20, 1)));  /* no gateway */
+  ck_assert_ptr_null(get(OBJ(8, 1, 21, 1)));  /* no kind said */
+  ck_text(OBJ(8, 1, 32, 1), "Telekom.de");
+  ck_assert_int_eq(number(OBJ(8, 1, 35, 1)), -9550);
+  ck_assert_int_eq(get(OBJ(8, 1, 35, 1))->type, EP_SNMP_INTEGER);
+  ck_assert_int_eq(number(OBJ(8, 1, 29, 1)), 433300);
+  ck_assert_int_eq(number(OBJ(8, 1, 28, 1)), -58);
+}
+END_TEST
+
 START_TEST(objects_and_instances)
 {
   /* A missing instance of an object: noSuchInstance. */
@@ -357,10 +389,12 @@ START_TEST(objects_and_instances)
   ck_assert(ep_snmp_is_object(OBJ(7, 1, 2, 1)));
   ck_assert(ep_snmp_is_object(OBJ(7, 1, 8, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(7, 1, 9, 1)));
-  /* epUplinkTable: the target column, the jitter; nothing past it */
+  /* epUplinkTable: the target column, the link's last; nothing past it */
   ck_assert(ep_snmp_is_object(OBJ(8, 1, 2, 1)));
   ck_assert(ep_snmp_is_object(OBJ(8, 1, 18, 1)));
-  ck_assert(!ep_snmp_is_object(OBJ(8, 1, 19, 1)));
+  ck_assert(ep_snmp_is_object(OBJ(8, 1, 19, 1)));
+  ck_assert(ep_snmp_is_object(OBJ(8, 1, 39, 1)));
+  ck_assert(!ep_snmp_is_object(OBJ(8, 1, 40, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(9, 1, 2, 1)));
   ck_assert(!ep_snmp_is_object(OBJ(2, 1)));
 }
@@ -380,6 +414,7 @@ snmp_view_suite(void)
   tcase_add_test(tc, before_the_first_run);
   tcase_add_test(tc, text_is_ascii_cut_at_255_octets);
   tcase_add_test(tc, objects_and_instances);
+  tcase_add_test(tc, uplink_link_columns);
   suite_add_tcase(s, tc);
   return s;
 }
