@@ -29,6 +29,14 @@
 #define EP_CAUSE_TCP_ERROR "tcp.error"
 #define EP_CAUSE_TIMEOUT "timeout"                 /* later, by the deadline */
 
+/* The link the cloud traffic leaves by (the uplink check): no route to
+ * the cloud's addresses; a link that is down (no carrier, gone, a WiFi
+ * station not associated, a modem not registered); a radio whose signal
+ * is under its thresholds.  The last two explain timeouts everywhere. */
+#define EP_CAUSE_NO_ROUTE "route.none"
+#define EP_CAUSE_LINK_DOWN "link.down"
+#define EP_CAUSE_LINK_WEAK "link.weak_signal"
+
 /* TLS. */
 #define EP_CAUSE_TLS_INTERCEPTION "tls.interception" /* unknown issuer */
 #define EP_CAUSE_TLS_LOCAL_CA "tls.local_ca"  /* verified only through one */

@@ -156,7 +156,8 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
   static const char *const dead[] = {
     EP_CAUSE_UNRESOLVED,      EP_CAUSE_DNS_UNREACHABLE,
     EP_CAUSE_TCP_UNREACHABLE, EP_CAUSE_NTP_UNREACHABLE,
-    EP_CAUSE_PROXY_UNREACHABLE, EP_CAUSE_PROXY_UNRESOLVED, NULL};
+    EP_CAUSE_PROXY_UNREACHABLE, EP_CAUSE_PROXY_UNRESOLVED,
+    EP_CAUSE_NO_ROUTE,        NULL};
   int                           r = ran_with(run, EP_ROLE_RESOLVER);
   const struct ep_check_result *dns = r >= 0 ? ran(run, (size_t)r) : NULL;
   size_t                        i, k;
@@ -183,6 +184,65 @@ rule_no_network(struct ep_diagnosis *d, const struct ep_run_result *run)
                 i < run->checks[k].n_targets;
          i++)
       explain(d, c, run, k, i);
+}
+
+/* What a link that is down or weak makes of a cloud target: silence,
+ * and endpoints or names out of reach. */
+static const char *const lost_on_the_link[] = {
+  EP_CAUSE_TIMEOUT,         EP_CAUSE_TCP_TIMEOUT,     EP_CAUSE_TCP_UNREACHABLE,
+  EP_CAUSE_DNS_TIMEOUT,     EP_CAUSE_DNS_UNREACHABLE, EP_CAUSE_DNS_SILENT,
+  EP_CAUSE_DNS_FALLBACK,    EP_CAUSE_UNRESOLVED,      EP_CAUSE_NTP_TIMEOUT,
+  EP_CAUSE_NTP_UNREACHABLE, EP_CAUSE_PROXY_UNREACHABLE, EP_CAUSE_NO_ROUTE,
+  NULL};
+
+/* How many failing cloud targets outside check lk a link down explains;
+ * with c not -1, each is marked explained by cause c. */
+static size_t
+lost_targets(struct ep_diagnosis *d, const struct ep_run_result *run,
+             size_t lk, int c)
+{
+  size_t i, k, n = 0;
+
+  for (k = 0; k < run->n; k++)
+    for (i = 0; k != lk && ran(run, k) &&
+                has_role(run, k, EP_ROLE_CLOUD | EP_ROLE_RESOLVER) &&
+                i < run->checks[k].n_targets;
+         i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_in(&run->checks[k].targets[i], lost_on_the_link)) {
+        n++;
+        if (c >= 0)
+          explain(d, c, run, k, i);
+      }
+  return n;
+}
+
+/* A link that is down, or a radio too weak to carry, explains the
+ * timeouts everywhere: the first line names the link, not twenty
+ * symptoms of it. */
+static void
+rule_link(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  static const char *const down_or_weak[] = {EP_CAUSE_LINK_DOWN,
+                                             EP_CAUSE_LINK_WEAK, NULL};
+  size_t                   i, k, n;
+  int                      c;
+
+  for (k = 0; k < run->n; k++)
+    for (i = 0; ran(run, k) && has_role(run, k, EP_ROLE_LINK) &&
+                i < run->checks[k].n_targets;
+         i++) {
+      const struct ep_target_result *t = &run->checks[k].targets[i];
+
+      if (!unexplained_failure(d, run, k, i) || !cause_in(t, down_or_weak) ||
+          (n = lost_targets(d, run, k, -1)) == 0)
+        continue;
+      c = add_cause(d, EP_ROOT_LINK, (int)k,
+                    "%s: it explains %zu failing target%s elsewhere",
+                    t->why ? t->why : t->text, n, n == 1 ? "" : "s");
+      explain(d, c, run, k, i);
+      lost_targets(d, run, k, c);
+    }
 }
 
 /* No name resolves because no resolver answers: that explains every
@@ -589,6 +649,7 @@ ep_diagnose(const struct ep_run_result *run,
     for (i = 0; i < n; i++)
       d->by[k][i] = -1;
   }
+  rule_link(d, run);
   rule_no_network(d, run);
   rule_no_resolver(d, run);
   rule_names(d, run);

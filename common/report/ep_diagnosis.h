@@ -22,6 +22,7 @@
 #define EP_ROOT_CLOCK "clock.off"
 #define EP_ROOT_PROXY "proxy.refuses"
 #define EP_ROOT_PORT_BLOCKED "port.blocked"
+#define EP_ROOT_LINK "link.explains"
 
 struct ep_root_cause {
   const char   *code;  /* EP_ROOT_* for a rule, else the target's own */

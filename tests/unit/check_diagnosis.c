@@ -103,6 +103,47 @@ START_TEST(no_network)
 }
 END_TEST
 
+/* The uplink's modem lost its network: it explains the NATS timeout and
+ * the NTP silence, said once with the link's words; a weak signal with
+ * nothing failing elsewhere explains nothing and stays the uplink's. */
+START_TEST(link_down_explains_timeouts)
+{
+  struct ep_check_result *uplink = check("uplink", "x");
+  struct ep_check_result *nats = check("nats", "x");
+  struct ep_check_result *ntp = check("ntp", "x");
+  struct ep_diagnosis     d;
+
+  target(uplink, "uplink", EP_STATE_CRITICAL, EP_CAUSE_LINK_DOWN, NULL,
+         "cellular uplink (wwan0): modem searching (registration searching)",
+         "cellular uplink (wwan0): modem searching ...");
+  target(nats, "192.0.2.1:7422", EP_STATE_CRITICAL, EP_CAUSE_TCP_TIMEOUT,
+         NULL, "no answer", "192.0.2.1:7422 no answer");
+  target(ntp, "192.0.2.9", EP_STATE_CRITICAL, EP_CAUSE_NTP_TIMEOUT, NULL,
+         "no answer", "192.0.2.9 no answer");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_LINK);
+  ck_assert_str_eq(d.causes[0].text,
+                   "cellular uplink (wwan0): modem searching (registration "
+                   "searching): it explains 2 failing targets elsewhere");
+  ck_assert_int_eq(d.by[ep_unit_slot("nats")][0], 0);
+  ck_assert_int_eq(d.by[ep_unit_slot("ntp")][0], 0);
+  ck_assert_int_eq(d.by[ep_unit_slot("uplink")][0], 0);
+  ep_diagnosis_free(&d);
+  ep_run_result_cleanup(&run);
+  ep_unit_run_init(&run);
+  uplink = check("uplink", "x");
+  nats = check("nats", "x");
+  target(uplink, "uplink", EP_STATE_WARNING, EP_CAUSE_LINK_WEAK, NULL,
+         "wlan0 (WiFi 'plant'): signal -70 dBm (weak)", "...");
+  target(nats, "192.0.2.1:7422", EP_STATE_OK, NULL, NULL, NULL, "PONG");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_CAUSE_LINK_WEAK);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
 /* No resolver answers, but the NATS addresses do: the names' failures
  * are DNS's, said once. */
 START_TEST(no_resolver)
@@ -363,6 +404,7 @@ diagnosis_suite(void)
   tcase_add_test(tc, all_the_same_and_the_checklist);
   tcase_add_test(tc, symptom_in_the_checks_words);
   tcase_add_test(tc, all_well);
+  tcase_add_test(tc, link_down_explains_timeouts);
   suite_add_tcase(s, tc);
   return s;
 }
