@@ -13,8 +13,10 @@
 #include "ep_tls.h"
 #include "dns_settings.h"
 #include "https_settings.h"
+#include "nats_settings.h"
 #include "tcp_settings.h"
 #include "uplink.h"
+#include "uplink_link.h"
 #include "uplink_report.h"
 #include "uplink_train.h"
 #include "uplink_upload.h"
@@ -39,6 +41,10 @@ struct uplink_own {
   int                     train_queries, train_interval_ms;
   char                   *train_name;
   const char             *not_measured; /* static words, or NULL */
+  /* The cloud's endpoints whose routes tell the link, and the machine
+   * network's NIC (NULL: none named). */
+  struct ep_strlist       endpoints;
+  char                   *machine_ifname;
 };
 
 /* A daemon's last upload, kept between its runs. */
@@ -60,6 +66,7 @@ struct uplink_ctx {
   struct ep_uplink_upload_setup setup;
   struct ep_uplink_upload *upload;
   struct ep_uplink_upload_result result;
+  struct ep_uplink_link   *link;
   bool                     upload_resolved, upload_failed;
   char                     resolve[EP_HOST_MAX + 80];
   char                     endpoint[EP_HOST_MAX + 8];
@@ -123,6 +130,9 @@ uplink_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
 
   c->run = run;
   c->upload_latest = ep_time_add(now, UPLOAD_WAITS_AT_MOST);
+  if (ep_uplink_link_start(c->link, run->resolver, now, run->deadline, err) !=
+      EP_OK)
+    return err ? err->code : EP_ENOMEM;
   if (c->train && ep_resolver_lookup(run->resolver, c->own->train_name,
                                      on_train_lookup, c, now, err) != EP_OK)
     return err ? err->code : EP_ENOMEM;
@@ -167,7 +177,8 @@ uplink_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
 {
   struct uplink_ctx *c = p->ctx;
 
-  if (c->train && ep_uplink_train_pollset(c->train, ps) != EP_OK)
+  if ((c->train && ep_uplink_train_pollset(c->train, ps) != EP_OK) ||
+      ep_uplink_link_pollset(c->link, ps) != EP_OK)
     return EP_ENOMEM;
   if (c->upload)
     return ep_uplink_upload_pollset(c->upload, ps);
@@ -184,6 +195,7 @@ uplink_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
 
   if (c->train)
     ep_uplink_train_on_ready(c->train, ps, now);
+  ep_uplink_link_on_ready(c->link, ps, now);
   if (upload_may_go(c, now))
     start_upload(c, now);
   else if (c->upload)
@@ -200,7 +212,7 @@ uplink_done(const struct ep_probe *p)
   bool upload = !c->upload_now || c->upload_failed ||
                 (c->upload && ep_uplink_upload_done(c->upload));
 
-  return train && upload;
+  return train && upload && ep_uplink_link_done(c->link);
 }
 
 /* This run's upload, or a daemon's last one, into f. */
@@ -245,6 +257,7 @@ uplink_finish(struct ep_probe *p, struct ep_check_result *out,
   struct timespec           now = ep_time_now();
 
   memset(&f, 0, sizeof f);
+  ep_uplink_link_findings(c->link, &f.link);
   f.need = c->own->need;
   f.capacity_mode = c->own->capacity_mode;
   upload_findings(c, now, &f);
@@ -273,6 +286,7 @@ uplink_destroy(struct ep_probe *p)
   if ((c = p->ctx)) {
     ep_uplink_upload_free(c->upload);
     ep_uplink_train_free(c->train);
+    ep_uplink_link_free(c->link);
     free(c->ca.data);
     free(c->proxy_ca.data);
     ep_secret_wipe(&c->proxy_secret);
@@ -397,7 +411,14 @@ uplink_create(const struct ep_config *cfg, const struct ep_check_config *cc,
   c->upload_now = upload_due(own, c->memo);
   if (own->url)
     ep_hostport_format(&own->endpoint, c->endpoint, sizeof c->endpoint);
-  if ((own->train_name &&
+  if (!(c->link = ep_uplink_link_new(
+          &(struct ep_uplink_link_setup){
+            .endpoints = (const char *const *)own->endpoints.v,
+            .n_endpoints = own->endpoints.n,
+            .company_ifname = cfg->has_iface ? cfg->iface.name : NULL,
+            .machine_ifname = own->machine_ifname},
+          err)) ||
+      (own->train_name &&
        !(c->train = ep_uplink_train_new(
            own->train_name, (size_t)own->train_queries,
            own->train_interval_ms / 1000.0, TRAIN_WAIT,
@@ -475,8 +496,20 @@ limit_settings(struct uplink_own *own, const struct ep_uplink_profile *p,
       ep_range_parse(&l->queue_warn, p->queue_warning,
                      "profile uplink.queue_warning", err) != EP_OK ||
       ep_range_parse(&l->queue_crit, p->queue_critical,
-                     "profile uplink.queue_critical", err) != EP_OK)
+                     "profile uplink.queue_critical", err) != EP_OK ||
+      ep_uplink_dbm_range(p->signal_warning, "profile uplink.signal_warning",
+                          &l->link.signal_warn, err) != EP_OK ||
+      ep_uplink_dbm_range(p->signal_critical,
+                          "profile uplink.signal_critical",
+                          &l->link.signal_crit, err) != EP_OK ||
+      ep_uplink_dbm_range(p->cellular_signal_warning,
+                          "profile uplink.cellular_signal_warning",
+                          &l->link.cell_signal_warn, err) != EP_OK ||
+      ep_uplink_dbm_range(p->cellular_signal_critical,
+                          "profile uplink.cellular_signal_critical",
+                          &l->link.cell_signal_crit, err) != EP_OK)
     return EP_EINVAL;
+  l->link.allow_cellular = p->allow_cellular;
   return EP_OK;
 }
 
@@ -570,6 +603,73 @@ train_name(struct ep_config *cfg, struct uplink_own *own, struct ep_err *err)
   return EP_OK;
 }
 
+/* An endpoint's host into l, once. */
+static enum ep_status
+add_endpoint(struct ep_strlist *l, const char *text, unsigned port,
+             struct ep_err *err)
+{
+  struct ep_hostport hp;
+
+  if (ep_hostport_parse(text, port, "endpoint", &hp, NULL) != EP_OK ||
+      ep_strlist_find(l, hp.host) >= 0 || l->n >= EP_UPLINK_ENDPOINTS_MAX)
+    return EP_OK;
+  if (ep_strlist_add(l, hp.host) != EP_OK)
+    return ep_err_set(err, EP_ENOMEM, "out of memory");
+  return EP_OK;
+}
+
+/* Where the cloud traffic goes: to the proxy when there is one (it
+ * carries HTTPS and the upload), else to the HTTPS targets and the
+ * upload's host; to the NATS endpoints either way. */
+static enum ep_status
+cloud_endpoints(struct ep_config *cfg, struct uplink_own *own,
+                struct ep_err *err)
+{
+  const struct ep_https_profile *https =
+    ep_profile_part(cfg->profile, &ep_https_section);
+  const struct ep_nats_profile *nats =
+    ep_profile_part(cfg->profile, &ep_nats_section);
+  struct ep_hostport proxy;
+  enum ep_status     rc = EP_OK;
+  size_t             i;
+
+  if (cfg->proxy_url && url_endpoint(cfg->proxy_url, &proxy, NULL) == EP_OK) {
+    rc = add_endpoint(&own->endpoints, proxy.host, proxy.port, err);
+  } else {
+    for (i = 0; rc == EP_OK && https && i < https->targets.n; i++)
+      rc = add_endpoint(&own->endpoints, https->targets.v[i], 443, err);
+    if (rc == EP_OK && own->url)
+      rc = add_endpoint(&own->endpoints, own->endpoint.host, 443, err);
+  }
+  for (i = 0; rc == EP_OK && nats && i < nats->targets.n; i++)
+    rc = add_endpoint(&own->endpoints, nats->targets.v[i], 7422, err);
+  return rc;
+}
+
+/* The machine network's NIC (--machine-interface, else the profile's):
+ * the cloud must not leave by it.  One that does not exist is a usage
+ * error, as the machines check has it. */
+static enum ep_status
+machine_nic(struct ep_config *cfg, struct uplink_own *own,
+            const struct ep_settings *s, struct ep_err *err)
+{
+  const char     *what = "profile machine_interface";
+  const char     *name = ep_settings_value(s, &ep_tcp_option_machine_interface,
+                                           &what);
+  struct ep_iface iface;
+  struct ep_err   why = EP_ERR_INIT;
+
+  if (!name)
+    name = cfg->profile->machine_interface;
+  if (!name)
+    return EP_OK;
+  if (ep_iface_resolve(name, &iface, &why) != EP_OK)
+    return ep_err_set(err, EP_EINVAL, "%s: %s", what,
+                      strncmp(why.msg, "-I: ", 4) == 0 ? why.msg + 4
+                                                       : why.msg);
+  return ep_config_set_string(&own->machine_ifname, iface.name, err);
+}
+
 static void
 uplink_release(void *p)
 {
@@ -580,6 +680,8 @@ uplink_release(void *p)
   free(own->url);
   free(own->auth_file);
   free(own->train_name);
+  ep_strlist_free(&own->endpoints);
+  free(own->machine_ifname);
   ep_secret_wipe(&own->auth);
   free(own);
 }
@@ -606,6 +708,8 @@ uplink_configure(struct ep_config *cfg, struct ep_check_config *cc,
       train_name(cfg, own, err) != EP_OK ||
       ep_config_cacert(cfg, s, err) != EP_OK ||
       ep_config_proxy(cfg, s, err) != EP_OK ||
+      cloud_endpoints(cfg, own, err) != EP_OK ||
+      machine_nic(cfg, own, s, err) != EP_OK ||
       ep_config_thresholds(cc, s, only, p->warning, p->critical, err) !=
         EP_OK)
     return err ? err->code : EP_EINVAL;

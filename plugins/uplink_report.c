@@ -15,7 +15,7 @@
 /* A link that kept up carried at least this share of the pace: the
  * last round trip's worth is still in flight when the window closes. */
 #define KEPT_UP 0.9
-#define PART_MAX 320
+#define PART_MAX EP_UPLINK_VERDICT_MAX
 
 void
 ep_uplink_need_of(unsigned machines, unsigned high_data, bool listed,
@@ -84,6 +84,7 @@ struct part {
   enum ep_state state;
   const char   *cause;
   char          text[PART_MAX];
+  const char   *why; /* the words of its worst finding; NULL: text */
 };
 
 static void
@@ -91,6 +92,22 @@ part_set(struct part *p, enum ep_state state, const char *cause)
 {
   p->state = state;
   p->cause = state == EP_STATE_OK ? NULL : cause;
+  p->why = NULL;
+}
+
+/* The link's verdict, which leads the line. */
+static void
+judge_link(const struct ep_uplink_findings *f,
+           const struct ep_uplink_limits *l,
+           struct ep_uplink_link_verdict *v, struct part *p)
+{
+  memset(v, 0, sizeof *v);
+  if (f->link)
+    ep_uplink_link_judge(f->link, &l->link, v);
+  part_set(p, v->state, v->cause);
+  snprintf(p->text, sizeof p->text, "%s", v->text);
+  if (v->why[0])
+    p->why = v->why;
 }
 
 /* OK: it kept up with the pace; WARNING: the need, not the headroom;
@@ -413,7 +430,7 @@ word(const struct part *parts, size_t n, double age, const char *proxy,
      struct ep_target_result *r, struct ep_check_result *out)
 {
   const struct part *worst = &parts[0];
-  char               line[3 * PART_MAX + 64] = "";
+  char               line[4 * PART_MAX + 64] = "";
   size_t             i;
 
   if (age >= 60)
@@ -430,7 +447,7 @@ word(const struct part *parts, size_t n, double age, const char *proxy,
   r->state = worst->state;
   if (worst->state != EP_STATE_OK) {
     ep_target_set_cause(r, worst->cause);
-    if (ep_target_set_why(r, worst->text) != EP_OK)
+    if (ep_target_set_why(r, worst->why ? worst->why : worst->text) != EP_OK)
       return EP_ENOMEM;
   }
   if (proxy && ep_target_add_detail(r, "through the proxy %s", proxy) != EP_OK)
@@ -460,21 +477,23 @@ ep_uplink_report(const struct ep_uplink_findings *f,
                  const struct ep_uplink_limits *l,
                  struct ep_check_result *out, struct ep_err *err)
 {
-  struct part              parts[3];
-  struct ep_target_result *r;
-  enum ep_status           rc;
+  struct part                   parts[4];
+  struct ep_uplink_link_verdict link;
+  struct ep_target_result      *r;
+  enum ep_status                rc;
 
-  judge_capacity(f, l, &parts[0]);
-  judge_queue(f, l, &parts[1]);
-  judge_train(f, l, &parts[2]);
+  judge_link(f, l, &link, &parts[0]);
+  judge_capacity(f, l, &parts[1]);
+  judge_queue(f, l, &parts[2]);
+  judge_train(f, l, &parts[3]);
   if (!(out->check = strdup("uplink")))
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   if (!(r = ep_check_result_add(out, "uplink", err)))
     return EP_ENOMEM;
-  rc = word(parts, 3, f->age, f->proxy, r, out);
+  rc = word(parts, 4, f->age, f->proxy, r, out);
   ep_check_result_settle(out);
   /* A name no resolver answered for: the DNS check explains it. */
-  if (rc == EP_OK && parts[2].cause && f->train_unresolved && f->train_name)
+  if (rc == EP_OK && parts[3].cause && f->train_unresolved && f->train_name)
     rc = ep_target_set_host(r, f->train_name);
   if (rc == EP_OK && f->need.machines > 0)
     rc = download_detail(&f->need, r);
@@ -486,6 +505,8 @@ ep_uplink_report(const struct ep_uplink_findings *f,
   if (rc == EP_OK && f->upload && f->upload->cut)
     rc = ep_target_add_detail(r, "the upload went for %.1f s: the run's "
                                  "timeout cut it short", f->upload->window);
+  if (rc == EP_OK && f->link)
+    rc = ep_uplink_link_perf(f->link, &l->link, r);
   if (rc == EP_OK)
     rc = upload_perf(f, l, r);
   if (rc == EP_OK)
@@ -494,6 +515,8 @@ ep_uplink_report(const struct ep_uplink_findings *f,
     rc = upload_json(f, l, r->data);
   if (rc == EP_OK)
     rc = train_json(f, r->data);
+  if (rc == EP_OK && f->link)
+    rc = ep_uplink_link_data(f->link, r);
   if (rc != EP_OK)
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   return EP_OK;

@@ -10,6 +10,7 @@
 
 #include "ep_range.h"
 #include "ep_result.h"
+#include "uplink_link_report.h"
 #include "uplink_train.h"
 #include "uplink_upload.h"
 
@@ -34,9 +35,12 @@ struct ep_uplink_limits {
   struct ep_range jitter_warn, jitter_crit; /* s */
   struct ep_range rtt_warn, rtt_crit;       /* s */
   struct ep_range queue_warn, queue_crit;   /* s */
+  struct ep_uplink_link_limits link;
 };
 
 struct ep_uplink_findings {
+  /* The link the cloud traffic leaves by; NULL: not looked at. */
+  const struct ep_uplink_link_findings *link;
   struct ep_uplink_need need;
   bool        capacity_mode; /* --capacity: unpaced */
   const char *endpoint;      /* "uploads.example:443": no path, no query */

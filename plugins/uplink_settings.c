@@ -98,6 +98,19 @@ static const struct ep_field fields[] = {
    .offset = AT(queue_warning), .default_string = "0.3"},
   {.member = "queue_critical", .type = EP_FIELD_RANGE,
    .offset = AT(queue_critical)},
+  {.member = "allow_cellular", .type = EP_FIELD_BOOL,
+   .offset = AT(allow_cellular)},
+  /* The levels WiFi designs use for reliable data (voice wants -67 too). */
+  {.member = "signal_warning", .type = EP_FIELD_STRING,
+   .offset = AT(signal_warning), .default_string = "-67"},
+  {.member = "signal_critical", .type = EP_FIELD_STRING,
+   .offset = AT(signal_critical), .default_string = "-75"},
+  /* LTE's RSRP: -100 dBm is where operators draw "poor", -110 the edge
+   * of usable coverage. */
+  {.member = "cellular_signal_warning", .type = EP_FIELD_STRING,
+   .offset = AT(cellular_signal_warning), .default_string = "-100"},
+  {.member = "cellular_signal_critical", .type = EP_FIELD_STRING,
+   .offset = AT(cellular_signal_critical), .default_string = "-110"},
   {NULL}};
 
 static enum ep_status
@@ -261,7 +274,7 @@ const struct ep_kind_report ep_uplink_reporting = {
   .item_id = "bandwidth",
   .item_title = "Uplink",
   .short_title = "uplink",
-  .roles = EP_ROLE_CLOUD,
+  .roles = EP_ROLE_CLOUD | EP_ROLE_LINK,
   .figures = (const struct ep_checklist_figure[]){
     {"rate", "uplink_rate", true, false, EP_UNIT_BITS_PER_SECOND},
     {"loss", "uplink_dns_loss", false, false, EP_UNIT_PERCENT},
@@ -282,7 +295,32 @@ const struct ep_figure_decl ep_uplink_figures[] = {
   {"loss", "percent", true, 16, EP_MIB_HUNDREDTHS},
   {"rtt", "response_time", true, 17, EP_MIB_MICROSECONDS},
   {"jitter", "delay", true, 18, EP_MIB_MICROSECONDS},
+  /* The link (no types.db type takes a 10 Gb/s Ethernet's speed). */
+  {"link_speed", NULL, true, 22, EP_MIB_KILO},
+  {"frequency", NULL, true, 27, EP_MIB_WHOLE},
+  {"signal", "signal_power", true, 28, EP_MIB_SIGNED_WHOLE},
+  {"tx_bitrate", "bitrate", true, 29, EP_MIB_KILO},
+  {"rx_bitrate", "bitrate", true, 30, EP_MIB_KILO},
+  {"cell_quality", "percent", true, 34, EP_MIB_WHOLE},
+  {"rsrp", "signal_power", true, 35, EP_MIB_SIGNED_HUNDREDTHS},
+  {"rsrq", "gauge", true, 36, EP_MIB_SIGNED_HUNDREDTHS},
+  {"sinr", "gauge", true, 37, EP_MIB_SIGNED_HUNDREDTHS},
+  {"rssi", "signal_power", true, 38, EP_MIB_SIGNED_HUNDREDTHS},
   {NULL, NULL, false, 0, EP_MIB_MICROSECONDS}};
 
-/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt). */
-const struct ep_kind_mib ep_uplink_mib = {8, 6, 0};
+/* Its table of EDGEPROBE-MIB (snmp/EDGEPROBE-MIB.txt): its words, from
+ * the JSON's "link". */
+static const struct ep_mib_text link_texts[] = {
+  {19, "link.interface"},
+  {20, "link.gateway"},
+  {21, "link.kind"},
+  {23, "link.duplex"},
+  {24, "link.wifi.ssid"},
+  {25, "link.wifi.bssid"},
+  {26, "link.wifi.security_words"},
+  {31, "link.cellular.technology"},
+  {32, "link.cellular.operator"},
+  {33, "link.cellular.registration"},
+  {39, "link.cellular.state"},
+  {0, NULL}};
+const struct ep_kind_mib ep_uplink_mib = {8, 6, 0, link_texts};

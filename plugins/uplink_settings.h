@@ -21,6 +21,12 @@ struct ep_uplink_profile {
   char  *jitter_warning, *jitter_critical; /* s */
   char  *rtt_warning, *rtt_critical;       /* the train's mean, s */
   char  *queue_warning, *queue_critical;   /* loaded - idle RTT, s */
+  /* The link: a cellular uplink is judged instead of warned about; the
+   * radio's signal below these (dBm) warns or is critical: WiFi's
+   * signal, a modem's RSRP (LTE, 5G) or else its RSSI. */
+  bool   allow_cellular;
+  char  *signal_warning, *signal_critical;
+  char  *cellular_signal_warning, *cellular_signal_critical;
 };
 
 /* The seed's upload per machine ("Bandwidth Requirements"), in bit/s: a
