@@ -51,8 +51,9 @@ collectd-dev          test -f /usr/include/collectd/core/daemon/collectd.h
 # Nagios to validate our definitions, collectd, snmpd, its clients and
 # snmptrapd, smilint for the MIB, lintian and systemctl for the package,
 # NRPE, the Modbus server's Python modules exactly as it imports them, a
-# private dbus-daemon with python3-dbusmock for the mock ModemManager, and
-# the tools the test scripts use.
+# private dbus-daemon with python3-dbusmock for the mock ModemManager,
+# ethtool to set a test link's speed and duplex, and the tools the test
+# scripts use.
 TEST_NEEDS="
 check                 pkg-config --exists 'check >= 0.15'
 dnsmasq-base          dnsmasq --version
@@ -92,6 +93,7 @@ python3-serial-asyncio /usr/bin/python3 -c 'import serial_asyncio'
 python3-pymodbus      /usr/bin/python3 -c 'import pymodbus'
 python3-pymodbus      /usr/bin/python3 '$here/tests/servers/ep-modbus-server.py' --help
 dbus-daemon           dbus-daemon --version
+ethtool               ethtool --version
 python3-dbusmock      /usr/bin/python3 -c 'import dbusmock'
 "
 # To benchmark it (bench/): the Monitoring Plugins it is compared with
