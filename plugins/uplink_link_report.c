@@ -136,6 +136,28 @@ main_link(const struct ep_uplink_link_findings *f)
   return f->n_links ? &f->links[f->main] : NULL;
 }
 
+/* The main link's route that says most: one through a gateway (the
+ * uplink's), else one on the link (an address on its own network). */
+static const struct ep_route *
+main_route(const struct ep_uplink_link_findings *f)
+{
+  const struct ep_uplink_link_seen *s = main_link(f);
+  const struct ep_route            *r = NULL;
+  size_t                            i;
+
+  for (i = 0; s && i < f->n_endpoints; i++) {
+    const struct ep_uplink_route_seen *e = &f->endpoints[i];
+
+    if (!e->routed || e->route.index != s->info.index)
+      continue;
+    if (e->route.has_gateway)
+      return &e->route;
+    if (!r)
+      r = &e->route;
+  }
+  return r;
+}
+
 static bool
 is_cellular(const struct ep_uplink_link_seen *s)
 {
@@ -364,13 +386,8 @@ judge_main(const struct ep_uplink_link_findings *f,
            struct ep_uplink_link_verdict *v)
 {
   const struct ep_uplink_link_seen *s = main_link(f);
-  const struct ep_route            *r = NULL;
-  size_t                            i;
+  const struct ep_route            *r = main_route(f);
 
-  for (i = 0; i < f->n_endpoints && !r; i++)
-    if (f->endpoints[i].routed &&
-        f->endpoints[i].route.index == s->info.index)
-      r = &f->endpoints[i].route;
   snprintf(v->subject, sizeof v->subject, "%s", s->info.ifname);
   /* A modem's words name its interface themselves. */
   if (!is_cellular(s))
@@ -712,14 +729,9 @@ static enum ep_status
 main_json(const struct ep_uplink_link_findings *f, json_object *o)
 {
   const struct ep_uplink_link_seen *s = main_link(f);
-  const struct ep_route            *r = NULL;
+  const struct ep_route            *r = main_route(f);
   bool                              i_ok = s && s->have_info;
   enum ep_status                    rc = EP_OK;
-  size_t                            i;
-
-  for (i = 0; s && i < f->n_endpoints && !r; i++)
-    if (f->endpoints[i].routed && f->endpoints[i].route.index == s->info.index)
-      r = &f->endpoints[i].route;
   rc = put(o, "interface", text_or_null(s != NULL, s ? s->info.ifname : ""),
            rc);
   rc = put(o, "gateway", text_or_null(r && r->has_gateway,

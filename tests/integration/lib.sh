@@ -872,8 +872,24 @@ uplink_link() {
   ns ip link set up0 up
   in_cloud ip addr add 10.77.0.2/30 dev up1
   in_cloud ip link set up1 up
+  # The gateway's uplink carries all of the cloud (the NATS endpoints' routes
+  # too: the uplink check looks them up and sends them nothing).
+  ns ip route add default via 10.77.0.2 dev up0
   uplink_shape "$1"
 }
+# What the Uplink line leads with over that link.
+UPLINK_VETH='up0 via 10\.77\.0\.2, Ethernet 10 Gb/s full duplex; '
+
+# cloud_route: a loopback-only namespace's default route, into a dummy
+# device that drops what it is sent: the cloud's addresses have a route,
+# as on a gateway (the uplink check looks them up and sends them nothing).
+cloud_route() {
+  ns ip link add ep-wan type dummy && ns ip link set ep-wan up &&
+    ns ip route add default dev ep-wan || skip "cannot add a dummy interface"
+}
+# What the Uplink line leads with then (lo carries the test's servers).
+UPLINK_WAN='ep-wan, dummy[^;]*; '
+
 
 # uplink_shape LATENCY: the upload direction's token bucket, replaced.
 uplink_shape() {

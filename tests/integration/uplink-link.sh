@@ -69,6 +69,19 @@ JSON
 profile ''
 P="-P $TMP/site.json -t $(ep_deadline 5)"
 
+echo "# an interface that does not exist: a usage error, named"
+profile ', "machine_interface": "eno9"'
+# shellcheck disable=SC2086
+run_uplink $P
+expect_rc 3
+expect_first "profile machine_interface: .*eno9"
+profile ', "interface": "enp9s0"'
+# shellcheck disable=SC2086
+run_uplink $P
+expect_rc 3
+expect_first "enp9s0"
+profile ''
+
 echo "# Ethernet: the veth's 10 Gb/s full duplex, its gateway"
 # shellcheck disable=SC2086
 run_uplink $P
