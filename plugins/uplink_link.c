@@ -9,6 +9,8 @@
 #include "ep_time.h"
 #include "uplink_link.h"
 
+#define MODEM_WAITS_AT_MOST 3.0 /* s */
+
 /* A name's lookup, whose callback needs to know which endpoint it is. */
 struct pending_name {
   struct ep_uplink_link *link;
@@ -73,6 +75,17 @@ modem_may_own(const struct ep_link_info *info)
           strcmp(info->info_kind, "ppp") == 0);
 }
 
+/* ModemManager answers in milliseconds, and a modem's first signal
+ * figures come within a second of their refresh being set up: one that
+ * keeps silent must not hold the whole run to its deadline. */
+static struct timespec
+modem_deadline(const struct ep_uplink_link *l)
+{
+  struct timespec soon = ep_time_add(l->now, MODEM_WAITS_AT_MOST);
+
+  return ep_time_reached(soon, l->deadline) ? l->deadline : soon;
+}
+
 /* The radio of link k: nl80211 for WiFi; ModemManager for a WWAN device
  * or what a modem may own. */
 static void
@@ -96,7 +109,7 @@ ask_radio(struct ep_uplink_link *l, size_t k)
     s->cell_asked = true;
     if (!(l->cell[k] = ep_cell_query_new(s->info.ifname,
                                          l->setup.bus_address, &err)) ||
-        ep_cell_query_start(l->cell[k], l->now, l->deadline) != EP_OK) {
+        ep_cell_query_start(l->cell[k], l->now, modem_deadline(l)) != EP_OK) {
       s->cell_rc = l->cell[k] ? EP_ESYS : err.code;
       snprintf(s->radio_error, sizeof s->radio_error, "%s",
                err.msg[0] ? err.msg : "cannot ask ModemManager");
