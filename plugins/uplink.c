@@ -648,10 +648,11 @@ cloud_endpoints(struct ep_config *cfg, struct uplink_own *own,
 
 /* The machine network's NIC (--machine-interface, else the profile's):
  * the cloud must not leave by it.  One that does not exist is a usage
- * error, as the machines check has it. */
+ * error of this check alone; in the whole checklist the machines check
+ * says so, once. */
 static enum ep_status
 machine_nic(struct ep_config *cfg, struct uplink_own *own,
-            const struct ep_settings *s, struct ep_err *err)
+            const struct ep_settings *s, bool only, struct ep_err *err)
 {
   const char     *what = "profile machine_interface";
   const char     *name = ep_settings_value(s, &ep_tcp_option_machine_interface,
@@ -663,7 +664,9 @@ machine_nic(struct ep_config *cfg, struct uplink_own *own,
     name = cfg->profile->machine_interface;
   if (!name)
     return EP_OK;
-  if (ep_iface_resolve(name, &iface, &why) != EP_OK)
+  if (ep_iface_resolve(name, &iface, &why) != EP_OK && !only)
+    return EP_OK;
+  if (why.code != EP_OK)
     return ep_err_set(err, EP_EINVAL, "%s: %s", what,
                       strncmp(why.msg, "-I: ", 4) == 0 ? why.msg + 4
                                                        : why.msg);
@@ -709,7 +712,7 @@ uplink_configure(struct ep_config *cfg, struct ep_check_config *cc,
       ep_config_cacert(cfg, s, err) != EP_OK ||
       ep_config_proxy(cfg, s, err) != EP_OK ||
       cloud_endpoints(cfg, own, err) != EP_OK ||
-      machine_nic(cfg, own, s, err) != EP_OK ||
+      machine_nic(cfg, own, s, only, err) != EP_OK ||
       ep_config_thresholds(cc, s, only, p->warning, p->critical, err) !=
         EP_OK)
     return err ? err->code : EP_EINVAL;

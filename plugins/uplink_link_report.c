@@ -437,8 +437,8 @@ judge_sides(const struct ep_uplink_link_findings *f,
   if (s && f->company && strcmp(s->info.ifname, f->company) != 0 &&
       (!f->machine || strcmp(s->info.ifname, f->machine) != 0))
     verdict(v, EP_STATE_CRITICAL, EP_CAUSE_LINK_WRONG_INTERFACE,
-            "cloud traffic leaves through %s, not %s (the profile's "
-            "interface)", s->info.ifname, f->company);
+            "cloud traffic leaves through %s, not %s (the company side, -I "
+            "or the profile's interface)", s->info.ifname, f->company);
 }
 
 static const struct ep_uplink_route_seen *

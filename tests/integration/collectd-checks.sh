@@ -150,7 +150,12 @@ refused "edgeprobe plugin: machines check: Warning 'soon' is not a valid range" 
   "Profile \"$TMP/soak.json\"" "<Check \"machines\">" "Warning \"soon\"" "</Check>"
 refused "edgeprobe plugin: Enabled: unknown option (Profile, DNSServer, FallbackDNS, Timeout, CACert, " \
   "Profile \"$TMP/soak.json\"" "Enabled false"
-# A setting of a check that does not run is checked all the same.
+# A setting of a check that does not run is checked all the same (the
+# uplink's, which reads it too, turned off).
 refused "edgeprobe plugin: MachineInterface: no interface named 'nonesuch0'" \
+  "Profile \"$TMP/no-machines.json\"" "MachineInterface \"nonesuch0\"" \
+  "<Check \"uplink\">" "Enabled false" "</Check>"
+# ... and the uplink, which runs, says it first.
+refused "edgeprobe plugin: uplink check: MachineInterface: no interface named 'nonesuch0'" \
   "Profile \"$TMP/no-machines.json\"" "MachineInterface \"nonesuch0\""
 ep_done

@@ -88,10 +88,15 @@ cat >"$TMP/site.json" <<JSON
 JSON
 EDGE="-P $TMP/site.json --cacert $P/ca.pem --expect-issuer edgeprobe --format json"
 
-# expect_side WHAT: every probe of the last run met WHAT's servers.
+# expect_side WHAT: every probe of the last run met WHAT's servers.  The
+# routes send the cloud by enp2s0: with eno1 as the company side, the
+# Uplink item says so (the gateway's own software goes by enp2s0).
 expect_side() {
   if [ "$1" = net ]; then a=203.0.113.10 o=0.1; else a=203.0.113.20 o=0.3; fi
-  printf '%s\n' "$out" | jq -e --arg a "$a" --arg s "$1-side" '.state == "OK"
+  if [ "$1" = net ]; then cause=null; else cause=link.wrong_interface; fi
+  printf '%s\n' "$out" | jq -e --arg a "$a" --arg s "$1-side" --arg c "$cause" '
+    ([.checks.dns, .checks.ntp, .checks.https, .checks.nats] | all(.state == "OK"))
+    and (.checks.uplink.targets[0].cause // "null") == $c
     and .checks.dns.targets[0].details.addresses == [$a]
     and .checks.https.targets[0].details.address == $a
     and .checks.nats.targets[0].details.server_name == $s' >/dev/null &&

@@ -880,15 +880,17 @@ uplink_link() {
 # What the Uplink line leads with over that link.
 UPLINK_VETH='up0 via 10\.77\.0\.2, Ethernet 10 Gb/s full duplex; '
 
-# cloud_route: a loopback-only namespace's default route, into a dummy
-# device that drops what it is sent: the cloud's addresses have a route,
-# as on a gateway (the uplink check looks them up and sends them nothing).
+# cloud_route: a loopback-only namespace's default route, into a veth
+# whose peer (in the same namespace) takes what it is sent and has no route
+# on: the cloud's addresses have a route, as on a gateway (the uplink check
+# looks them up and sends them nothing).
 cloud_route() {
-  ns ip link add ep-wan type dummy && ns ip link set ep-wan up &&
-    ns ip route add default dev ep-wan || skip "cannot add a dummy interface"
+  ns ip link add ep-wan type veth peer name ep-wan-peer &&
+    ns ip link set ep-wan-peer up && ns ip link set ep-wan up &&
+    ns ip route add default dev ep-wan || skip "cannot add a veth pair"
 }
 # What the Uplink line leads with then (lo carries the test's servers).
-UPLINK_WAN='ep-wan, dummy[^;]*; '
+UPLINK_WAN='ep-wan, Ethernet 10 Gb/s full duplex[^;]*; '
 
 
 # uplink_shape LATENCY: the upload direction's token bucket, replaced.

@@ -44,7 +44,7 @@ no_secret() {
 echo "# Basic: the right credentials from a file"
 up --upload-url https://uploads.example/basic --upload-auth-file "$TMP/auth" -v
 expect_rc 0
-expect_first "^EDGE UPLINK OK - $UPLINK_WANuplink carries the 200 kbps that 50 machines need"
+expect_first "^EDGE UPLINK OK - ${UPLINK_WAN}uplink carries the 200 kbps that 50 machines need"
 grep -q '^edge PUT /basic Basic ' "$TMP/put.log" && pass "nginx logged the upload as user edge" ||
   fail "put.log: $(cat "$TMP/put.log")"
 no_secret "-v"
@@ -54,7 +54,7 @@ no_secret "JSON"
 echo "# Basic: none given, refused"
 up --upload-url https://uploads.example/basic
 expect_rc 1
-expect_first "^EDGE UPLINK WARNING - $UPLINK_WANcapacity not measured: uploads\.example:443 refused the upload \(401 Unauthorized\)"
+expect_first "^EDGE UPLINK WARNING - ${UPLINK_WAN}capacity not measured: uploads\.example:443 refused the upload \(401 Unauthorized\)"
 
 echo "# a token goes as Bearer, from the profile's uplink.auth_file"
 cat >"$TMP/site.json" <<JSON

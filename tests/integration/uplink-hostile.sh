@@ -52,10 +52,10 @@ for m in $modes; do
     -t "$t"
   if [ "$m" = silent ]; then
     expect_rc 0
-    expect_first "^EDGE UPLINK OK - $UPLINK_WANuplink carries the 200 kbps that 50 machines need with headroom 4 \(measured [0-9]+ kbps; needs 50 kbps\) \(uploads\.example:$port gave no HTTP answer after the body\);"
+    expect_first "^EDGE UPLINK OK - ${UPLINK_WAN}uplink carries the 200 kbps that 50 machines need with headroom 4 \(measured [0-9]+ kbps; needs 50 kbps\) \(uploads\.example:$port gave no HTTP answer after the body\);"
   else
     expect_rc 2
-    expect_first "^EDGE UPLINK CRITICAL - $UPLINK_WANcapacity not measured: upload to uploads\.example:$port failed: [^;|]+; DNS train to 127\.0\.0\.53: 0% loss"
+    expect_first "^EDGE UPLINK CRITICAL - ${UPLINK_WAN}capacity not measured: upload to uploads\.example:$port failed: [^;|]+; DNS train to 127\.0\.0\.53: 0% loss"
   fi
   expect_within "$t"
   echo "#   ${first%%|*}"

@@ -117,7 +117,7 @@ profile ', "interface": "enp2s0"'
 # shellcheck disable=SC2086
 run_uplink $P
 expect_rc 2
-expect_first "^EDGE UPLINK CRITICAL - cloud traffic leaves through eth10, not enp2s0 \(the profile's interface\), eth10 via 100\.64\.10\.2, Ethernet 10 Mb/s"
+expect_first "^EDGE UPLINK CRITICAL - cloud traffic leaves through eth10, not enp2s0 \(the company side, -I or the profile's interface\), eth10 via 100\.64\.10\.2, Ethernet 10 Mb/s"
 ns ip route replace default via 192.0.2.2 dev enp2s0
 # shellcheck disable=SC2086
 run_uplink $P

@@ -18,7 +18,7 @@ start_dnsmasq 127.0.0.53 --address=/example/10.77.0.2
 echo "# no loss, no upload URL: capacity not measured, OK"
 run_uplink -D 127.0.0.53 --fallback-dns none -t 10
 expect_rc 0
-expect_first "^EDGE UPLINK OK - $UPLINK_WANcapacity not measured: no upload URL"
+expect_first "^EDGE UPLINK OK - ${UPLINK_WAN}capacity not measured: no upload URL"
 expect_first "DNS train to 127\.0\.0\.53: 0% loss \(0 of 20 lost\), rtt [0-9.]+ ms, jitter [0-9.]+ ms"
 expect_near "$(perf_value dns_loss)" 0 0 "dns_loss"
 expect_range "$(perf_value dns_rtt)" 0 0.02 "dns_rtt"

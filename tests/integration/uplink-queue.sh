@@ -21,7 +21,7 @@ RUN="-D 127.0.0.53 --fallback-dns none --cacert $P/ca.pem --upload-url https://u
 echo "# a deep queue: bufferbloat"
 run_uplink $RUN
 expect_rc 1
-expect_first "^EDGE UPLINK WARNING - $UPLINK_VETHuplink carries [0-9.]+ kbps of the 400 kbps .*; loaded RTT [0-9.]+ ms against [0-9.]+ ms idle: the uplink queues \(bufferbloat\)"
+expect_first "^EDGE UPLINK WARNING - ${UPLINK_VETH}uplink carries [0-9.]+ kbps of the 400 kbps .*; loaded RTT [0-9.]+ ms against [0-9.]+ ms idle: the uplink queues \(bufferbloat\)"
 qd=$(perf_value queue_delay)
 expect_range "$qd" 0.3 2.5 "queue_delay behind 2 s of queue"
 idle=$(perf_value idle_rtt)

@@ -67,7 +67,7 @@ echo "# 50 standard machines need 50 kbit/s, 200 with headroom 4: the link keeps
 uplink_quiet
 run_uplink $UP --upload-url $URL --machines 50
 expect_rc 0
-expect_first "^EDGE UPLINK OK - $UPLINK_VETHuplink carries .*200 kbps that 50 machines need with headroom 4 \(.*needs 50 kbps\)"
+expect_first "^EDGE UPLINK OK - ${UPLINK_VETH}uplink carries .*200 kbps that 50 machines need with headroom 4 \(.*needs 50 kbps\)"
 expect_line "DNS train to 10\.77\.0\.2: 0% loss \(0 of 20 lost\), rtt [0-9.]+ ms, jitter [0-9.]+ ms"
 expect_near "$(perf_value upload_need)" 50000 0 "upload_need"
 expect_near "$(perf_value upload_paced)" 200000 0 "upload_paced"
@@ -79,7 +79,7 @@ expect_range "$(perf_value queue_delay)" 0 0.2 "queue_delay (paced below the lin
 expect_near "$(perf_value retransmits)" 0 0 "retransmits (paced below the link)"
 expect_within "$T"
 echo "# ... its long output: one line, the uplink's, with the capacity, the queue and the train"
-n=$(printf '%s\n' "$out" | sed 1d | grep -c '^\[OK\] uplink carries .*; loaded RTT .*; DNS train to ')
+n=$(printf '%s\n' "$out" | sed 1d | grep -c "^\\[OK\\] ${UPLINK_VETH}uplink carries .*; loaded RTT .*; DNS train to ")
 if [ "$n" = 1 ]; then pass "one target line, the uplink's"; else
   fail "$n uplink lines after the first, expected 1"
   printf '%s\n' "$out" | sed 's/^/    /'
@@ -89,7 +89,7 @@ echo "# 100 machines: 400 kbit/s paced, the link carries 245: the need but not t
 uplink_quiet
 run_uplink $UP --upload-url $URL --machines 100
 expect_rc 1
-expect_first "^EDGE UPLINK WARNING - $UPLINK_VETHuplink carries [0-9.]+ kbps of the 400 kbps that 100 machines need with headroom 4 \(needs 100 kbps\)"
+expect_first "^EDGE UPLINK WARNING - ${UPLINK_VETH}uplink carries [0-9.]+ kbps of the 400 kbps that 100 machines need with headroom 4 \(needs 100 kbps\)"
 expect_near "$(perf_value upload_paced)" 400000 0 "upload_paced"
 expect_range "$(perf_value upload_rate)" "$(low 220000)" 262000 "upload_rate (the link's)"
 carried_matches
@@ -98,7 +98,7 @@ echo "# 300 machines need 300 kbit/s, more than the link: CRITICAL"
 uplink_quiet
 run_uplink $UP --upload-url $URL --machines 300
 expect_rc 2
-expect_first "^EDGE UPLINK CRITICAL - $UPLINK_VETHuplink carries [0-9.]+ kbps.* 300 kbps that 300 machines need"
+expect_first "^EDGE UPLINK CRITICAL - ${UPLINK_VETH}uplink carries [0-9.]+ kbps.* 300 kbps that 300 machines need"
 expect_near "$(perf_value upload_need)" 300000 0 "upload_need"
 expect_near "$(perf_value upload_paced)" 1200000 0 "upload_paced"
 expect_range "$(perf_value upload_rate)" "$(low 220000)" 262000 "upload_rate (the link's)"
@@ -127,7 +127,7 @@ echo "# through tinyproxy, 40 machines with headroom 5: OK, the proxy's CONNECT 
 uplink_quiet
 run_uplink $UP --upload-url $URL --machines 40 --headroom 5 --proxy http://10.77.0.2:8888
 expect_rc 0
-expect_first "^EDGE UPLINK OK - $UPLINK_VETHuplink carries .*200 kbps that 40 machines need with headroom 5 \(.*needs 40 kbps\)"
+expect_first "^EDGE UPLINK OK - ${UPLINK_VETH}uplink carries .*200 kbps that 40 machines need with headroom 5 \(.*needs 40 kbps\)"
 expect_near "$(perf_value upload_paced)" 200000 0 "upload_paced"
 expect_range "$(perf_value upload_rate)" "$(low 180000)" 220000 "upload_rate through the proxy"
 if grep -q 'CONNECT uploads\.example:443' "$TMP/tinyproxy.log"; then
@@ -140,7 +140,7 @@ echo "# a 413 before the body: WARNING naming it; 10 of 50 machines high-data ne
 uplink_quiet
 run_uplink $UP --upload-url https://uploads.example/small/ --machines 50 --high-data-machines 10
 expect_rc 1
-expect_first "^EDGE UPLINK WARNING - $UPLINK_VETHcapacity not measured: .*413.*; 50 machines \(10 high-data\) need 90 kbps"
+expect_first "^EDGE UPLINK WARNING - ${UPLINK_VETH}capacity not measured: .*413.*; 50 machines \(10 high-data\) need 90 kbps"
 expect_near "$(perf_value upload_need)" 90000 0 "upload_need (40 x 1 + 10 x 5 kbit/s)"
 expect_within 5
 echo "# ... in JSON: its one target, uplink, with the refusal's status"
@@ -155,12 +155,12 @@ echo "# a port that drops every SYN: CRITICAL by the deadline"
 run_uplink $DNS --cacert "$P/ca.pem" --upload-seconds 4 -t 6 \
   --upload-url https://uploads.example:444/ --machines 50
 expect_rc 2
-expect_first "^EDGE UPLINK CRITICAL - $UPLINK_VETHcapacity not measured: upload to uploads\.example:444 failed: timed out connecting"
+expect_first "^EDGE UPLINK CRITICAL - ${UPLINK_VETH}capacity not measured: upload to uploads\.example:444 failed: timed out connecting"
 expect_within 6
 echo "# a closed port: CRITICAL at once"
 run_uplink $UP --upload-url https://uploads.example:445/ --machines 50
 expect_rc 2
-expect_first "^EDGE UPLINK CRITICAL - $UPLINK_VETHcapacity not measured: upload to uploads\.example:445 failed: connection refused"
+expect_first "^EDGE UPLINK CRITICAL - ${UPLINK_VETH}capacity not measured: upload to uploads\.example:445 failed: connection refused"
 expect_within 5
 
 echo "# an http:// upload URL is a usage error: one line naming it"

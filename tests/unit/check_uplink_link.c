@@ -307,7 +307,8 @@ START_TEST(routes_against_the_profile)
   judge(&f, false, &v);
   ck_assert_str_eq(v.cause, "link.wrong_interface");
   ck_assert_str_eq(v.why, "cloud traffic leaves through enp3s0, not enp2s0 "
-                          "(the profile's interface)");
+                          "(the company side, -I or the profile's "
+                          "interface)");
   /* No route: the first address without one, and how many. */
   memset(&f, 0, sizeof f);
   f.n_endpoints = f.n_unrouted = 2;
