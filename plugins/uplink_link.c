@@ -302,3 +302,39 @@ ep_uplink_link_findings(struct ep_uplink_link *l,
       l->f.main = i;
   *out = &l->f;
 }
+
+const struct ep_uplink_link_seen *
+ep_uplink_link_main(const struct ep_uplink_link_findings *f)
+{
+  return f->n_links ? &f->links[f->main] : NULL;
+}
+
+/* The main link's route that says most: one through a gateway (the
+ * uplink's), else one on the link (an address on its own network). */
+const struct ep_route *
+ep_uplink_link_main_route(const struct ep_uplink_link_findings *f)
+{
+  const struct ep_uplink_link_seen *s = ep_uplink_link_main(f);
+  const struct ep_route            *r = NULL;
+  size_t                            i;
+
+  for (i = 0; s && i < f->n_endpoints; i++) {
+    const struct ep_uplink_route_seen *e = &f->endpoints[i];
+
+    if (!e->routed || e->route.index != s->info.index)
+      continue;
+    if (e->route.has_gateway)
+      return &e->route;
+    if (!r)
+      r = &e->route;
+  }
+  return r;
+}
+
+bool
+ep_uplink_link_is_cellular(const struct ep_uplink_link_seen *s)
+{
+  return s->info.kind == EP_LINK_CELLULAR ||
+         (s->cell_asked && s->cell_rc == EP_OK &&
+          s->cell.absence == EP_CELL_PRESENT);
+}

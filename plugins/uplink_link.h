@@ -91,6 +91,18 @@ void ep_uplink_link_on_ready(struct ep_uplink_link *l,
                              struct timespec now);
 bool ep_uplink_link_done(const struct ep_uplink_link *l);
 
+/* The link carrying the most of the cloud, or NULL when none does. */
+const struct ep_uplink_link_seen *
+ep_uplink_link_main(const struct ep_uplink_link_findings *f);
+
+/* The main link's route that says most (through a gateway), or NULL. */
+const struct ep_route *
+ep_uplink_link_main_route(const struct ep_uplink_link_findings *f);
+
+/* Whether a link is a modem's: a WWAN device, or a port ModemManager
+ * says is its modem's. */
+bool ep_uplink_link_is_cellular(const struct ep_uplink_link_seen *s);
+
 /* What it found, as far as it got.  Its pointers are into l. */
 void ep_uplink_link_findings(struct ep_uplink_link *l,
                              const struct ep_uplink_link_findings **out);

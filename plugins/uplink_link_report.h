@@ -61,8 +61,8 @@ void ep_uplink_link_judge(const struct ep_uplink_link_findings *f,
                           struct ep_uplink_link_verdict *out);
 
 /* The figures of the main link's kind (Ethernet's speed; WiFi's signal,
- * bitrates and frequency; a modem's quality and signal) into r.  EP_OK,
- * EP_ENOMEM. */
+ * bitrates and frequency; a modem's quality and signal) into r, as
+ * perfdata (uplink_link_data.c, as the JSON below).  EP_OK, EP_ENOMEM. */
 enum ep_status ep_uplink_link_perf(const struct ep_uplink_link_findings *f,
                                    const struct ep_uplink_link_limits *l,
                                    struct ep_target_result *r);
