@@ -3,7 +3,8 @@
  * laid out as nl80211 lays them out (built with libnl's nlmsg/nla calls,
  * nests without NLA_F_NESTED as nl80211's nla_nest_start_noflag() makes
  * them), one datagram at a time; then ep_wifi_security_of on raw
- * elements, and the real socket on "lo".
+ * elements, the real socket on "lo", and the seam's answers judged from
+ * the socket up (ep_uplink_link_judge, its figures and its JSON).
  *
  * EP_WIFI_CORPUS=DIR writes each seam case's replies (after the family's)
  * into DIR in fuzz_nl80211's input format: the seed corpus. */
@@ -23,8 +24,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ep_cause.h"
 #include "ep_pollset.h"
+#include "ep_result.h"
 #include "ep_unit.h"
+#include "uplink_link_report.h"
 #include "uplink_wifi.h"
 
 #define FAMILY  28 /* nl80211's id on many kernels; fuzz_nl80211's too */
@@ -1074,6 +1078,290 @@ START_TEST(an_interrupted_dump_is_asked_again)
 }
 END_TEST
 
+/* ---- From the socket up: the query's answer judged. ---- */
+
+/* The station's signal (and its average) set to dbm. */
+static void set_station_signal(struct nl_msg *st, int dbm)
+{
+  struct nlattr *nest = find_attr(st, NL80211_ATTR_STA_INFO);
+  struct nlattr *a;
+
+  a = nla_find(nla_data(nest), nla_len(nest), NL80211_STA_INFO_SIGNAL);
+  ck_assert_ptr_nonnull(a);
+  *(uint8_t *)nla_data(a) = (uint8_t)dbm;
+  a = nla_find(nla_data(nest), nla_len(nest), NL80211_STA_INFO_SIGNAL_AVG);
+  ck_assert_ptr_nonnull(a);
+  *(uint8_t *)nla_data(a) = (uint8_t)(dbm + 1);
+}
+
+/* The beacon of 'plant': an RSN element of akms (none: no RSN). */
+static void ies_plant(const unsigned char *akms, size_t n, uint16_t caps)
+{
+  ap_ies_len = ies_base(ap_ies, "plant");
+  if (n > 0)
+    ap_ies_len += ie_rsn(ap_ies + ap_ies_len, CIPHER_CCMP, CIPHER_CCMP, akms,
+                         n, caps);
+}
+
+/* wlan0 associated with 'plant' (ap_ies as set), our station at dbm. */
+static void script_plant(uint16_t capability, int dbm)
+{
+  struct bss     ours = {AP,   5180, capability, ap_ies, ap_ies_len,
+                         true, dbm * 100};
+  struct nl_msg *st = station_entry(AP);
+
+  set_station_signal(st, dbm);
+  add(0, family_reply());
+  add(0, ack_msg());
+  add(1, interface_reply("plant", 5));
+  add(1, ack_msg());
+  add(2, st);
+  add(2, done_msg(0));
+  add(3, bss_entry(&ours));
+  add(3, done_msg(0));
+}
+
+static struct ep_uplink_link_findings found;
+static struct ep_uplink_link_verdict  judged;
+static struct ep_check_result         result;
+static struct ep_target_result       *target;
+
+static void judge_setup(void)
+{
+  setup();
+  memset(&result, 0, sizeof result);
+  target = NULL;
+}
+
+static void judge_teardown(void)
+{
+  ep_check_result_cleanup(&result);
+  teardown();
+}
+
+/* One cloud endpoint routed out of wlan0, a WiFi link up, via
+ * 192.168.8.1. */
+static void wlan0_findings(void)
+{
+  struct ep_uplink_route_seen *e = &found.endpoints[0];
+  struct ep_uplink_link_seen  *s = &found.links[0];
+
+  memset(&found, 0, sizeof found);
+  found.n_endpoints = found.n_routed = 1;
+  snprintf(e->endpoint, sizeof e->endpoint, "203.0.113.10");
+  snprintf(e->address, sizeof e->address, "203.0.113.10");
+  e->resolved = e->routed = true;
+  e->route.index = IFINDEX;
+  snprintf(e->route.ifname, sizeof e->route.ifname, "wlan0");
+  e->route.has_gateway = true;
+  snprintf(e->route.gateway, sizeof e->route.gateway, "192.168.8.1");
+  snprintf(e->route.source, sizeof e->route.source, "192.168.8.23");
+  found.n_links = 1;
+  s->have_info = true;
+  s->carries = 1;
+  s->info.index = IFINDEX;
+  snprintf(s->info.ifname, sizeof s->info.ifname, "wlan0");
+  s->info.kind = EP_LINK_WIFI;
+  s->info.admin_up = s->info.carrier = true;
+  snprintf(s->info.operstate, sizeof s->info.operstate, "up");
+}
+
+/* The real query through the seam, its answer filed as uplink_link.c
+ * files it (rc, the info as far as it got, the error's words), then
+ * judged with the warning at -67 dBm and critical at -75, its figures
+ * and its JSON into target. */
+static void judge_from_the_socket(void)
+{
+  struct ep_uplink_link_seen  *s = &found.links[0];
+  struct ep_uplink_link_limits l;
+
+  wlan0_findings();
+  s->wifi_asked = true;
+  s->wifi_rc = run_seam();
+  s->wifi = info;
+  snprintf(s->radio_error, sizeof s->radio_error, "%s", err.msg);
+  memset(&l, 0, sizeof l);
+  ck_assert_int_eq(ep_uplink_dbm_range("-67", "w", &l.signal_warn, NULL),
+                   EP_OK);
+  ck_assert_int_eq(ep_uplink_dbm_range("-75", "c", &l.signal_crit, NULL),
+                   EP_OK);
+  ep_uplink_link_judge(&found, &l, &judged);
+  target = ep_check_result_add(&result, "uplink", NULL);
+  ck_assert_ptr_nonnull(target);
+  ck_assert_int_eq(ep_uplink_link_perf(&found, &l, target), EP_OK);
+  ck_assert_int_eq(ep_uplink_link_data(&found, target), EP_OK);
+}
+
+/* The signal's figure (measured at dbm or not), its thresholds, and the
+ * bitrates measured or not. */
+static void assert_figures(bool measured, int dbm)
+{
+  const struct ep_perf *p = ep_target_figure(target, "signal", NULL);
+
+  ck_assert_ptr_nonnull(p);
+  ck_assert_int_eq(p->measured, measured);
+  if (measured)
+    ck_assert_double_eq(p->value, dbm);
+  ck_assert_str_eq(p->warn, "-67:");
+  ck_assert_str_eq(p->crit, "-75:");
+  ck_assert_ptr_nonnull(p = ep_target_figure(target, "tx_bitrate", NULL));
+  ck_assert_int_eq(p->measured, measured);
+  if (measured)
+    ck_assert_double_eq_tol(p->value, 433.3e6, 1);
+  ck_assert_ptr_nonnull(p = ep_target_figure(target, "rx_bitrate", NULL));
+  ck_assert_int_eq(p->measured, measured);
+  if (measured)
+    ck_assert_double_eq_tol(p->value, 390.0e6, 1);
+  ck_assert_ptr_null(ep_target_figure(target, "link_speed", NULL));
+}
+
+/* target's "link"."wifi".key as text; NULL for null. */
+static const char *wifi_json(const char *key)
+{
+  json_object *link, *wifi, *v;
+
+  ck_assert(json_object_object_get_ex(target->data, "link", &link));
+  ck_assert(json_object_object_get_ex(link, "wifi", &wifi));
+  ck_assert(json_object_object_get_ex(wifi, key, &v));
+  return v ? json_object_get_string(v) : NULL;
+}
+
+START_TEST(judged_wpa2_personal_is_ok)
+{
+  ies_plant(AKM_PSK, 1, 0);
+  script_plant(CAP_ESS | CAP_PRIVACY, -58);
+  judge_from_the_socket();
+  assert_requests_all_four();
+  ck_assert_int_eq(judged.state, EP_STATE_OK);
+  ck_assert_ptr_null(judged.cause);
+  ck_assert_str_eq(judged.text, "wlan0 via 192.168.8.1, WiFi 'plant', "
+                                "WPA2-Personal (CCMP), 5180 MHz, signal -58 "
+                                "dBm, bitrate tx 433.3 / rx 390.0 Mb/s");
+  ck_assert_str_eq(judged.why, "");
+  assert_figures(true, -58);
+  ck_assert_str_eq(wifi_json("associated"), "true");
+  ck_assert_str_eq(wifi_json("ssid"), "plant");
+  ck_assert_str_eq(wifi_json("bssid"), "a0:b1:c2:d3:e4:f5");
+  ck_assert_str_eq(wifi_json("security"), "wpa2");
+  ck_assert_str_eq(wifi_json("security_words"), "WPA2-Personal (CCMP)");
+  ck_assert_ptr_null(wifi_json("error"));
+}
+END_TEST
+
+START_TEST(judged_an_open_network_is_insecure)
+{
+  ies_plant(NULL, 0, 0);
+  script_plant(CAP_ESS, -58);
+  judge_from_the_socket();
+  ck_assert_int_eq(judged.state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(judged.cause, EP_CAUSE_LINK_WIFI_INSECURE);
+  ck_assert_str_eq(judged.cause, "link.wifi_insecure");
+  ck_assert_str_eq(judged.why, "wlan0 (WiFi 'plant'): open (the vendor "
+                               "requires WPA2/WPA3)");
+  ck_assert_str_eq(judged.text, "wlan0 (WiFi 'plant'): open (the vendor "
+                                "requires WPA2/WPA3), wlan0 via "
+                                "192.168.8.1, 5180 MHz, signal -58 dBm, "
+                                "bitrate tx 433.3 / rx 390.0 Mb/s");
+  assert_figures(true, -58);
+  ck_assert_str_eq(wifi_json("ssid"), "plant");
+  ck_assert_str_eq(wifi_json("security"), "open");
+  ck_assert_str_eq(wifi_json("security_words"), "open");
+}
+END_TEST
+
+START_TEST(judged_a_weak_wpa3_signal_is_critical)
+{
+  ies_plant(AKM_SAE, 1, MFPC | MFPR);
+  script_plant(CAP_ESS | CAP_PRIVACY, -79);
+  judge_from_the_socket();
+  ck_assert_int_eq(info.signal_dbm, -79);
+  ck_assert_int_eq(judged.state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(judged.cause, EP_CAUSE_LINK_WEAK);
+  ck_assert_str_eq(judged.cause, "link.weak_signal");
+  ck_assert_str_eq(judged.why, "wlan0 (WiFi 'plant'): signal -79 dBm (weak)");
+  ck_assert_str_eq(judged.text, "wlan0 (WiFi 'plant'): signal -79 dBm "
+                                "(weak), wlan0 via 192.168.8.1, "
+                                "WPA3-Personal (SAE), 5180 MHz, bitrate tx "
+                                "433.3 / rx 390.0 Mb/s");
+  assert_figures(true, -79);
+  ck_assert_str_eq(wifi_json("ssid"), "plant");
+  ck_assert_str_eq(wifi_json("security"), "wpa3");
+  ck_assert_str_eq(wifi_json("security_words"), "WPA3-Personal (SAE)");
+}
+END_TEST
+
+START_TEST(judged_not_associated_is_down)
+{
+  add(0, family_reply());
+  add(0, ack_msg());
+  add(1, interface_reply(NULL, 0));
+  add(1, ack_msg());
+  add(2, done_msg(0));
+  judge_from_the_socket();
+  ck_assert_uint_eq(n_reqs, 3);
+  ck_assert_int_eq(found.links[0].wifi_rc, EP_OK);
+  ck_assert_int_eq(judged.state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(judged.cause, EP_CAUSE_LINK_DOWN);
+  ck_assert_str_eq(judged.cause, "link.down");
+  ck_assert_str_eq(judged.why, "wlan0: WiFi not associated with any network");
+  ck_assert_str_eq(judged.text, "wlan0: WiFi not associated with any "
+                                "network, wlan0 via 192.168.8.1");
+  assert_figures(false, 0);
+  ck_assert_str_eq(wifi_json("associated"), "false");
+  ck_assert_ptr_null(wifi_json("ssid"));
+  ck_assert_ptr_null(wifi_json("security"));
+  ck_assert_ptr_null(wifi_json("error"));
+}
+END_TEST
+
+/* The station dump ends in ENODEV after our station's entry. */
+START_TEST(judged_the_interface_gone_mid_dump_is_down)
+{
+  add(0, family_reply());
+  add(0, ack_msg());
+  add(1, interface_reply("plant", 5));
+  add(1, ack_msg());
+  add(2, station_entry(AP));
+  add(2, done_msg(-ENODEV));
+  judge_from_the_socket();
+  ck_assert_uint_eq(n_reqs, 3);
+  ck_assert_int_eq(found.links[0].wifi_rc, EP_ESYS);
+  ck_assert_str_eq(found.links[0].radio_error,
+                   "wlan0 is gone (No such device)");
+  ck_assert_int_eq(judged.state, EP_STATE_CRITICAL);
+  ck_assert_str_eq(judged.cause, EP_CAUSE_LINK_DOWN);
+  ck_assert_str_eq(judged.why, "wlan0: WiFi: wlan0 is gone (No such device)");
+  ck_assert_str_eq(judged.text, "wlan0: WiFi: wlan0 is gone (No such "
+                                "device), wlan0 via 192.168.8.1");
+  assert_figures(false, 0);
+  ck_assert_ptr_null(wifi_json("associated"));
+  ck_assert_ptr_null(wifi_json("ssid"));
+  ck_assert_ptr_null(wifi_json("security"));
+  ck_assert_str_eq(wifi_json("error"), "wlan0 is gone (No such device)");
+}
+END_TEST
+
+START_TEST(judged_no_nl80211_is_a_radio_unknown)
+{
+  add(0, error_msg(-ENOENT));
+  judge_from_the_socket();
+  ck_assert_uint_eq(n_reqs, 1);
+  ck_assert_int_eq(found.links[0].wifi_rc, EP_ELIB);
+  ck_assert_int_eq(judged.state, EP_STATE_WARNING);
+  ck_assert_str_eq(judged.cause, EP_CAUSE_LINK_RADIO_UNKNOWN);
+  ck_assert_str_eq(judged.cause, "link.radio_unknown");
+  ck_assert_str_eq(judged.why, "wlan0: WiFi, its radio not read: this "
+                               "kernel has no nl80211");
+  ck_assert_str_eq(judged.text, "wlan0: WiFi, its radio not read: this "
+                                "kernel has no nl80211, wlan0 via "
+                                "192.168.8.1");
+  assert_figures(false, 0);
+  ck_assert_ptr_null(wifi_json("associated"));
+  ck_assert_ptr_null(wifi_json("security"));
+  ck_assert_str_eq(wifi_json("error"), "this kernel has no nl80211");
+}
+END_TEST
+
 /* ---- ep_wifi_security_of on raw elements. ---- */
 
 static struct ep_wifi_info sec;
@@ -1252,6 +1540,7 @@ static Suite *uplink_wifi_suite(void)
   TCase *tc = tcase_create("seam");
   TCase *ie = tcase_create("elements");
   TCase *real = tcase_create("kernel");
+  TCase *up = tcase_create("judged");
 
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 60); /* 600 scan entries under valgrind */
@@ -1294,6 +1583,14 @@ static Suite *uplink_wifi_suite(void)
   suite_add_tcase(s, ie);
   tcase_add_test(real, the_real_socket_on_loopback_ends_defined);
   suite_add_tcase(s, real);
+  tcase_add_checked_fixture(up, judge_setup, judge_teardown);
+  tcase_add_test(up, judged_wpa2_personal_is_ok);
+  tcase_add_test(up, judged_an_open_network_is_insecure);
+  tcase_add_test(up, judged_a_weak_wpa3_signal_is_critical);
+  tcase_add_test(up, judged_not_associated_is_down);
+  tcase_add_test(up, judged_the_interface_gone_mid_dump_is_down);
+  tcase_add_test(up, judged_no_nl80211_is_a_radio_unknown);
+  suite_add_tcase(s, up);
   return s;
 }
 
