@@ -229,7 +229,7 @@ judge_wifi(const struct ep_uplink_link_seen *s,
            struct ep_uplink_link_verdict *v)
 {
   if (s->wifi_rc == EP_ESYS)
-    verdict(v, EP_STATE_CRITICAL, EP_CAUSE_LINK_DOWN, "WiFi: %s",
+    verdict(v, EP_STATE_CRITICAL, EP_CAUSE_LINK_DOWN, "%s",
             s->radio_error);
   else if (s->wifi_rc != EP_OK)
     verdict(v, EP_STATE_WARNING, EP_CAUSE_LINK_RADIO_UNKNOWN,

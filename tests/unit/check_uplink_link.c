@@ -186,7 +186,7 @@ START_TEST(wifi_not_associated_or_gone)
            "wlan0 is gone (No such device)");
   judge(&f, false, &v);
   ck_assert_int_eq(v.state, EP_STATE_CRITICAL);
-  ck_assert_str_eq(v.why, "wlan0: WiFi: wlan0 is gone (No such device)");
+  ck_assert_str_eq(v.why, "wlan0 is gone (No such device)");
   f.links[0].wifi_rc = EP_ELIB;
   snprintf(f.links[0].radio_error, sizeof f.links[0].radio_error,
            "this kernel has no nl80211");

@@ -1330,9 +1330,9 @@ START_TEST(judged_the_interface_gone_mid_dump_is_down)
                    "wlan0 is gone (No such device)");
   ck_assert_int_eq(judged.state, EP_STATE_CRITICAL);
   ck_assert_str_eq(judged.cause, EP_CAUSE_LINK_DOWN);
-  ck_assert_str_eq(judged.why, "wlan0: WiFi: wlan0 is gone (No such device)");
-  ck_assert_str_eq(judged.text, "wlan0: WiFi: wlan0 is gone (No such "
-                                "device), wlan0 via 192.168.8.1");
+  ck_assert_str_eq(judged.why, "wlan0 is gone (No such device)");
+  ck_assert_str_eq(judged.text, "wlan0 is gone (No such device), wlan0 via "
+                                "192.168.8.1");
   assert_figures(false, 0);
   ck_assert_ptr_null(wifi_json("associated"));
   ck_assert_ptr_null(wifi_json("ssid"));
