@@ -305,7 +305,8 @@ copy_string(char **to, const char *from)
   return EP_OK;
 }
 
-/* Adds a copy of t named name to out (its JSON data is not copied). */
+/* Adds a copy of t named name to out, its JSON data too (the MIB's
+ * columns of words are read from it). */
 static enum ep_status
 copy_target(struct ep_check_result *out, const struct ep_target_result *t,
             const char *name)
@@ -326,6 +327,12 @@ copy_target(struct ep_check_result *out, const struct ep_target_result *t,
       return EP_ENOMEM;
     memcpy(c->perf, t->perf, t->n_perf * sizeof *c->perf);
     c->n_perf = t->n_perf;
+  }
+  if (t->data) {
+    json_object_put(c->data);
+    c->data = NULL;
+    if (json_object_deep_copy(t->data, &c->data, NULL) != 0)
+      return EP_ENOMEM;
   }
   return EP_OK;
 }
