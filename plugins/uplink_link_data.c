@@ -252,6 +252,9 @@ main_json(const struct ep_uplink_link_findings *f, json_object *o)
   const struct ep_uplink_link_seen *s = ep_uplink_link_main(f);
   const struct ep_route            *r = ep_uplink_link_main_route(f);
   bool                              i_ok = s && s->have_info;
+  /* A tun or a modem's port reports a speed of its own making. */
+  bool eth = i_ok && !ep_uplink_link_is_cellular(s) &&
+             s->info.kind == EP_LINK_ETHERNET;
   enum ep_status                    rc = EP_OK;
   rc = put(o, "interface", text_or_null(s != NULL, s ? s->info.ifname : ""),
            rc);
@@ -267,10 +270,10 @@ main_json(const struct ep_uplink_link_findings *f, json_object *o)
   rc = put(o, "operstate", text_or_null(i_ok, s ? s->info.operstate : ""),
            rc);
   rc = put(o, "speed_mbps",
-           i_ok && s->info.have_speed
+           eth && s->info.have_speed
              ? json_object_new_int64((int64_t)s->info.speed_mbps) : NULL, rc);
   rc = put(o, "duplex",
-           i_ok && s->info.have_duplex
+           eth && s->info.have_duplex
              ? json_object_new_string(s->info.full_duplex ? "full" : "half")
              : NULL, rc);
   rc = put(o, "wifi", s ? wifi_json(s) : NULL, rc);
