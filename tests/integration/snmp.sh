@@ -127,7 +127,11 @@ v=$(sget EDGEPROBE-MIB::epUplinkLoss.1)
 v=$(sget EDGEPROBE-MIB::epUplinkRate.1 2>&1)
 case "$v" in *"No Such Instance"*) pass "GET epUplinkRate.1, not measured: $v" ;;
   *) fail "GET epUplinkRate.1: '$v'" ;; esac
-v=$(snmp snmpgetnext -On EDGEPROBE-MIB::epUplinkJitter.1 2>&1)
+v=$(snmp snmpgetnext EDGEPROBE-MIB::epUplinkJitter.1 2>&1)
+[ "$v" = 'EDGEPROBE-MIB::epUplinkInterface.1 = STRING: lo' ] &&
+  pass "GETNEXT after the jitter: the link's interface, $v" ||
+  fail "GETNEXT after epUplinkJitter.1: '$v'"
+v=$(snmp snmpgetnext -On EDGEPROBE-MIB::epUplinkCellState.1 2>&1)
 case "$v" in ".$EP_MIB".*) fail "GETNEXT past the last instance: '$v'" ;;
   .*) pass "GETNEXT past the last instance leaves the module: ${v%% *}" ;;
   *) fail "GETNEXT past the last instance: '$v'" ;; esac
