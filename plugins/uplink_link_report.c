@@ -156,8 +156,9 @@ judge_ethernet(const struct ep_uplink_link_seen *s,
           s->info.have_duplex ? (s->info.full_duplex ? " full duplex"
                                                      : " half duplex")
                               : "",
-          slow && half ? " (too slow for a plant's uplink, and half duplex)"
-          : slow       ? " (too slow for a plant's uplink)"
+          slow && half ? " (a failed negotiation, a duplex mismatch or an "
+                         "old hub)"
+          : slow       ? " (a failed negotiation, a bad cable or an old hub)"
           : half       ? " (half duplex: a duplex mismatch or an old hub)"
                        : "");
 }

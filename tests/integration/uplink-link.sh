@@ -109,7 +109,7 @@ ns ip route replace default via 100.64.10.2 dev eth10
 # shellcheck disable=SC2086
 run_uplink $P
 expect_rc 1
-expect_first "^EDGE UPLINK WARNING - eth10: Ethernet 10 Mb/s half duplex \(too slow for a plant's uplink, and half duplex\), eth10 via 100\.64\.10\.2; "
+expect_first "^EDGE UPLINK WARNING - eth10: Ethernet 10 Mb/s half duplex \(a failed negotiation, a duplex mismatch or an old hub\), eth10 via 100\.64\.10\.2; "
 expect_first "'link_speed'=10000000;;"
 
 echo "# the profile's interface is enp2s0, the route leaves by eth10: CRITICAL"
