@@ -41,14 +41,14 @@ struct ep_uplink_route_seen {
   bool            resolved; /* address holds its first address */
   bool            routed;   /* route holds the kernel's route */
   struct ep_route route;
-  char            error[160]; /* why not routed */
+  char            error[EP_ERR_MSG_MAX]; /* why not routed */
 };
 
 /* One interface the routes leave by, and its radio. */
 struct ep_uplink_link_seen {
   struct ep_link_info info;
   bool                have_info;
-  char                info_error[160];
+  char                info_error[EP_ERR_MSG_MAX];
   size_t              carries; /* routes out of it */
   bool                wifi_asked, cell_asked;
   enum ep_status      wifi_rc, cell_rc;
@@ -66,7 +66,7 @@ struct ep_uplink_link_findings {
   const char                 *company;  /* its name, or NULL */
   const char                 *machine;  /* its name, or NULL */
   bool                        machine_default_route;
-  char                        machine_error[160];
+  char                        machine_error[EP_ERR_MSG_MAX];
 };
 
 struct ep_uplink_link;

@@ -444,7 +444,7 @@ take_route(const struct nlmsghdr *nh, void *ctx, struct ep_err *err)
     return EP_OK;
   rc = ep_route_parse(nh, nh->nlmsg_len, &rr->r, &perr);
   if (rc == EP_ESYS)
-    snprintf(rr->drop, sizeof rr->drop, "%s", perr.msg);
+    snprintf(rr->drop, sizeof rr->drop, "%.47s", perr.msg);
   else if (rc != EP_OK)
     return ep_err_set(err, rc, "%s", perr.msg);
   rr->got = true;
