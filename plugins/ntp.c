@@ -230,6 +230,7 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
 {
   uint8_t         pkt[EP_NTP_PACKET_LEN];
   struct timespec wall;
+  uint32_t        fraction;
 
   if (a->fd < 0 && (a->fd = open_socket(c, a)) < 0) {
     /* A connect() without a route fails here: say it as a send would. */
@@ -243,12 +244,15 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
   a->prev_xmt = a->xmt_wire;
   a->prev_t1 = a->t1;
   a->prev_open = a->awaiting;
+  /* The fraction is random: the origin check cannot be passed by
+   * guessing, and the real send time stays with us (T1 is kept apart).
+   * It is drawn before T1 is read: its system call between the clock and
+   * the send would count as the path's, and bias the offset by half. */
+  fraction = random32();
   clock_gettime(CLOCK_REALTIME, &wall);
   a->t1 = ep_ntp_time_from_timespec(wall);
-  /* The fraction is random: the origin check cannot be passed by
-   * guessing, and the real send time stays with us (T1 is kept apart). */
   a->xmt_wire = (ep_ntp_time_to_wire(a->t1) & ~(uint64_t)0xffffffff) |
-                random32();
+                fraction;
   ep_ntp_build_request(pkt, a->xmt_wire);
   if (send(a->fd, pkt, sizeof pkt, MSG_NOSIGNAL) != (ssize_t)sizeof pkt) {
     fail_addr(a, errno == ENETUNREACH || errno == EHOSTUNREACH ||
