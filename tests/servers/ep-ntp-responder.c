@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -273,19 +274,16 @@ rng_next(void)
   return z ^ (z >> 31);
 }
 
-/* CLOCK_REALTIME plus the configured offset plus adj_ns, as an NTP 64-bit
- * timestamp (era seconds modulo 2^32 . 32-bit binary fraction). */
+/* The wall-clock time ts plus the configured offset plus adj_ns, as an
+ * NTP 64-bit timestamp (era seconds modulo 2^32 . 32-bit binary fraction). */
 static uint64_t
-ntp_now(const struct config *cfg, int64_t adj_ns)
+ntp_at(const struct config *cfg, struct timespec ts, int64_t adj_ns)
 {
-  struct timespec ts;
   int64_t total;
   int64_t sec;
   int64_t rem;
   uint64_t frac;
 
-  if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-    return 0;
   total = (int64_t)ts.tv_sec * NS_PER_S + (int64_t)ts.tv_nsec;
   /* A clock that gains drift_ppm: its offset grows from the start. */
   total += (int64_t)((double)(total - cfg->start_ns) * cfg->drift_ppm / 1e6)
@@ -299,6 +297,55 @@ ntp_now(const struct config *cfg, int64_t adj_ns)
   sec += NTP_UNIX_DELTA;
   frac = ((uint64_t)rem << 32) / (uint64_t)NS_PER_S;
   return ((uint64_t)(uint32_t)sec << 32) | frac;
+}
+
+/* Now, as ntp_at() says it. */
+static uint64_t
+ntp_now(const struct config *cfg, int64_t adj_ns)
+{
+  struct timespec ts;
+
+  if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+    return 0;
+  return ntp_at(cfg, ts, adj_ns);
+}
+
+/* A datagram and the kernel's stamp of its arrival (SO_TIMESTAMPNS), as
+ * a server that stamps the receive time in the kernel does (chronyd): a
+ * receive time read after our wake-up would be late by it, and bias every
+ * client's offset by half of it.  Without a stamp, now.  As
+ * ep_recv_dgram(): -1 for EAGAIN or a transient error, -2 to skip. */
+static ssize_t
+recv_stamped(int fd, unsigned char *buf, size_t cap, struct sockaddr_in *from,
+             struct timespec *at)
+{
+  union {
+    struct cmsghdr align;
+    char           space[CMSG_SPACE(sizeof(struct timespec))];
+  } control;
+  struct iovec    iov = {buf, cap};
+  struct msghdr   msg;
+  struct cmsghdr *c;
+  ssize_t         r;
+
+  memset(&msg, 0, sizeof msg);
+  msg.msg_name = from;
+  msg.msg_namelen = sizeof *from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.space;
+  msg.msg_controllen = sizeof control.space;
+  r = recvmsg(fd, &msg, 0);
+  if (r < 0)
+    return errno == EINTR ? -2 : -1;
+  if (msg.msg_namelen != sizeof *from || from->sin_family != AF_INET)
+    return -2;
+  clock_gettime(CLOCK_REALTIME, at);
+  for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS && /* SCM_TIMESTAMPNS */
+        c->cmsg_len >= CMSG_LEN(sizeof *at))
+      memcpy(at, CMSG_DATA(c), sizeof *at);
+  return r;
 }
 
 /* Fill the 48-byte reply header for request req (at least NTP_LEN bytes),
@@ -455,15 +502,16 @@ handle_readable(int fd, int alt_fd, const struct config *cfg)
 
   for (n = 0; n < RECV_BATCH; n++) {
     struct sockaddr_in from;
+    struct timespec arrived;
     uint64_t rcv_ts;
     ssize_t r;
 
-    r = ep_recv_dgram(fd, buf, sizeof buf, &from);
+    r = recv_stamped(fd, buf, sizeof buf, &from, &arrived);
     if (r == -1)
       return;
     if (r < 0)
       continue;
-    rcv_ts = ntp_now(cfg, 0);
+    rcv_ts = ntp_at(cfg, arrived, 0);
     if ((size_t)r < NTP_LEN || (buf[0] & 0x07) != NTP_MODE_CLIENT)
       continue;
     n_requests++;
@@ -495,6 +543,11 @@ main(int argc, char **argv)
   fd = ep_open_udp(cfg.common.listen_addr, cfg.common.port);
   if (fd < 0)
     return 1;
+  {
+    int on = 1;
+
+    (void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  }
   if (cfg.mode == MODE_OTHER_PORT) {
     alt_fd = ep_open_udp(cfg.common.listen_addr, cfg.common.port + 1);
     if (alt_fd < 0) {
