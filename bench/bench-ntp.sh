@@ -2,8 +2,17 @@
 # Wall time, CPU time and max RSS of check_edge_ntp asking four local
 # chronyd servers at once (two of them skewed with libfaketime, +3 s and
 # -2 s), beside Monitoring Plugins' check_ntp_time asking the same four one
-# process after another; and each tool's offset error against the known
-# skews.  Prints medians over ROUNDS runs and the ratios.
+# process after another.  Prints medians over ROUNDS runs and the ratios.
+#
+# Then each tool's offset error against known skews, per server, for 4 and
+# for 16 servers asked at once: servers of ours (ep-ntp-responder) whose
+# clocks are skewed exactly and which stamp a request's arrival in the
+# kernel, as chronyd does for its own clock.  A libfaketime'd chronyd
+# cannot: its kernel stamps are 3 s off its faked clock, so it drops them
+# and reads its clock after it wakes up, late by its wake-up; that makes
+# a client whose receive time is the kernel's look biased by half of it,
+# and cancels the opposite bias of a client that reads its clock after its
+# own wake-up (check_ntp_time).
 # Usage (root, from a built tree): bench/bench-ntp.sh [BUILDDIR] [ROUNDS]
 set -u
 builddir=${1:-_build}
@@ -80,3 +89,51 @@ report "NTP: 4 local chronyd servers (skews 0, 0, +3 s, -2 s), median of $rounds
 echo "offset error against the known skew (s):"
 printf '  %-12s %6s %16s %16s\n' server skew check_edge_ntp check_ntp_time
 awk '{ printf "  %-12s %6s %16.6f %16.6f\n", $1, $2, $3 - $2, $4 - $2 }' "$tmp/errors"
+
+# offset_errors N: N servers of ours at once, skews cycling through the
+# list; ROUNDS runs of check_edge_ntp asking all of them, and of
+# check_ntp_time asking each; the median error of each tool per server.
+offset_errors() {
+  n=$1
+  skews="0 3 -2 0.5 -0.25 1 -1 10"
+  hosts=""
+  : >"$tmp/err-$n"
+  i=1
+  while [ $i -le "$n" ]; do
+    addr=127.0.$n.$i
+    skew=$(echo $skews | awk -v k=$(( (i - 1) % 8 + 1 )) '{ print $k }')
+    ip netns exec "$NS" ip addr add "$addr/32" dev lo
+    ip netns exec "$NS" "$responder" -l "$addr" -p 123 -m good -o "$skew" </dev/null >/dev/null 2>&1 &
+    hosts="$hosts -H $addr"
+    echo "$addr $skew" >>"$tmp/servers-$n"
+    i=$((i + 1))
+  done
+  sleep 0.3
+  r=0
+  while [ $r -lt "$rounds" ]; do
+    # shellcheck disable=SC2086
+    ip netns exec "$NS" "$check_edge_ntp" $hosts -w 20 -c 30 >"$tmp/edge-out"
+    while read -r addr skew; do
+      e=$(sed -n "s/.*'$addr"'_offset'"'=\(-\{0,1\}[0-9.]*\)s.*/\1/p" "$tmp/edge-out" | head -n 1)
+      m=$(ip netns exec "$NS" "$check_ntp_time" -H "$addr" -w 20 -c 30 | sed -n 's/.*offset=\(-\{0,1\}[0-9.e+-]*\)s.*/\1/p')
+      echo "$addr $skew $e $m" >>"$tmp/err-$n"
+    done <"$tmp/servers-$n"
+    r=$((r + 1))
+    sleep 2.1 # a server is asked at most every 2 s
+  done
+  echo "offset error against the known skew, $n servers at once (median of $rounds runs, us):"
+  printf '  %-12s %6s %16s %16s\n' server skew check_edge_ntp check_ntp_time
+  while read -r addr skew; do
+    e=$(awk -v a="$addr" '$1 == a { print ($3 - $2) * 1e6 }' "$tmp/err-$n" | median)
+    m=$(awk -v a="$addr" '$1 == a { print ($4 - $2) * 1e6 }' "$tmp/err-$n" | median)
+    printf '  %-12s %6s %16.1f %16.1f\n' "$addr" "$skew" "$e" "$m"
+  done <"$tmp/servers-$n"
+  awk '{ e = ($3 - $2) * 1e6; m = ($4 - $2) * 1e6; if (e < 0) e = -e; if (m < 0) m = -m
+         if (e > me) me = e; if (m > mm) mm = m; se += e; sm += m }
+       END { printf "  mean |error| %.1f us against %.1f us; largest %.1f us against %.1f us\n", se / NR, sm / NR, me, mm }' "$tmp/err-$n"
+}
+responder=$(cd "$builddir" && pwd)/tests/servers/ep-ntp-responder
+[ -x "$responder" ] || make -C "$builddir" tests/servers/ep-ntp-responder >/dev/null ||
+  { echo "cannot build tests/servers/ep-ntp-responder" >&2; exit 2; }
+offset_errors 4
+offset_errors 16
