@@ -23,6 +23,7 @@
 #include "ep_output.h"
 #include "ep_run.h"
 #include "ep_rxtime.h"
+#include "ep_txtime.h"
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "ntp.h"
@@ -46,8 +47,13 @@ struct ntp_addr {
   bool                awaiting;
   uint64_t            xmt_wire;  /* transmit timestamp of the last request */
   struct ep_ntp_time  t1;        /* when it really left, wall clock */
+  struct timespec     t1_read;   /* the clock read just before its send */
+  uint32_t            t1_id;     /* its number among the socket's sends */
   uint64_t            prev_xmt;  /* the request before, still answerable */
   struct ep_ntp_time  prev_t1;
+  struct timespec     prev_t1_read;
+  uint32_t            prev_t1_id;
+  uint32_t            sends;     /* on this socket */
   bool                prev_open; /* sent, not answered */
   bool                have_best;
   struct ep_ntp_sample best;
@@ -129,6 +135,7 @@ add_addr(struct ntp_ctx *c, size_t target, const char *ip, unsigned port)
   memset(a, 0, sizeof *a);
   a->target = target;
   a->fd = -1;
+  a->t1_id = a->prev_t1_id = UINT32_MAX; /* no send yet */
   a->wanted = c->opts.samples;
   a->sa.sin_family = AF_INET;
   a->sa.sin_port = htons((uint16_t)port);
@@ -183,8 +190,10 @@ open_socket(struct ntp_ctx *c, struct ntp_addr *a)
   if (fd < 0)
     return -1;
   /* Kernel receive timestamps: T4 is when the reply arrived, not when we
-   * got round to reading it. */
+   * got round to reading it; transmit ones: T1 is when the request left,
+   * not when we read the clock before sending it. */
   ep_rxtime_enable(fd);
+  ep_txtime_enable(fd);
   if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
                         (socklen_t)strlen(ifc->name)) != 0)
     goto fail;
@@ -243,6 +252,8 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
   }
   a->prev_xmt = a->xmt_wire;
   a->prev_t1 = a->t1;
+  a->prev_t1_read = a->t1_read;
+  a->prev_t1_id = a->t1_id;
   a->prev_open = a->awaiting;
   /* The fraction is random: the origin check cannot be passed by
    * guessing, and the real send time stays with us (T1 is kept apart).
@@ -251,6 +262,7 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
   fraction = random32();
   clock_gettime(CLOCK_REALTIME, &wall);
   a->t1 = ep_ntp_time_from_timespec(wall);
+  a->t1_read = wall;
   a->xmt_wire = (ep_ntp_time_to_wire(a->t1) & ~(uint64_t)0xffffffff) |
                 fraction;
   ep_ntp_build_request(pkt, a->xmt_wire);
@@ -262,6 +274,7 @@ send_request(struct ntp_ctx *c, struct ntp_addr *a, struct timespec now)
               errno);
     return;
   }
+  a->t1_id = a->sends++;
   a->sent++;
   a->awaiting = true;
   a->next_send = ep_time_add(now, EP_NTP_SPACING);
@@ -346,6 +359,35 @@ judge(struct ntp_addr *a, const uint8_t *buf, size_t len, struct ep_ntp_time t4)
   }
 }
 
+/* T1 from the kernel's stamp of the send: no earlier than the clock read
+ * before it, and within a second of it (a clock stepped, or faked by
+ * LD_PRELOAD, since would be neither). */
+static void
+stamp_t1(struct ep_ntp_time *t1, struct timespec read_at,
+         struct timespec sent_at)
+{
+  double after = ep_time_diff(sent_at, read_at);
+
+  if (after >= 0 && after < 1.0)
+    *t1 = ep_ntp_time_from_timespec(sent_at);
+}
+
+/* The transmit stamps the kernel queued, each to its request; before the
+ * replies, which cannot have come before their requests left. */
+static void
+take_send_stamps(struct ntp_addr *a)
+{
+  struct timespec at;
+  uint32_t        id;
+
+  while (a->fd >= 0 && ep_txtime_read(a->fd, &id, &at) == 1) {
+    if (id == a->t1_id)
+      stamp_t1(&a->t1, a->t1_read, at);
+    else if (id == a->prev_t1_id)
+      stamp_t1(&a->prev_t1, a->prev_t1_read, at);
+  }
+}
+
 static void
 read_replies(struct ntp_addr *a)
 {
@@ -354,6 +396,7 @@ read_replies(struct ntp_addr *a)
   ssize_t          n;
   int              i;
 
+  take_send_stamps(a);
   for (i = 0; i < READS_PER_PASS && a->fd >= 0; i++) {
     /* T4 on the wall clock T1 was read from: the kernel's stamp, unless
      * that clock has moved since (stepped, or faked by LD_PRELOAD). */

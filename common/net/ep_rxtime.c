@@ -63,8 +63,11 @@ ep_rxtime_recv(int fd, void *buf, size_t len, int flags,
                struct sockaddr *from, socklen_t *from_len, clockid_t clock,
                struct ep_rxtime *rx)
 {
+  /* Room for SO_TIMESTAMPING's three stamps too, which a socket that also
+   * stamps its sends (ep_txtime) is handed beside SCM_TIMESTAMPNS. */
   union {
-    char           buf[CMSG_SPACE(sizeof(struct timespec))];
+    char           buf[CMSG_SPACE(sizeof(struct timespec)) +
+                       CMSG_SPACE(3 * sizeof(struct timespec))];
     struct cmsghdr align;
   } control;
   struct iovec    iov;
