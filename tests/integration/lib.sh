@@ -974,3 +974,35 @@ wait_cloud() {
   echo "nothing listens on $1 ($2) in the cloud" >&2
   return 1
 }
+
+# private_system_bus: a dbus-daemon of the test's own, a system bus on a
+# socket in $TMP, exported as DBUS_SYSTEM_BUS_ADDRESS (never the host's).
+private_system_bus() {
+  mkdir -p "$TMP/bus"
+  cat >"$TMP/bus/system.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$TMP/bus/socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_type="method_return"/>
+    <allow send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="signal"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+  </policy>
+</busconfig>
+CONF
+  dbus-daemon --config-file="$TMP/bus/system.conf" --nofork --nopidfile </dev/null >/dev/null 2>&1 &
+  ep_pids="$ep_pids $!"
+  for _w in $(seq 1 50); do [ -S "$TMP/bus/socket" ] && break; sleep 0.1; done
+  export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$TMP/bus/socket"
+  [ -S "$TMP/bus/socket" ] || fail "the private dbus-daemon did not start"
+}

@@ -187,32 +187,7 @@ run_uplink $P --format json
 
 # A private system bus, and our ModemManager on it (tests/servers/
 # ep-mock-modemmanager.py) for each modem state.
-mkdir -p "$TMP/bus"
-cat >"$TMP/bus/system.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$TMP/bus/socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_type="method_return"/>
-    <allow send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="signal"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-  </policy>
-</busconfig>
-CONF
-dbus-daemon --config-file="$TMP/bus/system.conf" --nofork --nopidfile </dev/null >/dev/null 2>&1 &
-ep_pids="$ep_pids $!"
-for _w in $(seq 1 50); do [ -S "$TMP/bus/socket" ] && break; sleep 0.1; done
-export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$TMP/bus/socket"
+private_system_bus
 mock_pid=""
 # modem ARGS...: our ModemManager, with one modem as ARGS say.
 modem() {
