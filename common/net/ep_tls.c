@@ -137,11 +137,38 @@ ep_tls_ca_load(const char *path, const char *what, char **pem, size_t *len,
   return EP_EINVAL;
 }
 
+X509_STORE *
+ep_tls_store_new(const char *pem, size_t len, struct ep_err *err)
+{
+  X509_STORE *store = X509_STORE_new();
+  char        why[256];
+
+  if (!store) {
+    ep_err_set(err, EP_ENOMEM, "cannot create a trust store");
+    return NULL;
+  }
+  if (pem) {
+    if (add_pem_certs(pem, len, store) <= 0) {
+      openssl_error(why, sizeof why, "cannot load the CA certificates");
+      ep_err_set(err, EP_EINVAL, "%s", why);
+      X509_STORE_free(store);
+      return NULL;
+    }
+  } else if (X509_STORE_load_path(store, EP_TLS_SYSTEM_CA_DIR) != 1) {
+    openssl_error(why, sizeof why, "cannot use " EP_TLS_SYSTEM_CA_DIR);
+    ep_err_set(err, EP_EIO, "%s", why);
+    X509_STORE_free(store);
+    return NULL;
+  }
+  ERR_clear_error();
+  return store;
+}
+
 struct ep_tls_ctx *
 ep_tls_ctx_new(const char *cafile, const char *what, struct ep_err *err)
 {
   struct ep_tls_ctx *c = calloc(1, sizeof *c);
-  char               why[256];
+  X509_STORE        *store;
   char              *pem = NULL;
   size_t             len = 0;
 
@@ -155,22 +182,23 @@ ep_tls_ctx_new(const char *cafile, const char *what, struct ep_err *err)
    * goes on so the certificate can be described even when it fails, and
    * nothing is sent over a connection that failed. */
   SSL_CTX_set_verify(c->ssl, SSL_VERIFY_NONE, NULL);
-  if (cafile) {
-    if (ep_tls_ca_load(cafile, what, &pem, &len, err) != EP_OK ||
-        add_pem_certs(pem, len, SSL_CTX_get_cert_store(c->ssl)) <= 0) {
-      openssl_error(why, sizeof why, "cannot load");
-      ep_err_set(err, EP_EINVAL, "%s %s: %s", what, cafile, why);
-      free(pem);
-      ep_tls_ctx_free(c);
-      return NULL;
-    }
-    free(pem);
-  } else if (SSL_CTX_load_verify_dir(c->ssl, EP_TLS_SYSTEM_CA_DIR) != 1) {
-    openssl_error(why, sizeof why, "cannot use " EP_TLS_SYSTEM_CA_DIR);
-    ep_err_set(err, EP_EIO, "%s", why);
+  if (cafile && ep_tls_ca_load(cafile, what, &pem, &len, err) != EP_OK) {
     ep_tls_ctx_free(c);
     return NULL;
   }
+  store = ep_tls_store_new(pem, len, err);
+  free(pem);
+  if (!store) {
+    if (cafile && err) {
+      char why[sizeof err->msg];
+
+      snprintf(why, sizeof why, "%s", err->msg);
+      ep_err_set(err, err->code, "%s %s: %s", what, cafile, why);
+    }
+    ep_tls_ctx_free(c);
+    return NULL;
+  }
+  SSL_CTX_set_cert_store(c->ssl, store);
   return c;
 }
 

@@ -27,6 +27,13 @@ struct ep_tls;     /* per connection */
 enum ep_status ep_tls_ca_load(const char *path, const char *what, char **pem,
                               size_t *len, struct ep_err *err);
 
+/* A trust store of the PEM certificates pem (checked by ep_tls_ca_load),
+ * or of the system's hashed directory /etc/ssl/certs when pem is NULL
+ * (it loads an issuer when a chain first needs it, and keeps it).  One
+ * per run, shared by every connection: loading CAs per handshake costs
+ * more than the handshake.  NULL with err set. */
+X509_STORE *ep_tls_store_new(const char *pem, size_t len, struct ep_err *err);
+
 /* A context trusting cafile (a PEM bundle, checked by ep_tls_ca_load),
  * or the system store's hashed directory /etc/ssl/certs when cafile is
  * NULL (it loads only the issuers a chain needs).  NULL with err set
