@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include "ep_curlmulti.h"
 #include "ep_run.h"
@@ -31,8 +32,17 @@ struct https_ctx {
   size_t                  n_targets;
   struct ep_run          *run;
   /* --cacert and --proxy-cacert, read and checked once before anything
-   * is sent, then handed to every handle (curl reads the same bytes). */
+   * is sent.  The targets' CAs become one trust store that every handle
+   * shares; the proxy's bytes go to curl. */
   struct curl_blob        ca, proxy_ca;
+  X509_STORE             *trust;
+  /* Handshakes in flight are capped (EP_HTTPS_SLOTS): targets ready to
+   * start wait in queue[], in order; started[] lists them as they
+   * started, oldest_started being the first that may still hold a slot. */
+  size_t                  in_flight;
+  size_t                 *queue, queue_head, queue_tail;
+  size_t                 *started, n_started, oldest_started;
+  bool                    secret_wiped;
 };
 
 struct lookup_slot {
@@ -261,7 +271,9 @@ on_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *arg)
 }
 
 /* curl makes a TLS context per connection: over an https proxy, first
- * one for the proxy's own handshake, the target's once that is done. */
+ * one for the proxy's own handshake, the target's once that is done.
+ * The target's trusts the run's store, which curl was not given: loading
+ * the CAs again for each handle cost more than the handshake. */
 static CURLcode
 on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
 {
@@ -271,6 +283,10 @@ on_ssl_ctx(CURL *easy, void *ssl_ctx, void *arg)
   (void)easy;
   if (t->proxy_tls && !t->proxy_seen.handshake_done)
     s = &t->proxy_seen;
+  else
+    SSL_CTX_set1_cert_store(ssl_ctx, t->trust);
+  /* A connection waiting on a slow server keeps no idle TLS buffers. */
+  SSL_CTX_set_mode(ssl_ctx, SSL_MODE_RELEASE_BUFFERS);
   return ep_https_tls_install(ssl_ctx, s) ? CURLE_OK : CURLE_OUT_OF_MEMORY;
 }
 
@@ -352,12 +368,9 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   SET(CURLOPT_SOCKOPTDATA, t);
   SET(CURLOPT_SSL_VERIFYPEER, 1L);
   SET(CURLOPT_SSL_VERIFYHOST, 2L);
-  /* The hashed directory loads only the issuers a chain needs; Debian's
-   * whole bundle per handle would cost ~0.4 s of CPU each. */
+  /* The target's CAs are the run's store, set in on_ssl_ctx. */
   SET(CURLOPT_CAINFO, NULL);
-  SET(CURLOPT_CAPATH, c->ca.data ? NULL : EP_TLS_SYSTEM_CA_DIR);
-  if (c->ca.data)
-    SET(CURLOPT_CAINFO_BLOB, &c->ca);
+  SET(CURLOPT_CAPATH, NULL);
   SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   SET(CURLOPT_SSL_CTX_DATA, t);
   if (t->resolve_list)
@@ -396,8 +409,26 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   return rc == CURLE_OK;
 }
 
+/* curl holds its own copy of the proxy credentials once every handle is
+ * set up: ours is wiped then. */
 static void
-start_transfer(struct https_ctx *c, struct ep_https_target *t)
+wipe_secret_when_started(struct https_ctx *c)
+{
+  size_t i;
+
+  if (c->secret_wiped)
+    return;
+  for (i = 0; i < c->n_targets; i++)
+    if (c->targets[i].phase == EP_HTTPS_RESOLVE ||
+        c->targets[i].phase == EP_HTTPS_WAIT_PROXY ||
+        c->targets[i].phase == EP_HTTPS_QUEUED)
+      return;
+  ep_secret_wipe(&c->proxy_secret);
+  c->secret_wiped = true;
+}
+
+static void
+begin_transfer(struct https_ctx *c, struct ep_https_target *t)
 {
   CURL     *h = curl_easy_init();
   CURLMcode mrc;
@@ -419,20 +450,53 @@ start_transfer(struct https_ctx *c, struct ep_https_target *t)
     return;
   }
   t->phase = EP_HTTPS_TRANSFER;
+  t->holds_slot = true;
+  c->in_flight++;
+  c->started[c->n_started++] = (size_t)(t - c->targets);
 }
 
-/* curl holds its own copy of the proxy credentials once every handle is
- * set up: ours is wiped then. */
 static void
-wipe_secret_when_started(struct https_ctx *c)
+release_slot(struct https_ctx *c, struct ep_https_target *t)
 {
-  size_t i;
+  if (t->holds_slot) {
+    t->holds_slot = false;
+    c->in_flight--;
+  }
+}
 
-  for (i = 0; i < c->n_targets; i++)
-    if (c->targets[i].phase == EP_HTTPS_RESOLVE ||
-        c->targets[i].phase == EP_HTTPS_WAIT_PROXY)
-      return;
-  ep_secret_wipe(&c->proxy_secret);
+/* Starts t now, or when a handshake slot frees. */
+static void
+start_transfer(struct https_ctx *c, struct ep_https_target *t)
+{
+  if (c->in_flight < EP_HTTPS_SLOTS) {
+    begin_transfer(c, t);
+    return;
+  }
+  t->phase = EP_HTTPS_QUEUED;
+  c->queue[c->queue_tail++] = (size_t)(t - c->targets);
+}
+
+/* A target slower than EP_HTTPS_SLOT_HOLD_S gives its slot up: it waits
+ * on the network then, not on our CPU, and a blackholed one must not
+ * keep the rest from starting before the deadline. */
+static void
+start_queued(struct https_ctx *c, struct timespec now)
+{
+  while (c->oldest_started < c->n_started) {
+    struct ep_https_target *t = &c->targets[c->started[c->oldest_started]];
+
+    if (t->holds_slot &&
+        ep_time_diff(now, t->t_added) < EP_HTTPS_SLOT_HOLD_S)
+      break;
+    release_slot(c, t);
+    c->oldest_started++;
+  }
+  if (c->queue_head == c->queue_tail)
+    return;
+  while (c->in_flight < EP_HTTPS_SLOTS && c->queue_head < c->queue_tail)
+    begin_transfer(c, &c->targets[c->queue[c->queue_head++]]);
+  if (c->proxy_host && c->queue_head == c->queue_tail)
+    wipe_secret_when_started(c);
 }
 
 static void
@@ -549,6 +613,12 @@ https_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
   const struct https_ctx *c = p->ctx;
 
   (void)now;
+  if (c->queue_head < c->queue_tail && c->oldest_started < c->n_started) {
+    const struct ep_https_target *t =
+      &c->targets[c->started[c->oldest_started]];
+
+    ep_pollset_wake_at(ps, ep_time_add(t->t_added, EP_HTTPS_SLOT_HOLD_S));
+  }
   return ep_curl_multi_pollset(c->curl, ps);
 }
 
@@ -615,6 +685,11 @@ collect_done(struct https_ctx *c)
     t->curl_code = (int)m->data.result;
     read_figures(t);
     t->phase = EP_HTTPS_DONE;
+    /* Judged from what was read: its connection and buffers go now. */
+    curl_multi_remove_handle(c->multi, t->easy);
+    curl_easy_cleanup(t->easy);
+    t->easy = NULL;
+    release_slot(c, t);
   }
 }
 
@@ -651,6 +726,7 @@ https_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
 
   ep_curl_multi_drive(c->curl, ps, now, note_connected, c);
   collect_done(c);
+  start_queued(c, now);
 }
 
 static bool
@@ -703,6 +779,9 @@ https_destroy(struct ep_probe *p)
       ep_buf_cleanup(&t->trace);
     }
     ep_curl_multi_free(c->curl);
+    X509_STORE_free(c->trust);
+    free(c->queue);
+    free(c->started);
     ep_secret_wipe(&c->proxy_secret);
     free(c->ca.data);
     free(c->proxy_ca.data);
@@ -826,10 +905,21 @@ ep_https_probe_new(const struct ep_strlist *targets,
     c->targets[i].proxy_tls = strncmp(opts->proxy, "https://", 8) == 0;
     ep_https_tls_seen_init(&c->targets[i].proxy_seen, c->proxy_host);
   }
-  if (!(c->curl = ep_curl_multi_new(err))) {
+  if (!(c->trust = ep_tls_store_new(c->ca.data, c->ca.len, err)) ||
+      !(c->queue = calloc(c->n_targets + 1, sizeof *c->queue)) ||
+      !(c->started = calloc(c->n_targets + 1, sizeof *c->started)) ||
+      !(c->curl = ep_curl_multi_new(err))) {
+    if (c->trust && (!c->queue || !c->started))
+      ep_err_set(err, EP_ENOMEM, "out of memory");
     https_destroy(p);
     return NULL;
   }
+  /* What curl 7.88 sets on the store it would have made: a CA given may
+   * be an intermediate, and the trusted certificates are tried first. */
+  X509_STORE_set_flags(c->trust,
+                       X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_TRUSTED_FIRST);
+  for (i = 0; i < targets->n; i++)
+    c->targets[i].trust = c->trust;
   c->multi = ep_curl_multi_handle(c->curl);
   return p;
 }

@@ -15,6 +15,15 @@
 #include "ep_range.h"
 #include "ep_secret.h"
 
+/* Handshakes in flight at once: more only add memory and cache misses
+ * while they queue for the CPU (docs/benchmarks.md).  A target that has
+ * held its slot EP_HTTPS_SLOT_HOLD_S without ending gives it up. */
+#ifndef EP_HTTPS_SLOTS
+#define EP_HTTPS_SLOTS 32
+#endif
+#ifndef EP_HTTPS_SLOT_HOLD_S
+#define EP_HTTPS_SLOT_HOLD_S 0.2
+#endif
 #define EP_HTTPS_TRACE_MAX (16u << 10) /* -vvv: curl's trace per target */
 
 struct ep_https_options {

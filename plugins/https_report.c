@@ -61,6 +61,9 @@ timed_out_text(const struct ep_https_target *t, bool proxy)
       return "timed out resolving the name";
     case EP_HTTPS_WAIT_PROXY:
       return "timed out resolving the proxy's name";
+    case EP_HTTPS_QUEUED:
+      return "timed out before it could start: every handshake slot was "
+             "taken by slower targets";
     case EP_HTTPS_TRANSFER:
     case EP_HTTPS_DONE:
       break;

@@ -20,6 +20,7 @@
 enum ep_https_phase {
   EP_HTTPS_RESOLVE,    /* the run's resolver has the target's name */
   EP_HTTPS_WAIT_PROXY, /* the proxy's name is being resolved */
+  EP_HTTPS_QUEUED,     /* ready, waiting for a handshake slot */
   EP_HTTPS_TRANSFER,   /* curl has it */
   EP_HTTPS_DONE
 };
@@ -45,6 +46,8 @@ struct ep_https_target {
   int                      conn_fd;
   bool                     have_tcp;
   struct timespec          t_socket, t_tcp;
+  bool                     holds_slot; /* counts against the handshake cap */
+  void                    *trust; /* X509_STORE *: the run's, shared */
   bool                     finished; /* curl said it was done */
   int                      curl_code;
   long                     status, connect_code, os_errno;

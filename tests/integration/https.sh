@@ -59,7 +59,7 @@ start_dnsmasq 127.0.0.53 --host-record=good.example,127.0.0.10 \
   --host-record=refused.example,127.0.0.41 --host-record=sni.example,127.0.0.50 \
   --host-record=silent.example,127.0.0.51 --host-record=garbage.example,127.0.0.52 \
   --host-record=deep.example,127.0.0.25 --host-record=extra.example,127.0.0.26 \
-  --host-record=slow.example,127.0.0.27 \
+  --host-record=slow.example,127.0.0.27 --address=/hole.example/127.0.0.40 \
   --address=/nowhere.example/ --local=/example/
 DNS="-D 127.0.0.53 --fallback-dns none"
 CA="--cacert $P/ca.pem"
@@ -212,6 +212,25 @@ expect_line "^\[CRITICAL\] blackholed\.example: timed out connecting"
 expect_line "^\[CRITICAL\] silent\.example \(127\.0\.0\.51\): timed out in the TLS handshake"
 expect_line "^\[CRITICAL\] sni\.example \(127\.0\.0\.50\): SNI filtering suspected"
 expect_line "^\[OK\] forbidden\.example \(127\.0\.0\.11\): HTTP 403"
+
+echo "# more targets than handshake slots: the blackholed give theirs up, the rest all start"
+# 40 blackholed names take every slot first; the four good ones start
+# only because a slot held past its hold time is given up.
+holes=""
+i=1
+while [ $i -le 40 ]; do holes="$holes -H h$i.hole.example"; i=$((i + 1)); done
+# shellcheck disable=SC2086
+run_https $DNS $CA $EXPECT -t "$(ep_deadline 2)" $holes -H good.example \
+  -H forbidden.example -H error.example -H moved.example
+expect_rc 2
+expect_within "$(ep_deadline 2)"
+expect_line "^\[OK\] good\.example \(127\.0\.0\.10\): HTTP 200 in "
+expect_line "^\[OK\] forbidden\.example \(127\.0\.0\.11\): HTTP 403 in "
+expect_line "^\[OK\] error\.example \(127\.0\.0\.12\): HTTP 500 in "
+expect_line "^\[OK\] moved\.example \(127\.0\.0\.13\): HTTP 301 in "
+n=$(printf '%s\n' "$out" | grep -c '^\[CRITICAL\] h[0-9]*\.hole\.example: timed out connecting (no answer to SYN')
+[ "$n" = 40 ] && pass "40 blackholed targets time out connecting" ||
+  fail "$n of 40 blackholed targets said 'timed out connecting': $out"
 
 echo "# -I: an interface, and an unknown one as a usage error"
 run_https $DNS $CA $EXPECT -H good.example -I lo
