@@ -214,11 +214,11 @@ expect_line "^\[CRITICAL\] sni\.example \(127\.0\.0\.50\): SNI filtering suspect
 expect_line "^\[OK\] forbidden\.example \(127\.0\.0\.11\): HTTP 403"
 
 echo "# more targets than handshake slots: the blackholed give theirs up, the rest all start"
-# 40 blackholed names take every slot first; the four good ones start
-# only because a slot held past its hold time is given up.
+# 80 blackholed names take every slot (64) first; the four good ones
+# start only because a slot held past its hold time is given up.
 holes=""
 i=1
-while [ $i -le 40 ]; do holes="$holes -H h$i.hole.example"; i=$((i + 1)); done
+while [ $i -le 80 ]; do holes="$holes -H h$i.hole.example"; i=$((i + 1)); done
 # shellcheck disable=SC2086
 run_https $DNS $CA $EXPECT -t "$(ep_deadline 2)" $holes -H good.example \
   -H forbidden.example -H error.example -H moved.example
@@ -229,8 +229,8 @@ expect_line "^\[OK\] forbidden\.example \(127\.0\.0\.11\): HTTP 403 in "
 expect_line "^\[OK\] error\.example \(127\.0\.0\.12\): HTTP 500 in "
 expect_line "^\[OK\] moved\.example \(127\.0\.0\.13\): HTTP 301 in "
 n=$(printf '%s\n' "$out" | grep -c '^\[CRITICAL\] h[0-9]*\.hole\.example: timed out connecting (no answer to SYN')
-[ "$n" = 40 ] && pass "40 blackholed targets time out connecting" ||
-  fail "$n of 40 blackholed targets said 'timed out connecting': $out"
+[ "$n" = 80 ] && pass "80 blackholed targets time out connecting" ||
+  fail "$n of 80 blackholed targets said 'timed out connecting': $out"
 
 echo "# -I: an interface, and an unknown one as a usage error"
 run_https $DNS $CA $EXPECT -H good.example -I lo
