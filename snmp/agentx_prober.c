@@ -1,32 +1,14 @@
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "agentx_prober.h"
 #include "ep_checklist.h"
 #include "ep_probes.h"
 #include "ep_time.h"
-
-void
-agentx_update_free(struct agentx_update *u)
-{
-  size_t i;
-
-  if (!u)
-    return;
-  ep_snmp_view_free(&u->view);
-  for (i = 0; i < u->n_notices; i++) {
-    free(u->notices[i].target);
-    free(u->notices[i].cause);
-  }
-  free(u->notices);
-  free(u);
-}
 
 struct agentx_update *
 agentx_first_view(const char *profile_name, double interval)
@@ -48,11 +30,13 @@ static void
 collect_notice(const struct ep_state_change *c, void *arg)
 {
   struct agentx_update *u = arg;
-  struct agentx_notice *v =
-    realloc(u->notices, (u->n_notices + 1) * sizeof *u->notices);
-  struct agentx_notice *n;
+  struct agentx_notice *v, *n;
 
-  if (!v)
+  if (u->n_notices >= AGENTX_NOTICES_MAX) {
+    u->notices_dropped++;
+    return;
+  }
+  if (!(v = realloc(u->notices, (u->n_notices + 1) * sizeof *u->notices)))
     return; /* the view still shows the change */
   u->notices = v;
   n = &u->notices[u->n_notices];
@@ -226,15 +210,9 @@ prober_main(void *arg)
   clock_gettime(CLOCK_MONOTONIC, &due);
   while (!wait_until(p, &due)) {
     struct agentx_update *u = probe_once(p);
-    ssize_t               n;
 
-    if (u) {
-      do
-        n = write(p->wake_fd, &u, sizeof u);
-      while (n < 0 && errno == EINTR);
-      if (n != (ssize_t)sizeof u)
-        agentx_update_free(u); /* the agent thread is gone */
-    }
+    if (u)
+      agentx_mailbox_post(p->mailbox, u);
     clock_gettime(CLOCK_MONOTONIC, &now);
     due = ep_schedule_next(due, p->interval, now);
   }
@@ -244,7 +222,8 @@ prober_main(void *arg)
 enum ep_status
 agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
                     const char *profile_name, double interval,
-                    double polite_interval, int wake_fd, struct ep_err *err)
+                    double polite_interval, struct agentx_mailbox *mailbox,
+                    struct ep_err *err)
 {
   pthread_condattr_t ca;
   sigset_t           all, old;
@@ -255,7 +234,7 @@ agentx_prober_start(struct agentx_prober *p, const struct ep_config *cfg,
   p->cfg = cfg;
   p->profile_name = profile_name;
   p->interval = interval;
-  p->wake_fd = wake_fd;
+  p->mailbox = mailbox;
   ep_state_memory_init(&p->states);
   p->kept = calloc(ep_probe_kinds_n, sizeof *p->kept);
   p->pace = calloc(ep_probe_kinds_n, sizeof *p->pace);
@@ -305,13 +284,4 @@ agentx_prober_stop(struct agentx_prober *p)
   free(p->pace);
   pthread_cond_destroy(&p->cond);
   pthread_mutex_destroy(&p->lock);
-}
-
-void
-agentx_prober_drain(int fd)
-{
-  struct agentx_update *u;
-
-  while (read(fd, &u, sizeof u) == (ssize_t)sizeof u)
-    agentx_update_free(u);
 }

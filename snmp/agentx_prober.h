@@ -1,42 +1,25 @@
 /* The subagent's probe thread: the whole checklist every interval, each
  * run turned into a new SNMP view and the state changes it found, handed
- * to the agent thread through a pipe.  The agent thread never waits on a
- * probe; the probe thread never touches net-snmp. */
+ * to the agent thread through a mailbox (agentx_mailbox.h).  The agent
+ * thread never waits on a probe; the probe thread never touches
+ * net-snmp. */
 #ifndef AGENTX_PROBER_H
 #define AGENTX_PROBER_H
 
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "agentx_mailbox.h"
 #include "ep_config.h"
 #include "ep_schedule.h"
 #include "ep_snmp_view.h"
 #include "ep_states.h"
 
-/* A change of a target's state, for edgeProbeStateChange. */
-struct agentx_notice {
-  int            check; /* EdgeProbeCheck */
-  char          *target;
-  enum ep_state  old, now;
-  char          *cause; /* "" when OK */
-};
-
-/* What one run hands over (freed by agentx_update_free). */
-struct agentx_update {
-  struct ep_snmp_view   view;
-  struct agentx_notice *notices;
-  size_t                n_notices;
-  bool                  failed; /* the run could not happen: */
-  char                  failure[EP_ERR_MSG_MAX];
-};
-
-void agentx_update_free(struct agentx_update *u);
-
 struct agentx_prober {
   const struct ep_config *cfg; /* borrowed; outlives the thread */
   const char             *profile_name;
   double                  interval;
-  int                     wake_fd; /* write end: struct agentx_update * */
+  struct agentx_mailbox  *mailbox; /* where each run's update goes */
   pthread_t               thread;
   pthread_mutex_t         lock;
   pthread_cond_t          cond;
@@ -62,12 +45,10 @@ struct agentx_update *agentx_first_view(const char *profile_name,
 enum ep_status agentx_prober_start(struct agentx_prober *p,
                                    const struct ep_config *cfg,
                                    const char *profile_name, double interval,
-                                   double polite_interval, int wake_fd,
+                                   double polite_interval,
+                                   struct agentx_mailbox *mailbox,
                                    struct ep_err *err);
 /* Stops it: a run under way ends by its deadline first. */
 void agentx_prober_stop(struct agentx_prober *p);
-/* Frees the updates still in the pipe (read end), once the thread is
- * stopped. */
-void agentx_prober_drain(int fd);
 
 #endif

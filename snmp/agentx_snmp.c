@@ -15,15 +15,22 @@
 #include <net-snmp/agent/sysORTable.h>
 
 #include "agentx_snmp.h"
+#include "ep_time.h"
 
 #define NAME "edgeprobe-agentx"
 
 _Static_assert(sizeof(oid) == sizeof(ep_oid), "ep_oid is net-snmp's oid");
 
+/* How long notifications may be sent between two looks for requests: a
+ * storm of state changes must not hold GETs back (one takes about
+ * 0.2 ms, snmpd's AgentX round included). */
+#define NOTICES_PASS_S 0.0005
+
 static struct {
-  struct agentx_update *current;
-  int                   wake_fd;
-  bool                  running;
+  struct agentx_update  *current;
+  size_t                 sent; /* of current's notices */
+  struct agentx_mailbox *mailbox;
+  bool                   running;
 } agent;
 
 /* snmpTrapOID.0 (RFC 3418). */
@@ -148,39 +155,65 @@ send_notice(const struct agentx_notice *n)
   snmp_free_varbind(vars);
 }
 
+/* The new view serves from now on; the changes not yet sent go out
+ * before the new ones. */
 static void
 take_update(struct agentx_update *u)
 {
-  size_t i;
-
   if (u->failed)
     snmp_log(LOG_ERR, "%s: a probe run could not happen: %s\n", NAME,
              u->failure);
-  agentx_update_free(agent.current);
+  if (agent.current) {
+    agentx_notices_carry(u, agent.current, agent.sent);
+    agentx_mailbox_give_back(agent.mailbox, agent.current);
+  }
   agent.current = u;
-  for (i = 0; i < u->n_notices; i++)
-    send_notice(&u->notices[i]);
+  agent.sent = 0;
+  if (u->notices_dropped) {
+    snmp_log(LOG_WARNING,
+             "%s: %zu state changes not sent as notifications: more than %d "
+             "waited at once\n",
+             NAME, u->notices_dropped, AGENTX_NOTICES_MAX);
+    u->notices_dropped = 0;
+  }
 }
 
-/* The probe thread's updates, and the signal handler's NULL. */
+static bool
+notices_waiting(void)
+{
+  return agent.current && agent.sent < agent.current->n_notices;
+}
+
+static void
+send_some_notices(void)
+{
+  struct timespec start = ep_time_now();
+
+  while (notices_waiting()) {
+    send_notice(&agent.current->notices[agent.sent++]);
+    if (ep_time_diff(ep_time_now(), start) >= NOTICES_PASS_S)
+      break;
+  }
+}
+
+/* The probe thread's update, and the signal handler's stop. */
 static void
 on_wake(int fd, void *data)
 {
   struct agentx_update *u;
-  ssize_t               n;
 
+  (void)fd;
   (void)data;
-  while ((n = read(fd, &u, sizeof u)) == (ssize_t)sizeof u) {
-    if (!u)
-      agent.running = false;
-    else
-      take_update(u);
-  }
+  if (agentx_mailbox_read_wakes(agent.mailbox))
+    agent.running = false;
+  if ((u = agentx_mailbox_take(agent.mailbox)))
+    take_update(u);
 }
 
 enum ep_status
 agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
-                  int wake_fd, struct agentx_update *first,
+                  struct agentx_mailbox *mailbox,
+                  struct agentx_update *first,
                   struct ep_err *err)
 {
   oid                           objects[EP_MIB_ROOT_LEN + 1];
@@ -210,7 +243,8 @@ agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
   netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
                      NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, ping_interval);
   agent.current = first;
-  agent.wake_fd = wake_fd;
+  agent.sent = 0;
+  agent.mailbox = mailbox;
   memcpy(objects, ep_mib_root, sizeof ep_mib_root);
   objects[EP_MIB_ROOT_LEN] = EP_MIB_OBJECTS;
   reg = netsnmp_create_handler_registration(NAME, handle_request, objects,
@@ -226,7 +260,7 @@ agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
       SYS_ORTABLE_REGISTERED_OK)
     return ep_err_set(err, EP_ELIB, "net-snmp: cannot register in sysORTable");
   init_snmp(NAME);
-  if (register_readfd(wake_fd, on_wake, NULL) != 0)
+  if (register_readfd(mailbox->wake[0], on_wake, NULL) != 0)
     return ep_err_set(err, EP_ELIB, "net-snmp: cannot watch the wake pipe");
   agent.running = true;
   return EP_OK;
@@ -235,8 +269,11 @@ agentx_snmp_start(const char *socket, int ping_interval, bool foreground,
 void
 agentx_snmp_loop(void)
 {
-  while (agent.running)
-    agent_check_and_process(1);
+  /* Without waiting while notifications are still to go. */
+  while (agent.running) {
+    agent_check_and_process(notices_waiting() ? 0 : 1);
+    send_some_notices();
+  }
 }
 
 void
@@ -244,7 +281,7 @@ agentx_snmp_stop(void)
 {
   oid module[EP_MIB_ROOT_LEN];
 
-  unregister_readfd(agent.wake_fd);
+  unregister_readfd(agent.mailbox->wake[0]);
   /* While the session is open, so that snmpd hears it (removeAgentCaps)
    * rather than only finding the session gone. */
   memcpy(module, ep_mib_root, sizeof ep_mib_root);

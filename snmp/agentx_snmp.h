@@ -11,18 +11,19 @@
 
 /* Connects to snmpd's AgentX socket (NULL: net-snmp's default), pinging
  * it every ping_interval s to reattach after a restart, and registers
- * edgeProbeObjects, served from first until a newer view arrives on
- * wake_fd (the read end).  Logs to stderr (foreground) or syslog. */
+ * edgeProbeObjects, served from first until a newer view arrives in
+ * mailbox.  Logs to stderr (foreground) or syslog. */
 enum ep_status agentx_snmp_start(const char *socket, int ping_interval,
-                                 bool foreground, int wake_fd,
+                                 bool foreground,
+                                 struct agentx_mailbox *mailbox,
                                  struct agentx_update *first,
                                  struct ep_err *err);
-/* Handles requests and updates until a NULL update arrives on wake_fd
- * (what the signal handler writes). */
+/* Handles requests, updates and their notifications until the mailbox
+ * is asked to stop (by the signal handler). */
 void agentx_snmp_loop(void);
 /* Leaves snmpd (before the probe thread is joined, so that no request
- * waits on a run) and frees the view; the pipe is drained by the caller
- * once the thread has stopped. */
+ * waits on a run) and frees the view; what is still in the mailbox is
+ * freed with it, once the thread has stopped. */
 void agentx_snmp_stop(void);
 /* A line to the agent's log (printf-style, no newline). */
 void agentx_log(int priority, const char *fmt, ...)

@@ -70,18 +70,12 @@ usage_text(void)
   free(shared);
 }
 
-/* Asks the agent loop to stop: a NULL update through its pipe. */
+/* Asks the agent loop to stop, through the mailbox's wake-ups. */
 static void
 on_signal(int sig)
 {
-  const void *stop = NULL;
-  int         saved = errno;
-  ssize_t     n;
-
   (void)sig;
-  n = write(wake_write_fd, &stop, sizeof stop);
-  (void)n;
-  errno = saved;
+  agentx_mailbox_ask_stop(wake_write_fd);
 }
 
 static int
@@ -241,7 +235,8 @@ main(int argc, char **argv)
   struct agentx_update  *first = NULL;
   const char            *user;
   double                 interval;
-  int                    wake[2] = {-1, -1};
+  struct agentx_mailbox  mailbox;
+  bool                   have_mailbox = false;
   int                    rc = 0;
   bool                   inited = false, serving = false;
   bool                   pidfile_written = false;
@@ -272,12 +267,13 @@ main(int argc, char **argv)
     rc = fail(inited ? EXIT_CONFIG : 1, err.msg, false);
     goto done;
   }
-  if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0 ||
+  have_mailbox = agentx_mailbox_init(&mailbox) == 0;
+  if (!have_mailbox ||
       !(first = agentx_first_view(cfg.profile->name, interval))) {
     rc = fail(1, "cannot set up: out of resources", false);
     goto done;
   }
-  wake_write_fd = wake[1];
+  wake_write_fd = mailbox.wake[1];
   /* Stays in its directory, so that relative paths mean in every run
    * what they meant at start, daemon or not. */
   if (!opts.foreground && daemon(1, 0) != 0) {
@@ -295,8 +291,8 @@ main(int argc, char **argv)
     rc = fail(1, "cannot set signal handlers", !opts.foreground);
     goto done;
   }
-  if (agentx_snmp_start(opts.agentx_socket, PING_INTERVAL, opts.foreground, wake[0],
-                        first, &err) != EP_OK) {
+  if (agentx_snmp_start(opts.agentx_socket, PING_INTERVAL, opts.foreground,
+                        &mailbox, first, &err) != EP_OK) {
     rc = fail(1, err.msg, !opts.foreground);
     goto done;
   }
@@ -307,7 +303,7 @@ main(int argc, char **argv)
       ep_check_validate(&cfg, ep_probe_kinds, ep_probe_kinds_n, &err) !=
         EP_OK ||
       agentx_prober_start(&prober, &cfg, cfg.profile->name, interval,
-                          opts.ntp_interval, wake[1], &err) != EP_OK) {
+                          opts.ntp_interval, &mailbox, &err) != EP_OK) {
     agentx_log(LOG_ERR, "%s: %s", PROGRAM, err.msg);
     rc = err.code == EP_EINVAL ? EXIT_CONFIG : 1;
     goto done;
@@ -322,11 +318,8 @@ done:
   agentx_update_free(first);
   if (pidfile_written)
     unlink(opts.pidfile); /* fails once unprivileged in root's directory */
-  if (wake[0] >= 0) {
-    agentx_prober_drain(wake[0]);
-    close(wake[0]);
-    close(wake[1]);
-  }
+  if (have_mailbox)
+    agentx_mailbox_destroy(&mailbox);
   ep_memory_free(memory);
   ep_config_cleanup(&cfg);
   ep_settings_cleanup(&s);
