@@ -455,6 +455,7 @@ case "$mode" in
     make -C "$here/_build" -j"$jobs" bench/ep-measure >/dev/null 2>&1 ||
       die "cannot build bench/ep-measure"
     sh "$here/bench/bench-edge.sh" "$here/_build" "${2:-5}" || exit $?
+    sh "$here/bench/bench-https-scale.sh" "$here/_build" "${2:-5}" || exit $?
     sh "$here/bench/bench-machines.sh" "$here/_build" "${2:-5}" || exit $?
     sh "$here/bench/bench-snmp.sh" "$here/_build" "${2:-5}"
     exit $?

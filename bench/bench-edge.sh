@@ -4,8 +4,8 @@
 # same local servers, one process per check (check_dns per name,
 # check_ntp_time per server, check_curl per domain, check_tcp -e INFO per
 # NATS endpoint), one after another as a Nagios core runs them, and all at
-# once.  Then the same with one blackholed target of each kind, and the
-# cost curve of check_edge_https for 10, 100 and 1000 targets.
+# once.  Then the same with one blackholed target of each kind.  The
+# cost of many HTTPS targets is bench-https-scale.sh's.
 # Prints medians (wall, CPU user+sys, peak memory, processes started) and
 # the ratios edgeprobe / Monitoring Plugins.
 # Usage (root, from a built tree): bench/bench-edge.sh [BUILDDIR] [ROUNDS]
@@ -23,56 +23,15 @@ for c in nginx dnsmasq jq openssl chronyd nats-server strace; do
 done
 [ "$rounds" -ge 5 ] || { echo "at least 5 rounds for a median" >&2; exit 2; }
 . "$(dirname "$0")/lib.sh"
-# 1000 HTTPS targets at once need more than 1024 descriptors.
-ulimit -n 8192
-
-in_ns() { ip netns exec "$NS" "$@"; }
-wait_port() { # PROTO ADDR PORT
-  i=0
-  until in_ns ss "-Hln$1" "src $2:$3" | grep -q .; do
-    i=$((i + 1)); [ $i -lt 200 ] || { echo "nothing on $1 $2:$3" >&2; exit 1; }
-    sleep 0.05
-  done
-}
 
 # --- the vendor's world on the namespace's loopback
 nats_addrs=$(jq -r '.nats.targets[] | sub(":7422$"; "")' "$srcdir/profiles/standard.json")
 names=$(jq -r '.https.targets[]' "$srcdir/profiles/standard.json")
 for a in 8.8.8.8 8.8.4.4 $nats_addrs; do in_ns ip addr add "$a/32" dev lo || exit 2; done
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=edgeprobe bench CA" \
-  -keyout "$tmp/ca.key" -out "$tmp/ca.pem" >/dev/null 2>&1 &&
-openssl req -newkey rsa:2048 -nodes -subj "/CN=edgeprobe bench" \
-  -keyout "$tmp/leaf.key" -out "$tmp/leaf.csr" >/dev/null 2>&1 || exit 1
-san="DNS:*.bench.example"
-for h in $names; do san="$san,DNS:$h"; done
-echo "subjectAltName=$san" >"$tmp/leaf.ext"
-openssl x509 -req -in "$tmp/leaf.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
-  -CAcreateserial -days 90 -extfile "$tmp/leaf.ext" -out "$tmp/leaf.pem" >/dev/null 2>&1 || exit 1
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes 1;
-worker_rlimit_nofile 8192;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx.err;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/body;
-  proxy_temp_path $tmp/proxy;
-  fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi;
-  scgi_temp_path $tmp/scgi;
-  ssl_protocols TLSv1.2 TLSv1.3;
-  server {
-    listen 127.0.0.10:443 ssl backlog=4096;
-    ssl_certificate $tmp/leaf.pem;
-    ssl_certificate_key $tmp/leaf.key;
-    location / { return 200 "ok\n"; }
-  }
-}
-CONF
-in_ns nginx -e "$tmp/nginx.err" -c "$tmp/nginx.conf" </dev/null >/dev/null 2>&1 &
+san=""
+for h in $names; do san="${san:+$san,}DNS:$h"; done
+bench_pki "$san"
+bench_nginx "$NS" 127.0.0.10 'location / { return 200 "ok\n"; }'
 printf 'bindaddress 127.0.0.14\nport 123\ncmdport 0\nbindcmdaddress /\nlocal stratum 3\nallow 127.0.0.0/8\npidfile %s/chronyd.pid\n' \
   "$tmp" >"$tmp/chrony.conf"
 in_ns chronyd -x -d -u root -f "$tmp/chrony.conf" </dev/null >/dev/null 2>&1 &
@@ -81,7 +40,7 @@ for a in $nats_addrs; do
   in_ns nats-server -c "$tmp/nats-$a.conf" </dev/null >/dev/null 2>&1 &
 done
 # The profile's resolvers and the system's (the Monitoring Plugins use
-# that one): every seed name, and the cost curve's *.bench.example;
+# that one): every seed name;
 # --local makes dnsmasq answer AAAA with no data, not REFUSED (check_dns's
 # nslookup asks for both).
 in_ns dnsmasq --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.53 \
@@ -89,11 +48,10 @@ in_ns dnsmasq --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.
   --pid-file="$tmp/dnsmasq.pid" --cache-size=10000 \
   --address=/machinemetrics.com/127.0.0.10 --address=/balena-cloud.com/127.0.0.10 \
   --address=/bugsnag.com/127.0.0.10 --address=/amazonaws.com/127.0.0.10 \
-  --address=/bench.example/127.0.0.10 --address=/pool.ntp.org/127.0.0.14 \
+  --address=/pool.ntp.org/127.0.0.14 \
   --local=/machinemetrics.com/ --local=/balena-cloud.com/ --local=/bugsnag.com/ \
-  --local=/amazonaws.com/ --local=/bench.example/ --local=/pool.ntp.org/ \
+  --local=/amazonaws.com/ --local=/pool.ntp.org/ \
   --server=/slow.example/127.0.0.99 </dev/null >/dev/null 2>&1 &
-wait_port t 127.0.0.10 443
 wait_port u 127.0.0.14 123
 for a in 127.0.0.53 8.8.8.8 8.8.4.4; do wait_port u "$a" 53; done
 for a in $nats_addrs; do wait_port t "$a" 7422; done
@@ -206,18 +164,3 @@ report4 "one after another" "$tmp/edgeb.times" "$ep" "$tmp/mpb-seq.times" "$(pro
 report4 "all at once" "$tmp/edgeb.times" "$ep" "$tmp/mpb-par.times" "$(procs "$tmp/mpb-par")" \
   "Monitoring Plugins, $(wc -l <"$tmp/mpb.list") checks all at once"
 in_ns nft delete table inet bench
-
-echo
-echo "== check_edge_https: the cost of more targets (*.bench.example on one nginx; median of $rounds)"
-printf '%-10s %9s %9s %12s %12s\n' "targets" "wall s" "cpu s" "peak KiB" "all OK"
-for n in 10 100 1000; do
-  args=""
-  i=1
-  while [ $i -le "$n" ]; do args="$args -H t$i.bench.example"; i=$((i + 1)); done
-  # shellcheck disable=SC2086
-  run_rounds curve-$n "$bindir/check_edge_https" -D 8.8.8.8 --cacert "$tmp/ca.pem" \
-    --expect-issuer edgeprobe -t 60 -w 30 -c 60 $args
-  ok=$(awk '$4 == 0 { n++ } END { print n + 0 }' "$tmp/curve-$n.times")
-  printf '%-10s %9.4f %9.4f %12d %9s/%s\n' "$n" "$(col "$tmp/curve-$n.times" 1)" \
-    "$(col "$tmp/curve-$n.times" 2)" "$(col "$tmp/curve-$n.times" 3)" "$ok" "$rounds"
-done

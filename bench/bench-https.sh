@@ -43,50 +43,10 @@ ip netns exec "$NS" dnsmasq --no-resolv --no-hosts --bind-interfaces \
   --local=/amazonaws.com/ </dev/null >/dev/null 2>&1 &
 
 # A test PKI: a CA and one leaf naming every target.
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=edgeprobe bench CA" \
-  -keyout "$tmp/ca.key" -out "$tmp/ca.pem" >/dev/null 2>&1 ||
-  { echo "cannot make the test CA" >&2; exit 1; }
-openssl req -newkey rsa:2048 -nodes -subj "/CN=edgeprobe bench" \
-  -keyout "$tmp/leaf.key" -out "$tmp/leaf.csr" >/dev/null 2>&1 ||
-  { echo "cannot make the test key" >&2; exit 1; }
 san=""
 for h in $targets; do san="${san:+$san,}DNS:$h"; done
-echo "subjectAltName=$san" >"$tmp/leaf.ext"
-openssl x509 -req -in "$tmp/leaf.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
-  -CAcreateserial -days 90 -extfile "$tmp/leaf.ext" -out "$tmp/leaf.pem" >/dev/null 2>&1 ||
-  { echo "cannot sign the test certificate" >&2; exit 1; }
-
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx.err;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/body;
-  proxy_temp_path $tmp/proxy;
-  fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi;
-  scgi_temp_path $tmp/scgi;
-  ssl_protocols TLSv1.2 TLSv1.3;
-  server {
-    listen 127.0.0.10:443 ssl;
-    ssl_certificate $tmp/leaf.pem;
-    ssl_certificate_key $tmp/leaf.key;
-    location / { return 200 "ok\n"; }
-  }
-}
-CONF
-ip netns exec "$NS" nginx -e "$tmp/nginx.err" -c "$tmp/nginx.conf" </dev/null >/dev/null 2>&1 &
-
-i=0
-until ip netns exec "$NS" ss -Hlnt 'src 127.0.0.10:443' | grep -q .; do
-  i=$((i + 1))
-  [ $i -lt 200 ] || { echo "nginx did not start:" >&2; cat "$tmp/nginx.err" >&2; exit 1; }
-  sleep 0.05
-done
+bench_pki "$san"
+bench_nginx "$NS" 127.0.0.10 'location / { return 200 "ok\n"; }'
 for a in 127.0.0.53 8.8.8.8 8.8.4.4; do
   i=0
   until ip netns exec "$NS" ss -Hlnu "src $a:53" | grep -q .; do

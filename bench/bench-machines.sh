@@ -27,8 +27,6 @@ command -v strace >/dev/null || { echo "no strace" >&2; exit 2; }
 # and every process in it.
 trap 'exit 130' INT TERM
 
-in_ns() { ip netns exec "$NS" "$@"; }
-
 # --- the plant on the namespace's loopback: nothing leaves the namespace,
 # which has no interface but lo.
 addrs=""

@@ -59,49 +59,8 @@ ip netns exec "$CLOUD" dnsmasq --no-resolv --no-hosts --bind-interfaces \
   --local=/uploads.example/ --local=/api.example/ </dev/null >/dev/null 2>&1 &
 
 # A test PKI: a CA and a leaf for uploads.example.
-openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=edgeprobe bench CA" \
-  -keyout "$tmp/ca.key" -out "$tmp/ca.pem" >/dev/null 2>&1 ||
-  { echo "cannot make the test CA" >&2; exit 1; }
-openssl req -newkey rsa:2048 -nodes -subj "/CN=uploads.example" \
-  -keyout "$tmp/leaf.key" -out "$tmp/leaf.csr" >/dev/null 2>&1 ||
-  { echo "cannot make the test key" >&2; exit 1; }
-echo "subjectAltName=DNS:uploads.example" >"$tmp/leaf.ext"
-openssl x509 -req -in "$tmp/leaf.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
-  -CAcreateserial -days 90 -extfile "$tmp/leaf.ext" -out "$tmp/leaf.pem" >/dev/null 2>&1 ||
-  { echo "cannot sign the test certificate" >&2; exit 1; }
-
-cat >"$tmp/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx.err;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/body;
-  proxy_temp_path $tmp/proxy;
-  fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi;
-  scgi_temp_path $tmp/scgi;
-  ssl_protocols TLSv1.2 TLSv1.3;
-  server {
-    listen 10.78.0.2:443 ssl;
-    ssl_certificate $tmp/leaf.pem;
-    ssl_certificate_key $tmp/leaf.key;
-    client_max_body_size 1g;
-    location / { return 204; }
-  }
-}
-CONF
-ip netns exec "$CLOUD" nginx -e "$tmp/nginx.err" -c "$tmp/nginx.conf" </dev/null >/dev/null 2>&1 &
-
-i=0
-until ip netns exec "$CLOUD" ss -Hlnt 'src 10.78.0.2:443' | grep -q .; do
-  i=$((i + 1))
-  [ $i -lt 200 ] || { echo "nginx did not start:" >&2; cat "$tmp/nginx.err" >&2; exit 1; }
-  sleep 0.05
-done
+bench_pki "DNS:uploads.example"
+bench_nginx "$CLOUD" 10.78.0.2 'client_max_body_size 1g; location / { return 204; }'
 i=0
 until ip netns exec "$CLOUD" ss -Hlnu 'src 10.78.0.2:53' | grep -q .; do
   i=$((i + 1)); [ $i -lt 200 ] || { echo "dnsmasq did not start" >&2; exit 1; }
