@@ -33,7 +33,7 @@ struct https_ctx {
   struct ep_run          *run;
   /* --cacert and --proxy-cacert, read and checked once before anything
    * is sent.  The targets' CAs become one trust store that every handle
-   * shares; the proxy's bytes go to curl. */
+   * shares (their bytes freed then); the proxy's bytes go to curl. */
   struct curl_blob        ca, proxy_ca;
   X509_STORE             *trust;
   /* Handshakes in flight are capped (EP_HTTPS_SLOTS): targets ready to
@@ -920,6 +920,10 @@ ep_https_probe_new(const struct ep_strlist *targets,
                        X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_TRUSTED_FIRST);
   for (i = 0; i < targets->n; i++)
     c->targets[i].trust = c->trust;
+  /* The store holds the targets' CAs now: the bytes are not kept. */
+  free(c->ca.data);
+  c->ca.data = NULL;
+  c->ca.len = 0;
   c->multi = ep_curl_multi_handle(c->curl);
   return p;
 }
