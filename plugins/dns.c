@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "dns.h"
+#include "dns_resolvers.h"
 #include "ep_cause.h"
 #include "ep_addr.h"
 #include "ep_buf.h"
@@ -26,6 +27,10 @@ struct dns_ctx {
   struct ep_dns_answer *answers; /* n_names x n_servers */
   size_t                n_servers;
   size_t                pending;
+  /* The resolvers' own questions, one probe per server. */
+  bool                          dnssec;
+  char                          invalid_name[EP_DNS_INVALID_NAME_MAX];
+  struct ep_dns_resolver_probe *probes;
 };
 
 struct slot {
@@ -933,6 +938,53 @@ ep_dns_summarize(struct ep_check_result *out,
 
 /* --- the probe --- */
 
+/* What a resolver's answer to one of its own questions fills in. */
+struct probe_slot {
+  struct dns_ctx *ctx;
+  bool            dnssec; /* else the .invalid name */
+};
+
+static void
+on_probe_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
+{
+  struct probe_slot *sl = arg;
+  struct dns_ctx    *c = sl->ctx;
+
+  if (sl->dnssec)
+    c->probes[server].dnssec = *answer;
+  else
+    c->probes[server].invalid = *answer;
+  c->pending--;
+  free(sl);
+}
+
+/* Asks server s the resolvers' questions: the .invalid name always, the
+ * root zone's SOA with DO when DNSSEC is to be judged. */
+static enum ep_status
+ask_resolver(struct dns_ctx *c, size_t s, struct timespec now,
+             struct ep_err *err)
+{
+  struct probe_slot *sl;
+  int                k;
+
+  for (k = 0; k < (c->dnssec ? 2 : 1); k++) {
+    if (!(sl = malloc(sizeof *sl)))
+      return ep_err_set(err, EP_ENOMEM, "out of memory starting queries");
+    sl->ctx = c;
+    sl->dnssec = k == 1;
+    c->pending++;
+    if (ep_resolver_ask(c->run->resolver, s,
+                        k ? EP_DNS_DNSSEC_NAME : c->invalid_name,
+                        k ? &ep_dns_dnssec_question : NULL, on_probe_answer,
+                        sl, now, err) != EP_OK) {
+      c->pending--;
+      free(sl);
+      return err ? err->code : EP_ELIB;
+    }
+  }
+  return EP_OK;
+}
+
 static void
 on_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
 {
@@ -957,8 +1009,11 @@ dns_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
     return ep_err_set(err, EP_EINVAL, "dns probe: the run has no resolver");
   c->n_servers = ep_resolver_server_count(run->resolver);
   c->answers = calloc(c->n_names * c->n_servers + 1, sizeof *c->answers);
-  if (!c->answers)
+  c->probes = calloc(c->n_servers + 1, sizeof *c->probes);
+  if (!c->answers || !c->probes)
     return ep_err_set(err, EP_ENOMEM, "out of memory starting DNS queries");
+  if (ep_dns_invalid_name(c->invalid_name, err) != EP_OK)
+    return err ? err->code : EP_ELIB;
   now = ep_time_now();
   for (i = 0; i < c->n_names; i++) {
     for (s = 0; s < c->n_servers; s++) {
@@ -975,6 +1030,10 @@ dns_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
       }
     }
   }
+  /* After the names: their response times are not the ones to wait. */
+  for (s = 0; s < c->n_servers; s++)
+    if (ask_resolver(c, s, now, err) != EP_OK)
+      return err ? err->code : EP_ELIB;
   return EP_OK;
 }
 
@@ -1008,6 +1067,9 @@ dns_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
   if (rc == EP_OK)
     rc = ep_dns_summarize(out, servers, c->n_servers, c->answers, c->n_names,
                           err);
+  if (rc == EP_OK)
+    rc = ep_dns_judge_resolvers(servers, c->probes, c->n_servers,
+                                c->invalid_name, c->dnssec, out, err);
   free(servers);
   return rc;
 }
@@ -1023,6 +1085,7 @@ dns_destroy(struct ep_probe *p)
   if (c) {
     ep_dns_names_free(c->names, c->n_names);
     free(c->answers);
+    free(c->probes);
     free(c);
   }
   free(p);
@@ -1035,7 +1098,7 @@ static const struct ep_probe_ops dns_ops = {
 struct ep_probe *
 ep_dns_probe_new(const struct ep_dns_name *names, size_t n,
                  const struct ep_range *warn, const struct ep_range *crit,
-                 struct ep_err *err)
+                 bool dnssec, struct ep_err *err)
 {
   struct ep_probe *p = calloc(1, sizeof *p);
   struct dns_ctx  *c = calloc(1, sizeof *c);
@@ -1045,6 +1108,7 @@ ep_dns_probe_new(const struct ep_dns_name *names, size_t n,
     goto nomem;
   p->ops = &dns_ops;
   p->ctx = c;
+  c->dnssec = dnssec;
   if (warn)
     c->warn = *warn;
   if (crit)
@@ -1069,13 +1133,14 @@ static struct ep_probe *
 dns_create(const struct ep_config *cfg, const struct ep_check_config *cc,
            struct ep_err *err)
 {
-  struct ep_dns_name *names;
-  struct ep_probe    *p;
-  size_t              n;
+  const struct ep_dns_profile *own = ep_config_part(cfg, &ep_dns_kind);
+  struct ep_dns_name          *names;
+  struct ep_probe             *p;
+  size_t                       n;
 
   if (ep_dns_collect_names(cfg->profile, &names, &n, err) != EP_OK)
     return NULL;
-  p = ep_dns_probe_new(names, n, &cc->warn, &cc->crit, err);
+  p = ep_dns_probe_new(names, n, &cc->warn, &cc->crit, own->dnssec, err);
   ep_dns_names_free(names, n);
   return p;
 }
@@ -1144,12 +1209,14 @@ static enum ep_status
 dns_configure(struct ep_config *cfg, struct ep_check_config *cc,
               const struct ep_settings *s, bool only, struct ep_err *err)
 {
-  const struct ep_dns_profile *own = ep_config_part(cfg, &ep_dns_kind);
-  struct ep_dns_name          *names;
-  size_t                       n;
+  struct ep_dns_profile *own = ep_config_part(cfg, &ep_dns_kind);
+  struct ep_dns_name    *names;
+  size_t                 n;
 
   if (only && s->hosts.n && dns_hosts(cfg->profile, s, err) != EP_OK)
     return err ? err->code : EP_EINVAL;
+  if (only && ep_settings_value(s, &ep_dns_option_dnssec, NULL))
+    own->dnssec = true;
   if (ep_config_thresholds(cc, s, only, own->warning, own->critical, err) !=
       EP_OK)
     return EP_EINVAL;

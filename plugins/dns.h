@@ -20,10 +20,12 @@ enum ep_status ep_dns_collect_names(const struct ep_profile *p,
                                     struct ep_dns_name **names, size_t *n,
                                     struct ep_err *err);
 
-/* A probe resolving names (copied) with thresholds on response time. */
+/* A probe resolving names (copied) with thresholds on response time;
+ * it also asks each resolver a name under .invalid and, with dnssec,
+ * whether it validates. */
 struct ep_probe *ep_dns_probe_new(const struct ep_dns_name *names, size_t n,
                                   const struct ep_range *warn,
-                                  const struct ep_range *crit,
+                                  const struct ep_range *crit, bool dnssec,
                                   struct ep_err *err);
 
 /* The dns check: every name of the profile (or the settings' -H names

@@ -91,6 +91,7 @@ static const struct ep_field fields[] = {
    .decode = decode_names, .release = release_names},
   {.member = "warning", .type = EP_FIELD_RANGE, .offset = AT(warning)},
   {.member = "critical", .type = EP_FIELD_RANGE, .offset = AT(critical)},
+  {.member = "dnssec", .type = EP_FIELD_BOOL, .offset = AT(dnssec)},
   {NULL}};
 
 static enum ep_status
@@ -113,8 +114,13 @@ const struct ep_option ep_dns_option_expect = {
   .check = check_address,
   .needs = &ep_option_hosts,
   .needs_why = "it says what the names given with -H must resolve to"};
-static const struct ep_option *const options[] = {&ep_dns_option_expect,
-                                                  NULL};
+const struct ep_option ep_dns_option_dnssec = {
+  .name = "dnssec",
+  .scope = EP_SCOPE_SINGLE,
+  .help = "ask each resolver with the DO bit whether it validates DNSSEC\n"
+          "(the AD bit); one that does not is a WARNING"};
+static const struct ep_option *const options[] = {
+  &ep_dns_option_expect, &ep_dns_option_dnssec, NULL};
 
 const struct ep_section ep_dns_section = {"dns", false,
                                           sizeof(struct ep_dns_profile),
@@ -127,7 +133,7 @@ const struct ep_kind_doc ep_dns_doc = {
     "resolves every host name of the profile (or -H) through each configured\n"
     "resolver on its own, and the fallback when they do not answer",
   .usage =
-    "[-P PROFILE] [-H NAME]... [-a ADDR]... [-D ADDR[:PORT]]...\n"
+    "[-P PROFILE] [-H NAME]... [-a ADDR]... [-D ADDR[:PORT]]... [--dnssec]\n"
     "   [--fallback-dns system|none|ADDR[:PORT]] [-w RANGE] [-c RANGE]\n"
     "   [-t SECONDS] [-I IFACE] [--format nagios|json] [-v]",
   .help =
@@ -137,6 +143,10 @@ const struct ep_kind_doc ep_dns_doc = {
     " -a, --expect-address ADDR\n"
     "    every address the -H names resolve to must be one of these; "
     "repeatable\n"
+    " --dnssec   ask each resolver whether it validates DNSSEC (the AD bit);\n"
+    "    one that does not is a WARNING (profile: \"dnssec\": true)\n"
+    " Every resolver is also asked a random name under .invalid: one that\n"
+    "    answers it with an address rewrites NXDOMAIN (a WARNING)\n"
     " -w/-c apply to each name's response time in seconds (profile default "
     "0.5 and 2)\n",
   .examples =

@@ -22,11 +22,14 @@ struct ep_dns_names {
 struct ep_dns_profile {
   struct ep_dns_names names;
   char               *warning, *critical; /* response time, s */
+  bool                dnssec; /* judge whether each resolver validates */
 };
 
 extern const struct ep_section ep_dns_section;
 /* -a ADDR: what the -H names must resolve to. */
 extern const struct ep_option ep_dns_option_expect;
+/* --dnssec: as the profile's "dnssec": true. */
+extern const struct ep_option ep_dns_option_dnssec;
 
 void ep_dns_names_free(struct ep_dns_name *names, size_t n);
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "ep_curlmulti.h"
+#include "ep_proxyauth.h"
 #include "ep_run.h"
 #include "ep_time.h"
 #include "ep_tls.h"
@@ -391,6 +393,11 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
     if (c->proxy_ca.data)
       SET(CURLOPT_PROXY_CAINFO_BLOB, &c->proxy_ca);
     if (o->proxy_secret) {
+      t->proxy_credentials = true;
+      t->proxy_token = o->proxy_secret->token[0] != '\0';
+      /* Basic first, sent with the CONNECT: negotiating costs every
+       * target a round trip to the proxy, so it is done only on a retry,
+       * for a proxy whose 407 asks for another scheme. */
       SET(CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
       SET(CURLOPT_PROXYUSERNAME, o->proxy_secret->token[0]
                                    ? o->proxy_secret->token
@@ -631,6 +638,7 @@ read_figures(struct ep_https_target *t)
 
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t->status);
   curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &t->connect_code);
+  curl_easy_getinfo(h, CURLINFO_PROXYAUTH_AVAIL, &t->proxy_auth_avail);
   curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &t->os_errno);
   curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &t->verify_result);
   curl_easy_getinfo(h, CURLINFO_PROXY_SSL_VERIFYRESULT,
@@ -667,6 +675,88 @@ read_figures(struct ep_https_target *t)
   }
 }
 
+/* Forgets what an attempt saw, for the next one; the target's own
+ * setup (lookup, trust, proxy flags) stays. */
+static void
+reset_attempt(struct ep_https_target *t)
+{
+  struct ep_https_target keep = *t;
+
+  ep_https_tls_seen_cleanup(&t->seen);
+  ep_https_tls_seen_cleanup(&t->proxy_seen);
+  memset(&t->easy, 0,
+         offsetof(struct ep_https_target, trace) -
+           offsetof(struct ep_https_target, easy));
+  t->resolve_list = keep.resolve_list;
+  t->trust = keep.trust;
+  t->proxy_tls = keep.proxy_tls;
+  t->proxy_credentials = keep.proxy_credentials;
+  t->proxy_token = keep.proxy_token;
+  t->conn_fd = -1;
+}
+
+/* Why the attempt just finished should be made again, changed, or
+ * EP_HTTPS_RETRY_NONE. */
+static enum ep_https_retry
+retry_wanted(const struct https_ctx *c, const struct ep_https_target *t)
+{
+  if (t->retry != EP_HTTPS_RETRY_NONE)
+    return EP_HTTPS_RETRY_NONE;
+  if (c->proxy_host && t->connect_code == 407 && t->proxy_credentials &&
+      !t->proxy_token && ep_proxy_auth_wants_other(t->proxy_auth_avail))
+    return EP_HTTPS_RETRY_AUTH;
+  return EP_HTTPS_RETRY_NONE;
+}
+
+/* Starts t again on a copy of its handle (which holds the proxy's
+ * credentials, ours being wiped by now), changed as why says; false when
+ * there is no time left for it, or no memory. */
+static bool
+retry_target(struct https_ctx *c, struct ep_https_target *t,
+             enum ep_https_retry why)
+{
+  long     left = ms_left(c);
+  CURL    *h;
+  CURLcode rc = CURLE_OK;
+
+  if (left < EP_HTTPS_RETRY_MIN_MS || !(h = curl_easy_duphandle(t->easy)))
+    return false;
+  rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, left);
+  if (rc == CURLE_OK)
+    rc = curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, left);
+  if (rc == CURLE_OK && why == EP_HTTPS_RETRY_AUTH)
+    rc = curl_easy_setopt(h, CURLOPT_PROXYAUTH, ep_proxy_auth_schemes(false));
+  if (rc != CURLE_OK) {
+    curl_easy_cleanup(h);
+    return false;
+  }
+  curl_multi_remove_handle(c->multi, t->easy);
+  curl_easy_cleanup(t->easy);
+  release_slot(c, t);
+  reset_attempt(t);
+  t->retry = why;
+  t->t_added = ep_time_now();
+  t->easy = h;
+  if (curl_multi_add_handle(c->multi, h) != CURLM_OK) {
+    t->easy = NULL;
+    curl_easy_cleanup(h);
+    fail_target(t, "cannot start the second attempt");
+    return true;
+  }
+  t->holds_slot = true;
+  c->in_flight++;
+  c->started[c->n_started++] = (size_t)(t - c->targets);
+  return true;
+}
+
+static bool
+retry_target_if_wanted(struct https_ctx *c, struct ep_https_target *t)
+{
+  enum ep_https_retry why = retry_wanted(c, t);
+
+  return why != EP_HTTPS_RETRY_NONE && retry_target(c, t, why);
+}
+
 static void
 collect_done(struct https_ctx *c)
 {
@@ -684,6 +774,8 @@ collect_done(struct https_ctx *c)
     t->finished = true;
     t->curl_code = (int)m->data.result;
     read_figures(t);
+    if (retry_target_if_wanted(c, t))
+      continue;
     t->phase = EP_HTTPS_DONE;
     /* Judged from what was read: its connection and buffers go now. */
     curl_multi_remove_handle(c->multi, t->easy);
@@ -907,7 +999,8 @@ ep_https_probe_new(const struct ep_strlist *targets,
   }
   if (!(c->trust = ep_tls_store_new(c->ca.data, c->ca.len, err)) ||
       !(c->queue = calloc(c->n_targets + 1, sizeof *c->queue)) ||
-      !(c->started = calloc(c->n_targets + 1, sizeof *c->started)) ||
+      /* Each target may start twice (a retry). */
+      !(c->started = calloc(2 * c->n_targets + 1, sizeof *c->started)) ||
       !(c->curl = ep_curl_multi_new(err))) {
     if (c->trust && (!c->queue || !c->started))
       ep_err_set(err, EP_ENOMEM, "out of memory");

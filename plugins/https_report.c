@@ -15,6 +15,7 @@
 #include "ep_summary.h"
 #include "ep_tls.h"
 #include "ep_cause.h"
+#include "ep_proxyauth.h"
 #include "https_report.h"
 
 #define TEXT_MAX 2048
@@ -349,6 +350,17 @@ judge_transfer_error(const struct ep_https_target *t, struct verdict *v)
 static void
 judge_failure(const struct ep_https_target *t, bool proxy, struct verdict *v)
 {
+  char        words[200];
+  const char *code;
+
+  if (proxy && t->connect_code == 407 &&
+      (code = ep_proxy_auth_refusal(t->proxy_auth_avail, t->proxy_credentials,
+                                    t->proxy_token,
+                                    t->retry == EP_HTTPS_RETRY_AUTH, words,
+                                    sizeof words))) {
+    add_cause(v, EP_STATE_CRITICAL, code, "%s", words);
+    return;
+  }
   if (proxy && t->connect_code && t->connect_code / 100 != 2) {
     add_cause(v, EP_STATE_CRITICAL, proxy_answer_code(t->connect_code),
               "the proxy answered CONNECT with %ld (%s)", t->connect_code,

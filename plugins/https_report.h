@@ -25,6 +25,13 @@ enum ep_https_phase {
   EP_HTTPS_DONE
 };
 
+/* Why a target was tried a second time, the first attempt's answer
+ * having said what to change. */
+enum ep_https_retry {
+  EP_HTTPS_RETRY_NONE,
+  EP_HTTPS_RETRY_AUTH /* the proxy asked for a scheme other than Basic */
+};
+
 struct ep_https_target {
   char                     spec[EP_HOST_MAX + 8];
   struct ep_hostport       hp;
@@ -51,6 +58,9 @@ struct ep_https_target {
   bool                     finished; /* curl said it was done */
   int                      curl_code;
   long                     status, connect_code, os_errno;
+  long                     proxy_auth_avail; /* CURLAUTH_* the 407 offered */
+  bool                     proxy_credentials, proxy_token; /* we had */
+  enum ep_https_retry      retry; /* the attempt judged is a second one */
   long                     verify_result, proxy_verify_result;
   bool                     headers_done; /* a final status's headers are in */
   struct ep_http_status    status_line;  /* as the server sent it */

@@ -12,6 +12,7 @@
 #include <linux/tcp.h>
 
 #include "ep_curlmulti.h"
+#include "ep_proxyauth.h"
 #include "ep_time.h"
 #include "uplink_upload.h"
 
@@ -278,7 +279,8 @@ set_route(struct ep_uplink_upload *u, CURL *h)
     if (s->proxy_ca)
       SET(CURLOPT_PROXY_CAINFO_BLOB, s->proxy_ca);
     if (s->proxy_secret) {
-      SET(CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+      SET(CURLOPT_PROXYAUTH,
+          ep_proxy_auth_schemes(s->proxy_secret->token[0] != '\0'));
       SET(CURLOPT_PROXYUSERNAME, s->proxy_secret->token[0]
                                    ? s->proxy_secret->token
                                    : s->proxy_secret->user);
@@ -601,11 +603,17 @@ connected(const struct ep_uplink_upload *u)
 }
 
 static void
-failure_words(const struct ep_uplink_upload *u,
+failure_words(const struct ep_uplink_upload *u, long proxy_auth_avail,
               struct ep_uplink_upload_result *out)
 {
-  const char *what = NULL;
+  const struct ep_secret *secret = u->setup.proxy_secret;
+  const char             *what = NULL;
 
+  if (out->connect_code == 407 &&
+      ep_proxy_auth_refusal(proxy_auth_avail, secret != NULL,
+                            secret && secret->token[0], true, out->error,
+                            sizeof out->error))
+    return;
   if (u->curl_code == CURLE_UNSUPPORTED_PROTOCOL ||
       u->curl_code == CURLE_WEIRD_SERVER_REPLY)
     what = "not an HTTP answer";
@@ -638,7 +646,7 @@ void
 ep_uplink_upload_result(struct ep_uplink_upload *u, struct timespec now,
                         struct ep_uplink_upload_result *out)
 {
-  long os_errno = 0;
+  long os_errno = 0, proxy_auth_avail = 0;
 
   memset(out, 0, sizeof *out);
   if (u->in_body && !u->window_over)
@@ -647,6 +655,7 @@ ep_uplink_upload_result(struct ep_uplink_upload *u, struct timespec now,
   snprintf(out->reason, sizeof out->reason, "%s", u->reason);
   if (u->easy) {
     curl_easy_getinfo(u->easy, CURLINFO_HTTP_CONNECTCODE, &out->connect_code);
+    curl_easy_getinfo(u->easy, CURLINFO_PROXYAUTH_AVAIL, &proxy_auth_avail);
     curl_easy_getinfo(u->easy, CURLINFO_OS_ERRNO, &os_errno);
   }
   out->os_errno = (int)os_errno;
@@ -656,7 +665,7 @@ ep_uplink_upload_result(struct ep_uplink_upload *u, struct timespec now,
   }
   if (!u->in_body || u->window <= 0 || u->broke_off) {
     out->outcome = u->started ? EP_UPLOAD_FAILED : EP_UPLOAD_NOT_RUN;
-    failure_words(u, out);
+    failure_words(u, proxy_auth_avail, out);
     return;
   }
   out->outcome = EP_UPLOAD_MEASURED;

@@ -18,6 +18,9 @@
 #define EP_CAUSE_DNS_SLOW "dns.slow"
 #define EP_CAUSE_DNS_FALLBACK "dns.fallback_only"  /* resolvers silent */
 #define EP_CAUSE_DNS_SILENT "dns.resolver_silent"  /* one of them */
+/* A resolver answers a name under .invalid: it rewrites NXDOMAIN. */
+#define EP_CAUSE_DNS_REWRITE "dns.nxdomain_rewrite"
+#define EP_CAUSE_DNS_NO_DNSSEC "dns.no_dnssec" /* no AD bit, when asked */
 /* A probe's target whose name did not resolve (the dns check says why). */
 #define EP_CAUSE_UNRESOLVED "unresolved"
 
@@ -54,6 +57,8 @@
 #define EP_CAUSE_HTTPS_SLOW "https.slow"
 #define EP_CAUSE_HTTPS_ERROR "https.error"
 #define EP_CAUSE_PROXY_AUTH "proxy.auth"          /* 401, 407 */
+/* 407 to the end, the proxy asking for NTLM, Negotiate or Digest. */
+#define EP_CAUSE_PROXY_AUTH_SCHEME "proxy.auth_scheme"
 #define EP_CAUSE_PROXY_FORBIDDEN "proxy.forbidden" /* 403 and others */
 #define EP_CAUSE_PROXY_UPSTREAM "proxy.upstream"  /* 5xx: cannot reach */
 #define EP_CAUSE_PROXY_UNREACHABLE "proxy.unreachable"

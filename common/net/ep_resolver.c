@@ -26,6 +26,10 @@
  * is timed from its own send. */
 #define IN_FLIGHT_MAX 64
 #define SERVERS_MAX EP_DNS_MAX_SERVERS
+#define QCLASS_IN 1
+#define QTYPE_A 1
+#define EDNS_PAYLOAD 1232 /* the DNS flag day 2020's size */
+#define EDNS_OPT_LEN 11   /* an OPT record without options */
 
 struct sock_slot {
   ares_socket_t fd;
@@ -61,6 +65,8 @@ struct query {
   sent_cb             on_sent; /* or NULL */
   void               *arg;
   size_t              server;
+  int                 qtype;       /* ns_t_a = 1 for the names */
+  bool                dnssec_ok;   /* asked with EDNS0's DO bit */
   struct timespec     sent;
   struct query       *next; /* while waiting */
   char                name[]; /* while waiting */
@@ -475,7 +481,14 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     a.seconds = ep_time_diff(r->chans[q->server].last_read, q->sent);
   else
     a.seconds = ep_time_diff(ep_time_now(), q->sent);
-  if (status == ARES_SUCCESS) {
+  /* The AD bit (RFC 4035 3.2.3): the resolver validated the answer. */
+  if (abuf && alen >= 12)
+    a.authentic = (abuf[3] & 0x20) != 0;
+  if (status == ARES_SUCCESS && q->qtype != QTYPE_A) {
+    /* Another type is asked for its header only: answered or not. */
+    a.outcome = alen >= 12 && (abuf[6] | abuf[7]) ? EP_DNS_ANSWER
+                                                   : EP_DNS_NODATA;
+  } else if (status == ARES_SUCCESS) {
     status = ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
     if (status == ARES_SUCCESS && n > 0) {
       /* One more than we keep was asked for, to know when we cut. */
@@ -497,6 +510,33 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   q->cb(q->arg, q->server, &a);
   pump(r, q->server);
   free(q);
+}
+
+/* Sends q on c's channel; with dnssec_ok, encoded here with an EDNS0
+ * record whose DO bit asks the resolver to validate (RFC 3225), since
+ * ares_query() cannot set it. */
+static void
+send_query(struct channel *c, struct query *q)
+{
+  unsigned char *buf = NULL;
+  int            len = 0, rc;
+
+  if (!q->dnssec_ok) {
+    ares_query(c->ch, q->name, QCLASS_IN, q->qtype, on_reply, q);
+    return;
+  }
+  rc = ares_create_query(q->name, QCLASS_IN, q->qtype, 0, 1, &buf, &len,
+                         EDNS_PAYLOAD);
+  if (rc != ARES_SUCCESS || len < 12 + EDNS_OPT_LEN) {
+    if (buf)
+      ares_free_string(buf);
+    on_reply(q, rc == ARES_SUCCESS ? ARES_EBADQUERY : rc, 0, NULL, 0);
+    return;
+  }
+  /* The OPT record ends the query: its TTL's third octet holds DO. */
+  buf[len - EDNS_OPT_LEN + 7] |= 0x80;
+  ares_send(c->ch, buf, len, on_reply, q);
+  ares_free_string(buf);
 }
 
 /* Sends waiting queries of one server while it has room.  c-ares may
@@ -523,9 +563,8 @@ pump(struct ep_resolver *r, size_t server)
     q->sent = ep_time_now();
     if (q->on_sent)
       q->on_sent(q->arg, server, q->sent);
-    /* ns_c_in = 1, ns_t_a = 1. */
     c->sending = q;
-    ares_query(c->ch, q->name, 1, 1, on_reply, q);
+    send_query(c, q);
     c->sending = NULL;
   }
   c->pumping = false;
@@ -552,7 +591,8 @@ answer_waiting(struct ep_resolver *r, struct channel *c)
 
 static enum ep_status
 query_start(struct ep_resolver *r, size_t server, const char *name,
-            ep_resolve_cb cb, sent_cb on_sent, void *arg, struct timespec now,
+            const struct ep_dns_question *how, ep_resolve_cb cb,
+            sent_cb on_sent, void *arg, struct timespec now,
             struct ep_err *err)
 {
   struct query   *q;
@@ -570,6 +610,8 @@ query_start(struct ep_resolver *r, size_t server, const char *name,
   q->on_sent = on_sent;
   q->arg = arg;
   q->server = server;
+  q->qtype = how && how->qtype ? how->qtype : QTYPE_A;
+  q->dnssec_ok = how && how->dnssec_ok;
   q->next = NULL;
   strcpy(q->name, name);
   r->now = now;
@@ -590,7 +632,15 @@ ep_resolver_query(struct ep_resolver *r, size_t server, const char *name,
                   ep_resolve_cb cb, void *arg, struct timespec now,
                   struct ep_err *err)
 {
-  return query_start(r, server, name, cb, NULL, arg, now, err);
+  return query_start(r, server, name, NULL, cb, NULL, arg, now, err);
+}
+
+enum ep_status
+ep_resolver_ask(struct ep_resolver *r, size_t server, const char *name,
+                const struct ep_dns_question *how, ep_resolve_cb cb,
+                void *arg, struct timespec now, struct ep_err *err)
+{
+  return query_start(r, server, name, how, cb, NULL, arg, now, err);
 }
 
 enum ep_status
@@ -894,7 +944,7 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
   /* Counted in full first: an answer may arrive during the loop below. */
   l->pending = r->n + 1;
   for (i = 0; i < r->n; i++) {
-    if (query_start(r, i, name, on_lookup_answer, on_lookup_sent, l, now,
+    if (query_start(r, i, name, NULL, on_lookup_answer, on_lookup_sent, l, now,
                     NULL) != EP_OK) {
       l->answers[i].outcome = EP_DNS_BADREPLY;
       l->done[i] = true;

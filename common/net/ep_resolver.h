@@ -38,6 +38,7 @@ struct ep_dns_answer {
   double              seconds; /* from sending to the reply being read */
   int                 os_errno; /* EP_DNS_UNREACHABLE: the socket's error */
   bool                truncated; /* more addresses than EP_DNS_MAX_ADDRS */
+  bool                authentic; /* the AD bit: the resolver validated it */
   size_t              n_addrs;
   char                addrs[EP_DNS_MAX_ADDRS][EP_DNS_ADDR_TEXT];
 };
@@ -81,6 +82,22 @@ typedef void (*ep_resolve_cb)(void *arg, size_t server,
 enum ep_status ep_resolver_query(struct ep_resolver *r, size_t server,
                                  const char *name, ep_resolve_cb cb, void *arg,
                                  struct timespec now, struct ep_err *err);
+
+/* A question other than the names' A query. */
+struct ep_dns_question {
+  int  qtype;     /* 0: A; else the type's number (6: SOA) */
+  bool dnssec_ok; /* with EDNS0's DO bit: a validating resolver says, by
+                     the AD bit, that it validated the answer */
+};
+
+/* As ep_resolver_query(), asking how says.  For a type other than A the
+ * answer's outcome is EP_DNS_ANSWER when the reply has records (their
+ * addresses are not read). */
+enum ep_status ep_resolver_ask(struct ep_resolver *r, size_t server,
+                               const char *name,
+                               const struct ep_dns_question *how,
+                               ep_resolve_cb cb, void *arg,
+                               struct timespec now, struct ep_err *err);
 
 struct ep_lookup_result {
   enum ep_dns_outcome outcome;  /* EP_DNS_ANSWER when addrs has any */

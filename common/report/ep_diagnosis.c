@@ -345,6 +345,136 @@ rule_names(struct ep_diagnosis *d, const struct ep_run_result *run)
   }
 }
 
+/* Whether the JSON arrays of addresses a and b share one. */
+static bool
+share_address(json_object *a, json_object *b)
+{
+  size_t i, j;
+
+  if (!json_object_is_type(a, json_type_array) ||
+      !json_object_is_type(b, json_type_array))
+    return false;
+  for (i = 0; i < json_object_array_length(a); i++)
+    for (j = 0; j < json_object_array_length(b); j++)
+      if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)),
+                 json_object_get_string(json_object_array_get_idx(b, j))) ==
+          0)
+        return true;
+  return false;
+}
+
+static json_object *
+addresses_of(const struct ep_target_result *t)
+{
+  json_object *v = NULL;
+
+  return t->data && json_object_object_get_ex(t->data, "addresses", &v) ? v
+                                                                        : NULL;
+}
+
+/* The targets outside check r failing, unexplained, whose host is name;
+ * with c not -1, each is marked explained by cause c. */
+static size_t
+failing_with_host(struct ep_diagnosis *d, const struct ep_run_result *run,
+                  size_t r, const char *name, int c)
+{
+  size_t j, k, n = 0;
+
+  for (k = 0; k < run->n; k++)
+    for (j = 0; k != r && ran(run, k) && j < run->checks[k].n_targets; j++) {
+      const struct ep_target_result *t = &run->checks[k].targets[j];
+
+      if (unexplained_failure(d, run, k, j) && t->host &&
+          strcasecmp(t->host, name) == 0) {
+        n++;
+        if (c >= 0)
+          explain(d, c, run, k, j);
+      }
+    }
+  return n;
+}
+
+/* The label of a rewriting resolver's row ("8.8.8.8"). */
+static const char *
+resolver_of(const struct ep_target_result *t)
+{
+  json_object *v = NULL;
+
+  return t->data && json_object_object_get_ex(t->data, "resolver", &v)
+           ? json_object_get_string(v)
+           : t->name;
+}
+
+/* The names of the dns check (rows without a cause of their own) that
+ * resolved into portal and whose targets fail: their list, how many
+ * targets, which checks ("HTTPS and NATS"); with c not -1, each target
+ * is marked explained by cause c. */
+static size_t
+portal_names(struct ep_diagnosis *d, const struct ep_run_result *run,
+             size_t r, json_object *portal, int c, char *list, size_t size,
+             size_t *n_names)
+{
+  const struct ep_check_result *dns = &run->checks[r];
+  size_t                        j, fails, n = 0;
+
+  list[0] = '\0';
+  *n_names = 0;
+  for (j = 0; j < dns->n_targets; j++) {
+    const struct ep_target_result *t = &dns->targets[j];
+
+    if (t->cause || !share_address(portal, addresses_of(t)) ||
+        (fails = failing_with_host(d, run, r, t->name, c)) == 0)
+      continue;
+    n += fails;
+    snprintf(list + strlen(list), size - strlen(list), "%s%s",
+             (*n_names)++ ? ", " : "", t->name);
+  }
+  return n;
+}
+
+/* Resolvers that rewrite NXDOMAIN explain the failures of the targets
+ * whose name resolved to the address they give names that do not exist:
+ * those reach the portal, not the cloud.  The resolvers sending names to
+ * the same portal are one cause. */
+static void
+rule_rewrite(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  int                           r = ran_with(run, EP_ROLE_RESOLVER);
+  const struct ep_check_result *dns = r >= 0 ? ran(run, (size_t)r) : NULL;
+  size_t                        i, j, n, n_names, n_lies;
+  char                          list[200], lies[160];
+  int                           c;
+
+  for (i = 0; dns && i < dns->n_targets; i++) {
+    const struct ep_target_result *lie = &dns->targets[i];
+    json_object                   *portal = addresses_of(lie);
+
+    if (!cause_is(lie, EP_CAUSE_DNS_REWRITE) || d->by[r][i] >= 0 ||
+        (n = portal_names(d, run, (size_t)r, portal, -1, list, sizeof list,
+                          &n_names)) == 0)
+      continue;
+    lies[0] = '\0';
+    for (j = i, n_lies = 0; j < dns->n_targets; j++)
+      if (cause_is(&dns->targets[j], EP_CAUSE_DNS_REWRITE) &&
+          d->by[r][j] < 0 &&
+          share_address(portal, addresses_of(&dns->targets[j])))
+        snprintf(lies + strlen(lies), sizeof lies - strlen(lies), "%s%s",
+                 n_lies++ ? ", " : "", resolver_of(&dns->targets[j]));
+    c = add_cause(d, EP_CAUSE_DNS_REWRITE, r,
+                  "resolver %s rewrite%s NXDOMAIN (captive portal or ISP "
+                  "redirect): %s resolve%s to %s, where %zu target%s fail%s",
+                  lies, n_lies == 1 ? "s" : "", list, n_names == 1 ? "s" : "",
+                  json_object_get_string(
+                    json_object_array_get_idx(portal, 0)),
+                  n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+    for (j = i; j < dns->n_targets; j++)
+      if (cause_is(&dns->targets[j], EP_CAUSE_DNS_REWRITE) &&
+          share_address(portal, addresses_of(&dns->targets[j])))
+        explain(d, c, run, (size_t)r, j);
+    portal_names(d, run, (size_t)r, portal, c, list, sizeof list, &n_names);
+  }
+}
+
 static int
 compare_doubles(const void *a, const void *b)
 {
@@ -653,6 +783,7 @@ ep_diagnose(const struct ep_run_result *run,
   rule_no_network(d, run);
   rule_no_resolver(d, run);
   rule_names(d, run);
+  rule_rewrite(d, run);
   rule_clock(d, run, opts && opts->clock_far > 0 ? opts->clock_far
                                                  : EP_CLOCK_FAR_S);
   rule_proxy(d, run, opts ? opts->proxy_url : NULL);

@@ -51,6 +51,26 @@ else
   fail "no libfaketime"
 fi
 
+echo "# a resolver that answers every name (a captive portal): it explains the"
+echo "# HTTPS failure of the name it sends to the portal, where nothing listens"
+restart_dns --address=/#/127.0.0.66 --address=/api.machinemetrics.com/127.0.0.66
+run_public "$CHECK_EDGE"
+expect_rc 2
+expect_first "^EDGE CHECKLIST CRITICAL - resolver 8\.8\.8\.8, 8\.8\.4\.4 rewrite NXDOMAIN \(captive portal or ISP redirect\): api\.machinemetrics\.com resolves to 127\.0\.0\.66, where 1 target fails \|"
+expect_line "^\[CRITICAL\] HTTPS: api\.machinemetrics\.com: connection refused \(1 of 15 failing; root cause: dns\.nxdomain_rewrite\)$"
+run_public "$CHECK_EDGE" --format json
+printf '%s\n' "$out" | jq -e '.causes[0].code == "dns.nxdomain_rewrite"
+  and ([.checks.dns.targets[] | select(.cause == "dns.nxdomain_rewrite")
+        | .details.addresses[0]] == ["127.0.0.66", "127.0.0.66"])' >/dev/null &&
+  pass "JSON: the rewrite is the first cause, both resolvers' rows" || fail "JSON: $out"
+echo "# the same HTTPS failure with honest resolvers: no rewrite is named"
+restart_dns --address=/api.machinemetrics.com/127.0.0.66
+run_public "$CHECK_EDGE"
+expect_rc 2
+expect_no_line "rewrites NXDOMAIN"
+expect_first "^EDGE CHECKLIST CRITICAL - api\.machinemetrics\.com: connection refused \(14 of 15 HTTPS targets fine\) \|"
+restart_dns
+
 echo "# a proxy that refuses explains every HTTPS failure behind it"
 cat >"$TMP/tinyproxy.conf" <<CONF
 Port 8888

@@ -1,5 +1,7 @@
 /* ep-dns-responder: tiny UDP DNS responder for edgeprobe integration tests.
- * Simulates broken or slow resolvers (SERVFAIL, REFUSED, NXDOMAIN, fixed A answers, silence). */
+ * Simulates broken or slow resolvers (SERVFAIL, REFUSED, NXDOMAIN, fixed A answers, silence).
+ * In every mode but silent it gives the root zone's SOA when asked, and with
+ * -s plays a validating resolver: the AD bit on replies to queries with DO. */
 
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,6 +25,9 @@
 #define DNS_HDR_LEN 12
 #define DNS_NAME_MAX 255
 #define TYPE_A 1
+#define TYPE_SOA 6
+#define TYPE_OPT 41
+#define SOA_RR_LEN 34       /* ptr type class ttl rdlen, "." "." and 5 x 32 bits */
 #define CLASS_IN 1
 #define A_RR_LEN 16         /* ptr(2) type(2) class(2) ttl(4) rdlen(2) rdata(4) */
 #define ANSWER_TTL 60
@@ -44,6 +49,7 @@ struct config
   struct in_addr addrs[MAX_ADDRS];
   size_t n_addrs;
   long delay_ms;
+  int validating;                       /* -s */
 };
 
 struct pending
@@ -64,8 +70,9 @@ usage(FILE *out)
 {
   fprintf(out,
           "usage: ep-dns-responder -l ADDR -p PORT -m MODE [-a IPv4]... "
-          "[-d DELAY_MS] [-P PIDFILE]\n"
-          "  MODE: servfail | refused | nxdomain | answer | silent\n");
+          "[-d DELAY_MS] [-s] [-P PIDFILE]\n"
+          "  MODE: servfail | refused | nxdomain | answer | silent\n"
+          "  -s: set the AD bit on answers to queries with DO\n");
 }
 
 static int
@@ -95,7 +102,7 @@ parse_args(int argc, char **argv, struct config *cfg)
   memset(cfg, 0, sizeof *cfg);
   cfg->mode = MODE_NONE;
   opterr = 0;
-  while ((c = getopt(argc, argv, ":l:p:m:a:d:P:h")) != -1) {
+  while ((c = getopt(argc, argv, ":l:p:m:a:d:sP:h")) != -1) {
     switch (c) {
     case 'm':
       if (parse_mode(optarg, &cfg->mode) < 0)
@@ -113,6 +120,9 @@ parse_args(int argc, char **argv, struct config *cfg)
     case 'd':
       if (ep_parse_delay(optarg, &cfg->delay_ms) < 0)
         return -1;
+      break;
+    case 's':
+      cfg->validating = 1;
       break;
     default:
       if (ep_common_opt(c, optarg, &cfg->common) < 0)
@@ -185,6 +195,17 @@ parse_query(const unsigned char *pkt, size_t len, size_t *qend,
   return 0;
 }
 
+/* Whether the query's additional section opens with an OPT record whose
+ * DO bit is set (RFC 3225). */
+static int
+asks_dnssec(const unsigned char *pkt, size_t len, size_t qend)
+{
+  if (get16(pkt + 10) == 0 || len < qend + 11 || pkt[qend] != 0 ||
+      get16(pkt + qend + 1) != TYPE_OPT)
+    return 0;
+  return (pkt[qend + 7] & 0x80) != 0;
+}
+
 /* Build the reply for a valid query into out (REPLY_MAX bytes).  Returns the
  * reply length, or 0 when nothing should be sent. */
 static size_t
@@ -200,12 +221,20 @@ build_reply(const struct config *cfg, const unsigned char *pkt, size_t len,
   unsigned rcode = 0;
   unsigned aa = 0;
   unsigned tc = 0;
+  unsigned ad = 0;
+  int soa = 0;
 
   if (parse_query(pkt, len, &qend, &qtype, &qclass) < 0)
     return 0;
   if (qend > REPLY_MAX)                /* cannot happen: 12 + 255 + 4 */
     return 0;
-  switch (cfg->mode) {
+  /* The root zone exists whatever the mode: its SOA is what a client asks
+   * to learn whether we validate. */
+  if (qtype == TYPE_SOA && qclass == CLASS_IN && pkt[DNS_HDR_LEN] == 0 &&
+      cfg->mode != MODE_SILENT) {
+    soa = 1;
+    ad = cfg->validating && asks_dnssec(pkt, len, qend);
+  } else switch (cfg->mode) {
   case MODE_SERVFAIL:
     rcode = 2;
     break;
@@ -234,9 +263,9 @@ build_reply(const struct config *cfg, const unsigned char *pkt, size_t len,
 
   memcpy(out, pkt, qend);              /* ID + question echoed verbatim */
   out[2] = (unsigned char)(0x80 | (aa << 2) | (tc << 1) | (pkt[2] & 0x01));
-  out[3] = (unsigned char)(0x80 | rcode);
+  out[3] = (unsigned char)(0x80 | (ad << 5) | rcode);
   put16(out + 4, 1);                   /* QDCOUNT */
-  put16(out + 6, (uint16_t)n_ans);     /* ANCOUNT */
+  put16(out + 6, (uint16_t)(n_ans + (size_t)soa)); /* ANCOUNT */
   put16(out + 8, 0);                   /* NSCOUNT */
   put16(out + 10, 0);                  /* ARCOUNT */
   off = qend;
@@ -251,6 +280,19 @@ build_reply(const struct config *cfg, const unsigned char *pkt, size_t len,
     put16(rr + 10, 4);
     memcpy(rr + 12, &cfg->addrs[i].s_addr, 4);
     off += A_RR_LEN;
+  }
+  if (soa && off + SOA_RR_LEN <= REPLY_MAX) {
+    unsigned char *rr = out + off;
+
+    memset(rr, 0, SOA_RR_LEN);
+    rr[0] = 0xc0;
+    rr[1] = 0x0c;
+    put16(rr + 2, TYPE_SOA);
+    put16(rr + 4, CLASS_IN);
+    ep_put32(rr + 6, ANSWER_TTL);
+    put16(rr + 10, SOA_RR_LEN - 12);   /* "." "." then five numbers */
+    ep_put32(rr + 14, 2026120700);     /* serial */
+    off += SOA_RR_LEN;
   }
   return off;
 }

@@ -203,6 +203,85 @@ START_TEST(one_name)
 }
 END_TEST
 
+static void
+addresses(struct ep_target_result *t, const char *addr)
+{
+  json_object *a = json_object_new_array();
+
+  ck_assert_ptr_nonnull(a);
+  json_object_array_add(a, json_object_new_string(addr));
+  json_object_object_add(t->data, "addresses", a);
+}
+
+/* Two resolvers sending names that do not exist to one portal: one
+ * cause, which explains both rows and the targets of the name resolving
+ * there, not those of a name resolving elsewhere. */
+START_TEST(rewriting_resolvers)
+{
+  struct ep_check_result  *dns = check("dns", "x");
+  struct ep_check_result  *https = check("https", "x");
+  struct ep_target_result *t;
+  struct ep_diagnosis      d;
+  size_t                   k = ep_unit_slot("https");
+
+  t = target(dns, "api.example", EP_STATE_OK, NULL, NULL, NULL, "resolved");
+  addresses(t, "198.51.100.1");
+  t = target(dns, "b.example", EP_STATE_OK, NULL, NULL, NULL, "resolved");
+  addresses(t, "203.0.113.5");
+  t = target(dns, "resolver 8.8.8.8", EP_STATE_WARNING, EP_CAUSE_DNS_REWRITE,
+             NULL, NULL, "resolver 8.8.8.8 rewrites NXDOMAIN ...");
+  addresses(t, "198.51.100.1");
+  json_object_object_add(t->data, "resolver",
+                         json_object_new_string("8.8.8.8"));
+  t = target(dns, "resolver 8.8.4.4", EP_STATE_WARNING, EP_CAUSE_DNS_REWRITE,
+             NULL, NULL, "resolver 8.8.4.4 rewrites NXDOMAIN ...");
+  addresses(t, "198.51.100.1");
+  json_object_object_add(t->data, "resolver",
+                         json_object_new_string("8.8.4.4"));
+  target(https, "api.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_UNTRUSTED,
+         "api.example", "untrusted", "api.example: untrusted");
+  target(https, "b.example", EP_STATE_CRITICAL, EP_CAUSE_TCP_REFUSED,
+         "b.example", "connection refused", "b.example: connection refused");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 2);
+  ck_assert_str_eq(d.causes[0].code, EP_CAUSE_DNS_REWRITE);
+  ck_assert(d.causes[0].rule);
+  ck_assert_str_eq(d.causes[0].text,
+                   "resolver 8.8.8.8, 8.8.4.4 rewrite NXDOMAIN (captive portal "
+                   "or ISP redirect): api.example resolves to 198.51.100.1, "
+                   "where 1 target fails");
+  ck_assert_uint_eq(d.causes[0].n_explained, 3);
+  ck_assert_int_eq(d.by[k][0], 0);
+  ck_assert_int_eq(d.by[k][1], 1);
+  ck_assert_str_eq(d.causes[1].code, EP_CAUSE_TCP_REFUSED);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
+/* A rewriting resolver with nothing failing where it sends names explains
+ * nothing: it stays the DNS check's own WARNING. */
+START_TEST(rewriting_resolver_alone)
+{
+  struct ep_check_result  *dns = check("dns", "resolver 8.8.8.8 rewrites");
+  struct ep_check_result  *https = check("https", "x");
+  struct ep_target_result *t;
+  struct ep_diagnosis      d;
+
+  t = target(dns, "api.example", EP_STATE_OK, NULL, NULL, NULL, "resolved");
+  addresses(t, "203.0.113.5");
+  t = target(dns, "resolver 8.8.8.8", EP_STATE_WARNING, EP_CAUSE_DNS_REWRITE,
+             NULL, NULL, "resolver 8.8.8.8 rewrites NXDOMAIN ...");
+  addresses(t, "198.51.100.1");
+  target(https, "api.example", EP_STATE_OK, NULL, "api.example", NULL, "200");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert(!d.causes[0].rule);
+  ck_assert_str_eq(d.causes[0].code, EP_CAUSE_DNS_REWRITE);
+  ck_assert_str_eq(d.causes[0].text, "resolver 8.8.8.8 rewrites");
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
 /* The clock a year ahead explains certificates "expired", not "not yet
  * valid" (the other direction), nor anything when it is close. */
 START_TEST(clock_far_off)
@@ -397,6 +476,8 @@ diagnosis_suite(void)
   tcase_add_test(tc, no_network);
   tcase_add_test(tc, no_resolver);
   tcase_add_test(tc, one_name);
+  tcase_add_test(tc, rewriting_resolvers);
+  tcase_add_test(tc, rewriting_resolver_alone);
   tcase_add_test(tc, clock_far_off);
   tcase_add_test(tc, clock_close_explains_nothing);
   tcase_add_test(tc, proxy_refuses);
