@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "ep_curlmulti.h"
+#include "ep_pmtu.h"
 #include "ep_proxyauth.h"
 #include "ep_run.h"
 #include "ep_time.h"
@@ -240,6 +241,11 @@ on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose)
     t->conn_fd = fd;
     t->t_socket = ep_time_now();
   }
+  /* Set before connect(): our SYN then tells the server to send small
+   * segments. */
+  if (purpose == CURLSOCKTYPE_IPCXN &&
+      t->retry == EP_HTTPS_RETRY_SMALL_MSS && ep_pmtu_small_segments(fd) != 0)
+    return CURL_SOCKOPT_ERROR;
   return CURL_SOCKOPT_OK;
 }
 
@@ -614,12 +620,23 @@ https_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
   return EP_OK;
 }
 
+static struct timespec stall_due(const struct https_ctx *c,
+                                 const struct ep_https_target *t);
+static bool            stall_set(struct timespec when);
+
 static enum ep_status
 https_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
 {
   const struct https_ctx *c = p->ctx;
+  size_t                  i;
 
   (void)now;
+  for (i = 0; i < c->n_targets; i++) {
+    struct timespec due = stall_due(c, &c->targets[i]);
+
+    if (stall_set(due))
+      ep_pollset_wake_at(ps, due);
+  }
   if (c->queue_head < c->queue_tail && c->oldest_started < c->n_started) {
     const struct ep_https_target *t =
       &c->targets[c->started[c->oldest_started]];
@@ -692,7 +709,10 @@ reset_attempt(struct ep_https_target *t)
   t->proxy_tls = keep.proxy_tls;
   t->proxy_credentials = keep.proxy_credentials;
   t->proxy_token = keep.proxy_token;
+  t->retry_denied = keep.retry_denied;
   t->conn_fd = -1;
+  ep_https_tls_seen_init(&t->seen, keep.seen.host);
+  ep_https_tls_seen_init(&t->proxy_seen, keep.proxy_seen.host);
 }
 
 /* Why the attempt just finished should be made again, changed, or
@@ -716,10 +736,12 @@ retry_target(struct https_ctx *c, struct ep_https_target *t,
              enum ep_https_retry why)
 {
   long     left = ms_left(c);
+  double   really = ep_time_diff(c->run->deadline, ep_time_now());
   CURL    *h;
   CURLcode rc = CURLE_OK;
 
-  if (left < EP_HTTPS_RETRY_MIN_MS || !(h = curl_easy_duphandle(t->easy)))
+  if (really * 1000 < EP_HTTPS_RETRY_MIN_MS || !t->easy ||
+      !(h = curl_easy_duphandle(t->easy)))
     return false;
   rc = curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, left);
   if (rc == CURLE_OK)
@@ -747,6 +769,53 @@ retry_target(struct https_ctx *c, struct ep_https_target *t,
   c->in_flight++;
   c->started[c->n_started++] = (size_t)(t - c->targets);
   return true;
+}
+
+/* When t's handshake counts as stalled, nothing heard since its
+ * ClientHello (ep_pmtu.h); a zero time when t is not waiting so, or was
+ * already tried again. */
+static struct timespec
+stall_due(const struct https_ctx *c, const struct ep_https_target *t)
+{
+  static const struct timespec never;
+
+  /* Through a proxy, the path to the server is the proxy's. */
+  if (c->proxy_host || t->phase != EP_HTTPS_TRANSFER ||
+      t->retry != EP_HTTPS_RETRY_NONE || t->retry_denied ||
+      !t->seen.hello_sent ||
+      t->seen.server_hello)
+    return never;
+  return ep_pmtu_stall_due(t->seen.t_hello,
+                           t->have_tcp ? ep_time_diff(t->t_tcp, t->t_socket)
+                                       : 0);
+}
+
+static bool
+stall_set(struct timespec when)
+{
+  return when.tv_sec != 0 || when.tv_nsec != 0;
+}
+
+static bool retry_target(struct https_ctx *c, struct ep_https_target *t,
+                         enum ep_https_retry why);
+
+/* Handshakes that heard nothing after the ClientHello go again with
+ * small segments. */
+static void
+retry_stalled(struct https_ctx *c, struct timespec now)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_targets; i++) {
+    struct ep_https_target *t = &c->targets[i];
+    struct timespec         due = stall_due(c, t);
+
+    /* Once: a retry refused (the deadline near) is not asked again on
+     * every pass. */
+    if (stall_set(due) && ep_time_reached(now, due) &&
+        !retry_target(c, t, EP_HTTPS_RETRY_SMALL_MSS))
+      t->retry_denied = true;
+  }
 }
 
 static bool
@@ -818,6 +887,7 @@ https_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
 
   ep_curl_multi_drive(c->curl, ps, now, note_connected, c);
   collect_done(c);
+  retry_stalled(c, now);
   start_queued(c, now);
 }
 

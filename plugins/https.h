@@ -29,6 +29,7 @@
 /* A second attempt (a proxy wanting another scheme) starts only with at
  * least this long left before the deadline. */
 #define EP_HTTPS_RETRY_MIN_MS 100
+
 #define EP_HTTPS_TRACE_MAX (16u << 10) /* -vvv: curl's trace per target */
 
 struct ep_https_options {

@@ -15,6 +15,7 @@
 #include "ep_summary.h"
 #include "ep_tls.h"
 #include "ep_cause.h"
+#include "ep_pmtu.h"
 #include "ep_proxyauth.h"
 #include "https_report.h"
 
@@ -400,10 +401,20 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
               t->failure);
     return;
   }
+  /* A handshake that heard nothing, tried again with small segments,
+   * that went through: the server's full-size segments are lost. */
+  if (t->retry == EP_HTTPS_RETRY_SMALL_MSS && t->seen.server_hello)
+    add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PATH_MTU, "%s", EP_PMTU_WORDS);
   /* Any final status counts as reachable, whatever happened after it
    * (the body is not read; a reset or the deadline may follow). */
   if (t->headers_done && t->status > 0) {
     judge_reachable(o, t, memo, v);
+    return;
+  }
+  if (!t->finished && t->retry == EP_HTTPS_RETRY_SMALL_MSS &&
+      !t->seen.server_hello) {
+    add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy),
+              "%s" EP_PMTU_ALSO_SMALL, timed_out_text(t, proxy));
     return;
   }
   if (!t->finished) {
@@ -497,6 +508,14 @@ add_http_json(const struct ep_https_target *t, const struct verdict *v,
   if (rc == EP_OK && t->server_header[0])
     rc = ep_json_put(d, "http_server",
                      json_object_new_string(t->server_header));
+  /* The figures are the second attempt's when there was one. */
+  if (rc == EP_OK && t->retry != EP_HTTPS_RETRY_NONE)
+    rc = ep_json_put(d, "retried",
+                     json_object_new_string(t->retry == EP_HTTPS_RETRY_AUTH
+                                              ? "proxy_auth"
+                                              : "small_mss"));
+  else if (rc == EP_OK)
+    rc = ep_json_put_null(d, "retried");
 #define NUM(have, key, value)                                                  \
   if (rc == EP_OK && (have))                                                   \
     rc = ep_json_put(d, key, json_object_new_double(value));

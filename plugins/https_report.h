@@ -29,7 +29,8 @@ enum ep_https_phase {
  * having said what to change. */
 enum ep_https_retry {
   EP_HTTPS_RETRY_NONE,
-  EP_HTTPS_RETRY_AUTH /* the proxy asked for a scheme other than Basic */
+  EP_HTTPS_RETRY_AUTH,     /* the proxy asked for a scheme other than Basic */
+  EP_HTTPS_RETRY_SMALL_MSS /* nothing came back after the ClientHello */
 };
 
 struct ep_https_target {
@@ -61,6 +62,7 @@ struct ep_https_target {
   long                     proxy_auth_avail; /* CURLAUTH_* the 407 offered */
   bool                     proxy_credentials, proxy_token; /* we had */
   enum ep_https_retry      retry; /* the attempt judged is a second one */
+  bool                     retry_denied; /* wanted, but too late */
   long                     verify_result, proxy_verify_result;
   bool                     headers_done; /* a final status's headers are in */
   struct ep_http_status    status_line;  /* as the server sent it */

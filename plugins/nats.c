@@ -17,6 +17,7 @@
 #include "ep_json.h"
 #include "ep_neterr.h"
 #include "ep_output.h"
+#include "ep_pmtu.h"
 #include "ep_run.h"
 #include "ep_summary.h"
 #include "ep_time.h"
@@ -64,6 +65,10 @@ struct nats_target {
   bool                 withheld; /* credentials kept from a plaintext server */
   const char          *code; /* why it failed (ep_cause.h) */
   struct ep_tls_report tlsr;
+  /* The TLS handshake's start; a second attempt with small segments
+   * after it heard nothing (ep_pmtu.h), or none possible. */
+  struct timespec      t_tls;
+  bool                 small_mss, retry_denied;
 };
 
 struct nats_ctx {
@@ -260,6 +265,11 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip)
     fail(t, EP_CAUSE_TCP_ERROR, "cannot set TCP_NODELAY: %s", ep_strerror(errno).text);
     return;
   }
+  if (t->small_mss && ep_pmtu_small_segments(t->fd) != 0) {
+    fail(t, EP_CAUSE_TCP_ERROR, "cannot set TCP_MAXSEG: %s",
+         ep_strerror(errno).text);
+    return;
+  }
   /* The clock of this connect(), not the loop pass's: with many targets,
    * the others' set-up would count as this one's time. */
   t->t_start = ep_time_now();
@@ -365,6 +375,7 @@ after_info(struct nats_ctx *c, struct nats_target *t, struct timespec now)
     fail(t, EP_CAUSE_TLS_FAILED, "cannot start TLS");
     return;
   }
+  t->t_tls = now;
   t->phase = P_TLS;
 }
 
@@ -634,6 +645,43 @@ nats_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
   return EP_OK;
 }
 
+/* Whether t's handshake may be stalled on a path MTU blackhole, and
+ * tried again with small segments (once). */
+static bool
+may_stall(const struct nats_target *t)
+{
+  return t->phase == P_TLS && !t->small_mss && !t->retry_denied &&
+         t->fd >= 0;
+}
+
+static struct timespec
+stall_due(const struct nats_target *t)
+{
+  return ep_pmtu_stall_due(t->t_tls, t->have_connect ? t->connect_s : 0);
+}
+
+/* The same endpoint again from a new connection with small segments:
+ * what the first attempt saw is forgotten but its address. */
+static void
+retry_small_segments(struct nats_ctx *c, struct nats_target *t,
+                     struct timespec now)
+{
+  char addr[EP_DNS_ADDR_TEXT];
+
+  if (ep_time_diff(c->run->deadline, now) < EP_NATS_RETRY_MIN_S) {
+    t->retry_denied = true;
+    return;
+  }
+  close_target(t);
+  snprintf(addr, sizeof addr, "%s", t->addr);
+  t->line_len = t->read_total = 0;
+  memset(&t->info, 0, sizeof t->info);
+  t->have_connect = t->have_info = t->tls_want_write = false;
+  ep_buf_reset(&t->out);
+  t->small_mss = true;
+  start_connect(c, t, addr);
+}
+
 static enum ep_status
 nats_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
 {
@@ -647,6 +695,8 @@ nats_pollset(struct ep_probe *p, struct ep_pollset *ps, struct timespec now)
 
     if (t->fd < 0 || t->phase == P_DONE || t->phase == P_RESOLVE)
       continue;
+    if (may_stall(t))
+      ep_pollset_wake_at(ps, stall_due(t));
     ev = POLLIN;
     if (t->phase == P_CONNECT || t->out.len > 0 ||
         (t->phase == P_TLS && t->tls_want_write))
@@ -671,6 +721,8 @@ nats_on_ready(struct ep_probe *p, const struct ep_pollset *ps,
     if (t->fd < 0 || t->phase == P_DONE)
       continue;
     rev = ep_pollset_revents(ps, t->fd);
+    if (!rev && may_stall(t) && ep_time_reached(now, stall_due(t)))
+      retry_small_segments(c, t, now);
     if (!rev)
       continue;
     if (t->phase == P_CONNECT) {
@@ -766,7 +818,19 @@ describe_server(struct ep_buf *b, const struct nats_target *t)
 static const char *
 failure_words(const struct nats_target *t)
 {
-  return t->outcome == R_FAIL ? t->problem : timed_out_text(t->phase);
+  if (t->outcome == R_FAIL)
+    return t->problem;
+  if (t->small_mss && t->phase == P_TLS)
+    return "timed out in the TLS handshake" EP_PMTU_ALSO_SMALL;
+  return timed_out_text(t->phase);
+}
+
+/* The second attempt, with small segments, finished its handshake where
+ * the first heard nothing. */
+static bool
+blackholed(const struct nats_target *t)
+{
+  return t->small_mss && t->have_tls;
 }
 
 /* Whether credentials went to the server: those it refused are the
@@ -777,21 +841,33 @@ sent_secret(const struct nats_ctx *c, const struct nats_target *t)
   return c->opts.secret && !t->withheld;
 }
 
+static enum ep_state
+rtt_state(const struct nats_ctx *c, const struct nats_target *t)
+{
+  return ep_state_from_ranges(t->rtt_s, &c->opts.warn, &c->opts.crit);
+}
+
 /* The endpoint's state and cause: the round trip against the thresholds,
  * credentials refused, or what failed and where it timed out. */
 static void
 judge_endpoint(const struct nats_ctx *c, const struct nats_target *t,
                struct ep_target_result *r)
 {
+  if (blackholed(t)) {
+    r->state = EP_STATE_CRITICAL;
+    ep_target_set_cause(r, EP_CAUSE_PATH_MTU);
+  }
   switch (t->outcome) {
     case R_PONG:
-      r->state = ep_state_from_ranges(t->rtt_s, &c->opts.warn, &c->opts.crit);
-      if (r->state != EP_STATE_OK)
+      if (rtt_state(c, t) != EP_STATE_OK)
         ep_target_set_cause(r, EP_CAUSE_NATS_SLOW);
+      r->state = ep_state_worse(r->state, rtt_state(c, t));
       break;
     case R_AUTH:
       /* The server answered our CONNECT: the path is open. */
-      r->state = sent_secret(c, t) ? EP_STATE_WARNING : EP_STATE_OK;
+      r->state = ep_state_worse(r->state, sent_secret(c, t)
+                                            ? EP_STATE_WARNING
+                                            : EP_STATE_OK);
       if (sent_secret(c, t))
         ep_target_set_cause(r, EP_CAUSE_NATS_AUTH_REFUSED);
       break;
@@ -858,8 +934,13 @@ word_endpoint(struct ep_buf *b, const struct nats_ctx *c,
     rc = ep_buf_printf(b, " (%s)", t->addr);
   if (rc != EP_OK)
     return rc;
+  if (blackholed(t))
+    rc = ep_buf_printf(b, " %s;", EP_PMTU_WORDS);
+  if (rc != EP_OK)
+    return rc;
+  /* The round trip's words are its own state's, not the blackhole's. */
   if (t->outcome == R_PONG)
-    return word_pong(b, c, t, st);
+    return word_pong(b, c, t, blackholed(t) ? rtt_state(c, t) : st);
   if (t->outcome == R_AUTH)
     return word_auth(b, c, t);
   /* Who it was, when it got as far as saying so. */
@@ -1016,7 +1097,9 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
   judge_endpoint(c, t, r);
   ep_buf_init(&b, TEXT_MAX);
   rc = word_endpoint(&b, c, t, r->state);
-  if (rc == EP_OK && (t->outcome == R_FAIL || t->outcome == R_NONE))
+  if (rc == EP_OK && blackholed(t))
+    rc = ep_target_set_why(r, EP_PMTU_WORDS);
+  else if (rc == EP_OK && (t->outcome == R_FAIL || t->outcome == R_NONE))
     rc = ep_target_set_why(r, failure_words(t));
   if (rc == EP_OK)
     rc = ep_target_set_text(r, "%s", ep_buf_str(&b));

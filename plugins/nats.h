@@ -9,6 +9,10 @@
 #include "ep_probe.h"
 #include "ep_profile.h"
 #include "ep_range.h"
+
+/* A second attempt (small segments, ep_pmtu.h) starts only with at least
+ * this long left before the deadline. */
+#define EP_NATS_RETRY_MIN_S 0.1
 #include "ep_secret.h"
 
 #define EP_NATS_LINE_MAX (16u << 10)   /* one protocol line */

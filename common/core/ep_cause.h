@@ -31,6 +31,9 @@
 #define EP_CAUSE_TCP_RESET "tcp.reset"
 #define EP_CAUSE_TCP_ERROR "tcp.error"
 #define EP_CAUSE_TIMEOUT "timeout"                 /* later, by the deadline */
+/* Nothing back after our first flight, until segments were made small:
+ * the path drops full-size packets and the ICMP that would say so. */
+#define EP_CAUSE_PATH_MTU "path.mtu_blackhole"
 
 /* The link the cloud traffic leaves by (the uplink check): no route to
  * the cloud's addresses; a link that is down (no carrier, gone, a WiFi

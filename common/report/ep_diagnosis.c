@@ -475,6 +475,45 @@ rule_rewrite(struct ep_diagnosis *d, const struct ep_run_result *run)
   }
 }
 
+/* A path MTU blackhole is the path's, not a server's: the targets of
+ * every check that met it are one cause, said once. */
+static void
+rule_path_mtu(struct ep_diagnosis *d, const struct ep_run_result *run)
+{
+  const struct ep_target_result *first = NULL;
+  char                           which[64] = "";
+  size_t                         i, k, n = 0;
+  int                            c, where = -1;
+
+  for (k = 0; k < run->n; k++) {
+    bool met = false;
+
+    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_is(&run->checks[k].targets[i], EP_CAUSE_PATH_MTU)) {
+        if (!first) {
+          first = &run->checks[k].targets[i];
+          where = (int)k;
+        }
+        met = true;
+        n++;
+      }
+    if (met)
+      snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s",
+               which[0] ? " and " : "", title_of(run, k));
+  }
+  if (n == 0)
+    return;
+  c = add_cause(d, EP_CAUSE_PATH_MTU, where, "%s (%s, %zu target%s)",
+                first->why ? first->why : first->text, which, n,
+                n == 1 ? "" : "s");
+  for (k = 0; k < run->n; k++)
+    for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
+      if (unexplained_failure(d, run, k, i) &&
+          cause_is(&run->checks[k].targets[i], EP_CAUSE_PATH_MTU))
+        explain(d, c, run, k, i);
+}
+
 static int
 compare_doubles(const void *a, const void *b)
 {
@@ -784,6 +823,7 @@ ep_diagnose(const struct ep_run_result *run,
   rule_no_resolver(d, run);
   rule_names(d, run);
   rule_rewrite(d, run);
+  rule_path_mtu(d, run);
   rule_clock(d, run, opts && opts->clock_far > 0 ? opts->clock_far
                                                  : EP_CLOCK_FAR_S);
   rule_proxy(d, run, opts ? opts->proxy_url : NULL);
