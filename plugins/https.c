@@ -777,7 +777,7 @@ retry_target(struct https_ctx *c, struct ep_https_target *t,
 static struct timespec
 stall_due(const struct https_ctx *c, const struct ep_https_target *t)
 {
-  static const struct timespec never;
+  static const struct timespec never = {0, 0};
 
   /* Through a proxy, the path to the server is the proxy's. */
   if (c->proxy_host || t->phase != EP_HTTPS_TRANSFER ||
