@@ -40,7 +40,8 @@ struct ntp_addr {
   size_t              alias_of;  /* another target's entry: asked once */
   bool                is_alias;
   char                label[64]; /* "192.0.2.1" or "192.0.2.1:12300" */
-  struct sockaddr_in  sa;        /* IPv4: the vendor's NTP is IPv4 */
+  struct sockaddr_in6 sa;        /* or a sockaddr_in, by sa_family */
+  socklen_t           salen;
   int                 fd;
   int                 sent, wanted;
   struct timespec     next_send; /* monotonic */
@@ -99,28 +100,53 @@ struct lookup_slot {
   size_t          target;
 };
 
+/* ip (an IPv4 or IPv6 literal) and port as a socket address; -1 when ip
+ * is neither. */
+static int
+parse_addr(const char *ip, unsigned port, struct sockaddr_in6 *sa,
+           socklen_t *len)
+{
+  struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)sa;
+
+  memset(sa, 0, sizeof *sa);
+  if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)port);
+    *len = sizeof *s4;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, ip, &sa->sin6_addr) == 1) {
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons((uint16_t)port);
+    *len = sizeof *sa;
+    return 0;
+  }
+  return -1;
+}
+
 static enum ep_status
 add_addr(struct ntp_ctx *c, size_t target, const char *ip, unsigned port)
 {
   struct ntp_addr *a;
   size_t           i;
 
-  struct in_addr   in;
-  bool             alias = false;
-  size_t           alias_of = 0;
+  struct sockaddr_in6 sa;
+  socklen_t           salen;
+  bool                alias = false;
+  size_t              alias_of = 0;
 
+  if (parse_addr(ip, port, &sa, &salen) != 0)
+    salen = 0;
   /* One address is asked once per run, however many targets lead to it:
    * packets to one address stay 2 s apart. */
-  if (inet_pton(AF_INET, ip, &in) == 1) {
-    for (i = 0; i < c->n_addrs; i++) {
-      if (c->addrs[i].is_alias || c->addrs[i].sa.sin_addr.s_addr != in.s_addr ||
-          c->addrs[i].sa.sin_port != htons((uint16_t)port))
-        continue;
-      if (c->addrs[i].target == target)
-        return EP_OK;
-      alias = true;
-      alias_of = i;
-    }
+  for (i = 0; salen && i < c->n_addrs; i++) {
+    if (c->addrs[i].is_alias || c->addrs[i].salen != salen ||
+        memcmp(&c->addrs[i].sa, &sa, salen) != 0)
+      continue;
+    if (c->addrs[i].target == target)
+      return EP_OK;
+    alias = true;
+    alias_of = i;
   }
   if (c->n_addrs == c->cap_addrs) {
     size_t cap = c->cap_addrs ? c->cap_addrs * 2 : 8;
@@ -137,15 +163,16 @@ add_addr(struct ntp_ctx *c, size_t target, const char *ip, unsigned port)
   a->fd = -1;
   a->t1_id = a->prev_t1_id = UINT32_MAX; /* no send yet */
   a->wanted = c->opts.samples;
-  a->sa.sin_family = AF_INET;
-  a->sa.sin_port = htons((uint16_t)port);
-  if (inet_pton(AF_INET, ip, &a->sa.sin_addr) != 1) {
-    /* An IPv6 literal: say so rather than silently skip it. */
+  a->sa = sa;
+  a->salen = salen;
+  if (!salen) {
     snprintf(a->label, sizeof a->label, "%.46s", ip);
-    snprintf(a->error, sizeof a->error, "IPv6 is not supported for NTP yet");
+    snprintf(a->error, sizeof a->error, "not an address");
     a->finished = true;
   } else if (port == 123) {
     snprintf(a->label, sizeof a->label, "%.46s", ip);
+  } else if (sa.sin6_family == AF_INET6) {
+    snprintf(a->label, sizeof a->label, "[%.46s]:%u", ip, port);
   } else {
     snprintf(a->label, sizeof a->label, "%.46s:%u", ip, port);
   }
@@ -184,9 +211,10 @@ static int
 open_socket(struct ntp_ctx *c, struct ntp_addr *a)
 {
   const struct ep_iface *ifc = c->opts.iface;
+  int                    family = a->sa.sin6_family;
   int                    fd;
 
-  fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -1;
   /* Kernel receive timestamps: T4 is when the reply arrived, not when we
@@ -194,20 +222,10 @@ open_socket(struct ntp_ctx *c, struct ntp_addr *a)
    * not when we read the clock before sending it. */
   ep_rxtime_enable(fd);
   ep_txtime_enable(fd);
-  if (ifc && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name,
-                        (socklen_t)strlen(ifc->name)) != 0)
+  if (ifc && ep_iface_bind(fd, ifc, family) != 0)
     goto fail;
-  if (ifc && ifc->has_addr && ifc->family == AF_INET) {
-    struct sockaddr_in src;
-
-    memset(&src, 0, sizeof src);
-    src.sin_family = AF_INET;
-    src.sin_addr = ifc->addr4;
-    if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0)
-      goto fail;
-  }
   /* Connected: the kernel drops replies from any other address or port. */
-  if (connect(fd, (struct sockaddr *)&a->sa, sizeof a->sa) != 0)
+  if (connect(fd, (struct sockaddr *)&a->sa, a->salen) != 0)
     goto fail;
   return fd;
 fail:

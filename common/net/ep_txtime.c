@@ -38,7 +38,9 @@ transmit_stamp(struct msghdr *msg, uint32_t *id, struct timespec *at)
       memcpy(&ts, CMSG_DATA(cm), sizeof ts);
       *at = ts.ts[0];
       have_at = ts.ts[0].tv_sec != 0 || ts.ts[0].tv_nsec != 0;
-    } else if (cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR &&
+    } else if (((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+                (cm->cmsg_level == SOL_IPV6 &&
+                 cm->cmsg_type == IPV6_RECVERR)) &&
                cm->cmsg_len >= CMSG_LEN(sizeof(struct sock_extended_err))) {
       struct sock_extended_err ee;
 

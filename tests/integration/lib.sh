@@ -421,8 +421,10 @@ https_server() {
     "$1" "$P" "$2" "$P" "$2" "$3"
 }
 
-# start_https_nginx CONF_SERVERS: nginx with the given server blocks.
+# start_https_nginx CONF_SERVERS [RUNNER]: nginx with the given server
+# blocks, run by RUNNER (default ns: in the test's namespace).
 start_https_nginx() {
+  _in=${2:-ns}
   mkdir -p "$TMP/nginx"
   cat >"$TMP/nginx/nginx.conf" <<CONF
 daemon off;
@@ -441,7 +443,7 @@ http {
 $1
 }
 CONF
-  ns nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
+  $_in nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
   ep_pids="$ep_pids $!"
 }
 

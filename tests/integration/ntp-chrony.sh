@@ -95,4 +95,24 @@ echo "# a pool name that does not resolve: CRITICAL naming the resolver"
 run_ntp -D 127.0.0.53 -H nosuch.example --fallback-dns none
 expect_rc 2
 expect_first "^EDGE NTP CRITICAL - nosuch\.example not resolved: REFUSED from 127\.0\.0\.53 \| 'nosuch\.example_offset'=U;0\.5;1$"
+echo "# IPv6: chronyd on ::1, asked by address with and without brackets"
+cat >"$TMP/chrony-v6.conf" <<CONF
+bindaddress ::1
+port 123
+cmdport 0
+bindcmdaddress /
+local stratum 3
+allow ::1
+pidfile $TMP/chronyd-v6.pid
+CONF
+ns chronyd -x -d -u root -f "$TMP/chrony-v6.conf" </dev/null >"$TMP/chronyd-v6.log" 2>&1 &
+ep_pids="$ep_pids $!"
+wait_udp "[::1]" 123
+run_ntp -H "[::1]:123" -w 5 -c 10 -v
+expect_rc 0
+expect_first "^EDGE NTP OK - offset -?[0-9.]+s from ::1, 1 server answered \| '::1_offset'=-?[0-9.]+s;5;10 '::1_delay'=[0-9.]+s;;;0 '::1_stratum'=3;;;0;16$"
+expect_line "^\[OK\] ::1 offset -?[0-9.]+s delay [0-9.]+s stratum 3 refid 127\.127\.1\.1$"
+run_ntp -H ::1 -H "[::1]:124" -w 5 -c 10 -t 2
+expect_rc 2
+expect_first "^EDGE NTP CRITICAL - \[::1\]:124 port unreachable: nothing listening \(1 of 2 NTP servers fine\)"
 ep_done

@@ -42,35 +42,13 @@ in_srv ip link set s0 up
 in_srv ip route add 10.79.0.0/30 via 10.79.1.1
 
 P="$TMP/pki"
-mkdir -p "$P" "$TMP/nginx"
+mkdir -p "$P"
 # The whole chain is sent: the servers' first flight is well over 1280.
 https_ca "$P" ca "edgeprobe test CA" &&
   https_leaf "$P" mtu ca 90 "DNS:mtu.example,IP:10.79.1.2" &&
-  cat "$P/mtu.pem" "$P/ca.pem" >"$P/chain.pem" ||
+  cat "$P/mtu.pem" "$P/ca.pem" >"$P/chain.pem" && cp "$P/mtu.key" "$P/chain.key" ||
   { fail "cannot make the test PKI"; ep_done; }
-cat >"$TMP/nginx/nginx.conf" <<CONF
-daemon off;
-user root;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  server {
-    listen 10.79.1.2:443 ssl;
-    ssl_certificate $P/chain.pem;
-    ssl_certificate_key $P/mtu.key;
-    location / { return 200 "ok\n"; }
-  }
-}
-CONF
-in_srv nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
-ep_pids="$ep_pids $!"
+start_https_nginx "$(https_server 10.79.1.2 chain 'location / { return 200 "ok\n"; }')" in_srv
 in_srv nats-server -a 10.79.1.2 -p 7422 --tls --tlscert "$P/chain.pem" \
   --tlskey "$P/mtu.key" -l "$TMP/nats.log" </dev/null >/dev/null 2>&1 &
 ep_pids="$ep_pids $!"
