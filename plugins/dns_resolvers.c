@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dns_resolvers.h"
 #include "ep_buf.h"
@@ -19,12 +21,18 @@ const struct ep_dns_question ep_dns_dnssec_question = {QTYPE_SOA, true};
 enum ep_status
 ep_dns_invalid_name(char out[EP_DNS_INVALID_NAME_MAX], struct ep_err *err)
 {
-  uint64_t v;
+  uint64_t        v;
+  struct timespec ts;
 
-  /* Random, so no cache along the way holds an answer made for us. */
-  if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v)
-    return ep_err_set(err, EP_ELIB, "cannot draw a random name to test the "
-                                    "resolvers with");
+  (void)err;
+  /* Random, so no cache along the way holds an answer made for us.  At
+   * early boot the pool may not be ready: the clock and our pid then
+   * make a name no cache has either. */
+  if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v) {
+    clock_gettime(CLOCK_REALTIME, &ts);
+    v = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^
+        ((uint64_t)getpid() << 16);
+  }
   snprintf(out, EP_DNS_INVALID_NAME_MAX, "ep-%016" PRIx64 ".invalid", v);
   return EP_OK;
 }

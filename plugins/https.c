@@ -440,25 +440,16 @@ wipe_secret_when_started(struct https_ctx *c)
   c->secret_wiped = true;
 }
 
+/* Starts t's handle, set up already, in a handshake slot. */
 static void
-begin_transfer(struct https_ctx *c, struct ep_https_target *t)
+add_prepared(struct https_ctx *c, struct ep_https_target *t)
 {
-  CURL     *h = curl_easy_init();
   CURLMcode mrc;
 
-  if (!h) {
-    fail_target(t, "cannot create a curl handle");
-    return;
-  }
-  if (!setup_easy(c, t, h)) {
-    curl_easy_cleanup(h);
-    return;
-  }
   t->t_added = ep_time_now();
-  t->easy = h;
-  if ((mrc = curl_multi_add_handle(c->multi, h)) != CURLM_OK) {
+  if ((mrc = curl_multi_add_handle(c->multi, t->easy)) != CURLM_OK) {
+    curl_easy_cleanup(t->easy);
     t->easy = NULL;
-    curl_easy_cleanup(h);
     fail_target(t, "cannot start: %s", curl_multi_strerror(mrc));
     return;
   }
@@ -466,6 +457,28 @@ begin_transfer(struct https_ctx *c, struct ep_https_target *t)
   t->holds_slot = true;
   c->in_flight++;
   c->started[c->n_started++] = (size_t)(t - c->targets);
+}
+
+/* Starts t: a new handle, or the second attempt's, prepared. */
+static void
+begin_transfer(struct https_ctx *c, struct ep_https_target *t)
+{
+  CURL *h;
+
+  if (t->easy) {
+    add_prepared(c, t);
+    return;
+  }
+  if (!(h = curl_easy_init())) {
+    fail_target(t, "cannot create a curl handle");
+    return;
+  }
+  if (!setup_easy(c, t, h)) {
+    curl_easy_cleanup(h);
+    return;
+  }
+  t->easy = h;
+  add_prepared(c, t);
 }
 
 static void
@@ -737,6 +750,7 @@ retry_target(struct https_ctx *c, struct ep_https_target *t,
 {
   long     left = ms_left(c);
   double   really = ep_time_diff(c->run->deadline, ep_time_now());
+  double   stalled_for;
   CURL    *h;
   CURLcode rc = CURLE_OK;
 
@@ -752,22 +766,24 @@ retry_target(struct https_ctx *c, struct ep_https_target *t,
     curl_easy_cleanup(h);
     return false;
   }
+  stalled_for = t->seen.hello_sent
+                  ? ep_time_diff(ep_time_now(), t->seen.t_hello)
+                  : 0;
   curl_multi_remove_handle(c->multi, t->easy);
   curl_easy_cleanup(t->easy);
   release_slot(c, t);
   reset_attempt(t);
   t->retry = why;
-  t->t_added = ep_time_now();
+  t->first_silent_s = stalled_for;
   t->easy = h;
-  if (curl_multi_add_handle(c->multi, h) != CURLM_OK) {
-    t->easy = NULL;
-    curl_easy_cleanup(h);
-    fail_target(t, "cannot start the second attempt");
-    return true;
+  /* The second attempt waits for a handshake slot as the first did: a
+   * blackhole stalls every target at once. */
+  if (c->in_flight < EP_HTTPS_SLOTS) {
+    add_prepared(c, t);
+  } else {
+    t->phase = EP_HTTPS_QUEUED;
+    c->queue[c->queue_tail++] = (size_t)(t - c->targets);
   }
-  t->holds_slot = true;
-  c->in_flight++;
-  c->started[c->n_started++] = (size_t)(t - c->targets);
   return true;
 }
 
@@ -1068,7 +1084,7 @@ ep_https_probe_new(const struct ep_strlist *targets,
     ep_https_tls_seen_init(&c->targets[i].proxy_seen, c->proxy_host);
   }
   if (!(c->trust = ep_tls_store_new(c->ca.data, c->ca.len, err)) ||
-      !(c->queue = calloc(c->n_targets + 1, sizeof *c->queue)) ||
+      !(c->queue = calloc(2 * c->n_targets + 1, sizeof *c->queue)) ||
       /* Each target may start twice (a retry). */
       !(c->started = calloc(2 * c->n_targets + 1, sizeof *c->started)) ||
       !(c->curl = ep_curl_multi_new(err))) {

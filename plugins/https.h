@@ -26,8 +26,9 @@
 #ifndef EP_HTTPS_SLOT_HOLD_S
 #define EP_HTTPS_SLOT_HOLD_S 0.1
 #endif
-/* A second attempt (a proxy wanting another scheme) starts only with at
- * least this long left before the deadline. */
+/* A second attempt (a proxy wanting another scheme, a handshake that
+ * heard nothing: ep_pmtu.h) starts only with at least this long left
+ * before the deadline. */
 #define EP_HTTPS_RETRY_MIN_MS 100
 
 #define EP_HTTPS_TRACE_MAX (16u << 10) /* -vvv: curl's trace per target */

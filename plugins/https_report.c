@@ -13,6 +13,7 @@
 #include "ep_neterr.h"
 #include "ep_output.h"
 #include "ep_summary.h"
+#include "ep_time.h"
 #include "ep_tls.h"
 #include "ep_cause.h"
 #include "ep_pmtu.h"
@@ -389,6 +390,22 @@ judge_failure(const struct ep_https_target *t, bool proxy, struct verdict *v)
   judge_transfer_error(t, v);
 }
 
+/* A handshake that heard nothing, tried again with small segments, whose
+ * certificate flight (the large packets) then came promptly: in half the
+ * time the first attempt waited in silence.  A server merely slow to
+ * answer is as slow the second time, and is not called a blackhole. */
+static bool
+blackholed(const struct ep_https_target *t)
+{
+  const struct ep_https_tls_seen *s = &t->seen;
+  struct timespec                 arrived;
+
+  if (t->retry != EP_HTTPS_RETRY_SMALL_MSS || !s->have_leaf)
+    return false;
+  arrived = s->handshake_done ? s->t_done : s->t_failed;
+  return ep_time_diff(arrived, s->t_hello) < t->first_silent_s / 2;
+}
+
 static void
 judge(const struct ep_https_options *o, const struct ep_https_target *t,
       bool proxy, struct anchors *memo, struct verdict *v)
@@ -401,9 +418,7 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
               t->failure);
     return;
   }
-  /* A handshake that heard nothing, tried again with small segments,
-   * that went through: the server's full-size segments are lost. */
-  if (t->retry == EP_HTTPS_RETRY_SMALL_MSS && t->seen.server_hello)
+  if (blackholed(t))
     add_cause(v, EP_STATE_CRITICAL, EP_CAUSE_PATH_MTU, "%s", EP_PMTU_WORDS);
   /* Any final status counts as reachable, whatever happened after it
    * (the body is not read; a reset or the deadline may follow). */
@@ -412,7 +427,7 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
     return;
   }
   if (!t->finished && t->retry == EP_HTTPS_RETRY_SMALL_MSS &&
-      !t->seen.server_hello) {
+      t->seen.hello_sent && !t->seen.server_hello) {
     add_cause(v, EP_STATE_CRITICAL, timed_out_code(t, proxy),
               "%s" EP_PMTU_ALSO_SMALL, timed_out_text(t, proxy));
     return;

@@ -62,6 +62,7 @@ struct ep_https_target {
   long                     proxy_auth_avail; /* CURLAUTH_* the 407 offered */
   bool                     proxy_credentials, proxy_token; /* we had */
   enum ep_https_retry      retry; /* the attempt judged is a second one */
+  double                   first_silent_s; /* the first's, after its hello */
   bool                     retry_denied; /* wanted, but too late */
   long                     verify_result, proxy_verify_result;
   bool                     headers_done; /* a final status's headers are in */

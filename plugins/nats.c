@@ -67,7 +67,8 @@ struct nats_target {
   struct ep_tls_report tlsr;
   /* The TLS handshake's start; a second attempt with small segments
    * after it heard nothing (ep_pmtu.h), or none possible. */
-  struct timespec      t_tls;
+  struct timespec      t_tls, t_tls_done;
+  double               first_silent_s; /* the first attempt's, in TLS */
   bool                 small_mss, retry_denied;
 };
 
@@ -395,6 +396,7 @@ step_tls(struct nats_ctx *c, struct nats_target *t)
   }
   ep_tls_describe(t->tls, &t->tlsr);
   t->have_tls = true;
+  t->t_tls_done = ep_time_now();
   /* Credentials never go over a connection that did not verify. */
   if (!t->tlsr.verified) {
     fail(t, t->tlsr.cause ? t->tlsr.cause : EP_CAUSE_TLS_UNTRUSTED, "%s",
@@ -672,6 +674,7 @@ retry_small_segments(struct nats_ctx *c, struct nats_target *t,
     t->retry_denied = true;
     return;
   }
+  t->first_silent_s = ep_time_diff(now, t->t_tls);
   close_target(t);
   snprintf(addr, sizeof addr, "%s", t->addr);
   t->line_len = t->read_total = 0;
@@ -826,11 +829,13 @@ failure_words(const struct nats_target *t)
 }
 
 /* The second attempt, with small segments, finished its handshake where
- * the first heard nothing. */
+ * the first heard nothing, and promptly: in half the time the first
+ * waited (a server merely slow is as slow the second time). */
 static bool
 blackholed(const struct nats_target *t)
 {
-  return t->small_mss && t->have_tls;
+  return t->small_mss && t->have_tls &&
+         ep_time_diff(t->t_tls_done, t->t_tls) < t->first_silent_s / 2;
 }
 
 /* Whether credentials went to the server: those it refused are the
@@ -1082,6 +1087,23 @@ add_endpoint_json(const struct nats_target *t, json_object *d)
   return rc;
 }
 
+/* The cause in words for a summary: the blackhole, what failed after
+ * it, or what failed. */
+static enum ep_status
+set_why(struct ep_target_result *r, const struct nats_target *t)
+{
+  bool failed = t->outcome == R_FAIL || t->outcome == R_NONE;
+  char why[sizeof t->problem + sizeof EP_PMTU_WORDS + 4];
+
+  if (blackholed(t) && failed) {
+    snprintf(why, sizeof why, "%s; %s", EP_PMTU_WORDS, failure_words(t));
+    return ep_target_set_why(r, why);
+  }
+  if (blackholed(t))
+    return ep_target_set_why(r, EP_PMTU_WORDS);
+  return failed ? ep_target_set_why(r, failure_words(t)) : EP_OK;
+}
+
 static enum ep_status
 target_result(const struct nats_ctx *c, struct nats_target *t,
               struct ep_check_result *out, struct ep_err *err)
@@ -1097,10 +1119,8 @@ target_result(const struct nats_ctx *c, struct nats_target *t,
   judge_endpoint(c, t, r);
   ep_buf_init(&b, TEXT_MAX);
   rc = word_endpoint(&b, c, t, r->state);
-  if (rc == EP_OK && blackholed(t))
-    rc = ep_target_set_why(r, EP_PMTU_WORDS);
-  else if (rc == EP_OK && (t->outcome == R_FAIL || t->outcome == R_NONE))
-    rc = ep_target_set_why(r, failure_words(t));
+  if (rc == EP_OK)
+    rc = set_why(r, t);
   if (rc == EP_OK)
     rc = ep_target_set_text(r, "%s", ep_buf_str(&b));
   ep_buf_cleanup(&b);

@@ -17,16 +17,21 @@ static const struct {
 };
 #define N_SCHEMES (sizeof schemes / sizeof schemes[0])
 
+/* What libcurl can answer a proxy with: not Bearer, which curl 7.88
+ * offers no proxy, nor NTLM through winbind. */
+#define NEGOTIABLE                                                             \
+  (CURLAUTH_NEGOTIATE | CURLAUTH_DIGEST | CURLAUTH_NTLM | CURLAUTH_BASIC)
+
 long
 ep_proxy_auth_schemes(bool token)
 {
-  return token ? (long)CURLAUTH_BASIC : (long)CURLAUTH_ANY;
+  return token ? (long)CURLAUTH_BASIC : (long)NEGOTIABLE;
 }
 
 bool
 ep_proxy_auth_wants_other(long avail)
 {
-  return ((unsigned long)avail & ~(unsigned long)CURLAUTH_BASIC) != 0;
+  return ((unsigned long)avail & (NEGOTIABLE & ~CURLAUTH_BASIC)) != 0;
 }
 
 void
@@ -49,7 +54,7 @@ const char *
 ep_proxy_auth_refusal(long avail, bool credentials, bool token,
                       bool negotiated, char *out, size_t size)
 {
-  unsigned long bits = (unsigned long)avail;
+  unsigned long bits = (unsigned long)avail & NEGOTIABLE;
   unsigned long others = bits & ~(unsigned long)CURLAUTH_BASIC;
   char          names[64];
 

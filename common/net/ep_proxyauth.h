@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 /* The CURLAUTH_* mask that lets libcurl negotiate (CURLOPT_PROXYAUTH):
- * with user:password, every scheme it has (it picks the safest the proxy
- * offers, after one request without credentials to learn them); a token
- * goes as Basic only. */
+ * with user:password, Negotiate, Digest, NTLM and Basic (it picks the
+ * safest the proxy offers, after one request without credentials to
+ * learn them); a token goes as Basic only. */
 long ep_proxy_auth_schemes(bool token);
 
 /* Whether a 407 offering avail asks for a scheme other than Basic, one

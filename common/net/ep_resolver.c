@@ -459,6 +459,27 @@ outcome_of(int status)
 
 static void pump(struct ep_resolver *r, size_t server);
 
+/* A reply's outcome from its header: its RCODE, then whether it has
+ * records. */
+static enum ep_dns_outcome
+outcome_of_rcode(const unsigned char *abuf, int alen)
+{
+  if (!abuf || alen < 12)
+    return EP_DNS_BADREPLY;
+  switch (abuf[3] & 0x0f) {
+    case 0:
+      return abuf[6] | abuf[7] ? EP_DNS_ANSWER : EP_DNS_NODATA;
+    case 2:
+      return EP_DNS_SERVFAIL;
+    case 3:
+      return EP_DNS_NXDOMAIN;
+    case 5:
+      return EP_DNS_REFUSED;
+    default:
+      return EP_DNS_BADREPLY;
+  }
+}
+
 static void
 on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -485,9 +506,9 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   if (abuf && alen >= 12)
     a.authentic = (abuf[3] & 0x20) != 0;
   if (status == ARES_SUCCESS && q->qtype != QTYPE_A) {
-    /* Another type is asked for its header only: answered or not. */
-    a.outcome = alen >= 12 && (abuf[6] | abuf[7]) ? EP_DNS_ANSWER
-                                                   : EP_DNS_NODATA;
+    /* Another type is asked for its header only: its code (ares_send()
+     * hands back any), answered or not. */
+    a.outcome = outcome_of_rcode(abuf, alen);
   } else if (status == ARES_SUCCESS) {
     status = ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
     if (status == ARES_SUCCESS && n > 0) {

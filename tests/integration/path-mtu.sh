@@ -104,4 +104,43 @@ j=$(printf '%s' "$out" | jq -r '[.state, (.targets[0].details.retried|tostring)]
 run_nats $NATS
 expect_rc 0
 expect_no_line 'blackhole'
+echo "# a server slow to answer the ClientHello (1.6 s), no blackhole: the"
+echo "# second attempt is as slow, and nothing is named"
+cat >"$TMP/slow-relay.py" <<'PY'
+import asyncio, sys
+
+async def pipe(r, w, delay):
+    first = True
+    while True:
+        data = await r.read(65536)
+        if not data:
+            break
+        if first and delay:
+            await asyncio.sleep(delay)
+        first = False
+        w.write(data)
+        await w.drain()
+    w.close()
+
+async def handle(cr, cw):
+    sr, sw = await asyncio.open_connection("10.79.1.2", 443)
+    await asyncio.gather(pipe(cr, sw, 0), pipe(sr, cw, 1.6),
+                         return_exceptions=True)
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.81", 443)
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
+PY
+ns_addr 127.0.0.81
+ns /usr/bin/python3 "$TMP/slow-relay.py" </dev/null >"$TMP/slow-relay.log" 2>&1 &
+ep_pids="$ep_pids $!"
+wait_tcp 127.0.0.81 443
+start_dnsmasq 127.0.0.53 --host-record=mtu.example,127.0.0.81 --local=/example/
+run_https -D 127.0.0.53 --fallback-dns none -H mtu.example --cacert "$P/ca.pem" \
+  --expect-issuer edgeprobe -w 5 -c 9 -t 8 --format json
+j=$(printf '%s' "$out" | jq -r '[.state, (.targets[0].cause|tostring), .targets[0].details.retried, .targets[0].details.http_status] | map(tostring) | join(" ")')
+[ "$j" = "OK null small_mss 200" ] && pass "slow, not blackholed: $j" || fail "JSON: $j from $out"
 ep_done

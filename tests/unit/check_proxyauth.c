@@ -32,6 +32,8 @@ START_TEST(basic_or_nothing_leaves_the_407)
                                            true, out, sizeof out));
   ck_assert_ptr_null(ep_proxy_auth_refusal(0, false, false, false, out,
                                            sizeof out));
+  ck_assert_ptr_null(ep_proxy_auth_refusal((long)CURLAUTH_BEARER, true,
+                                           false, true, out, sizeof out));
   ck_assert_str_eq(out, "unchanged");
   ck_assert(!ep_proxy_auth_wants_other((long)CURLAUTH_BASIC));
   ck_assert(ep_proxy_auth_wants_other((long)CURLAUTH_NTLM));
@@ -69,7 +71,11 @@ END_TEST
 START_TEST(schemes_to_negotiate)
 {
   ck_assert_int_eq(ep_proxy_auth_schemes(true), (long)CURLAUTH_BASIC);
-  ck_assert_int_eq(ep_proxy_auth_schemes(false), (long)CURLAUTH_ANY);
+  ck_assert_int_eq(ep_proxy_auth_schemes(false),
+                   (long)(CURLAUTH_NEGOTIATE | CURLAUTH_DIGEST |
+                          CURLAUTH_NTLM | CURLAUTH_BASIC));
+  /* A Bearer-only proxy: nothing libcurl could answer it with. */
+  ck_assert(!ep_proxy_auth_wants_other((long)CURLAUTH_BEARER));
 }
 END_TEST
 
