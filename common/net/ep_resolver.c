@@ -468,7 +468,7 @@ outcome_of_rcode(const unsigned char *abuf, int alen)
     return EP_DNS_BADREPLY;
   switch (abuf[3] & 0x0f) {
     case 0:
-      return abuf[6] | abuf[7] ? EP_DNS_ANSWER : EP_DNS_NODATA;
+      return (abuf[6] | abuf[7]) ? EP_DNS_ANSWER : EP_DNS_NODATA;
     case 2:
       return EP_DNS_SERVFAIL;
     case 3:
