@@ -1058,6 +1058,23 @@ word_all_fine(struct ep_buf *b, const struct ntp_ctx *c)
                        c->n_targets, c->n_targets == 1 ? "server" : "servers");
 }
 
+/* This host's clock, once the servers have answered (or not). */
+static enum ep_status
+judge_clock(const struct ntp_ctx *c, struct ep_check_result *out,
+            struct ep_err *err)
+{
+  struct ep_host_clock h;
+  bool                 answered = false;
+  size_t               j;
+
+  if (c->opts.ignore_local_clock)
+    return EP_OK;
+  for (j = 0; j < c->n_addrs; j++)
+    answered = answered || c->addrs[j].have_best;
+  ep_host_clock_read(c->opts.read_clock, &h);
+  return ep_host_clock_judge(&h, answered, out, err);
+}
+
 static enum ep_status
 ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
 {
@@ -1086,6 +1103,11 @@ ntp_finish(struct ep_probe *p, struct ep_check_result *out, struct ep_err *err)
       problems[bad++].why = so.why;
     }
   }
+  if (rc == EP_OK && (rc = judge_clock(c, out, err)) == EP_OK &&
+      out->n_targets && out->targets[out->n_targets - 1].cause &&
+      strcmp(out->targets[out->n_targets - 1].cause, EP_CAUSE_CLOCK_UNSYNC) ==
+        0)
+    rc = ep_buf_printf(&b, "%s; ", out->targets[out->n_targets - 1].text);
   if (rc == EP_OK && bad)
     rc = ep_summary_problems(&b, problems, bad, c->n_targets,
                              c->n_targets - bad, "NTP servers",
@@ -1179,6 +1201,7 @@ ep_ntp_probe_new(const struct ep_strlist *servers,
 /* What ntp_configure() takes from the settings and the profile. */
 struct ntp_own {
   int             samples;
+  bool            ignore_local_clock;
   char           *state_dir; /* NULL: the drift only in a daemon's memory */
   struct ep_range drift_warn, drift_crit;
 };
@@ -1235,6 +1258,8 @@ ntp_create(const struct ep_config *cfg, const struct ep_check_config *cc,
   o.offsets = own->state_dir ? NULL : kept_offsets(cfg);
   o.drift_warn = own->drift_warn;
   o.drift_crit = own->drift_crit;
+  o.ignore_local_clock = own->ignore_local_clock;
+  o.read_clock = NULL;
   return ep_ntp_probe_new(
     &((const struct ep_ntp_profile *)ep_config_part(cfg, &ep_ntp_kind))
        ->servers,
@@ -1298,6 +1323,9 @@ ntp_configure(struct ep_config *cfg, struct ep_check_config *cc,
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   samples = ep_settings_value(s, &ep_ntp_option_samples, NULL);
   own->samples = samples ? atoi(samples) : p->samples;
+  own->ignore_local_clock =
+    p->ignore_local_clock ||
+    ep_settings_value(s, &ep_ntp_option_ignore_local_clock, NULL) != NULL;
   if (ep_config_thresholds(cc, s, only, p->warning, p->critical, err) !=
         EP_OK ||
       drift_settings(cfg, own, s, err) != EP_OK)

@@ -11,6 +11,7 @@
 #include "ep_probe.h"
 #include "ep_profile.h"
 #include "ep_range.h"
+#include "ntp_clock.h"
 
 #define EP_NTP_ADDRS_PER_NAME 4
 #define EP_NTP_SPACING 2.0 /* s between packets to one address */
@@ -26,6 +27,10 @@ struct ep_ntp_options {
   const char            *state_dir;
   struct ep_offset_store *offsets; /* or kept in memory by the caller */
   struct ep_range        drift_warn, drift_crit;
+  /* Whether this host's clock is judged too (ntp_clock.h), and how it
+   * is read (NULL: adjtimex). */
+  bool                   ignore_local_clock;
+  ep_timex_fn            read_clock;
 };
 
 /* A probe asking servers ("HOST[:PORT]", port 123 by default). */

@@ -16,6 +16,8 @@ static const struct ep_field fields[] = {
    .offset = AT(drift_warning)},
   {.member = "drift_critical", .type = EP_FIELD_RANGE,
    .offset = AT(drift_critical)},
+  {.member = "ignore_local_clock", .type = EP_FIELD_BOOL,
+   .offset = AT(ignore_local_clock)},
   {NULL}};
 
 static enum ep_status
@@ -49,9 +51,16 @@ const struct ep_option ep_ntp_option_drift_critical = {
   .arg = "RANGE",
   .key = "DriftCritical",
   .scope = BOTH};
+const struct ep_option ep_ntp_option_ignore_local_clock = {
+  .name = "ignore-local-clock",
+  .key = "IgnoreLocalClock",
+  .scope = BOTH,
+  .help = "do not warn that nothing disciplines this host's clock (a host\n"
+          "kept by other means: PTP, a hypervisor)"};
 static const struct ep_option *const options[] = {
-  &ep_ntp_option_samples, &ep_ntp_option_state_dir,
-  &ep_ntp_option_drift_warning, &ep_ntp_option_drift_critical, NULL};
+  &ep_ntp_option_samples,       &ep_ntp_option_state_dir,
+  &ep_ntp_option_drift_warning, &ep_ntp_option_drift_critical,
+  &ep_ntp_option_ignore_local_clock, NULL};
 
 const struct ep_section ep_ntp_section = {"ntp", false,
                                           sizeof(struct ep_ntp_profile),
@@ -66,13 +75,17 @@ const struct ep_kind_doc ep_ntp_doc = {
   .usage =
     "[-P PROFILE] [-H HOST[:PORT]]... [--samples N] [-D ADDR[:PORT]]...\n"
     "   [--state-dir DIR [--drift-warning RANGE] [--drift-critical RANGE]]\n"
-    "   [-w RANGE] [-c RANGE] [-t SECONDS] [-I IFACE] [--format nagios|json] [-v]",
+    "   [--ignore-local-clock] [-w RANGE] [-c RANGE] [-t SECONDS] [-I IFACE]\n"
+    "   [--format nagios|json] [-v]",
   .help =
     "Options of this check:\n"
     " -H, --hostname HOST[:PORT]\n"
     "    an NTP server or pool name (port 123); repeatable; replaces the "
     "profile's\n"
     " --samples N    samples per address, 2 s apart (default: profile, 1)\n"
+    " --ignore-local-clock\n"
+    "    do not warn that the kernel says nothing disciplines this host's\n"
+    "    clock (adjtimex: STA_UNSYNC)\n"
     " -w/-c apply to the absolute offset in seconds of each server's best\n"
     "    address (profile default 0.5 and 1).  The offset is the server's\n"
     "    clock minus this host's: positive means this host is behind.\n",

@@ -92,5 +92,7 @@
 #define EP_CAUSE_NTP_UNSYNC "ntp.unsynchronised"
 #define EP_CAUSE_NTP_UNTRUSTED "ntp.untrusted_reply"
 #define EP_CAUSE_NTP_DRIFT "ntp.drift"
+/* This host's clock: the kernel says nothing disciplines it. */
+#define EP_CAUSE_CLOCK_UNSYNC "clock.unsynchronised"
 
 #endif

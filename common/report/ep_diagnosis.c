@@ -585,6 +585,7 @@ rule_clock(struct ep_diagnosis *d, const struct ep_run_result *run,
 {
   int         clock = ran_with(run, EP_ROLE_CLOCK);
   const char *tls_cause;
+  bool        undisciplined = false;
   double      offset;
   char        span[32], num[32];
   size_t      i, n;
@@ -599,15 +600,20 @@ rule_clock(struct ep_diagnosis *d, const struct ep_run_result *run,
     return;
   span_text(offset, span, sizeof span);
   ep_format_number(num, sizeof num, offset);
+  for (i = 0; i < run->checks[clock].n_targets; i++)
+    if (cause_is(&run->checks[clock].targets[i], EP_CAUSE_CLOCK_UNSYNC))
+      undisciplined = true;
   c = add_cause(d, EP_ROOT_CLOCK, clock,
-                "this host's clock is %s %s (NTP offset %ss): certificates "
+                "this host's clock is %s %s (NTP offset %ss)%s: certificates "
                 "look %s (%zu target%s)",
                 span, offset < 0 ? "ahead" : "behind", num,
+                undisciplined ? " and nothing disciplines it" : "",
                 offset < 0 ? "expired" : "not yet valid", n,
                 n == 1 ? "" : "s");
   for (i = 0; i < run->checks[clock].n_targets; i++)
     if (unexplained_failure(d, run, (size_t)clock, i) &&
-        cause_is(&run->checks[clock].targets[i], EP_CAUSE_NTP_OFFSET))
+        (cause_is(&run->checks[clock].targets[i], EP_CAUSE_NTP_OFFSET) ||
+         cause_is(&run->checks[clock].targets[i], EP_CAUSE_CLOCK_UNSYNC)))
       explain(d, c, run, (size_t)clock, i);
   cert_failures(d, run, tls_cause, c);
 }

@@ -282,6 +282,35 @@ START_TEST(rewriting_resolver_alone)
 }
 END_TEST
 
+/* The clock behind, and the kernel saying nothing disciplines it: one
+ * cause, which explains the "local clock" row too. */
+START_TEST(clock_far_off_and_undisciplined)
+{
+  struct ep_check_result  *ntp = check("ntp", "x");
+  struct ep_check_result  *https = check("https", "x");
+  struct ep_target_result *t;
+  struct ep_diagnosis      d;
+
+  t = target(ntp, "192.0.2.5", EP_STATE_CRITICAL, EP_CAUSE_NTP_OFFSET, NULL,
+             NULL, "offset 7200s");
+  offset(t, 7200);
+  target(ntp, "local clock", EP_STATE_WARNING, EP_CAUSE_CLOCK_UNSYNC, NULL,
+         "this host's clock is not synchronised", "NTP servers answer, ...");
+  target(https, "a.example", EP_STATE_CRITICAL, EP_CAUSE_TLS_NOT_YET_VALID,
+         "a.example", "certificate not yet valid", "a: not yet valid");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_ROOT_CLOCK);
+  ck_assert_str_eq(d.causes[0].text,
+                   "this host's clock is 2 hours behind (NTP offset 7200s) "
+                   "and nothing disciplines it: certificates look not yet "
+                   "valid (1 target)");
+  ck_assert_uint_eq(d.causes[0].n_explained, 3);
+  ck_assert_int_eq(d.by[ep_unit_slot("ntp")][1], 0);
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
 /* The clock a year ahead explains certificates "expired", not "not yet
  * valid" (the other direction), nor anything when it is close. */
 START_TEST(clock_far_off)
@@ -479,6 +508,7 @@ diagnosis_suite(void)
   tcase_add_test(tc, rewriting_resolvers);
   tcase_add_test(tc, rewriting_resolver_alone);
   tcase_add_test(tc, clock_far_off);
+  tcase_add_test(tc, clock_far_off_and_undisciplined);
   tcase_add_test(tc, clock_close_explains_nothing);
   tcase_add_test(tc, proxy_refuses);
   tcase_add_test(tc, port_blocked);
