@@ -19,6 +19,7 @@
 #include "ep_output.h"
 #include "ep_pmtu.h"
 #include "ep_run.h"
+#include "ep_rxtime.h"
 #include "ep_summary.h"
 #include "ep_time.h"
 #include "ep_tls.h"
@@ -253,6 +254,8 @@ start_connect(struct nats_ctx *c, struct nats_target *t, const char *ip)
     fail(t, EP_CAUSE_TCP_ERROR, "cannot open a socket: %s", ep_strerror(errno).text);
     return;
   }
+  /* Kernel receive stamps: each line is timed to its arrival. */
+  ep_rxtime_enable(t->fd);
   if (ifc && ep_iface_bind(t->fd, ifc, family) != 0) {
     fail(t, EP_CAUSE_TCP_ERROR, "cannot send from %s: %s", ifc->name,
          ep_strerror(errno).text);
@@ -409,13 +412,16 @@ step_tls(struct nats_ctx *c, struct nats_target *t)
 static void
 send_pending(struct nats_target *t)
 {
-  char    why[256];
-  ssize_t n;
+  char            why[256];
+  ssize_t         n;
+  struct timespec sent_at = ep_time_now();
 
   while (t->out.len > 0) {
-    if (t->tls)
+    if (t->tls) {
       n = ep_tls_write(t->tls, t->out.data, t->out.len, why, sizeof why);
-    else {
+      sent_at = ep_tls_tx_stamp(t->tls);
+    } else {
+      sent_at = ep_time_now();
       n = send(t->fd, t->out.data, t->out.len, MSG_NOSIGNAL);
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         n = -2;
@@ -432,9 +438,11 @@ send_pending(struct nats_target *t)
     t->out.len -= (size_t)n;
   }
   ep_buf_reset(&t->out);
-  /* The clock now, not the loop pass's: the handshake and the writes of
-   * this pass took time of ours (much of it under valgrind). */
-  t->t_sent = ep_time_now();
+  /* When the last bytes went to the socket, not the loop pass's time nor
+   * the call's return: the handshake and the writes of this pass took
+   * time of ours (much of it under valgrind), and a PONG on a LAN can be
+   * back before SSL_write() returns. */
+  t->t_sent = sent_at;
   if (t->phase == P_SEND) {
     t->t_ping = t->t_sent;
     t->phase = P_PONG;
@@ -545,19 +553,25 @@ process_lines(struct nats_ctx *c, struct nats_target *t, struct timespec now)
 static void
 read_some(struct nats_ctx *c, struct nats_target *t, struct timespec now)
 {
-  char    why[256];
-  ssize_t n;
+  char             why[256];
+  ssize_t          n;
+  struct ep_rxtime rx;
+  bool             arrived = false;
   size_t  room = EP_NATS_LINE_MAX - t->line_len;
 
   if (t->tls) {
     n = ep_tls_read(t->tls, t->line + t->line_len, room, why, sizeof why);
+    if (n > 0 && ep_tls_rx_stamp(t->tls, &rx.at))
+      arrived = true;
   } else {
-    n = recv(t->fd, t->line + t->line_len, room, 0);
+    n = ep_rxtime_recv(t->fd, t->line + t->line_len, room, 0, NULL, NULL,
+                       CLOCK_MONOTONIC, &rx);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
       n = -2;
     else if (n < 0)
       snprintf(why, sizeof why, "%s",
                ep_net_strerror(errno, false).text);
+    arrived = n > 0 && rx.kernel;
   }
   if (n == -2)
     return;
@@ -582,9 +596,14 @@ read_some(struct nats_ctx *c, struct nats_target *t, struct timespec now)
     }
     return;
   }
-  /* What this pass reads after our own send of this pass arrived after
-   * the poll woke us: its time is the clock's now, not the pass's. */
-  if (ep_time_diff(now, t->t_sent) < 0)
+  /* The lines read are timed to their arrival (the kernel's stamp): the
+   * pass may have woken for something else, read with them (a TLS 1.3
+   * session ticket before PONG).  Without a stamp, what this pass reads
+   * after our own send of this pass arrived after the poll woke us: its
+   * time is the clock's now, not the pass's. */
+  if (arrived && ep_time_diff(rx.at, t->t_sent) >= 0)
+    now = rx.at;
+  else if (ep_time_diff(now, t->t_sent) < 0)
     now = ep_time_now();
   t->line_len += (size_t)n;
   t->read_total += (size_t)n;

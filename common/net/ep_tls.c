@@ -17,6 +17,8 @@
 #include "ep_addr.h"
 #include "ep_cause.h"
 #include "ep_file.h"
+#include "ep_rxtime.h"
+#include "ep_time.h"
 #include "ep_tls.h"
 
 
@@ -26,9 +28,44 @@ struct ep_tls_ctx {
 };
 
 struct ep_tls {
-  SSL *ssl;
-  char host[EP_HOST_MAX];
+  SSL            *ssl;
+  int             fd;
+  char            host[EP_HOST_MAX];
+  bool            have_rx;
+  struct timespec last_rx; /* when the bytes last read arrived */
+  struct timespec last_tx; /* when the last write to the socket began */
 };
+
+/* Before each read of the socket under the session, the kernel's stamp
+ * of the data waiting (a peek): one SSL_read() may consume a record that
+ * woke the loop (a TLS 1.3 session ticket) and then one that arrived
+ * later, and the answer's time is the later one's.  Before each write,
+ * the clock: SSL_write() may spend longer after its write() than a round
+ * trip on a LAN, and a request is sent when its bytes go, not when the
+ * call returns. */
+static long
+stamp_reads(BIO *b, int oper, const char *argp, size_t len, int argi,
+            long argl, int ret, size_t *processed)
+{
+  struct ep_tls   *t = (struct ep_tls *)BIO_get_callback_arg(b);
+  struct ep_rxtime rx;
+  char             byte;
+
+  (void)argp;
+  (void)len;
+  (void)argi;
+  (void)argl;
+  (void)processed;
+  if (oper == BIO_CB_READ && t &&
+      ep_rxtime_recv(t->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT, NULL, NULL,
+                     CLOCK_MONOTONIC, &rx) > 0) {
+    t->last_rx = rx.at;
+    t->have_rx = true;
+  }
+  if (oper == BIO_CB_WRITE && t)
+    t->last_tx = ep_time_now();
+  return ret;
+}
 
 /* OpenSSL writes to the socket with write(): a peer gone away raises
  * SIGPIPE, which would kill a check plugin.  The core installs no signal
@@ -223,7 +260,11 @@ ep_tls_new(struct ep_tls_ctx *ctx, int fd, const char *host,
     return NULL;
   }
   snprintf(t->host, sizeof t->host, "%s", host);
+  t->fd = fd;
   SSL_set_fd(t->ssl, fd);
+  ep_rxtime_enable(fd);
+  BIO_set_callback_ex(SSL_get_rbio(t->ssl), stamp_reads);
+  BIO_set_callback_arg(SSL_get_rbio(t->ssl), (char *)t);
   if (ep_addr_is_literal(host)) {
     X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), host);
   } else {
@@ -297,6 +338,20 @@ ep_tls_read(struct ep_tls *t, void *buf, size_t len, char *why, size_t size)
     n = -1;
   ep_sigpipe_restore(&g);
   return n;
+}
+
+struct timespec
+ep_tls_tx_stamp(const struct ep_tls *t)
+{
+  return t->last_tx;
+}
+
+bool
+ep_tls_rx_stamp(const struct ep_tls *t, struct timespec *at)
+{
+  if (t->have_rx)
+    *at = t->last_rx;
+  return t->have_rx;
 }
 
 ssize_t

@@ -58,6 +58,14 @@ enum ep_tls_step ep_tls_handshake(struct ep_tls *t, char *why, size_t size);
  * (why set), -2 would block. */
 ssize_t ep_tls_read(struct ep_tls *t, void *buf, size_t len, char *why,
                     size_t size);
+
+/* When the bytes the last ep_tls_read() consumed arrived: the kernel's
+ * receive stamp on CLOCK_MONOTONIC (ep_time_now()'s clock); false when
+ * none came. */
+bool ep_tls_rx_stamp(const struct ep_tls *t, struct timespec *at);
+
+/* When the last write to the socket began (ep_time_now()'s clock). */
+struct timespec ep_tls_tx_stamp(const struct ep_tls *t);
 ssize_t ep_tls_write(struct ep_tls *t, const void *buf, size_t len,
                      char *why, size_t size);
 
