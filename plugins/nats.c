@@ -361,6 +361,8 @@ static void
 after_info(struct nats_ctx *c, struct nats_target *t, struct timespec now)
 {
   t->info_s = ep_time_diff(now, t->t_connected);
+  if (t->info_s < 0) /* the stamp's conversion to our clock, a few ns */
+    t->info_s = 0;
   t->have_info = true;
   if (!t->info.tls_required) {
     queue_connect(c, t);
@@ -627,8 +629,12 @@ on_connected(struct nats_target *t, struct timespec now)
          ep_net_strerror(e, false).text);
     return;
   }
-  t->t_connected = now;
   t->connect_s = ep_net_connect_seconds(t->fd, t->t_start);
+  /* When TCP was up, not when this pass saw it: INFO is timed by its
+   * arrival, and the server sends it at once. */
+  t->t_connected = ep_time_add(t->t_start, t->connect_s);
+  if (ep_time_diff(now, t->t_connected) < 0)
+    t->t_connected = now;
   t->have_connect = true;
   t->phase = P_INFO;
 }
