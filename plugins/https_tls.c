@@ -81,8 +81,10 @@ on_info(const SSL *ssl, int where, int ret)
 
     if (st == TLS_ST_CW_CLNT_HELLO)
       s->hello_sent = true;
-    else if (st == TLS_ST_CR_SRVR_HELLO)
+    else if (st == TLS_ST_CR_SRVR_HELLO && !s->server_hello) {
       s->server_hello = true;
+      s->t_server_hello = ep_time_now();
+    }
   } else if ((where & SSL_CB_HANDSHAKE_DONE) && !s->handshake_done) {
     s->handshake_done = true;
     s->t_done = ep_time_now();

@@ -21,6 +21,7 @@ struct ep_https_tls_seen {
   bool            server_hello;      /* and the server answered it */
   bool            handshake_done;
   struct timespec t_hello, t_done, t_failed;
+  struct timespec t_server_hello; /* when its answer was read */
   /* The first verification error and the certificate it was found at. */
   long            verify_error;
   int             error_depth;

@@ -68,7 +68,8 @@ struct nats_target {
   struct ep_tls_report tlsr;
   /* The TLS handshake's start; a second attempt with small segments
    * after it heard nothing (ep_pmtu.h), or none possible. */
-  struct timespec      t_tls, t_tls_done;
+  struct timespec      t_tls, t_tls_answer; /* the server's first flight */
+  bool                 tls_answered;
   double               first_silent_s; /* the first attempt's, in TLS */
   bool                 small_mss, retry_denied;
 };
@@ -391,6 +392,9 @@ step_tls(struct nats_ctx *c, struct nats_target *t)
   char             why[256];
   enum ep_tls_step st = ep_tls_handshake(t->tls, why, sizeof why);
 
+  /* When the server's first flight arrived (the kernel's stamp). */
+  if (!t->tls_answered && ep_tls_rx_stamp(t->tls, &t->t_tls_answer))
+    t->tls_answered = true;
   if (st == EP_TLS_WANT_READ || st == EP_TLS_WANT_WRITE) {
     t->tls_want_write = st == EP_TLS_WANT_WRITE;
     return;
@@ -401,7 +405,6 @@ step_tls(struct nats_ctx *c, struct nats_target *t)
   }
   ep_tls_describe(t->tls, &t->tlsr);
   t->have_tls = true;
-  t->t_tls_done = ep_time_now();
   /* Credentials never go over a connection that did not verify. */
   if (!t->tlsr.verified) {
     fail(t, t->tlsr.cause ? t->tlsr.cause : EP_CAUSE_TLS_UNTRUSTED, "%s",
@@ -703,6 +706,7 @@ retry_small_segments(struct nats_ctx *c, struct nats_target *t,
   close_target(t);
   snprintf(addr, sizeof addr, "%s", t->addr);
   t->line_len = t->read_total = 0;
+  t->tls_answered = false;
   memset(&t->info, 0, sizeof t->info);
   t->have_connect = t->have_info = t->tls_want_write = false;
   ep_buf_reset(&t->out);
@@ -854,13 +858,13 @@ failure_words(const struct nats_target *t)
 }
 
 /* The second attempt, with small segments, finished its handshake where
- * the first heard nothing, and promptly: in half the time the first
- * waited (a server merely slow is as slow the second time). */
+ * the first heard nothing, the server answering it in half the time the
+ * first waited (a server merely slow is as slow the second time). */
 static bool
 blackholed(const struct nats_target *t)
 {
-  return t->small_mss && t->have_tls &&
-         ep_time_diff(t->t_tls_done, t->t_tls) < t->first_silent_s / 2;
+  return t->small_mss && t->have_tls && t->tls_answered &&
+         ep_time_diff(t->t_tls_answer, t->t_tls) < t->first_silent_s / 2;
 }
 
 /* Whether credentials went to the server: those it refused are the
