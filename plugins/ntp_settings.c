@@ -51,9 +51,10 @@ const struct ep_option ep_ntp_option_drift_critical = {
   .arg = "RANGE",
   .key = "DriftCritical",
   .scope = BOTH};
+/* No collectd key: a flag there would read "false" as given; the
+ * profile's ntp.ignore_local_clock says it for every front end. */
 const struct ep_option ep_ntp_option_ignore_local_clock = {
   .name = "ignore-local-clock",
-  .key = "IgnoreLocalClock",
   .scope = BOTH,
   .help = "do not warn that nothing disciplines this host's clock (a host\n"
           "kept by other means: PTP, a hypervisor)"};
