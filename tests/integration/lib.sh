@@ -97,11 +97,12 @@ ns() { ip netns exec "$NS" "$@"; }
 
 ns_addr() { ns ip addr add "$1/32" dev lo; }
 
-# wait_tcp ADDR PORT: until something listens there.
+# wait_tcp ADDR PORT [RUNNER]: until something listens there (in the
+# namespace RUNNER runs in; default ns, the test's).
 wait_tcp() {
   _wt=0
   while [ $_wt -lt 200 ]; do
-    ns ss -Hlnt "src $1:$2" 2>/dev/null | grep -q . && return 0
+    ${3:-ns} ss -Hlnt "src $1:$2" 2>/dev/null | grep -q . && return 0
     sleep 0.05
     _wt=$((_wt + 1))
   done

@@ -16,16 +16,6 @@ extra_ns rt || skip "cannot create a namespace"
 extra_ns srv || skip "cannot create a namespace"
 in_rt() { ip netns exec "$NS-rt" "$@"; }
 in_srv() { ip netns exec "$NS-srv" "$@"; }
-# srv_listens PORT: until something listens on 10.79.1.2:PORT.
-srv_listens() {
-  _sl=0
-  while [ $_sl -lt 200 ]; do
-    in_srv ss -Hlnt "src 10.79.1.2:$1" 2>/dev/null | grep -q . && return 0
-    sleep 0.05
-    _sl=$((_sl + 1))
-  done
-  return 1
-}
 ip link add g0 netns "$NS" type veth peer name r0 netns "$NS-rt" &&
   ip link add r1 netns "$NS-rt" type veth peer name s0 netns "$NS-srv" ||
   skip "cannot create veth pairs"
@@ -52,7 +42,7 @@ start_https_nginx "$(https_server 10.79.1.2 chain 'location / { return 200 "ok\n
 in_srv nats-server -a 10.79.1.2 -p 7422 --tls --tlscert "$P/chain.pem" \
   --tlskey "$P/mtu.key" -l "$TMP/nats.log" </dev/null >/dev/null 2>&1 &
 ep_pids="$ep_pids $!"
-srv_listens 443 && srv_listens 7422 || { fail "servers did not start"; ep_done; }
+wait_tcp 10.79.1.2 443 in_srv && wait_tcp 10.79.1.2 7422 in_srv || { fail "servers did not start"; ep_done; }
 
 HTTPS="-H 10.79.1.2 --cacert $P/ca.pem --expect-issuer edgeprobe -t 5"
 NATS="-H 10.79.1.2:7422 --cacert $P/ca.pem -t 5"
