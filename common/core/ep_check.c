@@ -7,6 +7,7 @@
 
 #include "ep_check.h"
 #include "ep_run.h"
+#include "ep_rxtime.h"
 #include "ep_time.h"
 
 enum ep_status
@@ -19,6 +20,8 @@ ep_global_init(const struct ep_probe_kind *const *kinds, size_t n,
   if (rc != ARES_SUCCESS)
     return ep_err_set(err, EP_ELIB, "cannot initialise c-ares: %s",
                       ares_strerror(rc));
+  /* Without it, stamps come late at worst: not worth refusing to run. */
+  (void)ep_rxtime_hold();
   for (i = 0; i < n; i++) {
     if (kinds[i]->global_init && kinds[i]->global_init(err) != EP_OK) {
       ep_global_cleanup(kinds, i);
@@ -34,6 +37,7 @@ ep_global_cleanup(const struct ep_probe_kind *const *kinds, size_t n)
   while (n-- > 0)
     if (kinds[n]->global_cleanup)
       kinds[n]->global_cleanup();
+  ep_rxtime_release();
   ares_library_cleanup();
 }
 

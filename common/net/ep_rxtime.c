@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "ep_rxtime.h"
 #include "ep_time.h"
@@ -12,6 +13,31 @@ ep_rxtime_enable(int fd)
   int on = 1;
 
   return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+}
+
+static int held_fd = -1;
+
+int
+ep_rxtime_hold(void)
+{
+  if (held_fd >= 0)
+    return 0;
+  held_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (held_fd < 0)
+    return -1;
+  if (ep_rxtime_enable(held_fd) != 0) {
+    ep_rxtime_release();
+    return -1;
+  }
+  return 0;
+}
+
+void
+ep_rxtime_release(void)
+{
+  if (held_fd >= 0)
+    close(held_fd);
+  held_fd = -1;
 }
 
 /* The kernel's stamp among msg's control messages, if it sent one. */

@@ -19,6 +19,16 @@
 /* Asks the kernel to stamp what fd receives.  0, or -1 with errno. */
 int ep_rxtime_enable(int fd);
 
+/* Linux turns receive stamping on for the whole host only a moment after
+ * the first socket asks for it (deferred to a work queue), and off again
+ * after the last such socket closes.  A packet that arrives in between is
+ * stamped when it is read: the very delay stamping is there to remove.
+ * So a process holds one stamping socket from its start to its end, and
+ * its probes' first packets find stamping already on.  Call once, before
+ * threads start; 0, or -1 with errno (stamps may then come late). */
+int  ep_rxtime_hold(void);
+void ep_rxtime_release(void);
+
 /* When something was received, and how we know. */
 struct ep_rxtime {
   struct timespec at;     /* on the clock asked for */

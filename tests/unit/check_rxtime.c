@@ -16,6 +16,7 @@
 #include "ep_rxtime.h"
 #include "ep_time.h"
 #include "ep_unit.h"
+#include "ep_unit_stamping.h"
 
 /* A receiving and a sending socket on 127.0.0.1, the sender connected to
  * the receiver. */
@@ -196,6 +197,7 @@ rxtime_suite(void)
   Suite *s = suite_create("rxtime");
   TCase *tc = tcase_create("udp");
 
+  tcase_add_unchecked_fixture(tc, ep_unit_stamping_on, ep_unit_stamping_off);
   tcase_add_test(tc, kernel_stamp_on_the_wall_clock);
   tcase_add_test(tc, kernel_stamp_on_the_monotonic_clock);
   tcase_add_test(tc, without_stamping_the_clock_read_stands_in);

@@ -14,6 +14,7 @@
 #include "ep_time.h"
 #include "ep_txtime.h"
 #include "ep_unit.h"
+#include "ep_unit_stamping.h"
 
 /* A receiver on 127.0.0.1 and a sender connected to it. */
 static void
@@ -105,6 +106,7 @@ txtime_suite(void)
   Suite *s = suite_create("txtime");
   TCase *tc = tcase_create("core");
 
+  tcase_add_unchecked_fixture(tc, ep_unit_stamping_on, ep_unit_stamping_off);
   tcase_add_test(tc, each_send_stamped_in_order);
   tcase_add_test(tc, receive_stamps_stay);
   tcase_add_test(tc, unstamped_socket_queues_nothing);
