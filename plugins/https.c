@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "ep_curlmulti.h"
+#include "ep_ipv6.h"
 #include "ep_pmtu.h"
 #include "ep_proxyauth.h"
 #include "ep_run.h"
@@ -31,8 +32,10 @@ struct https_ctx {
   unsigned                proxy_port;
   struct ep_curl_multi   *curl;
   CURLM                  *multi; /* curl's, for its easy handles */
+  /* The targets as given, then (with IPv6 to try) their twins: twin i is
+   * targets[n_given + i]. */
   struct ep_https_target *targets;
-  size_t                  n_targets;
+  size_t                  n_targets, n_given;
   struct ep_run          *run;
   /* --cacert and --proxy-cacert, read and checked once before anything
    * is sent.  The targets' CAs become one trust store that every handle
@@ -557,6 +560,38 @@ on_target_lookup(void *arg, const struct ep_lookup_result *res)
   start_transfer(c, t);
 }
 
+/* The name's AAAA records: the twin starts over IPv6 when there are some
+ * and the kernel has a route to the first; else it says why not. */
+static void
+on_twin_lookup(void *arg, const struct ep_lookup_result *res)
+{
+  struct lookup_slot     *sl = arg;
+  struct https_ctx       *c = sl->ctx;
+  struct ep_https_target *t = &c->targets[sl->target];
+
+  free(sl);
+  note_lookup(t, res);
+  t->phase = EP_HTTPS_DONE;
+  if (res->outcome != EP_DNS_ANSWER) {
+    snprintf(t->v6_skipped, sizeof t->v6_skipped, "%s: %s",
+             res->outcome == EP_DNS_NODATA || res->outcome == EP_DNS_NXDOMAIN
+               ? "no AAAA record"
+               : "AAAA lookup failed",
+             res->failure);
+    return;
+  }
+  snprintf(t->addr, sizeof t->addr, "%s", res->addrs[0]);
+  if (!ep_ipv6_route(c->opts.iface, res->addrs[0], t->v6_skipped,
+                     sizeof t->v6_skipped))
+    return;
+  if (!(t->resolve_list = resolve_entry(NULL, t->hp.host, t->hp.port, res))) {
+    snprintf(t->v6_skipped, sizeof t->v6_skipped, "out of memory");
+    return;
+  }
+  t->v6_tried = true;
+  start_transfer(c, t);
+}
+
 static void
 on_proxy_lookup(void *arg, const struct ep_lookup_result *res)
 {
@@ -584,8 +619,8 @@ on_proxy_lookup(void *arg, const struct ep_lookup_result *res)
 }
 
 static enum ep_status
-lookup(struct https_ctx *c, const char *name, ep_lookup_cb cb, size_t target,
-       struct timespec now, struct ep_err *err)
+lookup(struct https_ctx *c, const char *name, int family, ep_lookup_cb cb,
+       size_t target, struct timespec now, struct ep_err *err)
 {
   struct lookup_slot *sl;
 
@@ -595,7 +630,8 @@ lookup(struct https_ctx *c, const char *name, ep_lookup_cb cb, size_t target,
     return ep_err_set(err, EP_ENOMEM, "out of memory");
   sl->ctx = c;
   sl->target = target;
-  if (ep_resolver_lookup(c->run->resolver, name, cb, sl, now, err) != EP_OK) {
+  if (ep_resolver_lookup_family(c->run->resolver, name, family, cb, sl, now,
+                                err) != EP_OK) {
     free(sl);
     return err ? err->code : EP_ENOMEM;
   }
@@ -616,19 +652,30 @@ https_start(struct ep_probe *p, struct ep_run *run, struct ep_err *err)
     for (i = 0; i < c->n_targets; i++)
       c->targets[i].phase = EP_HTTPS_WAIT_PROXY;
     if (!ep_addr_is_literal(c->proxy_host))
-      return lookup(c, c->proxy_host, on_proxy_lookup, 0, now, err);
+      return lookup(c, c->proxy_host, AF_INET, on_proxy_lookup, 0, now, err);
     for (i = 0; i < c->n_targets; i++)
       start_transfer(c, &c->targets[i]);
     wipe_secret_when_started(c);
     return EP_OK;
   }
-  for (i = 0; i < c->n_targets; i++) {
+  for (i = 0; i < c->n_given; i++) {
     struct ep_https_target *t = &c->targets[i];
 
     if (t->hp.is_address)
       start_transfer(c, t);
-    else if (lookup(c, t->hp.host, on_target_lookup, i, now, err) != EP_OK)
+    else if (lookup(c, t->hp.host, AF_INET, on_target_lookup, i, now, err) !=
+             EP_OK)
       return err ? err->code : EP_ENOMEM;
+    if (!t->twin)
+      continue;
+    if (t->hp.is_address) {
+      t->twin->phase = EP_HTTPS_DONE;
+      snprintf(t->twin->v6_skipped, sizeof t->twin->v6_skipped,
+               "an address was given");
+    } else if (lookup(c, t->hp.host, AF_INET6, on_twin_lookup,
+                      (size_t)(t->twin - c->targets), now, err) != EP_OK) {
+      return err ? err->code : EP_ENOMEM;
+    }
   }
   return EP_OK;
 }
@@ -673,7 +720,9 @@ read_figures(struct ep_https_target *t)
   curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &t->verify_result);
   curl_easy_getinfo(h, CURLINFO_PROXY_SSL_VERIFYRESULT,
                     &t->proxy_verify_result);
-  if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+  /* Empty before a connection: a twin keeps the address it was given. */
+  if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip &&
+      ip[0])
     snprintf(t->addr, sizeof t->addr, "%s", ip);
   /* curl's phase times are zero once verification failed: then the
    * moments the TLS callbacks saw stand in. */
@@ -930,7 +979,7 @@ https_finish(struct ep_probe *p, struct ep_check_result *out,
   for (i = 0; i < c->n_targets; i++)
     if (c->targets[i].easy && !c->targets[i].finished)
       read_figures(&c->targets[i]);
-  return ep_https_report(c->targets, c->n_targets, &c->opts, out, err);
+  return ep_https_report(c->targets, c->n_given, &c->opts, out, err);
 }
 
 static void
@@ -1035,13 +1084,16 @@ ep_https_probe_new(const struct ep_strlist *targets,
   struct https_ctx *c;
   void             *array;
   size_t            i;
+  /* Behind a proxy, the proxy picks the family. */
+  bool              twins = !opts->proxy && ep_ipv6_host_has_global(opts->iface);
 
-  p = ep_probe_alloc(&https_ops, sizeof *c, targets->n,
+  p = ep_probe_alloc(&https_ops, sizeof *c, targets->n * (twins ? 2 : 1),
                      sizeof(struct ep_https_target), &array, err);
   if (!p)
     return NULL;
   c = p->ctx;
   c->targets = array;
+  c->n_given = targets->n;
   c->opts = *opts;
   if (opts->proxy_secret) {
     c->proxy_secret = *opts->proxy_secret;
@@ -1060,6 +1112,16 @@ ep_https_probe_new(const struct ep_strlist *targets,
       return NULL;
     }
     ep_https_tls_seen_init(&t->seen, t->hp.host);
+  }
+  for (i = 0; twins && i < targets->n; i++) {
+    struct ep_https_target *t = &c->targets[targets->n + i];
+
+    *t = c->targets[i]; /* spec, hp, conn_fd; its own buffers below */
+    ep_buf_init(&t->trace, EP_HTTPS_TRACE_MAX);
+    ep_https_tls_seen_init(&t->seen, t->hp.host);
+    t->is_twin = true;
+    c->targets[i].twin = t;
+    c->n_targets++;
   }
   if (opts->proxy && parse_proxy(c, opts->proxy, err) != EP_OK) {
     https_destroy(p);
@@ -1097,7 +1159,7 @@ ep_https_probe_new(const struct ep_strlist *targets,
    * be an intermediate, and the trusted certificates are tried first. */
   X509_STORE_set_flags(c->trust,
                        X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_TRUSTED_FIRST);
-  for (i = 0; i < targets->n; i++)
+  for (i = 0; i < c->n_targets; i++)
     c->targets[i].trust = c->trust;
   /* The store holds the targets' CAs now: the bytes are not kept. */
   free(c->ca.data);

@@ -445,6 +445,82 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
 }
 
 
+/* The IPv6 attempt beside a target's IPv4 one (v6, judged like any
+ * target): an IPv6 path that fails where IPv4 works is a WARNING of its
+ * own, since clients that try IPv6 first stall or retry. */
+static void
+judge_twin(const struct ep_https_options *o, const struct ep_https_target *t,
+           struct anchors *memo, struct verdict *v, struct verdict *v6)
+{
+  memset(v6, 0, sizeof *v6);
+  if (!t->twin || !t->twin->v6_tried)
+    return;
+  judge(o, t->twin, false, memo, v6);
+  if (v->reachable && !v6->reachable)
+    add_cause(v, EP_STATE_WARNING, EP_CAUSE_IPV6_BROKEN,
+              "IPv6 path broken (IPv4 works): [%s]:%u: %s", t->twin->addr,
+              t->hp.port, v6->cause);
+}
+
+/* The IPv6 attempt in a line of -v: how it went, or why there was none. */
+static enum ep_status
+add_twin_detail(const struct ep_https_target *t, const struct verdict *v6,
+                struct ep_target_result *r)
+{
+  const struct ep_https_target *w = t->twin;
+  char                          num[32];
+
+  if (!w)
+    return EP_OK;
+  if (!w->v6_tried)
+    return ep_target_add_detail(r, "IPv6 not tried: %s", w->v6_skipped);
+  if (!v6->reachable)
+    return ep_target_add_detail(r, "IPv6 [%s]: %s", w->addr, v6->cause);
+  ep_format_number(num, sizeof num, w->have_total ? w->total_s : 0);
+  return ep_target_add_detail(r, "IPv6 [%s]: HTTP %ld in %ss%s%s", w->addr,
+                              w->status, num, v6->cause[0] ? "; " : "",
+                              v6->cause);
+}
+
+/* "ipv6" for --format json: null when the host had no IPv6 to try. */
+static enum ep_status
+add_twin_json(const struct ep_https_target *t, const struct verdict *v6,
+              json_object *d)
+{
+  const struct ep_https_target *w = t->twin;
+  json_object                  *o;
+  enum ep_status                rc;
+
+  if (!w)
+    return ep_json_put_null(d, "ipv6");
+  if (!(o = json_object_new_object()))
+    return EP_ENOMEM;
+  rc = ep_json_put(o, "tried", json_object_new_boolean(w->v6_tried));
+  if (rc == EP_OK && w->addr[0])
+    rc = ep_json_put(o, "address", json_object_new_string(w->addr));
+  if (rc == EP_OK && !w->v6_tried)
+    rc = ep_json_put(o, "not_tried_because",
+                     json_object_new_string(w->v6_skipped));
+  if (rc == EP_OK && w->v6_tried)
+    rc = ep_json_put(o, "reachable", json_object_new_boolean(v6->reachable));
+  if (rc == EP_OK && w->v6_tried && w->status)
+    rc = ep_json_put(o, "http_status", json_object_new_int((int)w->status));
+#define NUM(have, key, value)                                                  \
+  if (rc == EP_OK && w->v6_tried && (have))                                    \
+    rc = ep_json_put(o, key, json_object_new_double(value));
+  NUM(w->have_connect, "connect_seconds", w->connect_s)
+  NUM(w->have_tls, "tls_seconds", w->tls_s)
+  NUM(w->have_total, "total_seconds", w->total_s)
+#undef NUM
+  if (rc == EP_OK && v6->cause[0])
+    rc = ep_json_put(o, "problem", json_object_new_string(v6->cause));
+  if (rc != EP_OK) {
+    json_object_put(o);
+    return rc;
+  }
+  return ep_json_put(d, "ipv6", o);
+}
+
 static enum ep_status
 add_details(const struct ep_https_options *o,
             const struct ep_https_target *t, const struct verdict *v,
@@ -631,10 +707,12 @@ target_result(const struct ep_https_options *o,
 {
   struct ep_target_result *r;
   struct ep_buf            b;
+  struct verdict           v6;
   enum ep_status           rc;
   char                     num[32];
 
   judge(o, t, proxy != NULL, memo, v);
+  judge_twin(o, t, memo, v, &v6);
   if (!(r = ep_check_result_add(out, t->spec, err)))
     return EP_ENOMEM;
   r->state = v->state;
@@ -670,11 +748,15 @@ target_result(const struct ep_https_options *o,
   if (rc == EP_OK)
     rc = add_details(o, t, v, r);
   if (rc == EP_OK)
+    rc = add_twin_detail(t, &v6, r);
+  if (rc == EP_OK)
     rc = add_perf(o, t, r);
   if (rc == EP_OK)
     rc = add_http_json(t, v, proxy, r->data);
   if (rc == EP_OK)
     rc = add_tls_json(t, v, r->data);
+  if (rc == EP_OK)
+    rc = add_twin_json(t, &v6, r->data);
   if (rc != EP_OK)
     return ep_err_set(err, rc, "cannot build the HTTPS result");
   return EP_OK;

@@ -39,6 +39,13 @@ struct ep_https_target {
   enum ep_https_phase      phase;
   char                     failure[400]; /* set when it failed outside curl */
   const char              *failure_code; /* its cause (ep_cause.h) */
+  /* Where this host has a global IPv6 address, a named target is tried
+   * over each family: the IPv4 attempt (the target) points to its IPv6
+   * twin, which is not reported on its own.  On the twin, v6_tried says
+   * whether it was started, and v6_skipped why not ("no AAAA record"). */
+  struct ep_https_target  *twin;
+  bool                     is_twin, v6_tried;
+  char                     v6_skipped[280];
   /* The lookup of the name (direct) or of the proxy (behind one). */
   bool                     have_resolve;
   double                   resolve_s;

@@ -34,6 +34,9 @@
 /* Nothing back after our first flight, until segments were made small:
  * the path drops full-size packets and the ICMP that would say so. */
 #define EP_CAUSE_PATH_MTU "path.mtu_blackhole"
+/* A target that works over IPv4 fails over IPv6, though this host has a
+ * global IPv6 address and a route to the target's AAAA address. */
+#define EP_CAUSE_IPV6_BROKEN "path.ipv6_broken"
 
 /* The link the cloud traffic leaves by (the uplink check): no route to
  * the cloud's addresses; a link that is down (no carrier, gone, a WiFi

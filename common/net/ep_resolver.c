@@ -28,6 +28,7 @@
 #define SERVERS_MAX EP_DNS_MAX_SERVERS
 #define QCLASS_IN 1
 #define QTYPE_A 1
+#define QTYPE_AAAA 28
 #define EDNS_PAYLOAD 1232 /* the DNS flag day 2020's size */
 #define EDNS_OPT_LEN 11   /* an OPT record without options */
 
@@ -94,6 +95,7 @@ struct lookup {
   struct ep_resolver  *r;
   struct timespec      grace; /* when the fallback may decide alone */
   struct lookup       *next;
+  struct ep_dns_question how; /* A or AAAA */
   struct ep_dns_answer answers[SERVERS_MAX];
   bool                 done[SERVERS_MAX];
 };
@@ -480,14 +482,46 @@ outcome_of_rcode(const unsigned char *abuf, int alen)
   }
 }
 
+/* The addresses of an A or AAAA reply into a; its outcome NODATA when
+ * there are none, BADREPLY when the reply cannot be read. */
+static void
+read_addresses(int qtype, const unsigned char *abuf, int alen,
+               struct ep_dns_answer *a)
+{
+  /* One more than we keep is asked for, to know when we cut. */
+  struct ares_addrttl  ttls[EP_DNS_MAX_ADDRS + 1];
+  struct ares_addr6ttl ttls6[EP_DNS_MAX_ADDRS + 1];
+  int                  n = EP_DNS_MAX_ADDRS + 1, i, status;
+
+  status = qtype == QTYPE_AAAA
+             ? ares_parse_aaaa_reply(abuf, alen, NULL, ttls6, &n)
+             : ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
+  if (status != ARES_SUCCESS || n <= 0) {
+    a->outcome = status == ARES_SUCCESS || status == ARES_ENODATA
+                   ? EP_DNS_NODATA
+                   : EP_DNS_BADREPLY;
+    return;
+  }
+  if (n > EP_DNS_MAX_ADDRS) {
+    a->truncated = true;
+    n = EP_DNS_MAX_ADDRS;
+  }
+  for (i = 0; i < n; i++) {
+    if (qtype == QTYPE_AAAA)
+      inet_ntop(AF_INET6, &ttls6[i].ip6addr, a->addrs[a->n_addrs++],
+                EP_DNS_ADDR_TEXT);
+    else
+      inet_ntop(AF_INET, &ttls[i].ipaddr, a->addrs[a->n_addrs++],
+                EP_DNS_ADDR_TEXT);
+  }
+}
+
 static void
 on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
   struct query        *q = arg;
   struct ep_resolver  *r = q->r;
   struct ep_dns_answer a;
-  struct ares_addrttl  ttls[EP_DNS_MAX_ADDRS + 1];
-  int                  n = EP_DNS_MAX_ADDRS + 1, i;
 
   (void)timeouts;
   if (r->chans[q->server].sending == q)
@@ -505,27 +539,13 @@ on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
   /* The AD bit (RFC 4035 3.2.3): the resolver validated the answer. */
   if (abuf && alen >= 12)
     a.authentic = (abuf[3] & 0x20) != 0;
-  if (status == ARES_SUCCESS && q->qtype != QTYPE_A) {
+  if (status == ARES_SUCCESS &&
+      (q->qtype == QTYPE_A || q->qtype == QTYPE_AAAA))
+    read_addresses(q->qtype, abuf, alen, &a);
+  else if (status == ARES_SUCCESS)
     /* Another type is asked for its header only: its code (ares_send()
      * hands back any), answered or not. */
     a.outcome = outcome_of_rcode(abuf, alen);
-  } else if (status == ARES_SUCCESS) {
-    status = ares_parse_a_reply(abuf, alen, NULL, ttls, &n);
-    if (status == ARES_SUCCESS && n > 0) {
-      /* One more than we keep was asked for, to know when we cut. */
-      if (n > EP_DNS_MAX_ADDRS) {
-        a.truncated = true;
-        n = EP_DNS_MAX_ADDRS;
-      }
-      for (i = 0; i < n; i++)
-        inet_ntop(AF_INET, &ttls[i].ipaddr, a.addrs[a.n_addrs++],
-                  EP_DNS_ADDR_TEXT);
-    } else {
-      a.outcome = status == ARES_SUCCESS || status == ARES_ENODATA
-                    ? EP_DNS_NODATA
-                    : EP_DNS_BADREPLY;
-    }
-  }
   r->pending--;
   r->chans[q->server].in_flight--;
   q->cb(q->arg, q->server, &a);
@@ -948,8 +968,9 @@ on_lookup_answer(void *arg, size_t server, const struct ep_dns_answer *answer)
 }
 
 enum ep_status
-ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
-                   void *arg, struct timespec now, struct ep_err *err)
+ep_resolver_lookup_family(struct ep_resolver *r, const char *name, int family,
+                          ep_lookup_cb cb, void *arg, struct timespec now,
+                          struct ep_err *err)
 {
   struct lookup *l = calloc(1, sizeof *l);
   size_t         i;
@@ -959,13 +980,14 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
   l->cb = cb;
   l->arg = arg;
   l->r = r;
+  l->how.qtype = family == AF_INET6 ? QTYPE_AAAA : QTYPE_A;
   l->grace = ep_time_add(now, r->try_s);
   l->next = r->lookups;
   r->lookups = l;
   /* Counted in full first: an answer may arrive during the loop below. */
   l->pending = r->n + 1;
   for (i = 0; i < r->n; i++) {
-    if (query_start(r, i, name, NULL, on_lookup_answer, on_lookup_sent, l, now,
+    if (query_start(r, i, name, &l->how, on_lookup_answer, on_lookup_sent, l, now,
                     NULL) != EP_OK) {
       l->answers[i].outcome = EP_DNS_BADREPLY;
       l->done[i] = true;
@@ -974,4 +996,11 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
   }
   lookup_release(l);
   return EP_OK;
+}
+
+enum ep_status
+ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_lookup_cb cb,
+                   void *arg, struct timespec now, struct ep_err *err)
+{
+  return ep_resolver_lookup_family(r, name, AF_INET, cb, arg, now, err);
 }

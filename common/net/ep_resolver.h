@@ -85,14 +85,14 @@ enum ep_status ep_resolver_query(struct ep_resolver *r, size_t server,
 
 /* A question other than the names' A query. */
 struct ep_dns_question {
-  int  qtype;     /* 0: A; else the type's number (6: SOA) */
+  int  qtype;     /* 0: A; else the type's number (6: SOA, 28: AAAA) */
   bool dnssec_ok; /* with EDNS0's DO bit: a validating resolver says, by
                      the AD bit, that it validated the answer */
 };
 
-/* As ep_resolver_query(), asking how says.  For a type other than A the
- * answer's outcome is EP_DNS_ANSWER when the reply has records (their
- * addresses are not read). */
+/* As ep_resolver_query(), asking how says.  For a type other than A and
+ * AAAA the answer's outcome is EP_DNS_ANSWER when the reply has records
+ * (what they hold is not read). */
 enum ep_status ep_resolver_ask(struct ep_resolver *r, size_t server,
                                const char *name,
                                const struct ep_dns_question *how,
@@ -123,6 +123,14 @@ typedef void (*ep_lookup_cb)(void *arg, const struct ep_lookup_result *res);
 enum ep_status ep_resolver_lookup(struct ep_resolver *r, const char *name,
                                   ep_lookup_cb cb, void *arg,
                                   struct timespec now, struct ep_err *err);
+
+/* As ep_resolver_lookup(), for family's addresses: AAAA records for
+ * AF_INET6, A records for AF_INET. */
+enum ep_status ep_resolver_lookup_family(struct ep_resolver *r,
+                                         const char *name, int family,
+                                         ep_lookup_cb cb, void *arg,
+                                         struct timespec now,
+                                         struct ep_err *err);
 
 /* Adds the channels' sockets and next timeout to ps. */
 enum ep_status ep_resolver_pollset(struct ep_resolver *r, struct ep_pollset *ps,

@@ -475,10 +475,12 @@ rule_rewrite(struct ep_diagnosis *d, const struct ep_run_result *run)
   }
 }
 
-/* A path MTU blackhole is the path's, not a server's: the targets of
- * every check that met it are one cause, said once. */
+/* A path MTU blackhole, or an IPv6 path that fails where IPv4 works, is
+ * the path's, not a server's: the targets of every check that met it are
+ * one cause (code), said once. */
 static void
-rule_path_mtu(struct ep_diagnosis *d, const struct ep_run_result *run)
+rule_path(struct ep_diagnosis *d, const struct ep_run_result *run,
+          const char *code)
 {
   const struct ep_target_result *first = NULL;
   char                           which[64] = "";
@@ -490,7 +492,7 @@ rule_path_mtu(struct ep_diagnosis *d, const struct ep_run_result *run)
 
     for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
       if (unexplained_failure(d, run, k, i) &&
-          cause_is(&run->checks[k].targets[i], EP_CAUSE_PATH_MTU)) {
+          cause_is(&run->checks[k].targets[i], code)) {
         if (!first) {
           first = &run->checks[k].targets[i];
           where = (int)k;
@@ -504,13 +506,13 @@ rule_path_mtu(struct ep_diagnosis *d, const struct ep_run_result *run)
   }
   if (n == 0)
     return;
-  c = add_cause(d, EP_CAUSE_PATH_MTU, where, "%s (%s, %zu target%s)",
+  c = add_cause(d, code, where, "%s (%s, %zu target%s)",
                 first->why ? first->why : first->text, which, n,
                 n == 1 ? "" : "s");
   for (k = 0; k < run->n; k++)
     for (i = 0; ran(run, k) && i < run->checks[k].n_targets; i++)
       if (unexplained_failure(d, run, k, i) &&
-          cause_is(&run->checks[k].targets[i], EP_CAUSE_PATH_MTU))
+          cause_is(&run->checks[k].targets[i], code))
         explain(d, c, run, k, i);
 }
 
@@ -829,7 +831,8 @@ ep_diagnose(const struct ep_run_result *run,
   rule_no_resolver(d, run);
   rule_names(d, run);
   rule_rewrite(d, run);
-  rule_path_mtu(d, run);
+  rule_path(d, run, EP_CAUSE_PATH_MTU);
+  rule_path(d, run, EP_CAUSE_IPV6_BROKEN);
   rule_clock(d, run, opts && opts->clock_far > 0 ? opts->clock_far
                                                  : EP_CLOCK_FAR_S);
   rule_proxy(d, run, opts ? opts->proxy_url : NULL);

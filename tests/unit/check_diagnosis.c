@@ -409,6 +409,36 @@ START_TEST(port_blocked)
 }
 END_TEST
 
+/* IPv6 broken beside working IPv4 is the path's: the targets that met it
+ * are one cause, said once with the first one's words. */
+START_TEST(ipv6_broken_said_once)
+{
+  struct ep_check_result *https = check("https", "x");
+  struct ep_diagnosis     d;
+
+  target(https, "a.example", EP_STATE_WARNING, EP_CAUSE_IPV6_BROKEN,
+         "a.example",
+         "IPv6 path broken (IPv4 works): [2001:db8::10]:443: timed out "
+         "connecting (no answer to SYN: filtered?)",
+         "a.example (192.0.2.10): HTTP 200 in 0.01s");
+  target(https, "b.example", EP_STATE_WARNING, EP_CAUSE_IPV6_BROKEN,
+         "b.example",
+         "IPv6 path broken (IPv4 works): [2001:db8::11]:443: timed out "
+         "connecting (no answer to SYN: filtered?)",
+         "b.example (192.0.2.11): HTTP 200 in 0.01s");
+  target(https, "c.example", EP_STATE_OK, NULL, "c.example", NULL,
+         "c.example (192.0.2.12): HTTP 200 in 0.01s");
+  diagnose(&d, NULL);
+  ck_assert_uint_eq(d.n, 1);
+  ck_assert_str_eq(d.causes[0].code, EP_CAUSE_IPV6_BROKEN);
+  ck_assert_str_eq(d.causes[0].text,
+                   "IPv6 path broken (IPv4 works): [2001:db8::10]:443: timed "
+                   "out connecting (no answer to SYN: filtered?) (HTTPS, 2 "
+                   "targets)");
+  ep_diagnosis_free(&d);
+}
+END_TEST
+
 /* Every HTTPS target failing the same way: one cause; and the checklist's
  * first line and items say it so. */
 START_TEST(all_the_same_and_the_checklist)
@@ -512,6 +542,7 @@ diagnosis_suite(void)
   tcase_add_test(tc, clock_close_explains_nothing);
   tcase_add_test(tc, proxy_refuses);
   tcase_add_test(tc, port_blocked);
+  tcase_add_test(tc, ipv6_broken_said_once);
   tcase_add_test(tc, all_the_same_and_the_checklist);
   tcase_add_test(tc, symptom_in_the_checks_words);
   tcase_add_test(tc, all_well);

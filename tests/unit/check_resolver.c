@@ -24,6 +24,7 @@
 #include "ep_resolver.h"
 #include "ep_time.h"
 #include "ep_unit.h"
+#include "ep_unit_stamping.h"
 
 struct got {
   int                  calls;
@@ -157,6 +158,79 @@ on_lookup(void *arg, const struct ep_lookup_result *res)
   g->calls++;
   g->res = *res;
 }
+
+/* Waits for one query, checks that it asks for AAAA, and answers it with
+ * 2001:db8::7 and 2001:db8::8. */
+static void
+answer_aaaa(int fd)
+{
+  static const unsigned char record[] = {0xc0, 0x0c, 0, 28, 0, 1, 0, 0, 0,
+                                         60,   0,    16};
+  unsigned char      buf[600], *p;
+  struct sockaddr_in from;
+  socklen_t          flen = sizeof from;
+  struct pollfd      pfd = {fd, POLLIN, 0};
+  ssize_t            n;
+  size_t             q = 12, len;
+  int                i;
+
+  ck_assert_int_eq(poll(&pfd, 1, 2000), 1);
+  n = recvfrom(fd, buf, 200, 0, (struct sockaddr *)&from, &flen);
+  ck_assert_int_gt(n, 12);
+  while (q < (size_t)n && buf[q])
+    q += buf[q] + 1u;
+  ck_assert_uint_lt(q + 4, (size_t)n);
+  ck_assert_int_eq(buf[q + 1] << 8 | buf[q + 2], 28); /* QTYPE AAAA */
+  len = q + 5; /* the question, without any EDNS0 record */
+  buf[2] = 0x81;
+  buf[3] = 0x80;
+  buf[7] = 2;
+  buf[11] = 0; /* no additional records */
+  for (i = 7; i <= 8; i++) {
+    p = buf + len;
+    memcpy(p, record, sizeof record);
+    memset(p + sizeof record, 0, 16);
+    p[sizeof record] = 0x20;
+    p[sizeof record + 1] = 0x01;
+    p[sizeof record + 2] = 0x0d;
+    p[sizeof record + 3] = 0xb8;
+    p[sizeof record + 15] = (unsigned char)i;
+    len += sizeof record + 16;
+  }
+  ck_assert_int_eq(sendto(fd, buf, len, 0, (struct sockaddr *)&from, flen),
+                   (ssize_t)len);
+}
+
+/* An IPv6 lookup asks for AAAA and reads the addresses as IPv6. */
+START_TEST(resolver_looks_up_aaaa)
+{
+  struct lookup_got   g;
+  struct ep_err       err = EP_ERR_INIT;
+  unsigned            port;
+  int                 fd = udp_server(&port), passes;
+  struct ep_resolver *r = resolver_for(port);
+
+  memset(&g, 0, sizeof g);
+  ck_assert_int_eq(ep_resolver_lookup_family(r, "v6.example", AF_INET6,
+                                             on_lookup, &g, ep_time_now(),
+                                             &err),
+                   EP_OK);
+  answer_aaaa(fd);
+  for (passes = 0; passes < 200 && g.calls == 0; passes++) {
+    struct timespec pause = {0, 5000000L};
+
+    nanosleep(&pause, NULL);
+    process_now(r);
+  }
+  ck_assert_int_eq(g.calls, 1);
+  ck_assert_int_eq(g.res.outcome, EP_DNS_ANSWER);
+  ck_assert_uint_eq(g.res.n_addrs, 2);
+  ck_assert_str_eq(g.res.addrs[0], "2001:db8::7");
+  ck_assert_str_eq(g.res.addrs[1], "2001:db8::8");
+  ep_resolver_free(r);
+  close(fd);
+}
+END_TEST
 
 /* A lookup whose server stays silent: before its grace the loop may be
  * woken for it; once the grace is over, only c-ares's own retry timer
@@ -297,7 +371,9 @@ resolver_suite(void)
   TCase *tc = tcase_create("core");
 
   tcase_set_timeout(tc, 20);
+  tcase_add_unchecked_fixture(tc, ep_unit_stamping_on, ep_unit_stamping_off);
   tcase_add_test(tc, resolver_times_answer_to_its_arrival);
+  tcase_add_test(tc, resolver_looks_up_aaaa);
   tcase_add_test(tc, resolver_wakes_for_no_grace_already_past);
   tcase_add_test(tc, resolver_sends_without_sigpipe);
   tcase_add_test(tc, resolver_keeps_64_in_flight_and_cancels_the_waiting);
