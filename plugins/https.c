@@ -384,8 +384,18 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   SET(CURLOPT_CAPATH, NULL);
   SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   SET(CURLOPT_SSL_CTX_DATA, t);
-  if (t->resolve_list)
-    SET(CURLOPT_RESOLVE, (struct curl_slist *)t->resolve_list);
+  /* A twin connects to its IPv6 address by CONNECT_TO: CURLOPT_RESOLVE
+   * entries share one cache per multi handle, keyed by host and port,
+   * where the IPv4 attempt's would meet it. */
+  if (t->resolve_list) {
+    SET(t->is_twin ? CURLOPT_CONNECT_TO : CURLOPT_RESOLVE,
+        (struct curl_slist *)t->resolve_list);
+  }
+  /* (A target given as an address keeps its own family.) */
+  if (t->is_twin || (t->twin && !t->hp.is_address)) {
+    SET(CURLOPT_IPRESOLVE,
+        (long)(t->is_twin ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4));
+  }
   if (o->iface) {
     /* "if!": the interface or an error, never a silent other route. */
     snprintf(iface, sizeof iface, "if!%s", o->iface->name);
@@ -568,6 +578,7 @@ on_twin_lookup(void *arg, const struct ep_lookup_result *res)
   struct lookup_slot     *sl = arg;
   struct https_ctx       *c = sl->ctx;
   struct ep_https_target *t = &c->targets[sl->target];
+  char                    entry[EP_HOST_MAX + EP_DNS_ADDR_TEXT + 24];
 
   free(sl);
   note_lookup(t, res);
@@ -584,7 +595,17 @@ on_twin_lookup(void *arg, const struct ep_lookup_result *res)
   if (!ep_ipv6_route(c->opts.iface, res->addrs[0], t->v6_skipped,
                      sizeof t->v6_skipped))
     return;
-  if (!(t->resolve_list = resolve_entry(NULL, t->hp.host, t->hp.port, res))) {
+  /* An answer at the deadline (the loop's end cancels the lookups, and a
+   * fallback's answer may decide then) leaves no time to judge a path. */
+  if (ep_time_diff(c->run->deadline, ep_time_now()) * 1000 <
+      EP_HTTPS_RETRY_MIN_MS) {
+    snprintf(t->v6_skipped, sizeof t->v6_skipped,
+             "the AAAA answer came too late");
+    return;
+  }
+  snprintf(entry, sizeof entry, "%s:%u:[%s]:%u", t->hp.host, t->hp.port,
+           res->addrs[0], t->hp.port);
+  if (!(t->resolve_list = curl_slist_append(NULL, entry))) {
     snprintf(t->v6_skipped, sizeof t->v6_skipped, "out of memory");
     return;
   }
@@ -977,8 +998,11 @@ https_finish(struct ep_probe *p, struct ep_check_result *out,
 
   /* What the deadline cut short still says how far it got. */
   for (i = 0; i < c->n_targets; i++)
-    if (c->targets[i].easy && !c->targets[i].finished)
+    if (c->targets[i].easy && !c->targets[i].finished) {
       read_figures(&c->targets[i]);
+      c->targets[i].cut_after_s =
+        ep_time_diff(ep_time_now(), c->targets[i].t_added);
+    }
   return ep_https_report(c->targets, c->n_given, &c->opts, out, err);
 }
 

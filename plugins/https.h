@@ -30,6 +30,9 @@
  * heard nothing: ep_pmtu.h) starts only with at least this long left
  * before the deadline. */
 #define EP_HTTPS_RETRY_MIN_MS 100
+/* An IPv6 attempt cut by the deadline is judged only when it had run at
+ * least this long (and twice the IPv4 attempt's time). */
+#define EP_HTTPS_V6_FAIR_S 1.0
 
 #define EP_HTTPS_TRACE_MAX (16u << 10) /* -vvv: curl's trace per target */
 

@@ -445,41 +445,94 @@ judge(const struct ep_https_options *o, const struct ep_https_target *t,
 }
 
 
+/* Failures of the path rather than of the server: what IPv6 broken on
+ * the way looks like. */
+static bool
+path_failure(const char *code)
+{
+  static const char *const path[] = {
+    EP_CAUSE_TCP_TIMEOUT, EP_CAUSE_TCP_UNREACHABLE, EP_CAUSE_TCP_REFUSED,
+    EP_CAUSE_TCP_RESET,   EP_CAUSE_TIMEOUT,         EP_CAUSE_PATH_MTU,
+    NULL};
+  size_t i;
+
+  for (i = 0; code && path[i]; i++)
+    if (strcmp(code, path[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Whether a twin that did not finish ran long enough to be judged: a
+ * second, and twice what the IPv4 attempt took.  One started just before
+ * the deadline, or still queued, says nothing of the path. */
+static bool
+twin_had_its_chance(const struct ep_https_target *t)
+{
+  const struct ep_https_target *w = t->twin;
+  double                        fair = EP_HTTPS_V6_FAIR_S;
+
+  if (t->have_total && 2 * t->total_s > fair)
+    fair = 2 * t->total_s;
+  return w->finished || w->cut_after_s >= fair;
+}
+
 /* The IPv6 attempt beside a target's IPv4 one (v6, judged like any
- * target): an IPv6 path that fails where IPv4 works is a WARNING of its
- * own, since clients that try IPv6 first stall or retry. */
+ * target).  Where IPv4 got an answer and IPv6 did not, that is a WARNING
+ * of its own, since clients that try IPv6 first stall or retry: the
+ * path's when it failed on the way, else the server's over IPv6. */
 static void
 judge_twin(const struct ep_https_options *o, const struct ep_https_target *t,
            struct anchors *memo, struct verdict *v, struct verdict *v6)
 {
+  const struct ep_https_target *w = t->twin;
+
   memset(v6, 0, sizeof *v6);
-  if (!t->twin || !t->twin->v6_tried)
+  if (!w || !w->v6_tried)
     return;
-  judge(o, t->twin, false, memo, v6);
-  if (v->reachable && !v6->reachable)
+  judge(o, w, false, memo, v6);
+  if (!v->reachable || v6->reachable || !twin_had_its_chance(t))
+    return;
+  if (path_failure(v6->code))
     add_cause(v, EP_STATE_WARNING, EP_CAUSE_IPV6_BROKEN,
-              "IPv6 path broken (IPv4 works): [%s]:%u: %s", t->twin->addr,
+              "IPv6 path broken (IPv4 works): [%s]:%u: %s", w->addr,
               t->hp.port, v6->cause);
+  else
+    add_cause(v, EP_STATE_WARNING, v6->code ? v6->code : EP_CAUSE_HTTPS_ERROR,
+              "over IPv6 [%s]:%u: %s", w->addr, t->hp.port, v6->cause);
 }
 
-/* The IPv6 attempt in a line of -v: how it went, or why there was none. */
+/* The IPv6 attempt in lines of -v: how it went, or why there was none;
+ * with -vvv its own trace. */
 static enum ep_status
 add_twin_detail(const struct ep_https_target *t, const struct verdict *v6,
                 struct ep_target_result *r)
 {
   const struct ep_https_target *w = t->twin;
+  enum ep_status                rc;
   char                          num[32];
 
   if (!w)
     return EP_OK;
   if (!w->v6_tried)
     return ep_target_add_detail(r, "IPv6 not tried: %s", w->v6_skipped);
-  if (!v6->reachable)
-    return ep_target_add_detail(r, "IPv6 [%s]: %s", w->addr, v6->cause);
-  ep_format_number(num, sizeof num, w->have_total ? w->total_s : 0);
-  return ep_target_add_detail(r, "IPv6 [%s]: HTTP %ld in %ss%s%s", w->addr,
+  if (!v6->reachable && !twin_had_its_chance(t)) {
+    ep_format_number(num, sizeof num, w->cut_after_s);
+    rc = ep_target_add_detail(r, "IPv6 [%s]: cut short by the deadline "
+                                 "after %ss, not judged (%s)",
+                              w->addr, num, v6->cause);
+  } else if (!v6->reachable) {
+    rc = ep_target_add_detail(r, "IPv6 [%s]: %s", w->addr, v6->cause);
+  } else {
+    ep_format_number(num, sizeof num, w->have_total ? w->total_s : 0);
+    rc = ep_target_add_detail(r, "IPv6 [%s]: HTTP %ld in %ss%s%s", w->addr,
                               w->status, num, v6->cause[0] ? "; " : "",
                               v6->cause);
+  }
+  if (rc == EP_OK && w->errbuf[0] && !v6->reachable)
+    rc = ep_target_add_detail(r, "IPv6 curl: %s", w->errbuf);
+  if (rc == EP_OK && w->trace.len)
+    rc = ep_target_add_detail(r, "IPv6 attempt:\n%s", ep_buf_str(&w->trace));
+  return rc;
 }
 
 /* "ipv6" for --format json: null when the host had no IPv6 to try. */

@@ -46,6 +46,9 @@ struct ep_https_target {
   struct ep_https_target  *twin;
   bool                     is_twin, v6_tried;
   char                     v6_skipped[280];
+  /* Cut by the deadline: how long the attempt had run (from its start,
+   * a queued one's 0). */
+  double                   cut_after_s;
   /* The lookup of the name (direct) or of the proxy (behind one). */
   bool                     have_resolve;
   double                   resolve_s;
