@@ -344,6 +344,26 @@ resolve_entry(struct curl_slist *list, const char *host, unsigned port,
   return curl_slist_append(list, entry);
 }
 
+/* Where t connects: the addresses its lookup found, and with a twin,
+ * each attempt held to its family.  A twin goes by CONNECT_TO, since
+ * CURLOPT_RESOLVE entries share one cache per multi handle, keyed by
+ * host and port, where the IPv4 attempt's would meet it.  (A target
+ * given as an address keeps its own family.) */
+static CURLcode
+set_addresses(const struct ep_https_target *t, CURL *h)
+{
+  CURLcode rc = CURLE_OK;
+
+  if (t->resolve_list)
+    rc = curl_easy_setopt(h, t->is_twin ? CURLOPT_CONNECT_TO : CURLOPT_RESOLVE,
+                          (struct curl_slist *)t->resolve_list);
+  if (rc == CURLE_OK && (t->is_twin || (t->twin && !t->hp.is_address)))
+    rc = curl_easy_setopt(h, CURLOPT_IPRESOLVE,
+                          (long)(t->is_twin ? CURL_IPRESOLVE_V6
+                                            : CURL_IPRESOLVE_V4));
+  return rc;
+}
+
 static bool
 setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
 {
@@ -384,18 +404,8 @@ setup_easy(struct https_ctx *c, struct ep_https_target *t, CURL *h)
   SET(CURLOPT_CAPATH, NULL);
   SET(CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   SET(CURLOPT_SSL_CTX_DATA, t);
-  /* A twin connects to its IPv6 address by CONNECT_TO: CURLOPT_RESOLVE
-   * entries share one cache per multi handle, keyed by host and port,
-   * where the IPv4 attempt's would meet it. */
-  if (t->resolve_list) {
-    SET(t->is_twin ? CURLOPT_CONNECT_TO : CURLOPT_RESOLVE,
-        (struct curl_slist *)t->resolve_list);
-  }
-  /* (A target given as an address keeps its own family.) */
-  if (t->is_twin || (t->twin && !t->hp.is_address)) {
-    SET(CURLOPT_IPRESOLVE,
-        (long)(t->is_twin ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4));
-  }
+  if (rc == CURLE_OK)
+    rc = set_addresses(t, h);
   if (o->iface) {
     /* "if!": the interface or an error, never a silent other route. */
     snprintf(iface, sizeof iface, "if!%s", o->iface->name);
@@ -1100,6 +1110,47 @@ load_ca(struct curl_blob *blob, const char *path, const char *what,
   return EP_OK;
 }
 
+/* The targets as given ("HOST[:PORT]"), each counted once set up, so
+ * that https_destroy() frees what a bad one leaves. */
+static enum ep_status
+parse_targets(struct https_ctx *c, const struct ep_strlist *targets,
+              struct ep_err *err)
+{
+  size_t i;
+
+  for (i = 0; i < targets->n; i++) {
+    struct ep_https_target *t = &c->targets[i];
+
+    ep_buf_init(&t->trace, EP_HTTPS_TRACE_MAX);
+    t->conn_fd = -1;
+    c->n_targets++;
+    snprintf(t->spec, sizeof t->spec, "%s", targets->v[i]);
+    if (ep_hostport_parse(targets->v[i], 443, "HTTPS target", &t->hp, err) !=
+        EP_OK)
+      return EP_EINVAL;
+    ep_https_tls_seen_init(&t->seen, t->hp.host);
+  }
+  return EP_OK;
+}
+
+/* The IPv6 twin of each target given, after them (https_report.h). */
+static void
+add_twins(struct https_ctx *c)
+{
+  size_t i;
+
+  for (i = 0; i < c->n_given; i++) {
+    struct ep_https_target *t = &c->targets[c->n_given + i];
+
+    *t = c->targets[i]; /* spec, hp, conn_fd; its own buffers below */
+    ep_buf_init(&t->trace, EP_HTTPS_TRACE_MAX);
+    ep_https_tls_seen_init(&t->seen, t->hp.host);
+    t->is_twin = true;
+    c->targets[i].twin = t;
+    c->n_targets++;
+  }
+}
+
 struct ep_probe *
 ep_https_probe_new(const struct ep_strlist *targets,
                    const struct ep_https_options *opts, struct ep_err *err)
@@ -1123,30 +1174,12 @@ ep_https_probe_new(const struct ep_strlist *targets,
     c->proxy_secret = *opts->proxy_secret;
     c->opts.proxy_secret = &c->proxy_secret;
   }
-  c->n_targets = targets->n;
-  for (i = 0; i < targets->n; i++) {
-    struct ep_https_target *t = &c->targets[i];
-
-    ep_buf_init(&t->trace, EP_HTTPS_TRACE_MAX);
-    t->conn_fd = -1;
-    snprintf(t->spec, sizeof t->spec, "%s", targets->v[i]);
-    if (ep_hostport_parse(targets->v[i], 443, "HTTPS target", &t->hp, err) !=
-        EP_OK) {
-      https_destroy(p);
-      return NULL;
-    }
-    ep_https_tls_seen_init(&t->seen, t->hp.host);
+  if (parse_targets(c, targets, err) != EP_OK) {
+    https_destroy(p);
+    return NULL;
   }
-  for (i = 0; twins && i < targets->n; i++) {
-    struct ep_https_target *t = &c->targets[targets->n + i];
-
-    *t = c->targets[i]; /* spec, hp, conn_fd; its own buffers below */
-    ep_buf_init(&t->trace, EP_HTTPS_TRACE_MAX);
-    ep_https_tls_seen_init(&t->seen, t->hp.host);
-    t->is_twin = true;
-    c->targets[i].twin = t;
-    c->n_targets++;
-  }
+  if (twins)
+    add_twins(c);
   if (opts->proxy && parse_proxy(c, opts->proxy, err) != EP_OK) {
     https_destroy(p);
     return NULL;
