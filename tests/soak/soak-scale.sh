@@ -8,14 +8,20 @@
 # flat once warm.
 #
 # Usage (root, from the build directory, after make):
-#   EP_SRCDIR=/path/to/source sh /path/to/source/tests/soak/soak-scale.sh [RUNS] [EVERY] [INTERVAL]
+#   EP_SRCDIR=/path/to/source sh /path/to/source/tests/soak/soak-scale.sh [RUNS] [EVERY] [INTERVAL] [FRONT]
 # RUNS 10000 and EVERY 1000 by default; a run every INTERVAL seconds (2:
 # 1000 handshakes take about 1.1 s of a core here), so the default soak
-# takes about 11 hours for each front end.
+# takes about 11 hours for each front end.  FRONT is agentx, collectd or
+# both (the default): the two halves can run on different days.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 runs=${1:-10000}
 every=${2:-1000}
 interval=${3:-2}
+front=${4:-both}
+case $front in
+  agentx | collectd | both) ;;
+  *) echo "FRONT is agentx, collectd or both, not '$front'" >&2; exit 2 ;;
+esac
 timeout=$(awk -v i="$interval" 'BEGIN { print i * 0.9 }')
 ep_setup
 snmp_setup
@@ -91,45 +97,6 @@ judge() {
     NR == 2 { first = $2 }' "$1"
 }
 
-echo "# edgeprobe-agentx: $runs runs of 1000 HTTPS targets, one every $interval s (deadline $timeout s)"
-start_snmpd
-start_agentx -P "$TMP/soak.json" --cacert "$P/ca.pem" -i "$interval" -t "$timeout"
-printf '%-12s %8s %8s %10s\n' subagent runs fds "RSS KiB"
-: >"$TMP/agentx.table"
-n=$every
-while [ "$n" -le "$runs" ]; do
-  wait_runs "$n" $((every * ${interval%.*} * 3 + 60)) ||
-    { fail "not $n runs: $(sget EDGEPROBE-MIB::epRuns.0)"; break; }
-  u=$(usage "$agentx_pid")
-  echo "subagent $n $u" >>"$TMP/agentx.table"
-  printf '%-12s %8s %8s %10s\n' subagent "$n" ${u% *} ${u#* }
-  n=$((n + every))
-done
-failing=$(snmp snmpwalk -Oqv EDGEPROBE-MIB::epHttpsState | grep -vc '^ok$')
-echo "# the last run: $failing of 1000 targets not OK (10 refused, in turn)"
-stop_agentx && pass "the subagent stopped cleanly"
-v=$(judge "$TMP/agentx.table") && pass "subagent: $v" || fail "subagent: $v"
-stop_snmpd
-
-echo "# edgeprobe.so in collectd: $runs reads of 1000 HTTPS targets, one every $interval s"
-R="$TMP/collectd"
-mkdir -p "$R"
-collectd_conf "$R/collectd.conf" "$R" soak "  Profile \"$TMP/soak.json\"
-  CACert \"$P/ca.pem\"
-  Timeout $timeout
-  <Check \"dns\">
-    Interval $interval
-  </Check>
-  <Check \"https\">
-    Interval $interval
-  </Check>" "LoadPlugin unixsock
-<Plugin unixsock>
-  SocketFile \"$R/sock\"
-  SocketGroup \"root\"
-</Plugin>"
-# Only the unix socket reads the values: csv would write 5000 files a read.
-sed -i '/^LoadPlugin csv$/,/^<\/Plugin>$/d' "$R/collectd.conf"
-start_collectd "$R/collectd.conf"
 # https_last: the time of the newest HTTPS value collectd holds, through
 # its unix socket: reads go on while it keeps up with the clock.  (The
 # table's reads are counted by the clock, one every INTERVAL.)
@@ -142,23 +109,70 @@ n = int(f.readline().split()[0]); best = 0
 for _ in range(n):
     t, ident = f.readline().split(" ", 1)
     if "/edgeprobe-https/" in ident: best = max(best, float(t))
-print(int(best))' "$R/sock" 2>/dev/null
+print(int(best))' "$TMP/collectd/sock" 2>/dev/null
 }
-started=$(date +%s)
-printf '%-12s %8s %8s %10s\n' collectd "reads" fds "RSS KiB"
-: >"$TMP/collectd.table"
-n=$every
-while [ "$n" -le "$runs" ] && collectd_alive; do
-  due=$(awk -v s="$started" -v n="$n" -v i="$interval" 'BEGIN { printf "%d", s + n * i }')
-  while [ "$(date +%s)" -lt "$due" ] && collectd_alive; do sleep 1; done
-  last=$(https_last)
-  [ -n "$last" ] && [ $(($(date +%s) - last)) -le $((${interval%.*} * 3 + 2)) ] ||
-    { fail "edgeprobe.so stopped reading: last HTTPS value at '$last'"; break; }
-  u=$(usage "$collectd_pid")
-  echo "collectd $n $u" >>"$TMP/collectd.table"
-  printf '%-12s %8s %8s %10s\n' collectd "$n" ${u% *} ${u#* }
-  n=$((n + every))
-done
-stop_collectd && pass "collectd stopped cleanly"
-v=$(judge "$TMP/collectd.table") && pass "collectd: $v" || fail "collectd: $v"
+
+soak_agentx() {
+  echo "# edgeprobe-agentx: $runs runs of 1000 HTTPS targets, one every $interval s (deadline $timeout s)"
+  start_snmpd
+  start_agentx -P "$TMP/soak.json" --cacert "$P/ca.pem" -i "$interval" -t "$timeout"
+  printf '%-12s %8s %8s %10s\n' subagent runs fds "RSS KiB"
+  : >"$TMP/agentx.table"
+  n=$every
+  while [ "$n" -le "$runs" ]; do
+    wait_runs "$n" $((every * ${interval%.*} * 3 + 60)) ||
+      { fail "not $n runs: $(sget EDGEPROBE-MIB::epRuns.0)"; break; }
+    u=$(usage "$agentx_pid")
+    echo "subagent $n $u" >>"$TMP/agentx.table"
+    printf '%-12s %8s %8s %10s\n' subagent "$n" ${u% *} ${u#* }
+    n=$((n + every))
+  done
+  failing=$(snmp snmpwalk -Oqv EDGEPROBE-MIB::epHttpsState | grep -vc '^ok$')
+  echo "# the last run: $failing of 1000 targets not OK (10 refused, in turn)"
+  stop_agentx && pass "the subagent stopped cleanly"
+  v=$(judge "$TMP/agentx.table") && pass "subagent: $v" || fail "subagent: $v"
+  stop_snmpd
+}
+
+soak_collectd() {
+  echo "# edgeprobe.so in collectd: $runs reads of 1000 HTTPS targets, one every $interval s"
+  R="$TMP/collectd"
+  mkdir -p "$R"
+  collectd_conf "$R/collectd.conf" "$R" soak "  Profile \"$TMP/soak.json\"
+  CACert \"$P/ca.pem\"
+  Timeout $timeout
+  <Check \"dns\">
+    Interval $interval
+  </Check>
+  <Check \"https\">
+    Interval $interval
+  </Check>" "LoadPlugin unixsock
+<Plugin unixsock>
+  SocketFile \"$R/sock\"
+  SocketGroup \"root\"
+</Plugin>"
+  # Only the unix socket reads the values: csv would write 5000 files a read.
+  sed -i '/^LoadPlugin csv$/,/^<\/Plugin>$/d' "$R/collectd.conf"
+  start_collectd "$R/collectd.conf"
+  started=$(date +%s)
+  printf '%-12s %8s %8s %10s\n' collectd "reads" fds "RSS KiB"
+  : >"$TMP/collectd.table"
+  n=$every
+  while [ "$n" -le "$runs" ] && collectd_alive; do
+    due=$(awk -v s="$started" -v n="$n" -v i="$interval" 'BEGIN { printf "%d", s + n * i }')
+    while [ "$(date +%s)" -lt "$due" ] && collectd_alive; do sleep 1; done
+    last=$(https_last)
+    [ -n "$last" ] && [ $(($(date +%s) - last)) -le $((${interval%.*} * 3 + 2)) ] ||
+      { fail "edgeprobe.so stopped reading: last HTTPS value at '$last'"; break; }
+    u=$(usage "$collectd_pid")
+    echo "collectd $n $u" >>"$TMP/collectd.table"
+    printf '%-12s %8s %8s %10s\n' collectd "$n" ${u% *} ${u#* }
+    n=$((n + every))
+  done
+  stop_collectd && pass "collectd stopped cleanly"
+  v=$(judge "$TMP/collectd.table") && pass "collectd: $v" || fail "collectd: $v"
+}
+
+[ "$front" = collectd ] || soak_agentx
+[ "$front" = agentx ] || soak_collectd
 ep_done
