@@ -1,18 +1,18 @@
 #!/bin/sh
 # The long soak, out of CI for its length: edgeprobe-agentx (under snmpd)
-# and edgeprobe.so (in collectd), one after the other, each running RUNS
-# checklists of 1000 HTTPS targets (t1...t1000.soak.example, ten on each of
-# 100 addresses of one nginx) while one address in turn refuses port 443:
-# one per cent of the targets fail, different ones every few runs.  Prints
-# a table of open descriptors and RSS every EVERY runs; the figures must be
-# flat once warm.
+# and edgeprobe.so (in collectd), one after the other (or one alone:
+# FRONT), each running RUNS checklists of 1000 HTTPS targets
+# (t1...t1000.soak.example, ten on each of 100 addresses of one nginx)
+# while one address in turn refuses port 443: one per cent of the targets
+# fail, different ones every few runs.  Prints a table of open descriptors
+# and RSS every EVERY runs; the figures must be flat once warm.
 #
 # Usage (root, from the build directory, after make):
 #   EP_SRCDIR=/path/to/source sh /path/to/source/tests/soak/soak-scale.sh [RUNS] [EVERY] [INTERVAL] [FRONT]
 # RUNS 10000 and EVERY 1000 by default; a run every INTERVAL seconds (2:
 # 1000 handshakes take about 1.1 s of a core here), so the default soak
 # takes about 11 hours for each front end.  FRONT is agentx, collectd or
-# both (the default): the two halves can run on different days.
+# both (the default): the two halves can run on different days or machines.
 . "${EP_SRCDIR:-.}/tests/integration/lib.sh"
 runs=${1:-10000}
 every=${2:-1000}
@@ -24,12 +24,13 @@ case $front in
 esac
 timeout=$(awk -v i="$interval" 'BEGIN { print i * 0.9 }')
 ep_setup
-snmp_setup
-collectd_setup
+[ "$front" = collectd ] || snmp_setup
+[ "$front" = agentx ] || collectd_setup
 for c in nginx dnsmasq nft /usr/bin/python3; do command -v $c >/dev/null || skip "needs $c"; done
 ulimit -n 8192
 
 P="$TMP/pki"
+R="$TMP/collectd"
 mkdir -p "$P"
 https_ca "$P" ca "edgeprobe test CA" && https_leaf "$P" soak ca 90 "DNS:*.soak.example" ||
   { fail "cannot make the test PKI"; ep_done; }
@@ -109,7 +110,7 @@ n = int(f.readline().split()[0]); best = 0
 for _ in range(n):
     t, ident = f.readline().split(" ", 1)
     if "/edgeprobe-https/" in ident: best = max(best, float(t))
-print(int(best))' "$TMP/collectd/sock" 2>/dev/null
+print(int(best))' "$R/sock" 2>/dev/null
 }
 
 soak_agentx() {
@@ -136,7 +137,6 @@ soak_agentx() {
 
 soak_collectd() {
   echo "# edgeprobe.so in collectd: $runs reads of 1000 HTTPS targets, one every $interval s"
-  R="$TMP/collectd"
   mkdir -p "$R"
   collectd_conf "$R/collectd.conf" "$R" soak "  Profile \"$TMP/soak.json\"
   CACert \"$P/ca.pem\"
