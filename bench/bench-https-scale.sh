@@ -5,7 +5,10 @@
 # same URLs from the same nginx with the same CA in the same round.  Both
 # resolve each name, verify the chain and the host name, and send one GET.
 # Prints medians of wall, CPU and peak RSS, the CPU per handshake and the
-# ratio edgeprobe/curl.
+# ratio edgeprobe/curl.  A third row is the floor: bench/ep-tls-floor,
+# OpenSSL alone doing the same verified handshakes and GETs with one
+# SSL_CTX and no lookups, 64 at a time; edgeprobe/floor is what libcurl
+# and our own code add to OpenSSL's cost.
 #
 # The leaf is ECDSA P-256 under an RSA-2048 CA unless LEAF is rsa: with an
 # RSA-2048 leaf, nginx's one worker spends about 0.9 ms signing each
@@ -27,6 +30,9 @@ for c in nginx dnsmasq openssl curl jq; do
   command -v "$c" >/dev/null || { echo "no $c: apt-get install $c" >&2; exit 2; }
 done
 [ -x "$bindir/check_edge_https" ] || { echo "no $bindir/check_edge_https: build first" >&2; exit 2; }
+floor_bin=$bindir/bench/ep-tls-floor
+make -C "$bindir" bench/ep-tls-floor >/dev/null ||
+  { echo "cannot build bench/ep-tls-floor" >&2; exit 2; }
 . "$(dirname "$0")/lib.sh"
 # 1000 connections at once need more than 1024 descriptors.
 ulimit -n 8192
@@ -55,6 +61,7 @@ for n in $sizes; do
   done
   : >"$tmp/edge-$n"
   : >"$tmp/curl-$n"
+  : >"$tmp/floor-$n"
   r=0
   while [ $r -lt "$rounds" ]; do
     # shellcheck disable=SC2086
@@ -64,13 +71,18 @@ for n in $sizes; do
     # --fail turns an HTTP error into a failure).
     measure "$tmp/curl-$n" curl --parallel --parallel-max 64 --fail -s \
       --cacert "$tmp/ca.pem" -K "$tmp/curl-$n.cfg"
+    measure "$tmp/floor-$n" "$floor_bin" "$tmp/ca.pem" 127.0.0.10 "t%d.bench.example" "$n"
     r=$((r + 1))
   done
-  for tool in edge curl; do
+  for tool in edge curl floor; do
     f="$tmp/$tool-$n"
     ok=$(awk '$4 == 0 { k++ } END { print k + 0 }' "$f")
-    name=check_edge_https
-    [ $tool = curl ] && name="curl --parallel-max 64"
+    case $tool in
+      edge) name=check_edge_https ;;
+      curl) name="curl --parallel-max 64" ;;
+      floor) name="OpenSSL alone (floor)" ;;
+      *) name=$tool ;;
+    esac
     printf '%-8s %-22s %9.4f %9.4f %11d %14.3f %5s/%s\n' "$n" "$name" "$(col "$f" 1)" \
       "$(col "$f" 2)" "$(col "$f" 3)" "$(awk -v c="$(col "$f" 2)" -v n="$n" 'BEGIN { print c * 1000 / n }')" \
       "$ok" "$rounds"
@@ -78,7 +90,12 @@ for n in $sizes; do
   awk -v a="$(col "$tmp/edge-$n" 2)" -v b="$(col "$tmp/curl-$n" 2)" \
     -v aw="$(col "$tmp/edge-$n" 1)" -v bw="$(col "$tmp/curl-$n" 1)" \
     -v am="$(col "$tmp/edge-$n" 3)" -v bm="$(col "$tmp/curl-$n" 3)" \
-    'BEGIN { printf "%-8s ratio edgeprobe/curl: wall %.2f  cpu %.2f  peak RSS %.2f\n", "", aw / bw, a / b, am / bm }'
+    'BEGIN { printf "%-8s ratio edgeprobe/curl: wall %.2f  cpu %.2f  peak RSS %.2f\n", "", r(aw, bw), r(a, b), r(am, bm) }
+    function r(x, y) { return y > 0 ? x / y : 0 }'
+  awk -v a="$(col "$tmp/edge-$n" 2)" -v b="$(col "$tmp/floor-$n" 2)" \
+    -v aw="$(col "$tmp/edge-$n" 1)" -v bw="$(col "$tmp/floor-$n" 1)" \
+    'BEGIN { printf "%-8s ratio edgeprobe/floor: wall %.2f  cpu %.2f\n", "", r(aw, bw), r(a, b) }
+    function r(x, y) { return y > 0 ? x / y : 0 }'
   # A few targets cost little: the run's wall time stays near its
   # slowest target's (timed from its lookup's answer to its headers).
   if [ "$n" -le 100 ]; then
