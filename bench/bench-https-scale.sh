@@ -8,7 +8,8 @@
 # ratio edgeprobe/curl.  A third row is the floor: bench/ep-tls-floor,
 # OpenSSL alone doing the same verified handshakes and GETs with one
 # SSL_CTX and no lookups, 64 at a time; edgeprobe/floor is what libcurl
-# and our own code add to OpenSSL's cost.
+# and our own code add to OpenSSL's cost.  The fourth is the same with an
+# SSL_CTX per connection, as libcurl makes them.
 #
 # The leaf is ECDSA P-256 under an RSA-2048 CA unless LEAF is rsa: with an
 # RSA-2048 leaf, nginx's one worker spends about 0.9 ms signing each
@@ -62,6 +63,7 @@ for n in $sizes; do
   : >"$tmp/edge-$n"
   : >"$tmp/curl-$n"
   : >"$tmp/floor-$n"
+  : >"$tmp/ctx-$n"
   r=0
   while [ $r -lt "$rounds" ]; do
     # shellcheck disable=SC2086
@@ -72,15 +74,18 @@ for n in $sizes; do
     measure "$tmp/curl-$n" curl --parallel --parallel-max 64 --fail -s \
       --cacert "$tmp/ca.pem" -K "$tmp/curl-$n.cfg"
     measure "$tmp/floor-$n" "$floor_bin" "$tmp/ca.pem" 127.0.0.10 "t%d.bench.example" "$n"
+    measure "$tmp/ctx-$n" "$floor_bin" "$tmp/ca.pem" 127.0.0.10 "t%d.bench.example" "$n" \
+      ctx-per-connection
     r=$((r + 1))
   done
-  for tool in edge curl floor; do
+  for tool in edge curl floor ctx; do
     f="$tmp/$tool-$n"
     ok=$(awk '$4 == 0 { k++ } END { print k + 0 }' "$f")
     case $tool in
       edge) name=check_edge_https ;;
       curl) name="curl --parallel-max 64" ;;
       floor) name="OpenSSL alone (floor)" ;;
+      ctx) name="  SSL_CTX per conn." ;;
       *) name=$tool ;;
     esac
     printf '%-8s %-22s %9.4f %9.4f %11d %14.3f %5s/%s\n' "$n" "$name" "$(col "$f" 1)" \

@@ -4,9 +4,11 @@
  * connections in flight, each one's chain and host name verified as
  * check_edge_https does.  bench-https-scale.sh runs it beside
  * check_edge_https, so the ratio between them is what our own code, and
- * libcurl's, add to OpenSSL's cost.
+ * libcurl's, add to OpenSSL's cost.  With "ctx-per-connection", each
+ * connection gets an SSL_CTX of its own (sharing the one CA store), as
+ * libcurl 7.88 makes them: what that alone costs.
  *
- * Usage: ep-tls-floor CAFILE ADDRESS HOST-PATTERN N
+ * Usage: ep-tls-floor CAFILE ADDRESS HOST-PATTERN N [ctx-per-connection]
  *   HOST-PATTERN holds one %d, numbered from 1 ("t%d.bench.example").
  * Exits 0 when every GET got "HTTP/1.1 200", 1 otherwise. */
 #include "config.h"
@@ -29,18 +31,34 @@
 #define IN_FLIGHT 64
 
 struct conn {
-  SSL   *ssl;
-  int    fd;
-  bool   sent;
-  short  events;
-  char   host[256];
-  char   head[16]; /* the answer's first bytes */
-  size_t got;
+  SSL_CTX *own_ctx; /* ctx-per-connection only */
+  SSL     *ssl;
+  int      fd;
+  bool     sent;
+  short    events;
+  char     host[256];
+  char     head[16]; /* the answer's first bytes */
+  size_t   got;
 };
 
 static struct sockaddr_in server;
-static SSL_CTX          *ctx;
+static X509_STORE       *store;
+static SSL_CTX          *shared_ctx; /* NULL: one per connection */
 static const char       *pattern;
+
+static SSL_CTX *
+new_ctx(void)
+{
+  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+  if (!ctx)
+    return NULL;
+  SSL_CTX_set1_cert_store(ctx, store);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  return ctx;
+}
 
 static bool
 conn_open(struct conn *c, int number)
@@ -58,7 +76,9 @@ conn_open(struct conn *c, int number)
   setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (connect(c->fd, (struct sockaddr *)&server, sizeof server) < 0 && errno != EINPROGRESS)
     return false;
-  c->ssl = SSL_new(ctx);
+  if (!shared_ctx && !(c->own_ctx = new_ctx()))
+    return false;
+  c->ssl = SSL_new(shared_ctx ? shared_ctx : c->own_ctx);
   if (!c->ssl || !SSL_set_fd(c->ssl, c->fd) || !SSL_set_tlsext_host_name(c->ssl, c->host) ||
       !SSL_set1_host(c->ssl, c->host))
     return false;
@@ -74,6 +94,8 @@ conn_close(struct conn *c)
 {
   SSL_free(c->ssl);
   c->ssl = NULL;
+  SSL_CTX_free(c->own_ctx);
+  c->own_ctx = NULL;
   if (c->fd >= 0)
     close(c->fd);
   c->fd = -1;
@@ -137,9 +159,11 @@ main(int argc, char **argv)
   struct pollfd pfd[IN_FLIGHT];
   int           n, started = 0, done = 0, ok = 0, i, r;
 
-  if (argc != 5 || (n = atoi(argv[4])) <= 0 ||
-      inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
-    fprintf(stderr, "usage: ep-tls-floor CAFILE IPV4-ADDRESS HOST-PATTERN N\n");
+  if (argc < 5 || argc > 6 || (n = atoi(argv[4])) <= 0 ||
+      inet_pton(AF_INET, argv[2], &server.sin_addr) != 1 ||
+      (argc == 6 && strcmp(argv[5], "ctx-per-connection") != 0)) {
+    fprintf(stderr,
+            "usage: ep-tls-floor CAFILE IPV4-ADDRESS HOST-PATTERN N [ctx-per-connection]\n");
     return 2;
   }
   /* A server's reset must end its connection, not this process. */
@@ -147,14 +171,15 @@ main(int argc, char **argv)
   server.sin_family = AF_INET;
   server.sin_port = htons(443);
   pattern = argv[3];
-  ctx = SSL_CTX_new(TLS_client_method());
-  if (!ctx || SSL_CTX_load_verify_locations(ctx, argv[1], NULL) != 1) {
+  store = X509_STORE_new();
+  if (!store || X509_STORE_load_file(store, argv[1]) != 1) {
     fprintf(stderr, "ep-tls-floor: cannot load %s\n", argv[1]);
     return 2;
   }
-  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  if (argc == 5 && !(shared_ctx = new_ctx())) {
+    fprintf(stderr, "ep-tls-floor: no SSL_CTX\n");
+    return 2;
+  }
   for (i = 0; i < IN_FLIGHT; i++)
     conns[i] = (struct conn){.fd = -1};
   while (done < n) {
@@ -193,7 +218,8 @@ main(int argc, char **argv)
   }
   for (i = 0; i < IN_FLIGHT; i++)
     conn_close(&conns[i]);
-  SSL_CTX_free(ctx);
+  SSL_CTX_free(shared_ctx);
+  X509_STORE_free(store);
   if (ok != n)
     fprintf(stderr, "ep-tls-floor: %d of %d answered 200\n", ok, n);
   return ok == n ? 0 : 1;
