@@ -70,7 +70,6 @@ jq                    jq --version
 curl                  curl --version
 procps                pgrep -V
 util-linux            unshare --version
-util-linux            chrt --version
 mount                 mount --version
 valgrind              valgrind -q --error-exitcode=99 /bin/true
 cppcheck              cppcheck --version

@@ -94,8 +94,7 @@ fi
 ns nft delete table inet eploss
 
 echo "# jitter: queries delayed 0 and 40 ms in turn"
-# shellcheck disable=SC2086
-ns $RELAY_RT "$RELAY" -l 127.0.0.80 -p 53 -u 127.0.0.53 -q 53 -D 0,40 </dev/null &
+ns "$RELAY" -l 127.0.0.80 -p 53 -u 127.0.0.53 -q 53 -D 0,40 </dev/null &
 ep_pids="$ep_pids $!"
 wait_udp 127.0.0.80 53
 start_relay 127.0.0.81 127.0.0.53 40
