@@ -49,6 +49,15 @@ in_ns dnsmasq --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.
 wait_port u 127.0.0.53 53
 wait_port u 8.8.8.8 53
 
+# ratios TOOL N: edgeprobe's medians over TOOL's for N targets.
+ratios() {
+  awk -v t="$1" -v a="$(col "$tmp/edge-$2" 2)" -v b="$(col "$tmp/$1-$2" 2)" \
+    -v aw="$(col "$tmp/edge-$2" 1)" -v bw="$(col "$tmp/$1-$2" 1)" \
+    -v am="$(col "$tmp/edge-$2" 3)" -v bm="$(col "$tmp/$1-$2" 3)" \
+    'function r(x, y) { return y > 0 ? x / y : 0 }
+    BEGIN { printf "%-8s ratio edgeprobe/%s: wall %.2f  cpu %.2f  peak RSS %.2f\n", "", t, r(aw, bw), r(a, b), r(am, bm) }'
+}
+
 echo "== HTTPS at scale: check_edge_https beside curl --parallel --parallel-max 64 (${4:-ec} leaf; median of $rounds)"
 printf '%-8s %-22s %9s %9s %11s %14s %8s\n' targets tool "wall s" "cpu s" "peak KiB" "cpu/target ms" "all OK"
 for n in $sizes; do
@@ -92,15 +101,8 @@ for n in $sizes; do
       "$(col "$f" 2)" "$(col "$f" 3)" "$(awk -v c="$(col "$f" 2)" -v n="$n" 'BEGIN { print c * 1000 / n }')" \
       "$ok" "$rounds"
   done
-  awk -v a="$(col "$tmp/edge-$n" 2)" -v b="$(col "$tmp/curl-$n" 2)" \
-    -v aw="$(col "$tmp/edge-$n" 1)" -v bw="$(col "$tmp/curl-$n" 1)" \
-    -v am="$(col "$tmp/edge-$n" 3)" -v bm="$(col "$tmp/curl-$n" 3)" \
-    'BEGIN { printf "%-8s ratio edgeprobe/curl: wall %.2f  cpu %.2f  peak RSS %.2f\n", "", r(aw, bw), r(a, b), r(am, bm) }
-    function r(x, y) { return y > 0 ? x / y : 0 }'
-  awk -v a="$(col "$tmp/edge-$n" 2)" -v b="$(col "$tmp/floor-$n" 2)" \
-    -v aw="$(col "$tmp/edge-$n" 1)" -v bw="$(col "$tmp/floor-$n" 1)" \
-    'BEGIN { printf "%-8s ratio edgeprobe/floor: wall %.2f  cpu %.2f\n", "", r(aw, bw), r(a, b) }
-    function r(x, y) { return y > 0 ? x / y : 0 }'
+  ratios curl "$n"
+  ratios floor "$n"
   # A few targets cost little: the run's wall time stays near its
   # slowest target's (timed from its lookup's answer to its headers).
   if [ "$n" -le 100 ]; then
