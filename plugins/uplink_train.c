@@ -301,8 +301,13 @@ ep_uplink_train_started(const struct ep_uplink_train *t)
 }
 
 void
-ep_uplink_train_result(const struct ep_uplink_train *t,
+ep_uplink_train_result(struct ep_uplink_train *t,
                        struct ep_uplink_train_stats *out)
 {
+  /* A reply can be queued unread when the train is judged: our loop came
+   * round late, after its wait had passed.  Its kernel stamp still says
+   * when it came, and only that decides whether it was lost. */
+  if (t->started && t->fd >= 0)
+    read_replies(t);
   ep_uplink_train_stats(t->rtt, t->got, t->sent, out);
 }

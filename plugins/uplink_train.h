@@ -69,10 +69,12 @@ void ep_uplink_train_on_ready(struct ep_uplink_train *t,
                               struct timespec now);
 /* Every query sent and every reply in or waited for long enough. */
 bool ep_uplink_train_done(const struct ep_uplink_train *t);
-/* Whether it was started, and its figures so far (a query still within
- * its wait counts as lost: the deadline ended the run). */
+/* Whether it was started, and its figures so far: replies still queued
+ * are read first and judged by their kernel stamps, so a loop that came
+ * late to them does not make them lost; a query still within its wait
+ * counts as lost (the deadline ended the run). */
 bool ep_uplink_train_started(const struct ep_uplink_train *t);
-void ep_uplink_train_result(const struct ep_uplink_train *t,
+void ep_uplink_train_result(struct ep_uplink_train *t,
                             struct ep_uplink_train_stats *out);
 
 #endif
