@@ -112,8 +112,10 @@ copy_list(struct ep_strlist *to, const struct ep_strlist *from,
   size_t i;
 
   ep_strlist_free(to);
+  /* -H x -H x is one target, as the same entry twice in a profile is. */
   for (i = 0; i < from->n; i++)
-    if (ep_strlist_add(to, from->v[i]) != EP_OK)
+    if (ep_strlist_find(to, from->v[i]) < 0 &&
+        ep_strlist_add(to, from->v[i]) != EP_OK)
       return ep_err_set(err, EP_ENOMEM, "out of memory");
   return EP_OK;
 }

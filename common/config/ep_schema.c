@@ -219,6 +219,8 @@ get_strlist(const struct ep_decoder *d, const char *path, json_object *v,
     else if ((rc = ep_decode_text(d, ipath, json_object_get_string(e),
                                   rule)) != EP_OK)
       ;
+    else if (ep_strlist_find(&l, json_object_get_string(e)) >= 0)
+      ; /* the same entry twice is one: one check, one perfdata label */
     else if (ep_strlist_add(&l, json_object_get_string(e)) != EP_OK)
       rc = ep_decode_nomem(d);
   }

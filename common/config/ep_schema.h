@@ -29,7 +29,8 @@ enum ep_field_type {
   EP_FIELD_RANGE,  /* char *, a threshold range ("0.5", "10:") */
   EP_FIELD_INT,    /* int, from lo to hi */
   EP_FIELD_BOOL,   /* bool */
-  EP_FIELD_LIST,   /* struct ep_strlist of non-empty strings */
+  EP_FIELD_LIST,   /* struct ep_strlist of non-empty strings, each once
+                      (a repeated entry is dropped) */
   EP_FIELD_CUSTOM  /* decode() and release() say */
 };
 

@@ -243,6 +243,24 @@ START_TEST(settings_from_profile_and_options)
 }
 END_TEST
 
+/* The same -H twice is one target: one line, one set of perfdata labels. */
+START_TEST(settings_same_target_twice_is_one)
+{
+  struct ep_config cfg;
+  struct ep_err    err = EP_ERR_INIT;
+  char            *twice[] = {"check", "-H", "a.example", "-H", "b.example",
+                              "-H", "a.example", NULL};
+
+  unsetenv("https_proxy");
+  unsetenv("HTTPS_PROXY");
+  ck_assert_int_eq(configure(&cfg, &err, twice), EP_OK);
+  ck_assert_uint_eq(HTTPS_PART(&cfg)->targets.n, 2);
+  ck_assert_str_eq(HTTPS_PART(&cfg)->targets.v[0], "a.example");
+  ck_assert_str_eq(HTTPS_PART(&cfg)->targets.v[1], "b.example");
+  ep_config_cleanup(&cfg);
+}
+END_TEST
+
 START_TEST(settings_refused)
 {
   struct ep_config cfg;
@@ -300,6 +318,7 @@ https_suite(void)
   tcase_add_test(tc, header_values);
   suite_add_tcase(s, tc);
   tcase_add_test(ts, settings_from_profile_and_options);
+  tcase_add_test(ts, settings_same_target_twice_is_one);
   tcase_add_test(ts, settings_refused);
   suite_add_tcase(s, ts);
   return s;

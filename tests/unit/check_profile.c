@@ -217,6 +217,25 @@ START_TEST(text_empty_object_gets_defaults)
 }
 END_TEST
 
+/* An entry repeated in a list is kept once, where it first came. */
+START_TEST(text_list_entry_twice_is_one)
+{
+  static const char text[] =
+    "{ \"ntp\": { \"servers\": [\"a.example\", \"b.example\", "
+    "\"a.example\"] },\n"
+    "  \"https\": { \"targets\": [\"c.example\", \"c.example\"] } }";
+  struct ep_err      err = EP_ERR_INIT;
+  struct ep_profile *p = load_text(text, &err);
+
+  ck_assert_msg(p != NULL, "%s", err.msg);
+  ck_assert_uint_eq(NTP(p)->servers.n, 2);
+  ck_assert_str_eq(NTP(p)->servers.v[0], "a.example");
+  ck_assert_str_eq(NTP(p)->servers.v[1], "b.example");
+  ck_assert_uint_eq(HTTPS(p)->targets.n, 1);
+  ep_profile_free(p);
+}
+END_TEST
+
 START_TEST(text_extends_builtin_and_overrides)
 {
   static const char text[] =
@@ -602,6 +621,7 @@ profile_suite(void)
 
   tcase_add_test(tt, text_empty_object_gets_defaults);
   tcase_add_test(tt, text_extends_builtin_and_overrides);
+  tcase_add_test(tt, text_list_entry_twice_is_one);
   tcase_add_loop_test(tt, text_refused_with_message, 0,
                       (int)(sizeof bad_profiles / sizeof bad_profiles[0]));
   suite_add_tcase(s, tt);
