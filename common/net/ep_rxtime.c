@@ -56,32 +56,40 @@ kernel_stamp(struct msghdr *msg, struct timespec *stamp)
   return found;
 }
 
-/* rx->at on clock: the kernel's stamp (a wall-clock time) where it is
- * plausible, else the clock read now, right after the receive.  The
- * stamp's age is measured against the wall clock it was taken on, and
- * carried over to the monotonic clock for a duration. */
-static void
-when_received(clockid_t clock, const struct timespec *stamp,
-              struct ep_rxtime *rx)
+/* The stamp's age is measured against the wall clock it was taken on,
+ * and carried over to the monotonic clock for a duration. */
+bool
+ep_rxtime_stamp_on(clockid_t clock, const struct timespec *stamp,
+                   struct timespec *at)
 {
-  struct timespec real = {0, 0}, now;
+  struct timespec real, now;
   double          ago;
 
-  if (clock == CLOCK_REALTIME || stamp)
-    clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_REALTIME, &real);
   if (clock == CLOCK_REALTIME)
     now = real;
   else
     clock_gettime(clock, &now);
-  rx->at = now;
-  rx->kernel = false;
-  if (!stamp)
-    return;
+  *at = now;
   ago = ep_time_diff(real, *stamp);
   if (ago < 0 || ago >= EP_RXTIME_MAX_AGE)
+    return false;
+  *at = clock == CLOCK_REALTIME ? *stamp : ep_time_add(now, -ago);
+  return true;
+}
+
+/* rx->at on clock: the kernel's stamp where it is plausible, else the
+ * clock read now, right after the receive. */
+static void
+when_received(clockid_t clock, const struct timespec *stamp,
+              struct ep_rxtime *rx)
+{
+  if (stamp) {
+    rx->kernel = ep_rxtime_stamp_on(clock, stamp, &rx->at);
     return;
-  rx->kernel = true;
-  rx->at = clock == CLOCK_REALTIME ? *stamp : ep_time_add(now, -ago);
+  }
+  rx->kernel = false;
+  clock_gettime(clock, &rx->at);
 }
 
 ssize_t

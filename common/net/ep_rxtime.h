@@ -39,6 +39,13 @@ struct ep_rxtime {
                              datagram was longer than len */
 };
 
+/* A kernel stamp (a wall-clock time, as SO_TIMESTAMPNS and
+ * SO_TIMESTAMPING give) on clock, in *at: true when it is plausible;
+ * false when it is newer than the wall clock or older than
+ * EP_RXTIME_MAX_AGE, and *at is then clock read now. */
+bool ep_rxtime_stamp_on(clockid_t clock, const struct timespec *stamp,
+                        struct timespec *at);
+
 /* recvfrom(2) that also says when what it read arrived, on clock:
  * CLOCK_REALTIME for a wall-clock answer (NTP's T4), CLOCK_MONOTONIC for
  * a duration.  from and from_len may be NULL.  Returns recvmsg()'s

@@ -191,6 +191,29 @@ START_TEST(nothing_to_read_leaves_errno)
 }
 END_TEST
 
+/* A wall-clock stamp carried over to the monotonic clock keeps its age;
+ * one from the future, or from before EP_RXTIME_MAX_AGE, is refused. */
+START_TEST(a_stamp_carried_over_keeps_its_age)
+{
+  struct timespec wall, mono_before, at, stamp;
+
+  clock_gettime(CLOCK_MONOTONIC, &mono_before);
+  clock_gettime(CLOCK_REALTIME, &wall);
+  stamp = ep_time_add(wall, -0.25);
+  ck_assert(ep_rxtime_stamp_on(CLOCK_MONOTONIC, &stamp, &at));
+  ck_assert(ep_time_diff(at, mono_before) > -0.26);
+  ck_assert(ep_time_diff(at, mono_before) < -0.24);
+  ck_assert(ep_rxtime_stamp_on(CLOCK_REALTIME, &stamp, &at));
+  ck_assert_int_eq(at.tv_sec, stamp.tv_sec);
+  ck_assert_int_eq(at.tv_nsec, stamp.tv_nsec);
+  stamp = ep_time_add(wall, 5);
+  ck_assert(!ep_rxtime_stamp_on(CLOCK_MONOTONIC, &stamp, &at));
+  ck_assert(ep_time_diff(at, mono_before) >= 0);
+  stamp = ep_time_add(wall, -EP_RXTIME_MAX_AGE - 1);
+  ck_assert(!ep_rxtime_stamp_on(CLOCK_MONOTONIC, &stamp, &at));
+}
+END_TEST
+
 static Suite *
 rxtime_suite(void)
 {
@@ -204,6 +227,7 @@ rxtime_suite(void)
   tcase_add_test(tc, a_waiting_packet_keeps_its_arrival_time);
   tcase_add_test(tc, a_datagram_cut_short_says_so);
   tcase_add_test(tc, nothing_to_read_leaves_errno);
+  tcase_add_test(tc, a_stamp_carried_over_keeps_its_age);
   suite_add_tcase(s, tc);
   return s;
 }
