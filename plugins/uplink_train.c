@@ -16,6 +16,7 @@
 #include "ep_neterr.h"
 #include "ep_rxtime.h"
 #include "ep_time.h"
+#include "ep_txtime.h"
 #include "uplink_train.h"
 
 #define DNS_HEADER 12
@@ -24,13 +25,17 @@
 struct ep_uplink_train {
   char                   name[EP_HOST_MAX];
   size_t                 n, sent;
+  uint32_t               stamped_sends; /* the kernel numbers its stamps */
   double                 spacing, wait;
   const struct ep_iface *iface;
   int                    fd;
   bool                   started;
   struct timespec        next_send;
   uint16_t               ids[EP_UPLINK_TRAIN_MAX];
-  struct timespec        sent_at[EP_UPLINK_TRAIN_MAX];
+  struct timespec        sent_at[EP_UPLINK_TRAIN_MAX]; /* our clock */
+  /* When each query left: the kernel's transmit stamp, else sent_at. */
+  struct timespec        left_at[EP_UPLINK_TRAIN_MAX];
+  int64_t                stamp_id[EP_UPLINK_TRAIN_MAX]; /* -1: none due */
   double                 rtt[EP_UPLINK_TRAIN_MAX];
   bool                   got[EP_UPLINK_TRAIN_MAX];
 };
@@ -165,6 +170,10 @@ open_socket(const struct ep_uplink_train *t, const char *server,
     return -1;
   }
   fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  /* Without transmit stamps (an old kernel) the clock read before each
+   * send stands in. */
+  if (fd >= 0)
+    ep_txtime_enable(fd);
   if (fd < 0 || (t->iface && ep_iface_bind(fd, t->iface, ai->ai_family)) ||
       ep_rxtime_enable(fd) != 0 ||
       connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
@@ -188,8 +197,9 @@ random_id(size_t i)
   return v;
 }
 
-/* Sends query number t->sent, timed from right before its send.  A send
- * that fails is a lost query: the link (or our route) dropped it. */
+/* Sends query number t->sent, timed from a clock read right before its
+ * send until its transmit stamp is read.  A send that fails is a lost
+ * query: the link (or our route) dropped it. */
 static void
 send_next(struct ep_uplink_train *t)
 {
@@ -198,9 +208,12 @@ send_next(struct ep_uplink_train *t)
 
   t->ids[i] = random_id(i);
   len = ep_uplink_dns_query(q, sizeof q, t->ids[i], t->name);
-  t->sent_at[i] = ep_time_now();
+  t->sent_at[i] = t->left_at[i] = ep_time_now();
+  t->stamp_id[i] = -1;
   if (send(t->fd, q, len, MSG_NOSIGNAL) < 0)
     t->ids[i] ^= 0x8000; /* no reply can match it now */
+  else
+    t->stamp_id[i] = t->stamped_sends++;
   t->sent++;
   t->next_send = ep_time_add(t->sent_at[0], t->spacing * (double)t->sent);
 }
@@ -238,6 +251,30 @@ ep_uplink_train_pollset(const struct ep_uplink_train *t,
   return EP_OK;
 }
 
+/* The transmit stamps queued so far, each to its query: one after the
+ * clock read before its send and within its wait is when it left. */
+static void
+take_send_stamps(struct ep_uplink_train *t)
+{
+  struct timespec wall, left;
+  uint32_t        id;
+  size_t          i;
+
+  while (ep_txtime_read(t->fd, &id, &wall) == 1)
+    for (i = 0; i < t->sent; i++) {
+      double after;
+
+      if (t->stamp_id[i] != (int64_t)id)
+        continue;
+      after = ep_rxtime_stamp_on(CLOCK_MONOTONIC, &wall, &left)
+                ? ep_time_diff(left, t->sent_at[i])
+                : -1;
+      if (after >= 0 && after < t->wait)
+        t->left_at[i] = left;
+      break;
+    }
+}
+
 static void
 read_replies(struct ep_uplink_train *t)
 {
@@ -247,12 +284,14 @@ read_replies(struct ep_uplink_train *t)
   uint16_t         id;
   size_t           i;
 
+  /* A query's stamp is queued before its reply can come. */
+  take_send_stamps(t);
   while ((got = ep_rxtime_recv(t->fd, buf, sizeof buf, 0, NULL, NULL,
                                CLOCK_MONOTONIC, &rx)) >= 0) {
     if (!ep_uplink_dns_reply_id(buf, (size_t)got, &id))
       continue;
     for (i = 0; i < t->sent; i++) {
-      double rtt = ep_time_diff(rx.at, t->sent_at[i]);
+      double rtt = ep_time_diff(rx.at, t->left_at[i]);
 
       if (t->ids[i] != id || t->got[i])
         continue;
@@ -271,7 +310,8 @@ ep_uplink_train_on_ready(struct ep_uplink_train *t,
 {
   if (!t->started || t->fd < 0)
     return;
-  if (ep_pollset_revents(ps, t->fd) & POLLIN)
+  /* POLLERR too: transmit stamps wait in the error queue. */
+  if (ep_pollset_revents(ps, t->fd))
     read_replies(t);
   if (t->sent < t->n && ep_time_reached(now, t->next_send))
     send_next(t);

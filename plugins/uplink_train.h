@@ -1,8 +1,9 @@
 /* Loss, round trip and jitter without raw sockets: a short train of
  * small DNS queries, evenly spaced, to one resolver that answers.  Each
- * query is timed from a clock read right before its send to the kernel's
- * stamp on its reply; a reply that comes later than the wait, or never,
- * is a loss. */
+ * query is timed from the kernel's transmit stamp (a clock read right
+ * before its send where none comes) to the kernel's stamp on its reply,
+ * so that neither our send path nor our loop counts as the network's; a
+ * reply that comes later than the wait, or never, is a loss. */
 #ifndef UPLINK_TRAIN_H
 #define UPLINK_TRAIN_H
 
