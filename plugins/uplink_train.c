@@ -21,11 +21,15 @@
 
 #define DNS_HEADER 12
 #define REPLY_MAX 1500
+/* Datagrams read in one pass: a peer that floods the socket cannot hold
+ * the loop (a train's own replies are at most EP_UPLINK_TRAIN_MAX). */
+#define READS_PER_PASS (4 * EP_UPLINK_TRAIN_MAX)
 
 struct ep_uplink_train {
   char                   name[EP_HOST_MAX];
   size_t                 n, sent;
   uint32_t               stamped_sends; /* the kernel numbers its stamps */
+  bool                   stamps_unsure; /* a send failed: numbers may skew */
   double                 spacing, wait;
   const struct ep_iface *iface;
   int                    fd;
@@ -210,10 +214,15 @@ send_next(struct ep_uplink_train *t)
   len = ep_uplink_dns_query(q, sizeof q, t->ids[i], t->name);
   t->sent_at[i] = t->left_at[i] = ep_time_now();
   t->stamp_id[i] = -1;
-  if (send(t->fd, q, len, MSG_NOSIGNAL) < 0)
+  if (send(t->fd, q, len, MSG_NOSIGNAL) < 0) {
     t->ids[i] ^= 0x8000; /* no reply can match it now */
-  else
+    /* The kernel may have spent a stamp number on it (a send the
+     * firewall refused, say): later stamps are then not surely whose
+     * their number says, and the clock reads stand in. */
+    t->stamps_unsure = true;
+  } else if (!t->stamps_unsure) {
     t->stamp_id[i] = t->stamped_sends++;
+  }
   t->sent++;
   t->next_send = ep_time_add(t->sent_at[0], t->spacing * (double)t->sent);
 }
@@ -282,12 +291,19 @@ read_replies(struct ep_uplink_train *t)
   struct ep_rxtime rx;
   ssize_t          got;
   uint16_t         id;
-  size_t           i;
+  size_t           i, reads;
 
   /* A query's stamp is queued before its reply can come. */
   take_send_stamps(t);
-  while ((got = ep_rxtime_recv(t->fd, buf, sizeof buf, 0, NULL, NULL,
-                               CLOCK_MONOTONIC, &rx)) >= 0) {
+  for (reads = 0; reads < READS_PER_PASS; reads++) {
+    got = ep_rxtime_recv(t->fd, buf, sizeof buf, 0, NULL, NULL,
+                         CLOCK_MONOTONIC, &rx);
+    /* An ICMP error (a port unreachable for an earlier query) is handed
+     * over by one read, and replies may still be queued behind it. */
+    if (got < 0 && errno == ECONNREFUSED)
+      continue;
+    if (got < 0)
+      break;
     if (!ep_uplink_dns_reply_id(buf, (size_t)got, &id))
       continue;
     for (i = 0; i < t->sent; i++) {

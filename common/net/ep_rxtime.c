@@ -70,10 +70,12 @@ ep_rxtime_stamp_on(clockid_t clock, const struct timespec *stamp,
     now = real;
   else
     clock_gettime(clock, &now);
-  *at = now;
-  ago = ep_time_diff(real, *stamp);
-  if (ago < 0 || ago >= EP_RXTIME_MAX_AGE)
+  ago = ep_time_diff(real, *stamp); /* before *at is written: they may
+                                       be the same */
+  if (ago < 0 || ago >= EP_RXTIME_MAX_AGE) {
+    *at = now;
     return false;
+  }
   *at = clock == CLOCK_REALTIME ? *stamp : ep_time_add(now, -ago);
   return true;
 }

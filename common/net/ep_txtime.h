@@ -2,7 +2,7 @@
  * (SO_TIMESTAMPING), taken as the packet is handed to the device, not the
  * clock read before the send, which counts the send's own path through
  * the stack (longest for a socket's first packet) as the network's.  The
- * NTP probe's T1. */
+ * NTP probe's T1, and when each query of the uplink's DNS train left. */
 #ifndef EP_TXTIME_H
 #define EP_TXTIME_H
 
